@@ -1,0 +1,41 @@
+//! Small statistics for noisy machines: medians and ratios, never a lone time.
+
+/// The median of the samples (mean of the middle two for an even count); None when empty.
+pub fn median(samples: &[f64]) -> Option<f64> {
+    if samples.is_empty() {
+        return None;
+    }
+    let mut sorted = samples.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let mid = sorted.len() / 2;
+    Some(if sorted.len() % 2 == 0 { (sorted[mid - 1] + sorted[mid]) / 2.0 } else { sorted[mid] })
+}
+
+/// How many times faster `new` is than `baseline` (both durations).
+pub fn speedup(baseline: f64, new: f64) -> f64 {
+    if new > 0.0 { baseline / new } else { f64::INFINITY }
+}
+
+/// Speedup per thread: 1.0 is perfect scaling.
+pub fn efficiency(speedup: f64, threads: usize) -> f64 {
+    speedup / threads.max(1) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_of_odd_and_even_counts() {
+        assert_eq!(median(&[5.0, 1.0, 3.0]), Some(3.0));
+        assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), Some(2.5));
+        assert_eq!(median(&[]), None);
+    }
+
+    #[test]
+    fn speedup_and_efficiency() {
+        assert_eq!(speedup(100.0, 50.0), 2.0);
+        assert_eq!(efficiency(2.0, 2), 1.0);
+        assert_eq!(efficiency(1.5, 2), 0.75);
+    }
+}

@@ -1,0 +1,110 @@
+//! The workloads every demo shares: a CPU-bound kernel whose answer can be checked, and the
+//! description of an I/O-bound wait (the waiting itself belongs to the engine).
+
+use std::hint::black_box;
+
+/// True when `n` is prime, by trial division: deliberately the slow way, so that the cost
+/// grows with the numbers tested and the work cannot be skipped.
+pub fn is_prime(n: u64) -> bool {
+    if n < 2 {
+        return false;
+    }
+    if n % 2 == 0 {
+        return n == 2;
+    }
+    let mut d = 3;
+    while d * d <= n {
+        if n % d == 0 {
+            return false;
+        }
+        d += 2;
+    }
+    true
+}
+
+/// Odd candidates per block when the range is dealt out to stripes.
+pub const BLOCK: u64 = 512;
+
+/// Counts the primes below `limit` in stripe `stripe` of `stripes`.
+///
+/// The odd candidates 3, 5, 7, … are cut into blocks of `BLOCK` and the blocks are dealt out in
+/// turn (block i goes to stripe i mod `stripes`), so every stripe gets the same mix of small and
+/// large numbers and `stripes` threads get nearly equal shares of the work. Dealing single
+/// numbers instead would correlate with divisibility (with 3 stripes, one stripe would get
+/// every multiple of 3). Stripe 0 also counts the prime 2. The stripes' counts add up to
+/// `count_primes_sieve(limit)`. `black_box` keeps the compiler from folding the loop when the
+/// arguments are constants (as in tests and benchmarks).
+pub fn count_primes_striped(limit: u64, stripe: u64, stripes: u64) -> u64 {
+    assert!(stripes > 0 && stripe < stripes, "stripe {stripe} of {stripes}");
+    let limit = black_box(limit);
+    let stripes = black_box(stripes);
+    let mut count = u64::from(stripe == 0 && limit > 2);
+    let mut first = 3 + 2 * BLOCK * stripe;
+    while first < limit {
+        let end = (first + 2 * BLOCK).min(limit);
+        let mut n = first;
+        while n < end {
+            count += u64::from(is_prime(n));
+            n += 2;
+        }
+        first += 2 * BLOCK * stripes;
+    }
+    count
+}
+
+/// The same count by the sieve of Eratosthenes: a different algorithm, used to check the
+/// kernel's answer. Fast (linear-ish) so checking costs little next to the kernel.
+pub fn count_primes_sieve(limit: u64) -> u64 {
+    let limit = limit as usize;
+    if limit < 3 {
+        return 0;
+    }
+    let mut composite = vec![false; limit];
+    let mut count = 0;
+    for n in 2..limit {
+        if !composite[n] {
+            count += 1;
+            // Saturating: on wasm32 usize is 32 bits and n * n overflows past 65,535.
+            let mut multiple = n.saturating_mul(n);
+            while multiple < limit {
+                composite[multiple] = true;
+                multiple += n;
+            }
+        }
+    }
+    count
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_prime_counts() {
+        // pi(10^k), the prime-counting function.
+        for (limit, expected) in [(10, 4), (100, 25), (10_000, 1229), (1_000_000, 78_498)] {
+            assert_eq!(count_primes_sieve(limit), expected, "sieve below {limit}");
+            assert_eq!(count_primes_striped(limit, 0, 1), expected, "trial division below {limit}");
+        }
+    }
+
+    #[test]
+    fn stripes_partition_the_range() {
+        for stripes in 1..=7 {
+            let total: u64 = (0..stripes).map(|k| count_primes_striped(100_000, k, stripes)).sum();
+            assert_eq!(total, 9592, "{stripes} stripes");
+        }
+    }
+
+    #[test]
+    fn stripes_share_the_work_evenly() {
+        // Equal shares of primes mean near-equal shares of the expensive divisions.
+        for stripes in [2u64, 3, 4, 5, 8] {
+            let counts: Vec<f64> =
+                (0..stripes).map(|k| count_primes_striped(1_000_000, k, stripes) as f64).collect();
+            let (lo, hi) = counts.iter().fold((f64::MAX, 0f64), |(lo, hi), &c| (lo.min(c), hi.max(c)));
+            // Within a round of blocks, earlier blocks hold slightly more primes: a few percent.
+            assert!(hi / lo < 1.05, "{stripes} stripes: {counts:?}");
+        }
+    }
+}

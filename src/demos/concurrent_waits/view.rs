@@ -1,0 +1,89 @@
+//! The page of the concurrent-waits demo.
+
+use super::{run, Measured, Mode, INFO, PYTHON_SOURCE, TASKS, WAIT_MS};
+use crate::core::params::to_query;
+use crate::ui::{replace_query, DemoFrame, KnobInput, Notices, Progress, RunButton, Timeline};
+use leptos::prelude::*;
+use leptos::task::spawn_local_scoped_with_cancellation;
+
+const EXPLANATION: &[&str] = &[
+    "Each task waits on a timer. Awaited one after another, the waits add up: about N × d.",
+    "Started together and joined (asyncio.gather, futures::join_all), they wait at the same time on the \
+     one event-loop thread, so the whole run takes about d. Nothing runs in parallel here: waiting \
+     simply costs no thread.",
+    "Both timelines share one time axis; each bar is a task's recorded wait, from start to resume.",
+];
+
+#[component]
+pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
+    let notices = RwSignal::new(Vec::new());
+    let knob = |k: crate::core::params::Knob| {
+        let (value, notice) = k.read(&query);
+        if let Some(n) = notice {
+            notices.update(|all: &mut Vec<String>| all.push(n));
+        }
+        RwSignal::new(value)
+    };
+    let (tasks, wait) = (knob(TASKS), knob(WAIT_MS));
+    Effect::new(move |_| {
+        replace_query(INFO.id, &to_query(&[(TASKS.key, tasks.get()), (WAIT_MS.key, wait.get())]));
+    });
+
+    let running = RwSignal::new(false);
+    let phase = RwSignal::new(String::new());
+    let result: RwSignal<Option<(Measured, Measured)>> = RwSignal::new(None);
+    let on_run = move || {
+        let (n, d) = (tasks.get_untracked() as usize, wait.get_untracked() as f64);
+        running.set(true);
+        result.set(None);
+        // Cancelled (dropped) if the user leaves the page mid-run.
+        spawn_local_scoped_with_cancellation(async move {
+            phase.set(format!("1 of 2: awaiting {n} waits of {d} ms one after another"));
+            let sequential = run(Mode::Sequential, n, d).await;
+            phase.set(format!("2 of 2: joining {n} waits of {d} ms"));
+            let concurrent = run(Mode::Concurrent, n, d).await;
+            result.set(Some((sequential, concurrent)));
+            running.set(false);
+        });
+    };
+
+    view! {
+        <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
+            <Notices notices/>
+            <div class="controls">
+                <KnobInput knob=TASKS value=tasks notices disabled=running/>
+                <KnobInput knob=WAIT_MS value=wait notices disabled=running/>
+                <RunButton running enabled=true on_run/>
+            </div>
+            <Progress running phase/>
+            {move || result.get().map(|(seq, con)| results(seq, con))}
+        </DemoFrame>
+    }
+}
+
+fn results(seq: Measured, con: Measured) -> impl IntoView {
+    let n = seq.trace.spans.len();
+    let d = seq.trace.spans.first().map(|s| s.duration()).unwrap_or(0.0);
+    let axis = seq.total_ms.max(con.total_ms);
+    let ratio = seq.total_ms / con.total_ms.max(1e-9);
+    view! {
+        <section class="results" data-testid="results">
+            <table class="numbers">
+                <thead><tr><th>"awaited"</th><th>"measured total"</th><th>"most waits at once"</th></tr></thead>
+                <tbody>
+                    <tr data-mode="sequential" data-total-ms=seq.total_ms>
+                        <td>"one after another"</td><td>{format!("{:.0} ms", seq.total_ms)}</td>
+                        <td>{seq.trace.max_concurrency()}</td></tr>
+                    <tr data-mode="concurrent" data-total-ms=con.total_ms>
+                        <td>"joined (gather)"</td><td>{format!("{:.0} ms", con.total_ms)}</td>
+                        <td>{con.trace.max_concurrency()}</td></tr>
+                </tbody>
+            </table>
+            <p class="verdict">{format!(
+                "{n} waits of about {d:.0} ms: one after another took {:.0} ms, joined took {:.0} ms ({ratio:.1}× less).",
+                seq.total_ms, con.total_ms)}</p>
+            <Timeline trace=seq.trace caption="One after another" axis_ms=axis/>
+            <Timeline trace=con.trace caption="Joined concurrently" axis_ms=axis/>
+        </section>
+    }
+}

@@ -1,0 +1,77 @@
+//! The demos. Each is one module: its rules and measurements (platform-neutral, tested
+//! natively) in `mod.rs`, its page in `view.rs`.
+
+pub mod concurrent_waits;
+pub mod parallel_cpu;
+
+/// The groups of the playground's table of contents.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Group {
+    EventLoop,
+    Threads,
+    Processes,
+    Compare,
+}
+
+impl Group {
+    pub fn title(self) -> &'static str {
+        match self {
+            Group::EventLoop => "Event loop (asyncio)",
+            Group::Threads => "Threads (threading)",
+            Group::Processes => "Processes (multiprocessing)",
+            Group::Compare => "Compare and choose",
+        }
+    }
+}
+
+/// One entry of the table of contents; `id` is the URL path (`#/id`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DemoInfo {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub group: Group,
+    pub teaser: &'static str,
+    /// Needs the shared-memory worker pool.
+    pub needs_threads: bool,
+}
+
+pub const ALL: &[DemoInfo] = &[concurrent_waits::INFO, parallel_cpu::INFO];
+
+pub fn find(id: &str) -> Option<&'static DemoInfo> {
+    ALL.iter().find(|d| d.id == id)
+}
+
+/// The lines of `source` between `// region:NAME` and `// endregion:NAME`: what a demo page
+/// shows as "the Rust that ran" is the real code, cut from the module's own file.
+pub fn region<'a>(source: &'a str, name: &str) -> &'a str {
+    let start_marker = format!("// region:{name}\n");
+    let end_marker = format!("// endregion:{name}");
+    let start = source.find(&start_marker).map(|i| i + start_marker.len());
+    let end = source.find(&end_marker);
+    match (start, end) {
+        (Some(s), Some(e)) if s <= e => source[s..e].trim_end(),
+        _ => panic!("region {name} is missing"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_findable() {
+        for d in ALL {
+            assert_eq!(find(d.id), Some(d));
+            assert_eq!(ALL.iter().filter(|o| o.id == d.id).count(), 1);
+        }
+        assert_eq!(find("nope"), None);
+    }
+
+    #[test]
+    fn regions_are_cut_from_real_source() {
+        let code = concurrent_waits::rust_source();
+        assert!(code.contains("join_all"), "{code}");
+        assert!(!code.contains("region:"));
+        assert!(parallel_cpu::rust_source().contains("count_primes_striped"));
+    }
+}

@@ -1,0 +1,178 @@
+//! Parallel CPU work: one CPU-bound job (counting primes by trial division) split across
+//! 1..P worker threads that share memory. Wall time, speedup and efficiency per thread count.
+
+use crate::core::params::Knob;
+use crate::core::stats;
+use crate::core::trace::{Lane, Span, SpanKind, Trace};
+use crate::core::workload::{count_primes_sieve, count_primes_striped};
+use crate::demos::{DemoInfo, Group};
+use crate::engine;
+use rayon::prelude::*;
+
+pub mod view;
+
+pub const INFO: DemoInfo = DemoInfo {
+    id: "parallel-cpu",
+    title: "Parallel CPU work",
+    group: Group::Threads,
+    teaser: "One CPU-bound job on 1..P Web Worker threads: real speedup, measured.",
+    needs_threads: true,
+};
+
+/// The size knob: count primes below this many thousand.
+pub const SIZE_K: Knob = Knob { key: "size", label: "count primes below (thousands)", min: 10, max: 20_000, default: 1_500, step: 100 };
+pub const REPEATS: Knob = Knob { key: "repeats", label: "runs per thread count (median)", min: 1, max: 9, default: 3, step: 1 };
+
+/// One run of the job on `threads` threads.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SplitRun {
+    pub threads: usize,
+    pub primes: u64,
+    pub wall_ms: f64,
+    pub trace: Trace,
+}
+
+/// The code between the `region:run` markers below: what the page shows as "the Rust that ran".
+pub fn rust_source() -> &'static str {
+    super::region(include_str!("mod.rs"), "run")
+}
+
+// region:run
+/// Splits the count into `threads` stripes and runs them as parallel pool jobs. Called on a
+/// worker thread (the page awaits it through `engine::offload`), so it may block.
+pub fn run_split(limit: u64, threads: usize) -> SplitRun {
+    let t0 = engine::now_ms();
+    let parts: Vec<(u64, Span)> = (0..threads)
+        .into_par_iter()
+        .with_max_len(1) // one stripe per job, so each can go to its own thread
+        .map(|k| {
+            let start = engine::now_ms();
+            let primes = count_primes_striped(limit, k as u64, threads as u64);
+            let lane = Lane::Worker(engine::worker_index().unwrap_or(0));
+            let span = Span { task: k, lane, label: format!("stripe {k}: {primes} primes"),
+                              kind: SpanKind::Run, start, end: engine::now_ms() };
+            (primes, span)
+        })
+        .collect();
+    let wall_ms = engine::now_ms() - t0;
+    let primes = parts.iter().map(|(p, _)| p).sum();
+    SplitRun { threads, primes, wall_ms, trace: Trace::new(parts.into_iter().map(|(_, s)| s).collect()) }
+}
+// endregion:run
+
+/// The row of the results table for one thread count.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    pub threads: usize,
+    /// Median wall time of the repeats.
+    pub wall_ms: f64,
+    pub speedup: f64,
+    pub efficiency: f64,
+    /// The count agreed with the sieve in every repeat.
+    pub checked: bool,
+    /// The last repeat, for its timeline.
+    pub last: SplitRun,
+}
+
+/// Summarises repeats per thread count into rows; speedups are against the 1-thread median.
+pub fn summarise(runs: &[Vec<SplitRun>], expected_primes: u64) -> Vec<Row> {
+    let medians: Vec<f64> = runs
+        .iter()
+        .map(|r| stats::median(&r.iter().map(|s| s.wall_ms).collect::<Vec<_>>()).unwrap_or(f64::NAN))
+        .collect();
+    let baseline = runs.iter().zip(&medians).find(|(r, _)| r[0].threads == 1).map(|(_, m)| *m);
+    runs.iter()
+        .zip(medians)
+        .filter(|(r, _)| !r.is_empty())
+        .map(|(r, wall_ms)| {
+            let threads = r[0].threads;
+            let speedup = baseline.map(|b| stats::speedup(b, wall_ms)).unwrap_or(f64::NAN);
+            Row {
+                threads,
+                wall_ms,
+                speedup,
+                efficiency: stats::efficiency(speedup, threads),
+                checked: r.iter().all(|s| s.primes == expected_primes),
+                last: r.last().cloned().expect("non-empty"),
+            }
+        })
+        .collect()
+}
+
+/// The reference answer, by a different algorithm.
+pub fn expected_primes(limit: u64) -> u64 {
+    count_primes_sieve(limit)
+}
+
+pub const PYTHON_SOURCE: &str = r#"from concurrent.futures import ProcessPoolExecutor
+import time
+
+def count_primes(limit, stripe, stripes, block=512):
+    # trial division over odd candidates, dealt to stripes in blocks
+    count = 1 if stripe == 0 and limit > 2 else 0
+    for first in range(3 + 2 * block * stripe, limit, 2 * block * stripes):
+        for n in range(first, min(first + 2 * block, limit), 2):
+            d = 3
+            while d * d <= n and n % d:
+                d += 2
+            count += d * d > n
+    return count
+
+if __name__ == "__main__":
+    limit = 1_500_000
+    for p in (1, 2):                        # threads would not help: the GIL
+        t0 = time.perf_counter()
+        with ProcessPoolExecutor(p) as pool:
+            total = sum(pool.map(count_primes, [limit] * p, range(p), [p] * p))
+        print(p, total, time.perf_counter() - t0)"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pool(threads: usize) -> rayon::ThreadPool {
+        rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap()
+    }
+
+    #[test]
+    fn answer_matches_the_sieve_for_any_split() {
+        let expected = expected_primes(200_000);
+        let pool = pool(3);
+        for threads in 1..=5 {
+            let run = pool.install(|| run_split(200_000, threads));
+            assert_eq!(run.primes, expected, "{threads} threads");
+            assert_eq!(run.trace.spans.len(), threads);
+        }
+    }
+
+    #[test]
+    fn two_threads_run_side_by_side_on_distinct_lanes() {
+        let pool = pool(2);
+        // Big enough that both stripes are still running when the second thread steals one.
+        let run = pool.install(|| run_split(3_000_000, 2));
+        assert_eq!(run.trace.lanes().len(), 2, "{:?}", run.trace);
+        assert!(run.trace.parallel_on_distinct_lanes(), "{:?}", run.trace);
+    }
+
+    #[test]
+    fn one_thread_never_overlaps() {
+        let pool = pool(2);
+        let run = pool.install(|| run_split(300_000, 1));
+        assert_eq!(run.trace.spans.len(), 1);
+        assert!(!run.trace.any_overlap());
+    }
+
+    #[test]
+    fn summary_speedups_are_against_one_thread() {
+        let fake = |threads, wall_ms, primes| SplitRun { threads, primes, wall_ms, trace: Trace::default() };
+        let runs = vec![
+            vec![fake(1, 100.0, 7), fake(1, 120.0, 7), fake(1, 110.0, 7)],
+            vec![fake(2, 55.0, 7), fake(2, 60.0, 8)],
+        ];
+        let rows = summarise(&runs, 7);
+        assert_eq!(rows[0].speedup, 1.0);
+        assert!((rows[1].speedup - 110.0 / 57.5).abs() < 1e-9);
+        assert!(rows[0].checked);
+        assert!(!rows[1].checked, "a wrong count in any repeat is reported");
+    }
+}

@@ -1,0 +1,117 @@
+//! The page of the parallel-CPU demo.
+
+use super::{expected_primes, run_split, summarise, Row, SplitRun, INFO, PYTHON_SOURCE, REPEATS, SIZE_K};
+use crate::core::params::to_query;
+use crate::engine;
+use crate::ui::{replace_query, DemoFrame, KnobInput, Notices, PoolState, Progress, RunButton, ThreadGate, Timeline};
+use leptos::prelude::*;
+use leptos::task::spawn_local_scoped_with_cancellation;
+
+const EXPLANATION: &[&str] = &[
+    "Counting primes below a limit by trial division is pure computation: no waiting, so an event \
+     loop cannot speed it up. Here the numbers are dealt out in stripes to 1, 2, … P worker threads \
+     (Web Workers sharing one wasm memory) that really run at the same time.",
+    "Speedup is the 1-thread time divided by the P-thread time; efficiency is speedup per thread. \
+     Expect close to P on an idle machine with P cores, less when other programs compete.",
+    "The answer is checked against a sieve, a different algorithm. In CPython, threads would not \
+     speed this up (the GIL); processes would.",
+];
+
+#[component]
+pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
+    let notices = RwSignal::new(Vec::new());
+    let knob = |k: crate::core::params::Knob| {
+        let (value, notice) = k.read(&query);
+        if let Some(n) = notice {
+            notices.update(|all: &mut Vec<String>| all.push(n));
+        }
+        RwSignal::new(value)
+    };
+    let (size_k, repeats) = (knob(SIZE_K), knob(REPEATS));
+    Effect::new(move |_| {
+        replace_query(INFO.id, &to_query(&[(SIZE_K.key, size_k.get()), (REPEATS.key, repeats.get())]));
+    });
+
+    let pool = crate::ui::use_pool();
+    let running = RwSignal::new(false);
+    let phase = RwSignal::new(String::new());
+    let rows: RwSignal<Option<(u64, Vec<Row>)>> = RwSignal::new(None);
+    let on_run = move || {
+        let PoolState::Ready(max_threads) = pool.get_untracked() else { return };
+        let (limit, repeats) = (size_k.get_untracked() * 1000, repeats.get_untracked() as usize);
+        running.set(true);
+        rows.set(None);
+        spawn_local_scoped_with_cancellation(async move {
+            let outcome = measure(limit, repeats, max_threads, phase).await;
+            match outcome {
+                Ok(r) => rows.set(Some((limit, r))),
+                Err(e) => notices.update(|all| all.push(format!("The run failed: {e}"))),
+            }
+            running.set(false);
+        });
+    };
+
+    view! {
+        <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
+            <Notices notices/>
+            <ThreadGate>
+                <div class="controls">
+                    <KnobInput knob=SIZE_K value=size_k notices disabled=running/>
+                    <KnobInput knob=REPEATS value=repeats notices disabled=running/>
+                    <RunButton running enabled=true on_run=on_run/>
+                </div>
+            </ThreadGate>
+            <Progress running phase/>
+            {move || rows.get().map(|(limit, rows)| results(limit, rows))}
+        </DemoFrame>
+    }
+}
+
+/// Runs the job for 1..=max_threads threads, `repeats` times each, every run on the pool.
+async fn measure(limit: u64, repeats: usize, max_threads: usize, phase: RwSignal<String>) -> Result<Vec<Row>, engine::OffloadError> {
+    phase.set("checking the answer with a sieve".into());
+    let expected = engine::offload(move || expected_primes(limit)).await?;
+    let mut runs: Vec<Vec<SplitRun>> = Vec::new();
+    for threads in 1..=max_threads {
+        let mut repeated = Vec::with_capacity(repeats);
+        for r in 1..=repeats {
+            phase.set(format!("{threads} thread{}: run {r} of {repeats}", if threads == 1 { "" } else { "s" }));
+            repeated.push(engine::offload(move || run_split(limit, threads)).await?);
+        }
+        runs.push(repeated);
+    }
+    Ok(summarise(&runs, expected))
+}
+
+fn results(limit: u64, rows: Vec<Row>) -> impl IntoView {
+    let axis = rows.iter().map(|r| r.last.wall_ms).fold(0.0, f64::max);
+    let best = rows.iter().max_by(|a, b| a.speedup.total_cmp(&b.speedup)).cloned();
+    let all_checked = rows.iter().all(|r| r.checked);
+    let primes = rows.first().map(|r| r.last.primes).unwrap_or(0);
+    view! {
+        <section class="results" data-testid="results">
+            <table class="numbers">
+                <thead><tr><th>"threads"</th><th>"wall time (median)"</th><th>"speedup"</th><th>"efficiency"</th><th>"answer"</th></tr></thead>
+                <tbody>
+                    {rows.iter().map(|r| view! {
+                        <tr data-threads=r.threads data-wall-ms=r.wall_ms data-speedup=r.speedup data-checked=r.checked.to_string()>
+                            <td>{r.threads}</td>
+                            <td>{format!("{:.0} ms", r.wall_ms)}</td>
+                            <td>{format!("{:.2}×", r.speedup)}</td>
+                            <td>{format!("{:.0}%", r.efficiency * 100.0)}</td>
+                            <td>{if r.checked { "✓ checked" } else { "✗ WRONG" }}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <p class="verdict">
+                {format!("{primes} primes below {limit}{}. ", if all_checked { ", the same as the sieve" } else { ": DIFFERENT from the sieve" })}
+                {best.map(|b| format!("Best: {:.2}× with {} threads ({:.0}% efficiency).", b.speedup, b.threads, b.efficiency * 100.0))}
+            </p>
+            {rows.into_iter().map(|r| {
+                let caption = format!("{} thread{} (last run, {:.0} ms)", r.threads, if r.threads == 1 { "" } else { "s" }, r.last.wall_ms);
+                view! { <Timeline trace=r.last.trace caption axis_ms=axis/> }
+            }).collect_view()}
+        </section>
+    }
+}

@@ -1,0 +1,32 @@
+//! The engine: the one place where the playground meets its platform.
+//!
+//! Demo logic is written once against this small API and runs unchanged on both targets:
+//!
+//! | need                      | native (tests, benchmark)          | browser (wasm32)                              |
+//! |---------------------------|------------------------------------|-----------------------------------------------|
+//! | one clock for all threads | `Instant` since a process epoch    | `performance.timeOrigin + performance.now()`  |
+//! | an I/O-like wait          | a timer thread wakes the future    | `setTimeout` resolves a promise               |
+//! | worker threads            | rayon's std-thread pool            | wasm-bindgen-rayon's Web Workers, one memory  |
+//!
+//! The `cfg` below is the only platform switch in the crate's logic. Work sent to the pool is
+//! awaited through a oneshot channel, so the caller (the browser's main thread) never blocks.
+
+#[cfg_attr(target_arch = "wasm32", path = "web.rs")]
+#[cfg_attr(not(target_arch = "wasm32"), path = "native.rs")]
+mod platform;
+
+mod offload;
+
+pub use offload::{offload, OffloadError};
+pub use platform::{cross_origin_isolated, hardware_concurrency, init_threads, now_ms, sleep_ms, yield_now};
+
+/// The worker thread running the caller, as an index into the pool (None off the pool).
+pub fn worker_index() -> Option<usize> {
+    rayon::current_thread_index()
+}
+
+/// Threads in the worker pool, or 0 while it is not running (browser without isolation,
+/// or before start-up finished).
+pub fn pool_threads() -> usize {
+    platform::pool_threads()
+}

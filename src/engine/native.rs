@@ -1,0 +1,87 @@
+//! The native platform: std threads and rayon's own pool. Used by the tests and the benchmark.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::task::{Context, Poll, Waker};
+use std::time::{Duration, Instant};
+
+/// Milliseconds since the first call in this process: one clock for every thread.
+pub fn now_ms() -> f64 {
+    static EPOCH: OnceLock<Instant> = OnceLock::new();
+    let epoch = *EPOCH.get_or_init(Instant::now);
+    epoch.elapsed().as_secs_f64() * 1000.0
+}
+
+pub fn hardware_concurrency() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+}
+
+/// Natively rayon's global pool is always there (started on first use).
+pub fn pool_threads() -> usize {
+    rayon::current_num_threads()
+}
+
+/// Native threads always share memory.
+pub fn cross_origin_isolated() -> bool {
+    true
+}
+
+/// Natively the pool needs no start-up; `threads` is what the browser would ask for.
+pub async fn init_threads(_threads: usize) -> Result<usize, String> {
+    Ok(pool_threads())
+}
+
+/// The default hook has already printed the panic to stderr.
+pub fn report_panic(_message: &str) {}
+
+/// An I/O-like wait: the future holds no thread; a sleeper thread wakes it when due.
+pub fn sleep_ms(ms: f64) -> impl Future<Output = ()> {
+    let state = Arc::new(Mutex::new(SleepState { done: false, waker: None }));
+    let timer_state = Arc::clone(&state);
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs_f64(ms.max(0.0) / 1000.0));
+        let mut s = timer_state.lock().unwrap();
+        s.done = true;
+        if let Some(w) = s.waker.take() {
+            w.wake();
+        }
+    });
+    Sleep { state }
+}
+
+struct SleepState {
+    done: bool,
+    waker: Option<Waker>,
+}
+
+struct Sleep {
+    state: Arc<Mutex<SleepState>>,
+}
+
+impl Future for Sleep {
+    type Output = ();
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let mut s = self.state.lock().unwrap();
+        if s.done {
+            Poll::Ready(())
+        } else {
+            s.waker = Some(cx.waker().clone());
+            Poll::Pending
+        }
+    }
+}
+
+/// Gives other tasks of the same executor a turn.
+pub fn yield_now() -> impl Future<Output = ()> {
+    let mut yielded = false;
+    std::future::poll_fn(move |cx| {
+        if yielded {
+            Poll::Ready(())
+        } else {
+            yielded = true;
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    })
+}

@@ -1,0 +1,116 @@
+//! Sending a job to the worker pool and awaiting its result without blocking the caller.
+//!
+//! The same code serves both targets: rayon runs the job on a pool thread (a std thread natively,
+//! a Web Worker in the browser) and a oneshot channel carries the answer back to a future.
+//!
+//! A panic in a job is reported, not hung on: in the browser panics abort (the worker traps and
+//! never drops its sender), so a panic hook records the message and wakes every pending offload.
+
+use futures::channel::oneshot;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Mutex, Once};
+use std::task::{Context, Poll, Waker};
+
+/// Waiters woken by the panic hook, and the panics seen so far (generation-counted so each
+/// offload only reports panics that happened while it was pending).
+static PANICS: Mutex<PanicLog> = Mutex::new(PanicLog { count: 0, last: String::new(), waiters: Vec::new() });
+
+struct PanicLog {
+    count: usize,
+    last: String,
+    waiters: Vec<Waker>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OffloadError {
+    /// There is no worker pool (the page is not cross-origin isolated, or it did not start).
+    NoThreads(String),
+    /// A job on the pool panicked; in the browser that worker is gone until the page reloads.
+    Panicked(String),
+}
+
+impl std::fmt::Display for OffloadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OffloadError::NoThreads(why) => write!(f, "no worker threads: {why}"),
+            OffloadError::Panicked(msg) => write!(f, "a worker thread panicked: {msg}"),
+        }
+    }
+}
+
+fn install_panic_hook() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            previous(info);
+            super::platform::report_panic(&info.to_string());
+            let message = match info.payload().downcast_ref::<&str>() {
+                Some(s) => s.to_string(),
+                None => info.payload().downcast_ref::<String>().cloned().unwrap_or_default(),
+            };
+            let place = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+            // try_lock: a panic while the log is held must not deadlock the hook.
+            if let Ok(mut log) = PANICS.try_lock() {
+                log.count += 1;
+                log.last = format!("{message}{place}");
+                for waker in log.waiters.drain(..) {
+                    waker.wake();
+                }
+            }
+        }));
+    });
+}
+
+/// Runs `job` on a pool thread and resolves to its result. Never blocks the caller.
+pub fn offload<R, F>(job: F) -> impl Future<Output = Result<R, OffloadError>>
+where
+    R: Send + 'static,
+    F: FnOnce() -> R + Send + 'static,
+{
+    install_panic_hook();
+    let threads = super::platform::pool_threads();
+    let panics_before = PANICS.lock().map(|l| l.count).unwrap_or(0);
+    let receiver = (threads > 0).then(|| {
+        let (tx, rx) = oneshot::channel();
+        rayon::spawn(move || {
+            let _ = tx.send(job());
+        });
+        rx
+    });
+    Offloaded { receiver, panics_before }
+}
+
+struct Offloaded<R> {
+    receiver: Option<oneshot::Receiver<R>>,
+    panics_before: usize,
+}
+
+impl<R> Future for Offloaded<R> {
+    type Output = Result<R, OffloadError>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let panics_before = self.panics_before;
+        let Some(rx) = self.receiver.as_mut() else {
+            return Poll::Ready(Err(OffloadError::NoThreads(
+                "the worker pool is not running on this page".into(),
+            )));
+        };
+        match Pin::new(rx).poll(cx) {
+            Poll::Ready(Ok(value)) => return Poll::Ready(Ok(value)),
+            // Sender dropped without sending: the job unwound (native panics unwind).
+            Poll::Ready(Err(_)) => {
+                let last = PANICS.lock().map(|l| l.last.clone()).unwrap_or_default();
+                return Poll::Ready(Err(OffloadError::Panicked(last)));
+            }
+            Poll::Pending => {}
+        }
+        let mut log = PANICS.lock().expect("panic log");
+        if log.count > panics_before {
+            return Poll::Ready(Err(OffloadError::Panicked(log.last.clone())));
+        }
+        log.waiters.push(cx.waker().clone());
+        Poll::Pending
+    }
+}

@@ -1,0 +1,96 @@
+//! Controls shared by every demo page: bounded number inputs, the Run button, progress, notices.
+
+use crate::core::params::Knob;
+use leptos::prelude::*;
+use std::time::Duration;
+
+/// A number input for one knob. Out-of-range or garbled input is clamped or ignored, and the
+/// reason is added to the page's notices; the run always uses a valid value.
+#[component]
+pub fn KnobInput(knob: Knob, value: RwSignal<u64>, notices: RwSignal<Vec<String>>, #[prop(into)] disabled: Signal<bool>) -> impl IntoView {
+    let id = format!("knob-{}", knob.key);
+    let on_change = move |ev: leptos::ev::Event| {
+        let raw = event_target_value(&ev);
+        let notice = match raw.trim().parse::<u64>() {
+            Ok(typed) => {
+                let (fixed, notice) = knob.clamp(typed);
+                value.set(fixed);
+                notice
+            }
+            Err(_) => Some(format!(
+                "{} must be a whole number from {} to {}; kept {}",
+                knob.label, knob.min, knob.max, value.get_untracked()
+            )),
+        };
+        // Re-render the field even when the value did not change ("abc" shows the old value).
+        value.notify();
+        if let Some(n) = notice {
+            notices.update(|all| all.push(n));
+        }
+    };
+    view! {
+        <label class="knob" for=id.clone()>
+            <span>{knob.label}</span>
+            <input id=id.clone() type="number" inputmode="numeric" min=knob.min max=knob.max step=knob.step
+                data-knob=knob.key prop:value=move || value.get().to_string()
+                prop:disabled=move || disabled.get() on:change=on_change/>
+            <small>{format!("{}–{}", knob.min, knob.max)}</small>
+        </label>
+    }
+}
+
+#[component]
+pub fn RunButton(#[prop(into)] running: Signal<bool>, #[prop(into)] enabled: Signal<bool>, on_run: impl Fn() + 'static) -> impl IntoView {
+    view! {
+        <button class="run" data-testid="run" type="button"
+            prop:disabled=move || running.get() || !enabled.get()
+            on:click=move |_| on_run()>
+            {move || if running.get() { "Running…" } else { "Run" }}
+        </button>
+    }
+}
+
+/// What the run is doing now, with a clock that keeps ticking: proof that the page is alive.
+#[component]
+pub fn Progress(#[prop(into)] running: Signal<bool>, #[prop(into)] phase: Signal<String>) -> impl IntoView {
+    let started = RwSignal::new(0.0);
+    let elapsed = RwSignal::new(0.0);
+    Effect::new(move |_| {
+        if running.get() {
+            started.set(crate::engine::now_ms());
+            elapsed.set(0.0);
+        }
+    });
+    if let Ok(handle) = set_interval_with_handle(
+        move || {
+            if running.get_untracked() {
+                elapsed.set(crate::engine::now_ms() - started.get_untracked());
+            }
+        },
+        Duration::from_millis(100),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+    view! {
+        <div class="progress" data-testid="progress" aria-live="polite" hidden=move || !running.get()>
+            <progress></progress>
+            <span>{move || phase.get()}</span>
+            <span class="elapsed">{move || format!("{:.1} s", elapsed.get() / 1000.0)}</span>
+        </div>
+    }
+}
+
+/// Messages about input that was adjusted or a run that failed; each can be dismissed.
+#[component]
+pub fn Notices(notices: RwSignal<Vec<String>>) -> impl IntoView {
+    view! {
+        <div class="notices" data-testid="notices" role="alert">
+            {move || notices.get().into_iter().enumerate().map(|(i, text)| view! {
+                <p class="notice warn">{text}
+                    <button type="button" class="dismiss" aria-label="Dismiss"
+                        on:click=move |_| notices.update(|all| { if i < all.len() { all.remove(i); } })>"×"</button>
+                </p>
+            }).collect_view()}
+        </div>
+    }
+}

@@ -1,0 +1,36 @@
+//! The frame of every demo page: title, explanation, the interactive part, then the Rust that
+//! ran next to the equivalent Python.
+
+use crate::demos::DemoInfo;
+use leptos::prelude::*;
+
+#[component]
+pub fn DemoFrame(
+    info: &'static DemoInfo,
+    /// A few sentences: what to look at and why it happens.
+    explanation: &'static [&'static str],
+    rust: &'static str,
+    python: &'static str,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <article class="demo" data-demo=info.id>
+            <header>
+                <p class="group">{info.group.title()}</p>
+                <h1>{info.title}</h1>
+                {explanation.iter().map(|p| view! { <p class="explain">{*p}</p> }).collect_view()}
+            </header>
+            {children()}
+            <section class="code">
+                <details open>
+                    <summary>"The Rust that ran"</summary>
+                    <pre><code class="rust">{rust}</code></pre>
+                </details>
+                <details open>
+                    <summary>"The same in Python"</summary>
+                    <pre><code class="python">{python}</code></pre>
+                </details>
+            </section>
+        </article>
+    }
+}

@@ -1,0 +1,157 @@
+//! Timelines drawn from recorded spans (never from a formula), as SVG.
+//!
+//! Rows: each lane gets as many rows as it had spans alive at once (a lane is a thread; on
+//! the event loop, overlapping rows are coroutines waiting together). Several timelines can
+//! share one time axis so that their lengths compare at a glance.
+
+use crate::core::trace::{Lane, Span, SpanKind, Trace};
+use leptos::prelude::*;
+
+const WIDTH: f64 = 1000.0;
+const LABEL_W: f64 = 120.0;
+const ROW_H: f64 = 22.0;
+const AXIS_H: f64 = 24.0;
+
+/// One drawn row: its lane, whether it is the lane's first row (gets the label), its spans.
+#[derive(Debug, PartialEq)]
+pub struct Row<'a> {
+    pub lane: Lane,
+    pub first_of_lane: bool,
+    pub spans: Vec<&'a Span>,
+}
+
+/// Packs each lane's spans into the fewest rows where no two spans of a row overlap
+/// (greedy interval partitioning over spans sorted by start; optimal for intervals).
+pub fn rows(trace: &Trace) -> Vec<Row<'_>> {
+    let mut out = Vec::new();
+    for lane in trace.lanes() {
+        let mut spans: Vec<&Span> = trace.spans.iter().filter(|s| s.lane == lane).collect();
+        spans.sort_by(|a, b| a.start.total_cmp(&b.start));
+        let mut lane_rows: Vec<Vec<&Span>> = Vec::new();
+        for span in spans {
+            match lane_rows.iter_mut().find(|row| row.last().is_some_and(|last| last.end <= span.start)) {
+                Some(row) => row.push(span),
+                None => lane_rows.push(vec![span]),
+            }
+        }
+        for (i, spans) in lane_rows.into_iter().enumerate() {
+            out.push(Row { lane, first_of_lane: i == 0, spans });
+        }
+    }
+    out
+}
+
+/// Axis ticks at 1, 2 or 5 × 10^k ms, about `target` of them across `span_ms`.
+pub fn ticks(span_ms: f64, target: usize) -> Vec<f64> {
+    if !(span_ms > 0.0) {
+        return vec![0.0];
+    }
+    let raw = span_ms / target.max(1) as f64;
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * magnitude).find(|s| *s >= raw).unwrap_or(10.0 * magnitude);
+    (0..).map(|i| i as f64 * step).take_while(|t| *t <= span_ms + 1e-9).collect()
+}
+
+fn kind_class(kind: SpanKind) -> &'static str {
+    match kind {
+        SpanKind::Run => "span run",
+        SpanKind::Wait => "span wait",
+        SpanKind::Blocked => "span blocked",
+        SpanKind::Failed => "span failed",
+    }
+}
+
+fn fmt_ms(ms: f64) -> String {
+    if ms >= 1000.0 { format!("{:.2} s", ms / 1000.0) } else if ms >= 10.0 { format!("{ms:.0} ms") } else { format!("{ms:.1} ms") }
+}
+
+/// Draws `trace`; `axis_ms` (when given) fixes the axis length so timelines can be compared.
+#[component]
+pub fn Timeline(trace: Trace, #[prop(into)] caption: String, #[prop(optional)] axis_ms: Option<f64>) -> impl IntoView {
+    let origin = trace.start();
+    let extent = axis_ms.unwrap_or(trace.end() - origin).max(trace.end() - origin).max(1e-3);
+    let rows = rows(&trace);
+    let height = AXIS_H + ROW_H * rows.len() as f64 + 4.0;
+    let x = move |t: f64| LABEL_W + (t - origin) / extent * (WIDTH - LABEL_W - 8.0);
+    let tick_marks = ticks(extent, 6)
+        .into_iter()
+        .map(|t| {
+            let tx = x(origin + t);
+            view! {
+                <line class="tick" x1=tx x2=tx y1=AXIS_H - 4.0 y2=height/>
+                <text class="tick-label" x=tx y=AXIS_H - 8.0 text-anchor="middle">{fmt_ms(t)}</text>
+            }
+        })
+        .collect_view();
+    let drawn_rows = rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let y = AXIS_H + ROW_H * i as f64;
+            let label = row.first_of_lane.then(|| row.lane.to_string()).unwrap_or_default();
+            let spans = row
+                .spans
+                .iter()
+                .map(|s| {
+                    let (x0, x1) = (x(s.start), x(s.end));
+                    let tip = format!("{} on {}: {} → {} ({})", s.label, s.lane, fmt_ms(s.start - origin),
+                        fmt_ms(s.end - origin), fmt_ms(s.duration()));
+                    view! {
+                        <rect class=kind_class(s.kind) data-lane=s.lane.to_string() data-task=s.task
+                            data-start=s.start - origin data-end=s.end - origin
+                            x=x0 y=y + 3.0 width=(x1 - x0).max(1.0) height=ROW_H - 6.0 rx="3">
+                            <title>{tip}</title>
+                        </rect>
+                    }
+                })
+                .collect_view();
+            view! {
+                <text class="lane-label" x="4" y=y + ROW_H * 0.7>{label}</text>
+                {spans}
+            }
+        })
+        .collect_view();
+    let lanes = trace.lanes().len();
+    let summary = format!("{caption}: {} spans on {lanes} lane{}, {} from first start to last end",
+        trace.spans.len(), if lanes == 1 { "" } else { "s" }, fmt_ms(trace.end() - origin));
+    view! {
+        <figure class="timeline" data-testid="timeline">
+            <figcaption>{caption}</figcaption>
+            <svg viewBox=format!("0 0 {WIDTH} {height}") role="img" aria-label=summary preserveAspectRatio="xMinYMin meet">
+                {tick_marks}
+                {drawn_rows}
+            </svg>
+        </figure>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(lane: Lane, task: usize, start: f64, end: f64) -> Span {
+        Span { task, lane, label: String::new(), kind: SpanKind::Wait, start, end }
+    }
+
+    #[test]
+    fn overlapping_spans_of_one_lane_get_their_own_rows() {
+        let trace = Trace::new(vec![
+            span(Lane::EventLoop, 0, 0.0, 10.0),
+            span(Lane::EventLoop, 1, 1.0, 11.0),
+            span(Lane::EventLoop, 2, 12.0, 20.0), // fits after task 0
+            span(Lane::Worker(0), 3, 0.0, 5.0),
+        ]);
+        let rows = rows(&trace);
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0].spans.iter().map(|s| s.task).collect::<Vec<_>>(), vec![0, 2]);
+        assert!(rows[0].first_of_lane && !rows[1].first_of_lane && rows[2].first_of_lane);
+    }
+
+    #[test]
+    fn ticks_are_round_and_cover_the_span() {
+        assert_eq!(ticks(1000.0, 5), vec![0.0, 200.0, 400.0, 600.0, 800.0, 1000.0]);
+        assert_eq!(ticks(95.0, 4), vec![0.0, 50.0]);
+        assert_eq!(ticks(0.0, 4), vec![0.0]);
+        assert!(ticks(2345.0, 6).len() <= 7);
+    }
+}

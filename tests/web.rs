@@ -1,0 +1,75 @@
+//! The browser engine, tested in headless Chromium by `wasm-pack test --headless --chrome`:
+//! real timers on the page's event loop and real Web Worker threads sharing one memory.
+#![cfg(target_arch = "wasm32")]
+
+use concurrency_playground::demos::concurrent_waits::{self, Mode};
+use concurrency_playground::demos::parallel_cpu::{expected_primes, run_split};
+use concurrency_playground::engine;
+use std::cell::Cell;
+use std::rc::Rc;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+async fn pool() -> usize {
+    engine::init_threads(2).await.expect("the test page is cross-origin isolated")
+}
+
+#[wasm_bindgen_test]
+async fn timers_on_the_event_loop_overlap_only_when_joined() {
+    let seq = concurrent_waits::run(Mode::Sequential, 4, 50.0).await;
+    assert!(!seq.trace.any_overlap());
+    assert!(seq.total_ms >= 200.0, "sequential {}", seq.total_ms);
+
+    let con = concurrent_waits::run(Mode::Concurrent, 4, 50.0).await;
+    assert_eq!(con.trace.max_concurrency(), 4);
+    assert!(con.total_ms < 150.0, "joined {}", con.total_ms);
+}
+
+#[wasm_bindgen_test]
+async fn workers_compute_in_parallel_with_the_right_answer() {
+    assert!(pool().await >= 2);
+    let run = engine::offload(|| run_split(2_000_000, 2)).await.expect("pool job");
+    assert_eq!(run.primes, expected_primes(2_000_000));
+    assert_eq!(run.trace.lanes().len(), 2, "{:?}", run.trace);
+    assert!(run.trace.parallel_on_distinct_lanes(), "{:?}", run.trace);
+}
+
+#[wasm_bindgen_test]
+async fn workers_share_the_page_clock() {
+    pool().await;
+    let before = engine::now_ms();
+    let on_worker = engine::offload(engine::now_ms).await.unwrap();
+    let after = engine::now_ms();
+    // performance.now() is coarsened in the browser: allow a millisecond either side.
+    assert!(before - 1.0 <= on_worker && on_worker <= after + 1.0, "{before} {on_worker} {after}");
+}
+
+#[wasm_bindgen_test]
+async fn the_event_loop_keeps_ticking_while_workers_compute() {
+    pool().await;
+    let done = Rc::new(Cell::new(false));
+    let ticks = Rc::new(Cell::new(0u32));
+    let job = {
+        let done = done.clone();
+        async move {
+            let r = engine::offload(|| run_split(3_000_000, 2)).await;
+            done.set(true);
+            r
+        }
+    };
+    let ticker = {
+        let (done, ticks) = (done.clone(), ticks.clone());
+        async move {
+            while !done.get() {
+                engine::sleep_ms(5.0).await;
+                ticks.set(ticks.get() + 1);
+            }
+        }
+    };
+    let (run, ()) = futures::join!(job, ticker);
+    let run = run.unwrap();
+    // If the main thread had blocked on the job, no timer could have fired meanwhile.
+    let job_ms = run.wall_ms;
+    assert!(ticks.get() >= 3, "{} ticks during a {job_ms:.0} ms job", ticks.get());
+}

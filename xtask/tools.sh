@@ -1,0 +1,86 @@
+# shellcheck shell=bash
+# Installs, idempotently, every tool the playground needs, from the package
+# registries only (no tool may download a binary at run time on these machines).
+# Sourced by xtask/run; each ensure_* is a no-op when the right version is there.
+# Versions are the ones verified together in ../shared/TOOLCHAIN.md.
+
+TOOLCHAIN=$(sed -n 's/^channel *= *"\(.*\)"/\1/p' "$ROOT/rust-toolchain.toml")
+WASM_BINDGEN_VERSION=0.2.130   # must equal the `=` pin in Cargo.toml
+TRUNK_VERSION=0.22.1
+WASM_PACK_VERSION=0.15.1
+BINARYEN_VERSION=132           # Debian's binaryen 108 produces a broken module
+TOOLS_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/concurrency-playground"
+
+# cargo install runs from $HOME: inside the repo its .cargo/config.toml (build-std) would
+# apply to the tools being built.
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+as_root() {
+    if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+has_version() { # has_version CMD WANTED: CMD --version mentions WANTED
+    command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | grep -q -- "$2"
+}
+
+ensure_rust() {
+    # RUSTUP_AUTO_INSTALL=0 on these machines: install the pin explicitly.
+    if ! rustup run "$TOOLCHAIN" rustc --version >/dev/null 2>&1; then
+        say "installing Rust $TOOLCHAIN"
+        rustup toolchain install "$TOOLCHAIN" --profile minimal \
+            --component rust-src --target wasm32-unknown-unknown
+    fi
+    local installed
+    installed=$(rustup +"$TOOLCHAIN" target list --installed 2>/dev/null)
+    grep -q wasm32-unknown-unknown <<<"$installed" ||
+        rustup target add wasm32-unknown-unknown --toolchain "$TOOLCHAIN"
+    rustup +"$TOOLCHAIN" component list --installed 2>/dev/null | grep -q '^rust-src' ||
+        rustup component add rust-src --toolchain "$TOOLCHAIN"
+}
+
+ensure_wasm_bindgen() {
+    # No --locked: the CLI's lock file names a crate version missing from the registry.
+    has_version wasm-bindgen "$WASM_BINDGEN_VERSION" || {
+        say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (~3 min)"
+        (cd "$HOME" && cargo +"$TOOLCHAIN" install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force)
+    }
+}
+
+ensure_trunk() {
+    # trunk 0.22 needs rustc >= 1.96.1: build it with the nightly pin.
+    has_version trunk "$TRUNK_VERSION" || {
+        say "installing trunk $TRUNK_VERSION (~12 min cold on 2 cores)"
+        (cd "$HOME" && cargo +"$TOOLCHAIN" install --locked trunk --version "$TRUNK_VERSION" --force)
+    }
+}
+
+ensure_wasm_pack() {
+    has_version wasm-pack "$WASM_PACK_VERSION" || {
+        say "installing wasm-pack $WASM_PACK_VERSION"
+        (cd "$HOME" && cargo +"$TOOLCHAIN" install --locked wasm-pack --version "$WASM_PACK_VERSION" --force)
+    }
+}
+
+ensure_wasm_opt() {
+    local bin="$TOOLS_DIR/node_modules/.bin"
+    [ -x "$bin/wasm-opt" ] && "$bin/wasm-opt" --version | grep -q "version $BINARYEN_VERSION" || {
+        say "installing wasm-opt from binaryen@$BINARYEN_VERSION (npm)"
+        mkdir -p "$TOOLS_DIR"
+        npm install --silent --no-audit --no-fund --prefix "$TOOLS_DIR" "binaryen@$BINARYEN_VERSION"
+    }
+    export PATH="$bin:$PATH"
+}
+
+ensure_chromium() {
+    if [ ! -x /usr/lib/chromium/chromium ] || ! command -v chromedriver >/dev/null 2>&1; then
+        say "installing Chromium and chromedriver (Debian)"
+        as_root apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium chromium-driver
+    fi
+    # The /usr/bin wrapper prints a harmless shell error; tests use the real binary.
+    export CHROME_BIN=/usr/lib/chromium/chromium
+}
+
+ensure_serve_tools() { ensure_rust; ensure_wasm_bindgen; ensure_wasm_opt; ensure_trunk; }
+ensure_test_tools() { ensure_serve_tools; ensure_wasm_pack; ensure_chromium; }

@@ -63,13 +63,22 @@ ensure_wasm_pack() {
 }
 
 ensure_wasm_opt() {
-    local bin="$TOOLS_DIR/node_modules/.bin"
-    [ -x "$bin/wasm-opt" ] && "$bin/wasm-opt" --version | grep -q "version $BINARYEN_VERSION" || {
+    # binaryen's npm package runs wasm-opt on Node. It is linked into ~/.cargo/bin, beside the
+    # cargo-installed tools, so that plain `trunk build` and `trunk serve` find it too.
+    local bin="$TOOLS_DIR/node_modules/.bin" link="$HOME/.cargo/bin/wasm-opt"
+    has_version wasm-opt "version $BINARYEN_VERSION" && return
+    if ! { [ -x "$bin/wasm-opt" ] && "$bin/wasm-opt" --version | grep -q "version $BINARYEN_VERSION"; }; then
         say "installing wasm-opt from binaryen@$BINARYEN_VERSION (npm)"
         mkdir -p "$TOOLS_DIR"
         npm install --silent --no-audit --no-fund --prefix "$TOOLS_DIR" "binaryen@$BINARYEN_VERSION"
+    fi
+    mkdir -p "$(dirname "$link")"
+    ln -sf "$bin/wasm-opt" "$link"
+    export PATH="$HOME/.cargo/bin:$PATH"
+    has_version wasm-opt "version $BINARYEN_VERSION" || {
+        echo "wasm-opt $BINARYEN_VERSION is installed at $link but another wasm-opt comes first on PATH" >&2
+        return 1
     }
-    export PATH="$bin:$PATH"
 }
 
 ensure_chromium() {

@@ -77,9 +77,11 @@ pub fn Timeline(trace: Trace, #[prop(into)] caption: String, #[prop(optional)] a
         .into_iter()
         .map(|t| {
             let tx = x(origin + t);
+            // A label centred on the right edge would be cut off: end-anchor it there.
+            let anchor = if tx > WIDTH - 40.0 { "end" } else { "middle" };
             view! {
                 <line class="tick" x1=tx x2=tx y1=AXIS_H - 4.0 y2=height/>
-                <text class="tick-label" x=tx y=AXIS_H - 8.0 text-anchor="middle">{fmt_ms(t)}</text>
+                <text class="tick-label" x=tx y=AXIS_H - 8.0 text-anchor=anchor>{fmt_ms(t)}</text>
             }
         })
         .collect_view();

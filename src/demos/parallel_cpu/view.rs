@@ -2,6 +2,7 @@
 
 use super::{expected_primes, run_split, summarise, Row, SplitRun, INFO, PYTHON_SOURCE, REPEATS, SIZE_K};
 use crate::core::params::to_query;
+use crate::core::stats::grouped;
 use crate::engine;
 use crate::ui::{replace_query, DemoFrame, KnobInput, Notices, PoolState, Progress, RunButton, ThreadGate, Timeline};
 use leptos::prelude::*;
@@ -105,7 +106,7 @@ fn results(limit: u64, rows: Vec<Row>) -> impl IntoView {
                 </tbody>
             </table>
             <p class="verdict">
-                {format!("{primes} primes below {limit}{}. ", if all_checked { ", the same as the sieve" } else { ": DIFFERENT from the sieve" })}
+                {format!("{} primes below {}{}. ", grouped(primes), grouped(limit), if all_checked { ", the same as the sieve" } else { ": DIFFERENT from the sieve" })}
                 {best.map(|b| format!("Best: {:.2}× with {} threads ({:.0}% efficiency).", b.speedup, b.threads, b.efficiency * 100.0))}
             </p>
             {rows.into_iter().map(|r| {

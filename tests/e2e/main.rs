@@ -1,0 +1,193 @@
+//! End-to-end: the release build (`dist/`) in real headless Chromium, served with and without
+//! the production headers. Asserts on structure (spans overlap or not, totals far below the
+//! sequential sum), never on tight timings. Screenshots go to target/screenshots/.
+//!
+//! Run with `xtask/run e2e` (or `cargo test --features e2e --test e2e` after `trunk build --release`).
+
+#[path = "../support/mod.rs"]
+mod support;
+
+use serde_json::Value;
+use support::browser::Browser;
+use support::server::StaticServer;
+
+fn isolated_server() -> StaticServer {
+    StaticServer::start(support::dist_dir(), true)
+}
+
+/// Waits for the app to mount and the worker pool to report in the status line.
+async fn open_app(browser: &Browser, url: &str) {
+    browser.goto(url).await;
+    browser.wait_until(r"/^\d+ worker thread/.test(document.querySelector('[data-testid=threads]')?.textContent)", 20).await;
+}
+
+async fn assert_no_console_errors(browser: &Browser) {
+    let errors = browser.console_errors().await;
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+}
+
+/// The spans drawn in the `index`-th timeline on the page, as (lane, start, end).
+async fn drawn_spans(browser: &Browser, index: usize) -> Vec<(String, f64, f64)> {
+    let v = browser
+        .eval(&format!(
+            "[...document.querySelectorAll('[data-testid=timeline]')[{index}].querySelectorAll('rect.span')]\
+             .map(r => [r.dataset.lane, +r.dataset.start, +r.dataset.end])"
+        ))
+        .await;
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s[0].as_str().unwrap().to_string(), s[1].as_f64().unwrap(), s[2].as_f64().unwrap()))
+        .collect()
+}
+
+fn max_overlap(spans: &[(String, f64, f64)]) -> usize {
+    spans.iter().map(|(_, s, e)| spans.iter().filter(|(_, s2, e2)| s2 < e && s < e2).count()).max().unwrap_or(0)
+}
+
+#[tokio::test]
+async fn home_page_loads_isolated_with_worker_threads_and_no_errors() {
+    let server = isolated_server();
+    let browser = Browser::start().await;
+    open_app(&browser, &server.url("/")).await;
+    assert_eq!(browser.text("[data-testid=isolation]").await, "cross-origin isolated");
+    let threads = browser.text("[data-testid=threads]").await;
+    let cores = browser.eval("navigator.hardwareConcurrency").await.as_u64().unwrap();
+    assert!(threads.starts_with(&format!("{cores} worker thread")), "{threads}");
+    assert!(browser.eval("document.querySelectorAll('a.card').length").await.as_u64().unwrap() >= 2);
+    assert_eq!(browser.eval("document.title").await, "concurrency playground");
+    browser.screenshot("home-1280").await;
+    assert_no_console_errors(&browser).await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn concurrent_waits_run_from_the_ui() {
+    let server = isolated_server();
+    let browser = Browser::start().await;
+    open_app(&browser, &server.url("/#/concurrent-waits?tasks=5&wait=200")).await;
+    assert!(browser.eval("document.title").await.as_str().unwrap().starts_with("Concurrent waits"));
+    browser.click("[data-testid=run]").await;
+    // The progress line is visible while the run goes.
+    browser.wait_until("!document.querySelector('[data-testid=progress]').hidden", 5).await;
+    browser.wait_for("[data-testid=results]", 20).await;
+
+    let total = |mode: &str| format!("+document.querySelector('tr[data-mode={mode}]').dataset.totalMs");
+    let sequential = browser.eval(&total("sequential")).await.as_f64().unwrap();
+    let concurrent = browser.eval(&total("concurrent")).await.as_f64().unwrap();
+    assert!(sequential >= 5.0 * 200.0, "sequential {sequential}");
+    assert!(concurrent < sequential / 2.0, "concurrent {concurrent} vs sequential {sequential}");
+
+    let seq_spans = drawn_spans(&browser, 0).await;
+    let con_spans = drawn_spans(&browser, 1).await;
+    assert_eq!((seq_spans.len(), con_spans.len()), (5, 5));
+    assert_eq!(max_overlap(&seq_spans), 1, "sequential waits must not overlap: {seq_spans:?}");
+    assert_eq!(max_overlap(&con_spans), 5, "joined waits must all overlap: {con_spans:?}");
+    assert!(con_spans.iter().all(|(lane, ..)| lane == "event loop"));
+    browser.screenshot("concurrent-waits").await;
+    browser.screenshot_of("[data-testid=results]", "concurrent-waits-results").await;
+    assert_no_console_errors(&browser).await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn parallel_cpu_runs_on_worker_threads_from_the_ui() {
+    let server = isolated_server();
+    let browser = Browser::start().await;
+    open_app(&browser, &server.url("/#/parallel-cpu?size=1500&repeats=1")).await;
+    browser.click("[data-testid=run]").await;
+    browser.wait_for("[data-testid=results]", 60).await;
+
+    let rows: Value = browser
+        .eval("[...document.querySelectorAll('tr[data-threads]')].map(r => [+r.dataset.threads, +r.dataset.wallMs, +r.dataset.speedup, r.dataset.checked])")
+        .await;
+    let rows = rows.as_array().unwrap();
+    let cores = browser.eval("navigator.hardwareConcurrency").await.as_u64().unwrap() as usize;
+    assert_eq!(rows.len(), cores, "one row per thread count: {rows:?}");
+    for row in rows {
+        assert_eq!(row[3], "true", "the answer agrees with the sieve: {row:?}");
+    }
+    eprintln!("parallel-cpu rows (threads, ms, speedup, checked): {rows:?}");
+    // The timeline of the widest run shows the work side by side on distinct worker lanes.
+    if cores > 1 {
+        let spans = drawn_spans(&browser, cores - 1).await;
+        let lanes: std::collections::BTreeSet<_> = spans.iter().map(|(l, ..)| l.clone()).collect();
+        assert!(lanes.len() > 1 && lanes.iter().all(|l| l.starts_with("worker")), "{spans:?}");
+        assert!(max_overlap(&spans) > 1, "stripes ran side by side: {spans:?}");
+    }
+    browser.screenshot("parallel-cpu").await;
+    browser.screenshot_of("[data-testid=results]", "parallel-cpu-results").await;
+    assert_no_console_errors(&browser).await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn bad_url_parameters_fall_back_with_a_notice_and_reload_keeps_working() {
+    let server = isolated_server();
+    let browser = Browser::start().await;
+    open_app(&browser, &server.url("/#/concurrent-waits?tasks=999&wait=abc")).await;
+    let notices = browser.text("[data-testid=notices]").await;
+    assert!(notices.contains("outside 1..=20"), "{notices}");
+    assert!(notices.contains("not a whole number"), "{notices}");
+    let value = |key: &str| format!("document.querySelector('input[data-knob={key}]').value");
+    assert_eq!(browser.eval(&value("tasks")).await, "20");
+    assert_eq!(browser.eval(&value("wait")).await, "200");
+    // The URL now carries the values actually used; a reload restores them without notices.
+    let hash = browser.eval("location.hash").await;
+    assert_eq!(hash, "#/concurrent-waits?tasks=20&wait=200");
+    browser.client.refresh().await.unwrap();
+    browser.wait_for("input[data-knob=tasks]", 20).await;
+    assert_eq!(browser.eval(&value("tasks")).await, "20");
+    assert_eq!(browser.text("[data-testid=notices]").await, "");
+    // An unknown demo says so instead of showing nothing.
+    browser.goto(&server.url("/#/no-such-demo")).await;
+    assert!(browser.text("main").await.contains("There is no demo called"));
+    browser.screenshot("bad-params").await;
+    assert_no_console_errors(&browser).await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn narrow_screen_has_no_horizontal_scroll() {
+    let server = isolated_server();
+    let browser = Browser::start().await;
+    browser.client.set_window_size(390, 844).await.unwrap();
+    open_app(&browser, &server.url("/")).await;
+    browser.screenshot("home-390").await;
+    open_app(&browser, &server.url("/#/concurrent-waits?tasks=3&wait=50")).await;
+    browser.click("[data-testid=run]").await;
+    browser.wait_for("[data-testid=results]", 20).await;
+    let overflow = browser.eval("document.documentElement.scrollWidth - window.innerWidth").await;
+    assert!(overflow.as_f64().unwrap() <= 0.0, "page is {overflow} px wider than the screen");
+    browser.screenshot("concurrent-waits-390").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn without_isolation_headers_the_page_explains_and_async_demos_still_run() {
+    let server = StaticServer::start(support::dist_dir(), false);
+    let browser = Browser::start().await;
+    browser.goto(&server.url("/")).await;
+    let said = browser
+        .wait_until(
+            "(document.querySelector('.boot.failed') || document.querySelector('[data-testid=isolation]'))?.textContent",
+            20,
+        )
+        .await;
+    assert!(said.as_str().unwrap().contains("not cross-origin isolated"), "{said}");
+    browser.screenshot("not-isolated").await;
+    if browser.eval("!!document.querySelector('.boot.failed')").await == Value::Bool(true) {
+        return; // this browser refused shared wasm memory outright; the page said why
+    }
+    // The thread demo says in words why it cannot run here…
+    browser.goto(&server.url("/#/parallel-cpu")).await;
+    let why = browser.text("[data-testid=no-threads]").await;
+    assert!(why.contains("Cross-Origin-Embedder-Policy"), "{why}");
+    browser.screenshot("not-isolated-threads").await;
+    // …and the event-loop demo still runs.
+    browser.goto(&server.url("/#/concurrent-waits?tasks=3&wait=50")).await;
+    browser.click("[data-testid=run]").await;
+    browser.wait_for("[data-testid=results]", 20).await;
+    assert_no_console_errors(&browser).await;
+    browser.close().await;
+}

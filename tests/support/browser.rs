@@ -1,0 +1,171 @@
+//! Headless Chromium through chromedriver (both from Debian), driven with fantoccini.
+
+use fantoccini::wd::WebDriverCompatibleCommand;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+}
+
+/// Chromium as root in a container: no sandbox; no background networking (the machine's
+/// network is closed and those connections only make noise).
+const CHROME_ARGS: &[&str] = &[
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-first-run", "--hide-scrollbars", "--window-size=1280,800",
+];
+
+fn chrome_binary() -> String {
+    std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/lib/chromium/chromium".into())
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+impl Browser {
+    pub async fn start() -> Browser {
+        let port = free_port();
+        let driver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver on PATH (xtask/run test installs it)");
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert("goog:chromeOptions".into(), json!({ "binary": chrome_binary(), "args": CHROME_ARGS }));
+        caps.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
+        let client = ClientBuilder::rustls()
+            .expect("tls roots")
+            .capabilities(caps)
+            .connect(&url)
+            .await
+            .expect("a Chromium session");
+        Browser { client, driver }
+    }
+
+    pub async fn goto(&self, url: &str) {
+        self.client.goto(url).await.expect("navigate");
+    }
+
+    /// Polls until `css` matches an element, or panics after `secs` with a screenshot saved.
+    pub async fn wait_for(&self, css: &str, secs: u64) -> fantoccini::elements::Element {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                return el;
+            }
+            if Instant::now() > deadline {
+                self.screenshot("timeout").await;
+                panic!("{css} did not appear within {secs} s (screenshot: target/screenshots/timeout.png)");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Polls a JS expression until it is truthy; returns its value.
+    pub async fn wait_until(&self, expression: &str, secs: u64) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let v = self.eval(expression).await;
+            if !v.is_null() && v != json!(false) && v != json!("") && v != json!(0) {
+                return v;
+            }
+            if Instant::now() > deadline {
+                self.screenshot("timeout").await;
+                panic!("`{expression}` stayed falsy for {secs} s (screenshot: target/screenshots/timeout.png)");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn eval(&self, expression: &str) -> Value {
+        self.client.execute(&format!("return ({expression});"), vec![]).await.expect("script")
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        self.wait_for(css, 10).await.text().await.unwrap_or_default()
+    }
+
+    /// Clicks like a person: with the element scrolled to the middle of the screen first (at
+    /// the bottom edge the sticky status line would cover it).
+    pub async fn click(&self, css: &str) {
+        let el = self.wait_for(css, 10).await;
+        let arg = serde_json::to_value(&el).expect("element as json");
+        self.client.execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg]).await.expect("scroll");
+        el.click().await.expect("click");
+    }
+
+    pub async fn screenshot(&self, name: &str) -> std::path::PathBuf {
+        let path = super::out_dir("screenshots").join(format!("{name}.png"));
+        if let Ok(png) = self.client.screenshot().await {
+            std::fs::write(&path, png).expect("write screenshot");
+        }
+        path
+    }
+
+    /// A picture of one element (the whole of it, even below the fold).
+    pub async fn screenshot_of(&self, css: &str, name: &str) -> std::path::PathBuf {
+        let path = super::out_dir("screenshots").join(format!("{name}.png"));
+        // Element screenshots only show what is in the viewport: grow it to the page for a moment.
+        let (w, h) = self.client.get_window_size().await.expect("window size");
+        let (w, h) = (w as u32, h as u32);
+        let page_h = self.eval("document.documentElement.scrollHeight").await.as_u64().unwrap_or(800) as u32;
+        self.client.set_window_size(w, page_h + 200).await.expect("resize");
+        let png = self.wait_for(css, 10).await.screenshot().await.expect("element screenshot");
+        self.client.set_window_size(w, h).await.expect("resize back");
+        std::fs::write(&path, png).expect("write screenshot");
+        path
+    }
+
+    /// Console messages at level SEVERE since the last call (chromedriver's log endpoint).
+    pub async fn console_errors(&self) -> Vec<String> {
+        let entries = self.client.issue_cmd(BrowserLog).await.unwrap_or(Value::Null);
+        entries
+            .as_array()
+            .map(|all| {
+                all.iter()
+                    .filter(|e| e["level"] == "SEVERE")
+                    .map(|e| e["message"].as_str().unwrap_or_default().to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+    }
+}
+
+/// chromedriver's (non-W3C) `POST /session/{id}/se/log` for the browser console.
+#[derive(Debug)]
+struct BrowserLog;
+
+impl WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({ "type": "browser" }).to_string()))
+    }
+}

@@ -1,0 +1,26 @@
+//! Shared by the end-to-end tests and the benchmark: a static server for `dist/` and a headless
+//! Chromium driven over WebDriver.
+#![allow(dead_code)] // each user takes a different subset
+
+pub mod browser;
+pub mod server;
+
+use std::path::PathBuf;
+
+/// The release build made by `trunk build --release` (`xtask/run dist`).
+pub fn dist_dir() -> PathBuf {
+    let dist = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dist");
+    assert!(
+        dist.join("index.html").exists(),
+        "no release build in {}: run `xtask/run dist` (or `trunk build --release`) first",
+        dist.display()
+    );
+    dist
+}
+
+/// Where screenshots and reports go: under target/, never in the source tree.
+pub fn out_dir(kind: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target").join(kind);
+    std::fs::create_dir_all(&dir).expect("create output dir");
+    dir
+}

@@ -29,8 +29,8 @@ async fn timers_on_the_event_loop_overlap_only_when_joined() {
 #[wasm_bindgen_test]
 async fn workers_compute_in_parallel_with_the_right_answer() {
     assert!(pool().await >= 2);
-    let run = engine::offload(|| run_split(2_000_000, 2)).await.expect("pool job");
-    assert_eq!(run.primes, expected_primes(2_000_000));
+    let run = engine::offload(|| run_split(400_000, 2)).await.expect("pool job");
+    assert_eq!(run.primes, expected_primes(400_000));
     assert_eq!(run.trace.lanes().len(), 2, "{:?}", run.trace);
     assert!(run.trace.parallel_on_distinct_lanes(), "{:?}", run.trace);
 }
@@ -53,7 +53,7 @@ async fn the_event_loop_keeps_ticking_while_workers_compute() {
     let job = {
         let done = done.clone();
         async move {
-            let r = engine::offload(|| run_split(3_000_000, 2)).await;
+            let r = engine::offload(|| run_split(600_000, 2)).await;
             done.set(true);
             r
         }

@@ -5,5 +5,6 @@
 
 pub mod params;
 pub mod stats;
+pub mod sync;
 pub mod trace;
 pub mod workload;

@@ -2,7 +2,9 @@
 //! natively) in `mod.rs`, its page in `view.rs`.
 
 pub mod concurrent_waits;
+pub mod coroutines;
 pub mod parallel_cpu;
+pub mod semaphore;
 
 /// The groups of the playground's table of contents.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,7 +37,19 @@ pub struct DemoInfo {
     pub needs_threads: bool,
 }
 
-pub const ALL: &[DemoInfo] = &[concurrent_waits::INFO, parallel_cpu::INFO];
+pub const ALL: &[DemoInfo] = &[concurrent_waits::INFO, coroutines::INFO, semaphore::INFO, parallel_cpu::INFO];
+
+/// The page of demo `id`, given its URL query.
+pub fn page(id: &str, query: Vec<(String, String)>) -> Option<leptos::prelude::AnyView> {
+    use leptos::prelude::*;
+    Some(match id {
+        id if id == concurrent_waits::INFO.id => view! { <concurrent_waits::view::Page query/> }.into_any(),
+        id if id == coroutines::INFO.id => view! { <coroutines::view::Page query/> }.into_any(),
+        id if id == semaphore::INFO.id => view! { <semaphore::view::Page query/> }.into_any(),
+        id if id == parallel_cpu::INFO.id => view! { <parallel_cpu::view::Page query/> }.into_any(),
+        _ => return None,
+    })
+}
 
 pub fn find(id: &str) -> Option<&'static DemoInfo> {
     ALL.iter().find(|d| d.id == id)

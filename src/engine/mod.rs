@@ -18,11 +18,26 @@ mod platform;
 mod offload;
 
 pub use offload::{offload, OffloadError};
-pub use platform::{cross_origin_isolated, hardware_concurrency, init_threads, now_ms, sleep_ms, yield_now};
+pub use platform::{
+    cross_origin_isolated, hardware_concurrency, init_threads, now_ms, sleep_ms, spawn, yield_now,
+};
 
 /// The worker thread running the caller, as an index into the pool (None off the pool).
 pub fn worker_index() -> Option<usize> {
     rayon::current_thread_index()
+}
+
+/// Computes (holds the CPU) for `ms` milliseconds: a short step of real work on whatever thread
+/// calls it. On the event loop nothing else can run meanwhile.
+pub fn busy_for(ms: f64) -> u64 {
+    let start = now_ms();
+    let mut found = 0;
+    let mut n = 1_000_001;
+    while now_ms() - start < ms {
+        found += crate::core::workload::is_prime(std::hint::black_box(n)) as u64;
+        n += 2;
+    }
+    found
 }
 
 /// Threads in the worker pool, or 0 while it is not running (browser without isolation,

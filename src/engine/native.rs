@@ -72,6 +72,12 @@ impl Future for Sleep {
     }
 }
 
+/// Runs a task independently of its creator (the native twin of the browser's `spawn_local`):
+/// natively on a thread of its own, so tests can check timing and ordering, not single-threadedness.
+pub fn spawn(task: impl Future<Output = ()> + Send + 'static) {
+    std::thread::spawn(move || futures::executor::block_on(task));
+}
+
 /// Gives other tasks of the same executor a turn.
 pub fn yield_now() -> impl Future<Output = ()> {
     let mut yielded = false;

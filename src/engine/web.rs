@@ -77,6 +77,12 @@ pub fn sleep_ms(ms: f64) -> impl Future<Output = ()> {
     }
 }
 
+/// Schedules a task on the event loop (asyncio.create_task): it starts at the loop's next turn
+/// and runs whether or not anyone awaits it.
+pub fn spawn(task: impl Future<Output = ()> + 'static) {
+    wasm_bindgen_futures::spawn_local(task);
+}
+
 /// Gives the loop a full turn (a macrotask), so the page can paint and handle input.
 pub fn yield_now() -> impl Future<Output = ()> {
     sleep_ms(0.0)

@@ -4,6 +4,51 @@ use crate::core::params::Knob;
 use leptos::prelude::*;
 use std::time::Duration;
 
+/// A page's knobs: their values (read from the URL, clamped) and the page's notices. The URL
+/// follows every change, so a link always reproduces what is on screen.
+#[derive(Clone, Copy)]
+pub struct Knobs {
+    pub values: &'static [Knob],
+    signals: [Option<RwSignal<u64>>; 6],
+    pub notices: RwSignal<Vec<String>>,
+}
+
+impl Knobs {
+    pub fn new(page: &'static str, knobs: &'static [Knob], query: &[(String, String)]) -> Knobs {
+        assert!(knobs.len() <= 6, "at most 6 knobs a page");
+        let notices = RwSignal::new(Vec::new());
+        let mut signals = [None; 6];
+        for (slot, knob) in signals.iter_mut().zip(knobs) {
+            let (value, notice) = knob.read(query);
+            if let Some(n) = notice {
+                notices.update(|all: &mut Vec<String>| all.push(n));
+            }
+            *slot = Some(RwSignal::new(value));
+        }
+        let this = Knobs { values: knobs, signals, notices };
+        Effect::new(move |_| {
+            let pairs: Vec<(&str, u64)> = knobs.iter().map(|k| (k.key, this.get(*k).get())).collect();
+            super::replace_query(page, &crate::core::params::to_query(&pairs));
+        });
+        this
+    }
+
+    /// The signal of `knob` (one of this page's).
+    pub fn get(&self, knob: Knob) -> RwSignal<u64> {
+        let i = self.values.iter().position(|k| *k == knob).expect("a knob of this page");
+        self.signals[i].expect("set in new")
+    }
+
+    /// The inputs for all knobs, in order.
+    pub fn inputs(&self, disabled: Signal<bool>) -> impl IntoView + use<> {
+        let this = *self;
+        self.values
+            .iter()
+            .map(move |k| view! { <KnobInput knob=*k value=this.get(*k) notices=this.notices disabled/> })
+            .collect_view()
+    }
+}
+
 /// A number input for one knob. Out-of-range or garbled input is clamped or ignored, and the
 /// reason is added to the page's notices; the run always uses a valid value.
 #[component]

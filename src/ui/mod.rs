@@ -10,7 +10,7 @@ mod route;
 mod status;
 pub mod timeline;
 
-pub use controls::{KnobInput, Notices, Progress, RunButton};
+pub use controls::{KnobInput, Knobs, Notices, Progress, RunButton};
 pub use frame::DemoFrame;
 pub use route::replace_query;
 pub use status::{use_pool, PoolState, ThreadGate};
@@ -35,20 +35,10 @@ fn App() -> impl IntoView {
         let route = route.get();
         let view = match route.page.as_str() {
             "" => home::Home().into_any(),
-            id if id == demos::concurrent_waits::INFO.id => {
-                view! { <demos::concurrent_waits::view::Page query=route.query/> }.into_any()
-            }
-            id if id == demos::parallel_cpu::INFO.id => {
-                view! { <demos::parallel_cpu::view::Page query=route.query/> }.into_any()
-            }
-            other => view! {
-                <section class="demo">
-                    <h1>"Not found"</h1>
-                    <p class="notice">"There is no demo called “" {other.to_string()} "”. "
-                        <a href="#/">"See all demos"</a></p>
-                </section>
-            }
-            .into_any(),
+            id => match demos::page(id, route.query) {
+                Some(page) => page,
+                None => not_found(id),
+            },
         };
         set_title(&route.page);
         view
@@ -90,6 +80,16 @@ fn SideNav(current: Signal<String>) -> impl IntoView {
             view! { <h2>{group.title()}</h2><ul>{links}</ul> }
         })
         .collect_view()
+}
+
+fn not_found(id: &str) -> AnyView {
+    view! {
+        <section class="demo">
+            <h1>"Not found"</h1>
+            <p class="notice">"There is no demo called “" {id.to_string()} "”. " <a href="#/">"See all demos"</a></p>
+        </section>
+    }
+    .into_any()
 }
 
 fn set_title(page: &str) {

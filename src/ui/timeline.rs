@@ -113,12 +113,22 @@ pub fn Timeline(trace: Trace, #[prop(into)] caption: String, #[prop(optional)] a
             }
         })
         .collect_view();
+    let legend = [
+        (SpanKind::Run, "computing"),
+        (SpanKind::Wait, "waiting (no CPU held)"),
+        (SpanKind::Blocked, "waiting for a turn"),
+        (SpanKind::Failed, "failed or cancelled"),
+    ]
+    .into_iter()
+    .filter(|(kind, _)| trace.spans.iter().any(|s| s.kind == *kind))
+    .map(|(kind, text)| view! { <span class="key"><svg viewBox="0 0 10 10"><rect class=kind_class(kind).replace("span", "swatch") width="10" height="10" rx="2"/></svg>{text}</span> })
+    .collect_view();
     let lanes = trace.lanes().len();
     let summary = format!("{caption}: {} spans on {lanes} lane{}, {} from first start to last end",
         trace.spans.len(), if lanes == 1 { "" } else { "s" }, fmt_ms(trace.end() - origin));
     view! {
         <figure class="timeline" data-testid="timeline">
-            <figcaption>{caption}</figcaption>
+            <figcaption>{caption}<span class="legend">{legend}</span></figcaption>
             <svg viewBox=format!("0 0 {WIDTH} {height}") role="img" aria-label=summary preserveAspectRatio="xMinYMin meet">
                 {tick_marks}
                 {drawn_rows}

@@ -191,3 +191,50 @@ async fn without_isolation_headers_the_page_explains_and_async_demos_still_run()
     assert_no_console_errors(&browser).await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn coroutines_demo_shows_tasks_running_before_they_are_awaited() {
+    let server = isolated_server();
+    let browser = Browser::start().await;
+    open_app(&browser, &server.url("/#/coroutines?tasks=3&wait=300")).await;
+    browser.click("[data-testid=run]").await;
+    browser.wait_for("[data-testid=results]", 20).await;
+    let row = |mode: &str, col: usize| format!("document.querySelector('tr[data-mode={mode}]').children[{col}].textContent");
+    let total = |mode: &str| format!("+document.querySelector('tr[data-mode={mode}]').dataset.totalMs");
+    let sequential = browser.eval(&total("Sequential")).await.as_f64().unwrap();
+    for mode in ["CreateTask", "Gather"] {
+        let t = browser.eval(&total(mode)).await.as_f64().unwrap();
+        assert!(t < sequential * 0.75, "{mode} {t} vs sequential {sequential}");
+        assert_eq!(browser.eval(&row(mode, 2)).await, "0, 1, 2", "{mode}: results in the order asked");
+        assert_eq!(browser.eval(&row(mode, 3)).await, "2, 1, 0", "{mode}: shortest finished first");
+    }
+    assert_eq!(browser.eval(&row("Sequential", 3)).await, "0, 1, 2");
+    // On the one event-loop thread the orange compute steps never overlap.
+    let runs = browser
+        .eval("[...document.querySelectorAll('[data-testid=timeline]')[2].querySelectorAll('rect.span.run')].map(r => [r.dataset.lane, +r.dataset.start, +r.dataset.end])")
+        .await;
+    let runs: Vec<(String, f64, f64)> = serde_json::from_value(runs).unwrap();
+    assert_eq!(runs.len(), 6);
+    assert_eq!(max_overlap(&runs), 1, "{runs:?}");
+    browser.screenshot_of("[data-testid=results]", "coroutines-results").await;
+    assert_no_console_errors(&browser).await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn semaphore_demo_never_exceeds_its_limit() {
+    let server = isolated_server();
+    let browser = Browser::start().await;
+    open_app(&browser, &server.url("/#/semaphore?tasks=8&limit=3&wait=100")).await;
+    browser.click("[data-testid=run]").await;
+    browser.wait_for("[data-testid=results]", 20).await;
+    let most = browser.eval("[...document.querySelectorAll('tr[data-most]')].map(r => +r.dataset.most)").await;
+    assert_eq!(most, serde_json::json!([3, 3]));
+    for index in 0..2 {
+        let spans = drawn_spans(&browser, index).await;
+        assert!(spans.len() >= 8);
+    }
+    browser.screenshot_of("[data-testid=results]", "semaphore-results").await;
+    assert_no_console_errors(&browser).await;
+    browser.close().await;
+}

@@ -1,8 +1,7 @@
 //! The page of the concurrent-waits demo.
 
 use super::{run, Measured, Mode, INFO, PYTHON_SOURCE, TASKS, WAIT_MS};
-use crate::core::params::to_query;
-use crate::ui::{replace_query, DemoFrame, KnobInput, Notices, Progress, RunButton, Timeline};
+use crate::ui::{DemoFrame, Knobs, Notices, Progress, RunButton, Timeline};
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
 
@@ -16,18 +15,8 @@ const EXPLANATION: &[&str] = &[
 
 #[component]
 pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
-    let notices = RwSignal::new(Vec::new());
-    let knob = |k: crate::core::params::Knob| {
-        let (value, notice) = k.read(&query);
-        if let Some(n) = notice {
-            notices.update(|all: &mut Vec<String>| all.push(n));
-        }
-        RwSignal::new(value)
-    };
-    let (tasks, wait) = (knob(TASKS), knob(WAIT_MS));
-    Effect::new(move |_| {
-        replace_query(INFO.id, &to_query(&[(TASKS.key, tasks.get()), (WAIT_MS.key, wait.get())]));
-    });
+    let knobs = Knobs::new(INFO.id, &[TASKS, WAIT_MS], &query);
+    let (tasks, wait, notices) = (knobs.get(TASKS), knobs.get(WAIT_MS), knobs.notices);
 
     let running = RwSignal::new(false);
     let phase = RwSignal::new(String::new());
@@ -51,8 +40,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
             <Notices notices/>
             <div class="controls">
-                <KnobInput knob=TASKS value=tasks notices disabled=running/>
-                <KnobInput knob=WAIT_MS value=wait notices disabled=running/>
+                {knobs.inputs(running.into())}
                 <RunButton running enabled=true on_run/>
             </div>
             <Progress running phase/>

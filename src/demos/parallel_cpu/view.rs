@@ -1,10 +1,9 @@
 //! The page of the parallel-CPU demo.
 
 use super::{expected_primes, run_split, summarise, Row, SplitRun, INFO, PYTHON_SOURCE, REPEATS, SIZE_K};
-use crate::core::params::to_query;
 use crate::core::stats::grouped;
 use crate::engine;
-use crate::ui::{replace_query, DemoFrame, KnobInput, Notices, PoolState, Progress, RunButton, ThreadGate, Timeline};
+use crate::ui::{DemoFrame, Knobs, Notices, PoolState, Progress, RunButton, ThreadGate, Timeline};
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
 
@@ -20,18 +19,8 @@ const EXPLANATION: &[&str] = &[
 
 #[component]
 pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
-    let notices = RwSignal::new(Vec::new());
-    let knob = |k: crate::core::params::Knob| {
-        let (value, notice) = k.read(&query);
-        if let Some(n) = notice {
-            notices.update(|all: &mut Vec<String>| all.push(n));
-        }
-        RwSignal::new(value)
-    };
-    let (size_k, repeats) = (knob(SIZE_K), knob(REPEATS));
-    Effect::new(move |_| {
-        replace_query(INFO.id, &to_query(&[(SIZE_K.key, size_k.get()), (REPEATS.key, repeats.get())]));
-    });
+    let knobs = Knobs::new(INFO.id, &[SIZE_K, REPEATS], &query);
+    let (size_k, repeats, notices) = (knobs.get(SIZE_K), knobs.get(REPEATS), knobs.notices);
 
     let pool = crate::ui::use_pool();
     let running = RwSignal::new(false);
@@ -57,8 +46,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
             <Notices notices/>
             <ThreadGate>
                 <div class="controls">
-                    <KnobInput knob=SIZE_K value=size_k notices disabled=running/>
-                    <KnobInput knob=REPEATS value=repeats notices disabled=running/>
+                    {knobs.inputs(running.into())}
                     <RunButton running enabled=true on_run=on_run/>
                 </div>
             </ThreadGate>

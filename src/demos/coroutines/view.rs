@@ -1,0 +1,71 @@
+//! The page of the coroutines-and-tasks demo.
+
+use super::{run, waits, Measured, Mode, INFO, PYTHON_SOURCE, TASKS, WAIT_MS};
+use crate::ui::{DemoFrame, Knobs, Notices, Progress, RunButton, Timeline};
+use leptos::prelude::*;
+use leptos::task::spawn_local_scoped_with_cancellation;
+
+const EXPLANATION: &[&str] = &[
+    "Each task computes for a moment (orange), waits on a timer (blue), then computes again when \
+     it resumes. Task 0 waits longest, the last task shortest.",
+    "Awaited one by one, each task starts only after the previous one finished. Created as tasks \
+     first (asyncio.create_task, here a spawned future) they all start at once, so awaiting them \
+     in order takes only as long as the longest; gather does the same in one call. Results come \
+     back in the order asked for, even though the short tasks finished first.",
+    "All of it runs on one thread: the waits overlap, the orange compute steps never do.",
+];
+
+#[component]
+pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
+    let knobs = Knobs::new(INFO.id, &[TASKS, WAIT_MS], &query);
+    let running = RwSignal::new(false);
+    let phase = RwSignal::new(String::new());
+    let result: RwSignal<Option<Vec<Measured>>> = RwSignal::new(None);
+    let on_run = move || {
+        let w = waits(knobs.get(TASKS).get_untracked() as usize, knobs.get(WAIT_MS).get_untracked() as f64);
+        running.set(true);
+        result.set(None);
+        spawn_local_scoped_with_cancellation(async move {
+            let mut all = Vec::new();
+            for (i, mode) in Mode::ALL.into_iter().enumerate() {
+                phase.set(format!("{} of 3: {}", i + 1, mode.title()));
+                all.push(run(mode, &w).await);
+            }
+            result.set(Some(all));
+            running.set(false);
+        });
+    };
+    view! {
+        <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
+            <Notices notices=knobs.notices/>
+            <div class="controls">
+                {knobs.inputs(running.into())}
+                <RunButton running enabled=true on_run/>
+            </div>
+            <Progress running phase/>
+            {move || result.get().map(results)}
+        </DemoFrame>
+    }
+}
+
+fn order(tasks: &[usize]) -> String {
+    tasks.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ")
+}
+
+fn results(runs: Vec<Measured>) -> impl IntoView {
+    let axis = runs.iter().map(|m| m.trace.end() - m.trace.start()).fold(0.0, f64::max);
+    view! {
+        <section class="results" data-testid="results">
+            <table class="numbers">
+                <thead><tr><th>"awaited"</th><th>"measured total"</th><th>"results returned"</th><th>"tasks finished"</th></tr></thead>
+                <tbody>{runs.iter().map(|m| view! {
+                    <tr data-mode=format!("{:?}", m.mode) data-total-ms=m.total_ms>
+                        <td>{m.mode.title()}</td><td>{format!("{:.0} ms", m.total_ms)}</td>
+                        <td>{order(&m.results)}</td><td>{order(&m.completion_order)}</td>
+                    </tr>
+                }).collect_view()}</tbody>
+            </table>
+            {runs.into_iter().map(|m| view! { <Timeline trace=m.trace caption=m.mode.title() axis_ms=axis/> }).collect_view()}
+        </section>
+    }
+}

@@ -1,0 +1,165 @@
+//! Semaphore (asyncio.Semaphore): N tasks, at most k in their critical part at once. Also the
+//! other way to limit concurrency: k worker coroutines taking jobs from a shared queue.
+
+use crate::core::params::Knob;
+use crate::core::sync::Semaphore;
+use crate::core::trace::{Lane, Span, SpanKind, Trace};
+use crate::demos::{DemoInfo, Group};
+use crate::engine;
+use std::collections::VecDeque;
+use std::sync::Mutex;
+
+pub mod view;
+
+pub const INFO: DemoInfo = DemoInfo {
+    id: "semaphore",
+    title: "Semaphore",
+    group: Group::EventLoop,
+    teaser: "At most k of N tasks in flight: asyncio.Semaphore, and a bounded pool of workers.",
+    needs_threads: false,
+};
+
+pub const TASKS: Knob = Knob { key: "tasks", label: "tasks", min: 1, max: 30, default: 10, step: 1 };
+pub const LIMIT: Knob = Knob { key: "limit", label: "at most at once (k)", min: 1, max: 10, default: 3, step: 1 };
+pub const WAIT_MS: Knob = Knob { key: "wait", label: "each request (ms)", min: 20, max: 1000, default: 200, step: 10 };
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Semaphore,
+    WorkerQueue,
+}
+
+impl Mode {
+    pub fn title(self) -> &'static str {
+        match self {
+            Mode::Semaphore => "N tasks, one semaphore of k",
+            Mode::WorkerQueue => "k workers, one queue of N jobs",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Measured {
+    pub mode: Mode,
+    pub total_ms: f64,
+    pub trace: Trace,
+}
+
+impl Measured {
+    /// Only the critical parts (the limited work), not the waiting for a turn.
+    pub fn critical(&self) -> Trace {
+        Trace::new(self.trace.spans.iter().filter(|s| s.kind == SpanKind::Wait).cloned().collect())
+    }
+}
+
+pub fn rust_source() -> &'static str {
+    super::region(include_str!("mod.rs"), "run")
+}
+
+fn span(task: usize, label: String, kind: SpanKind, start: f64) -> Span {
+    Span { task, lane: Lane::EventLoop, label, kind, start, end: engine::now_ms() }
+}
+
+// region:run
+/// All N tasks start at once; each waits for a permit (grey), then does its limited part (blue).
+async fn with_semaphore(tasks: usize, limit: usize, wait_ms: f64) -> Vec<Span> {
+    let semaphore = Semaphore::new(limit);
+    let one = |task: usize| {
+        let semaphore = &semaphore;
+        async move {
+            let asked = engine::now_ms();
+            let permit = semaphore.acquire().await; // async with sem:
+            let queued = span(task, format!("task {task}: waits for a permit"), SpanKind::Blocked, asked);
+            let start = engine::now_ms();
+            engine::sleep_ms(wait_ms).await; // the limited part, e.g. a request
+            drop(permit);
+            vec![queued, span(task, format!("task {task}: request"), SpanKind::Wait, start)]
+        }
+    };
+    futures::future::join_all((0..tasks).map(one)).await.into_iter().flatten().collect()
+}
+
+/// Only k workers exist; each takes the next job from the queue until it is empty.
+async fn with_worker_queue(tasks: usize, limit: usize, wait_ms: f64) -> Vec<Span> {
+    let queue = Mutex::new((0..tasks).collect::<VecDeque<usize>>());
+    let worker = |_worker: usize| {
+        let queue = &queue;
+        async move {
+            let mut spans = Vec::new();
+            loop {
+                // Its own statement: the lock must be released before the await below (in a
+                // `while let` it would be held through the body and the next worker would block).
+                let next = queue.lock().unwrap().pop_front();
+                let Some(task) = next else { break };
+                let start = engine::now_ms();
+                engine::sleep_ms(wait_ms).await;
+                spans.push(span(task, format!("job {task}: request"), SpanKind::Wait, start));
+            }
+            spans
+        }
+    };
+    futures::future::join_all((0..limit).map(worker)).await.into_iter().flatten().collect()
+}
+// endregion:run
+
+pub async fn run(mode: Mode, tasks: usize, limit: usize, wait_ms: f64) -> Measured {
+    let t0 = engine::now_ms();
+    let spans = match mode {
+        Mode::Semaphore => with_semaphore(tasks, limit, wait_ms).await,
+        Mode::WorkerQueue => with_worker_queue(tasks, limit, wait_ms).await,
+    };
+    Measured { mode, total_ms: engine::now_ms() - t0, trace: Trace::new(spans) }
+}
+
+pub const PYTHON_SOURCE: &str = r#"import asyncio
+
+async def request(i, sem, wait):
+    async with sem:                     # at most k inside
+        await asyncio.sleep(wait)
+
+async def main(n=10, k=3, wait=0.2):
+    sem = asyncio.Semaphore(k)
+    await asyncio.gather(*(request(i, sem, wait) for i in range(n)))
+
+    queue = asyncio.Queue()             # or: k workers and a queue
+    for i in range(n):
+        queue.put_nowait(i)
+    async def worker():
+        while not queue.empty():
+            queue.get_nowait()
+            await asyncio.sleep(wait)
+    await asyncio.gather(*(worker() for _ in range(k)))
+
+asyncio.run(main())"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures::executor::block_on;
+
+    #[test]
+    fn never_more_than_k_in_the_critical_part() {
+        for (n, k) in [(10, 3), (5, 1), (4, 8)] {
+            for mode in [Mode::Semaphore, Mode::WorkerQueue] {
+                let m = block_on(run(mode, n, k, 20.0));
+                let critical = m.critical();
+                assert_eq!(critical.spans.len(), n, "{mode:?}");
+                assert_eq!(critical.max_concurrency(), k.min(n), "{mode:?} n={n} k={k}: {:?}", m.trace);
+            }
+        }
+    }
+
+    #[test]
+    fn total_is_about_rounds_of_k() {
+        let m = block_on(run(Mode::Semaphore, 9, 3, 40.0));
+        assert!(m.total_ms >= 3.0 * 40.0, "{}", m.total_ms);
+        assert!(m.total_ms < 9.0 * 40.0 * 0.6, "{}", m.total_ms);
+    }
+
+    #[test]
+    fn tasks_beyond_k_wait_for_a_permit() {
+        let m = block_on(run(Mode::Semaphore, 6, 2, 30.0));
+        let waited = m.trace.spans.iter().filter(|s| s.kind == SpanKind::Blocked && s.duration() > 20.0).count();
+        assert!(waited >= 4, "{:?}", m.trace);
+    }
+}

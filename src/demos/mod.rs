@@ -5,6 +5,7 @@ pub mod concurrent_waits;
 pub mod coroutines;
 pub mod parallel_cpu;
 pub mod semaphore;
+pub mod timeouts;
 
 /// The groups of the playground's table of contents.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,7 +38,7 @@ pub struct DemoInfo {
     pub needs_threads: bool,
 }
 
-pub const ALL: &[DemoInfo] = &[concurrent_waits::INFO, coroutines::INFO, semaphore::INFO, parallel_cpu::INFO];
+pub const ALL: &[DemoInfo] = &[concurrent_waits::INFO, coroutines::INFO, semaphore::INFO, timeouts::INFO, parallel_cpu::INFO];
 
 /// The page of demo `id`, given its URL query.
 pub fn page(id: &str, query: Vec<(String, String)>) -> Option<leptos::prelude::AnyView> {
@@ -46,6 +47,7 @@ pub fn page(id: &str, query: Vec<(String, String)>) -> Option<leptos::prelude::A
         id if id == concurrent_waits::INFO.id => view! { <concurrent_waits::view::Page query/> }.into_any(),
         id if id == coroutines::INFO.id => view! { <coroutines::view::Page query/> }.into_any(),
         id if id == semaphore::INFO.id => view! { <semaphore::view::Page query/> }.into_any(),
+        id if id == timeouts::INFO.id => view! { <timeouts::view::Page query/> }.into_any(),
         id if id == parallel_cpu::INFO.id => view! { <parallel_cpu::view::Page query/> }.into_any(),
         _ => return None,
     })

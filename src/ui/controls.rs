@@ -95,6 +95,26 @@ pub fn RunButton(#[prop(into)] running: Signal<bool>, #[prop(into)] enabled: Sig
     }
 }
 
+/// The strip every demo page has: notices, the knobs, Run (plus any extra buttons), progress.
+#[component]
+pub fn RunPanel(
+    knobs: Knobs,
+    running: RwSignal<bool>,
+    phase: RwSignal<String>,
+    on_run: impl Fn() + 'static,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    view! {
+        <Notices notices=knobs.notices/>
+        <div class="controls">
+            {knobs.inputs(running.into())}
+            <RunButton running enabled=true on_run/>
+            {children.map(|c| c())}
+        </div>
+        <Progress running phase/>
+    }
+}
+
 /// What the run is doing now, with a clock that keeps ticking: proof that the page is alive.
 #[component]
 pub fn Progress(#[prop(into)] running: Signal<bool>, #[prop(into)] phase: Signal<String>) -> impl IntoView {

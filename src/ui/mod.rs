@@ -10,7 +10,7 @@ mod route;
 mod status;
 pub mod timeline;
 
-pub use controls::{KnobInput, Knobs, Notices, Progress, RunButton};
+pub use controls::{KnobInput, Knobs, Notices, Progress, RunButton, RunPanel};
 pub use frame::DemoFrame;
 pub use route::replace_query;
 pub use status::{use_pool, PoolState, ThreadGate};

@@ -12,21 +12,32 @@ const LABEL_W: f64 = 120.0;
 const ROW_H: f64 = 22.0;
 const AXIS_H: f64 = 24.0;
 
-/// One drawn row: its lane, whether it is the lane's first row (gets the label), its spans.
+/// One drawn row: its label (empty below a lane's first row), its spans.
 #[derive(Debug, PartialEq)]
 pub struct Row<'a> {
     pub lane: Lane,
-    pub first_of_lane: bool,
+    pub label: String,
     pub spans: Vec<&'a Span>,
 }
 
-/// Packs each lane's spans into the fewest rows where no two spans of a row overlap
-/// (greedy interval partitioning over spans sorted by start; optimal for intervals).
+/// The event loop gets a row per task (its coroutines, followed start to end); a thread lane
+/// packs its spans into the fewest rows where no two overlap (greedy interval partitioning over
+/// spans sorted by start, optimal for intervals), usually one.
 pub fn rows(trace: &Trace) -> Vec<Row<'_>> {
     let mut out = Vec::new();
     for lane in trace.lanes() {
         let mut spans: Vec<&Span> = trace.spans.iter().filter(|s| s.lane == lane).collect();
         spans.sort_by(|a, b| a.start.total_cmp(&b.start));
+        if lane == Lane::EventLoop {
+            let mut tasks: Vec<usize> = spans.iter().map(|s| s.task).collect();
+            tasks.sort();
+            tasks.dedup();
+            for task in tasks {
+                let label = format!("loop · task {task}");
+                out.push(Row { lane, label, spans: spans.iter().copied().filter(|s| s.task == task).collect() });
+            }
+            continue;
+        }
         let mut lane_rows: Vec<Vec<&Span>> = Vec::new();
         for span in spans {
             match lane_rows.iter_mut().find(|row| row.last().is_some_and(|last| last.end <= span.start)) {
@@ -35,7 +46,8 @@ pub fn rows(trace: &Trace) -> Vec<Row<'_>> {
             }
         }
         for (i, spans) in lane_rows.into_iter().enumerate() {
-            out.push(Row { lane, first_of_lane: i == 0, spans });
+            let label = if i == 0 { lane.to_string() } else { String::new() };
+            out.push(Row { lane, label, spans });
         }
     }
     out
@@ -90,7 +102,7 @@ pub fn Timeline(trace: Trace, #[prop(into)] caption: String, #[prop(optional)] a
         .enumerate()
         .map(|(i, row)| {
             let y = AXIS_H + ROW_H * i as f64;
-            let label = row.first_of_lane.then(|| row.lane.to_string()).unwrap_or_default();
+            let label = row.label.clone();
             let spans = row
                 .spans
                 .iter()
@@ -146,17 +158,29 @@ mod tests {
     }
 
     #[test]
-    fn overlapping_spans_of_one_lane_get_their_own_rows() {
+    fn overlapping_spans_of_a_thread_lane_get_their_own_rows() {
         let trace = Trace::new(vec![
-            span(Lane::EventLoop, 0, 0.0, 10.0),
-            span(Lane::EventLoop, 1, 1.0, 11.0),
-            span(Lane::EventLoop, 2, 12.0, 20.0), // fits after task 0
-            span(Lane::Worker(0), 3, 0.0, 5.0),
+            span(Lane::Worker(0), 0, 0.0, 10.0),
+            span(Lane::Worker(0), 1, 1.0, 11.0),
+            span(Lane::Worker(0), 2, 12.0, 20.0), // fits after task 0
+            span(Lane::Worker(1), 3, 0.0, 5.0),
         ]);
         let rows = rows(&trace);
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[0].spans.iter().map(|s| s.task).collect::<Vec<_>>(), vec![0, 2]);
-        assert!(rows[0].first_of_lane && !rows[1].first_of_lane && rows[2].first_of_lane);
+        assert_eq!(rows.iter().map(|r| r.label.as_str()).collect::<Vec<_>>(), vec!["worker 0", "", "worker 1"]);
+    }
+
+    #[test]
+    fn the_event_loop_gets_a_row_per_task() {
+        let trace = Trace::new(vec![
+            span(Lane::EventLoop, 1, 0.0, 10.0),
+            span(Lane::EventLoop, 0, 1.0, 11.0),
+            span(Lane::EventLoop, 1, 12.0, 20.0),
+        ]);
+        let rows = rows(&trace);
+        assert_eq!(rows.iter().map(|r| r.label.as_str()).collect::<Vec<_>>(), vec!["loop · task 0", "loop · task 1"]);
+        assert_eq!(rows[1].spans.len(), 2);
     }
 
     #[test]

@@ -238,3 +238,34 @@ async fn semaphore_demo_never_exceeds_its_limit() {
     assert_no_console_errors(&browser).await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn timeouts_cut_off_late_tasks_and_cancel_stops_a_run() {
+    let server = isolated_server();
+    let browser = Browser::start().await;
+    open_app(&browser, &server.url("/#/timeouts?tasks=5&timeout=300")).await;
+    browser.click("[data-testid=run]").await;
+    browser.wait_for("[data-testid=results]", 20).await;
+    let outcomes = "[...document.querySelectorAll('tr[data-outcome]')].map(r => r.dataset.outcome)";
+    let got: Vec<String> = serde_json::from_value(browser.eval(outcomes).await).unwrap();
+    // Needs 96, 192, 288, 384, 480 ms against 300 ms: 288 is too close to call.
+    assert_eq!((&got[..2], &got[3..]), (&["Done".to_string(), "Done".into()][..], &["TimedOut".to_string(), "TimedOut".into()][..]));
+    assert!(browser.eval("document.querySelectorAll('rect.span.failed').length").await.as_u64().unwrap() >= 2);
+    browser.screenshot_of("[data-testid=results]", "timeouts-results").await;
+
+    // A long run, cancelled from the UI shortly after it starts.
+    open_app(&browser, &server.url("/#/timeouts?tasks=4&timeout=3000")).await;
+    browser.click("[data-testid=run]").await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    browser.click("[data-testid=cancel]").await;
+    browser.wait_for("[data-testid=results]", 5).await;
+    let got: Vec<String> = serde_json::from_value(browser.eval(outcomes).await).unwrap();
+    assert!(got.iter().all(|o| o == "Cancelled"), "{got:?}");
+    // The page still works: a new run starts, and can be cancelled again.
+    browser.click("[data-testid=run]").await;
+    browser.wait_until("!document.querySelector('[data-testid=results]')", 5).await;
+    browser.click("[data-testid=cancel]").await;
+    browser.wait_for("[data-testid=results]", 5).await;
+    assert_no_console_errors(&browser).await;
+    browser.close().await;
+}

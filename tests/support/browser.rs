@@ -46,8 +46,7 @@ impl Browser {
         let mut caps = serde_json::Map::new();
         caps.insert("goog:chromeOptions".into(), json!({ "binary": chrome_binary(), "args": CHROME_ARGS }));
         caps.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
-        let client = ClientBuilder::rustls()
-            .expect("tls roots")
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
             .capabilities(caps)
             .connect(&url)
             .await

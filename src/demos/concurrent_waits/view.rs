@@ -1,7 +1,7 @@
 //! The page of the concurrent-waits demo.
 
 use super::{run, Measured, Mode, INFO, PYTHON_SOURCE, TASKS, WAIT_MS};
-use crate::ui::{DemoFrame, Knobs, Notices, Progress, RunButton, Timeline};
+use crate::ui::{DemoFrame, Knobs, RunPanel, Timeline};
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
 
@@ -16,7 +16,7 @@ const EXPLANATION: &[&str] = &[
 #[component]
 pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let knobs = Knobs::new(INFO.id, &[TASKS, WAIT_MS], &query);
-    let (tasks, wait, notices) = (knobs.get(TASKS), knobs.get(WAIT_MS), knobs.notices);
+    let (tasks, wait) = (knobs.get(TASKS), knobs.get(WAIT_MS));
 
     let running = RwSignal::new(false);
     let phase = RwSignal::new(String::new());
@@ -38,12 +38,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
 
     view! {
         <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
-            <Notices notices/>
-            <div class="controls">
-                {knobs.inputs(running.into())}
-                <RunButton running enabled=true on_run/>
-            </div>
-            <Progress running phase/>
+            <RunPanel knobs running phase on_run/>
             {move || result.get().map(|(seq, con)| results(seq, con))}
         </DemoFrame>
     }

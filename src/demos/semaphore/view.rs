@@ -1,7 +1,7 @@
 //! The page of the semaphore demo.
 
 use super::{run, Measured, Mode, INFO, LIMIT, PYTHON_SOURCE, TASKS, WAIT_MS};
-use crate::ui::{DemoFrame, Knobs, Notices, Progress, RunButton, Timeline};
+use crate::ui::{DemoFrame, Knobs, RunPanel, Timeline};
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
 
@@ -38,12 +38,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     };
     view! {
         <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
-            <Notices notices=knobs.notices/>
-            <div class="controls">
-                {knobs.inputs(running.into())}
-                <RunButton running enabled=true on_run/>
-            </div>
-            <Progress running phase/>
+            <RunPanel knobs running phase on_run/>
             {move || result.get().map(|(k, runs)| results(k, runs))}
         </DemoFrame>
     }

@@ -1,0 +1,77 @@
+//! The page of the timeouts-and-cancellation demo.
+
+use super::{cancel_signal, needs, run, Measured, Outcome, INFO, PYTHON_SOURCE, TASKS, TIMEOUT_MS};
+use crate::ui::{DemoFrame, Knobs, RunPanel, Timeline};
+use futures::channel::oneshot;
+use leptos::prelude::*;
+use leptos::task::spawn_local_scoped_with_cancellation;
+
+const EXPLANATION: &[&str] = &[
+    "Every task must finish within the timeout (asyncio.wait_for). A task that overruns it is \
+     cancelled at that instant: its step in progress ends red and it never runs another step. \
+     The other tasks are not disturbed.",
+    "Cancel stops the whole run (Task.cancel): every unfinished task is cut off where it stands. \
+     In Rust a future is cancelled by dropping it, so cancellation can only land at an .await.",
+];
+
+#[component]
+pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
+    let knobs = Knobs::new(INFO.id, &[TASKS, TIMEOUT_MS], &query);
+    let running = RwSignal::new(false);
+    let phase = RwSignal::new(String::new());
+    let result: RwSignal<Option<Measured>> = RwSignal::new(None);
+    let cancel: StoredValue<Option<oneshot::Sender<()>>> = StoredValue::new(None);
+    let on_run = move || {
+        let timeout = knobs.get(TIMEOUT_MS).get_untracked() as f64;
+        let needs = needs(knobs.get(TASKS).get_untracked() as usize, timeout);
+        let (tx, signal) = cancel_signal();
+        cancel.set_value(Some(tx));
+        running.set(true);
+        result.set(None);
+        phase.set(format!("{} tasks with a {timeout:.0} ms timeout each", needs.len()));
+        spawn_local_scoped_with_cancellation(async move {
+            result.set(Some(run(&needs, timeout, signal).await));
+            cancel.set_value(None);
+            running.set(false);
+        });
+    };
+    let on_cancel = move |_| {
+        if let Some(tx) = cancel.try_update_value(|c| c.take()).flatten() {
+            let _ = tx.send(());
+        }
+    };
+    view! {
+        <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
+            <RunPanel knobs running phase on_run>
+                <button class="run secondary" type="button" data-testid="cancel"
+                    prop:disabled=move || !running.get() on:click=on_cancel>"Cancel run"</button>
+            </RunPanel>
+            {move || result.get().map(results)}
+        </DemoFrame>
+    }
+}
+
+fn results(m: Measured) -> impl IntoView {
+    let origin = m.trace.start();
+    let count = |o: Outcome| m.results.iter().filter(|r| r.outcome == o).count();
+    let summary = format!(
+        "{} finished, {} timed out, {} cancelled; the run took {:.0} ms.",
+        count(Outcome::Done), count(Outcome::TimedOut), count(Outcome::Cancelled), m.total_ms
+    );
+    view! {
+        <section class="results" data-testid="results">
+            <table class="numbers">
+                <thead><tr><th>"task"</th><th>"needs"</th><th>"outcome"</th><th>"ended at"</th></tr></thead>
+                <tbody>{m.results.iter().map(|r| view! {
+                    <tr data-task=r.task data-outcome=format!("{:?}", r.outcome)>
+                        <td>{r.task}</td><td>{format!("{:.0} ms", r.needs_ms)}</td>
+                        <td>{match r.outcome { Outcome::Done => "done", Outcome::TimedOut => "timed out", Outcome::Cancelled => "cancelled" }}</td>
+                        <td>{format!("{:.0} ms", r.ended - origin)}</td>
+                    </tr>
+                }).collect_view()}</tbody>
+            </table>
+            <p class="verdict">{summary}</p>
+            <Timeline trace=m.trace caption="Each task's steps; red: cut off"/>
+        </section>
+    }
+}

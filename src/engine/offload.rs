@@ -71,7 +71,10 @@ where
 {
     install_panic_hook();
     let threads = super::platform::pool_threads();
-    let panics_before = PANICS.lock().map(|l| l.count).unwrap_or(0);
+    // Read without waiting: the caller may be the browser's main thread, which must never
+    // block on a lock (a contended std Mutex there would trap in Atomics.wait). If a worker holds
+    // the log this instant, it is recording a panic: count it as already seen.
+    let panics_before = PANICS.try_lock().map(|l| l.count).unwrap_or(usize::MAX);
     let receiver = (threads > 0).then(|| {
         let (tx, rx) = oneshot::channel();
         rayon::spawn(move || {
@@ -101,13 +104,17 @@ impl<R> Future for Offloaded<R> {
             Poll::Ready(Ok(value)) => return Poll::Ready(Ok(value)),
             // Sender dropped without sending: the job unwound (native panics unwind).
             Poll::Ready(Err(_)) => {
-                let last = PANICS.lock().map(|l| l.last.clone()).unwrap_or_default();
+                let last = PANICS.try_lock().map(|l| l.last.clone()).unwrap_or_default();
                 return Poll::Ready(Err(OffloadError::Panicked(last)));
             }
             Poll::Pending => {}
         }
-        let mut log = PANICS.lock().expect("panic log");
-        if log.count > panics_before {
+        // Never wait for the lock here (see `offload`): if it is busy, poll again next turn.
+        let Ok(mut log) = PANICS.try_lock() else {
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        };
+        if panics_before != usize::MAX && log.count > panics_before {
             return Poll::Ready(Err(OffloadError::Panicked(log.last.clone())));
         }
         log.waiters.push(cx.waker().clone());

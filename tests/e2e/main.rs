@@ -21,6 +21,20 @@ async fn open_app(browser: &Browser, url: &str) {
     browser.wait_until(r"/^\d+ worker thread/.test(document.querySelector('[data-testid=threads]')?.textContent)", 20).await;
 }
 
+/// A fresh browser on `path` of the release build, served with the isolation headers.
+async fn open(path: &str) -> (StaticServer, Browser) {
+    let server = isolated_server();
+    let browser = Browser::start().await;
+    open_app(&browser, &server.url(path)).await;
+    (server, browser)
+}
+
+/// Clicks Run and waits (up to `secs`) for the results.
+async fn run_demo(browser: &Browser, secs: u64) {
+    browser.click("[data-testid=run]").await;
+    browser.wait_for("[data-testid=results]", secs).await;
+}
+
 async fn assert_no_console_errors(browser: &Browser) {
     let errors = browser.console_errors().await;
     assert!(errors.is_empty(), "console errors: {errors:#?}");
@@ -47,9 +61,7 @@ fn max_overlap(spans: &[(String, f64, f64)]) -> usize {
 
 #[tokio::test]
 async fn home_page_loads_isolated_with_worker_threads_and_no_errors() {
-    let server = isolated_server();
-    let browser = Browser::start().await;
-    open_app(&browser, &server.url("/")).await;
+    let (_server, browser) = open("/").await;
     assert_eq!(browser.text("[data-testid=isolation]").await, "cross-origin isolated");
     let threads = browser.text("[data-testid=threads]").await;
     let cores = browser.eval("navigator.hardwareConcurrency").await.as_u64().unwrap();
@@ -63,9 +75,7 @@ async fn home_page_loads_isolated_with_worker_threads_and_no_errors() {
 
 #[tokio::test]
 async fn concurrent_waits_run_from_the_ui() {
-    let server = isolated_server();
-    let browser = Browser::start().await;
-    open_app(&browser, &server.url("/#/concurrent-waits?tasks=5&wait=200")).await;
+    let (_server, browser) = open("/#/concurrent-waits?tasks=5&wait=200").await;
     assert!(browser.eval("document.title").await.as_str().unwrap().starts_with("Concurrent waits"));
     browser.click("[data-testid=run]").await;
     // The progress line is visible while the run goes.
@@ -92,11 +102,8 @@ async fn concurrent_waits_run_from_the_ui() {
 
 #[tokio::test]
 async fn parallel_cpu_runs_on_worker_threads_from_the_ui() {
-    let server = isolated_server();
-    let browser = Browser::start().await;
-    open_app(&browser, &server.url("/#/parallel-cpu?size=1500&repeats=1")).await;
-    browser.click("[data-testid=run]").await;
-    browser.wait_for("[data-testid=results]", 60).await;
+    let (_server, browser) = open("/#/parallel-cpu?size=1500&repeats=1").await;
+    run_demo(&browser, 60).await;
 
     let rows: Value = browser
         .eval("[...document.querySelectorAll('tr[data-threads]')].map(r => [+r.dataset.threads, +r.dataset.wallMs, +r.dataset.speedup, r.dataset.checked])")
@@ -123,9 +130,7 @@ async fn parallel_cpu_runs_on_worker_threads_from_the_ui() {
 
 #[tokio::test]
 async fn bad_url_parameters_fall_back_with_a_notice_and_reload_keeps_working() {
-    let server = isolated_server();
-    let browser = Browser::start().await;
-    open_app(&browser, &server.url("/#/concurrent-waits?tasks=999&wait=abc")).await;
+    let (server, browser) = open("/#/concurrent-waits?tasks=999&wait=abc").await;
     let notices = browser.text("[data-testid=notices]").await;
     assert!(notices.contains("outside 1..=20"), "{notices}");
     assert!(notices.contains("not a whole number"), "{notices}");
@@ -155,8 +160,7 @@ async fn narrow_screen_has_no_horizontal_scroll() {
     open_app(&browser, &server.url("/")).await;
     browser.screenshot("home-390").await;
     open_app(&browser, &server.url("/#/concurrent-waits?tasks=3&wait=50")).await;
-    browser.click("[data-testid=run]").await;
-    browser.wait_for("[data-testid=results]", 20).await;
+    run_demo(&browser, 20).await;
     let overflow = browser.eval("document.documentElement.scrollWidth - window.innerWidth").await;
     assert!(overflow.as_f64().unwrap() <= 0.0, "page is {overflow} px wider than the screen");
     browser.screenshot("concurrent-waits-390").await;
@@ -186,19 +190,15 @@ async fn without_isolation_headers_the_page_explains_and_async_demos_still_run()
     browser.screenshot("not-isolated-threads").await;
     // …and the event-loop demo still runs.
     browser.goto(&server.url("/#/concurrent-waits?tasks=3&wait=50")).await;
-    browser.click("[data-testid=run]").await;
-    browser.wait_for("[data-testid=results]", 20).await;
+    run_demo(&browser, 20).await;
     assert_no_console_errors(&browser).await;
     browser.close().await;
 }
 
 #[tokio::test]
 async fn coroutines_demo_shows_tasks_running_before_they_are_awaited() {
-    let server = isolated_server();
-    let browser = Browser::start().await;
-    open_app(&browser, &server.url("/#/coroutines?tasks=3&wait=300")).await;
-    browser.click("[data-testid=run]").await;
-    browser.wait_for("[data-testid=results]", 20).await;
+    let (_server, browser) = open("/#/coroutines?tasks=3&wait=300").await;
+    run_demo(&browser, 20).await;
     let row = |mode: &str, col: usize| format!("document.querySelector('tr[data-mode={mode}]').children[{col}].textContent");
     let total = |mode: &str| format!("+document.querySelector('tr[data-mode={mode}]').dataset.totalMs");
     let sequential = browser.eval(&total("Sequential")).await.as_f64().unwrap();
@@ -223,11 +223,8 @@ async fn coroutines_demo_shows_tasks_running_before_they_are_awaited() {
 
 #[tokio::test]
 async fn semaphore_demo_never_exceeds_its_limit() {
-    let server = isolated_server();
-    let browser = Browser::start().await;
-    open_app(&browser, &server.url("/#/semaphore?tasks=8&limit=3&wait=100")).await;
-    browser.click("[data-testid=run]").await;
-    browser.wait_for("[data-testid=results]", 20).await;
+    let (_server, browser) = open("/#/semaphore?tasks=8&limit=3&wait=100").await;
+    run_demo(&browser, 20).await;
     let most = browser.eval("[...document.querySelectorAll('tr[data-most]')].map(r => +r.dataset.most)").await;
     assert_eq!(most, serde_json::json!([3, 3]));
     for index in 0..2 {
@@ -241,11 +238,8 @@ async fn semaphore_demo_never_exceeds_its_limit() {
 
 #[tokio::test]
 async fn timeouts_cut_off_late_tasks_and_cancel_stops_a_run() {
-    let server = isolated_server();
-    let browser = Browser::start().await;
-    open_app(&browser, &server.url("/#/timeouts?tasks=5&timeout=300")).await;
-    browser.click("[data-testid=run]").await;
-    browser.wait_for("[data-testid=results]", 20).await;
+    let (server, browser) = open("/#/timeouts?tasks=5&timeout=300").await;
+    run_demo(&browser, 20).await;
     let outcomes = "[...document.querySelectorAll('tr[data-outcome]')].map(r => r.dataset.outcome)";
     let got: Vec<String> = serde_json::from_value(browser.eval(outcomes).await).unwrap();
     // Needs 96, 192, 288, 384, 480 ms against 300 ms: 288 is too close to call.

@@ -15,6 +15,12 @@ pub fn dist_dir() -> PathBuf {
         "no release build in {}: run `xtask/run dist` (or `trunk build --release`) first",
         dist.display()
     );
+    let index = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
+    assert!(
+        !index.contains("__trunk_address__"),
+        "{}/ holds a `trunk serve` dev build (it has the autoreload script): run `xtask/run dist` first",
+        dist.display()
+    );
     dist
 }
 

@@ -52,6 +52,12 @@ pub fn count_primes_striped(limit: u64, stripe: u64, stripes: u64) -> u64 {
     count
 }
 
+/// Counts the primes in `first..end`: a job that can be cut into pieces of any size (the
+/// pieces' counts add up to the whole).
+pub fn count_primes_in(first: u64, end: u64) -> u64 {
+    (black_box(first)..black_box(end)).filter(|&n| is_prime(n)).count() as u64
+}
+
 /// The same count by the sieve of Eratosthenes: a different algorithm, used to check the
 /// kernel's answer. Fast (linear-ish) so checking costs little next to the kernel.
 pub fn count_primes_sieve(limit: u64) -> u64 {
@@ -86,6 +92,14 @@ mod tests {
             assert_eq!(count_primes_sieve(limit), expected, "sieve below {limit}");
             assert_eq!(count_primes_striped(limit, 0, 1), expected, "trial division below {limit}");
         }
+    }
+
+    #[test]
+    fn ranges_add_up() {
+        assert_eq!(count_primes_in(0, 10_000), 1229);
+        let pieces: u64 = (0..10).map(|k| count_primes_in(k * 1000, (k + 1) * 1000)).sum();
+        assert_eq!(pieces, 1229);
+        assert_eq!(count_primes_in(5, 5), 0);
     }
 
     #[test]

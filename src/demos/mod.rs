@@ -1,8 +1,10 @@
 //! The demos. Each is one module: its rules and measurements (platform-neutral, tested
 //! natively) in `mod.rs`, its page in `view.rs`.
 
+pub mod blocking;
 pub mod concurrent_waits;
 pub mod coroutines;
+pub mod loop_lag;
 pub mod parallel_cpu;
 pub mod semaphore;
 pub mod timeouts;
@@ -38,7 +40,7 @@ pub struct DemoInfo {
     pub needs_threads: bool,
 }
 
-pub const ALL: &[DemoInfo] = &[concurrent_waits::INFO, coroutines::INFO, semaphore::INFO, timeouts::INFO, parallel_cpu::INFO];
+pub const ALL: &[DemoInfo] = &[concurrent_waits::INFO, coroutines::INFO, semaphore::INFO, timeouts::INFO, blocking::INFO, loop_lag::INFO, parallel_cpu::INFO];
 
 /// The page of demo `id`, given its URL query.
 pub fn page(id: &str, query: Vec<(String, String)>) -> Option<leptos::prelude::AnyView> {
@@ -48,6 +50,8 @@ pub fn page(id: &str, query: Vec<(String, String)>) -> Option<leptos::prelude::A
         id if id == coroutines::INFO.id => view! { <coroutines::view::Page query/> }.into_any(),
         id if id == semaphore::INFO.id => view! { <semaphore::view::Page query/> }.into_any(),
         id if id == timeouts::INFO.id => view! { <timeouts::view::Page query/> }.into_any(),
+        id if id == blocking::INFO.id => view! { <blocking::view::Page query/> }.into_any(),
+        id if id == loop_lag::INFO.id => view! { <loop_lag::view::Page query/> }.into_any(),
         id if id == parallel_cpu::INFO.id => view! { <parallel_cpu::view::Page query/> }.into_any(),
         _ => return None,
     })

@@ -8,6 +8,7 @@ use std::time::Duration;
 /// follows every change, so a link always reproduces what is on screen.
 #[derive(Clone, Copy)]
 pub struct Knobs {
+    pub page: &'static str,
     pub values: &'static [Knob],
     signals: [Option<RwSignal<u64>>; 6],
     pub notices: RwSignal<Vec<String>>,
@@ -25,7 +26,7 @@ impl Knobs {
             }
             *slot = Some(RwSignal::new(value));
         }
-        let this = Knobs { values: knobs, signals, notices };
+        let this = Knobs { page, values: knobs, signals, notices };
         Effect::new(move |_| {
             let pairs: Vec<(&str, u64)> = knobs.iter().map(|k| (k.key, this.get(*k).get())).collect();
             super::replace_query(page, &crate::core::params::to_query(&pairs));
@@ -96,19 +97,28 @@ pub fn RunButton(#[prop(into)] running: Signal<bool>, #[prop(into)] enabled: Sig
 }
 
 /// The strip every demo page has: notices, the knobs, Run (plus any extra buttons), progress.
+/// A run in progress is announced to the loop-lag monitor, so a stall it causes is named.
 #[component]
 pub fn RunPanel(
     knobs: Knobs,
     running: RwSignal<bool>,
     phase: RwSignal<String>,
     on_run: impl Fn() + 'static,
+    /// Run stays disabled while this is false (default: always enabled).
+    #[prop(optional, into)]
+    enabled: Option<Signal<bool>>,
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
+    if let Some(lag) = use_context::<super::Lag>() {
+        Effect::new(move |_| lag.running.set(running.get()));
+        on_cleanup(move || lag.running.set(false));
+    }
+    let enabled = enabled.unwrap_or(Signal::stored(true));
     view! {
         <Notices notices=knobs.notices/>
         <div class="controls">
             {knobs.inputs(running.into())}
-            <RunButton running enabled=true on_run/>
+            <RunButton running enabled on_run/>
             {children.map(|c| c())}
         </div>
         <Progress running phase/>

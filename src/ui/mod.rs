@@ -6,12 +6,14 @@
 mod controls;
 mod frame;
 mod home;
+mod lag;
 mod route;
 mod status;
 pub mod timeline;
 
 pub use controls::{KnobInput, Knobs, Notices, Progress, RunButton, RunPanel};
 pub use frame::DemoFrame;
+pub use lag::{describe as describe_slow_callback, use_lag, Heartbeat, Lag};
 pub use route::replace_query;
 pub use status::{use_pool, PoolState, ThreadGate};
 pub use timeline::Timeline;
@@ -31,6 +33,8 @@ pub fn mount() {
 fn App() -> impl IntoView {
     let route = route::use_hash_route();
     provide_context(status::start_pool());
+    let lag = lag::start_monitor();
+    provide_context(lag);
     let page = move || {
         let route = route.get();
         let view = match route.page.as_str() {
@@ -41,6 +45,7 @@ fn App() -> impl IntoView {
             },
         };
         set_title(&route.page);
+        lag.page.set(demos::find(&route.page).map(|d| d.title.to_string()).unwrap_or_default());
         view
     };
     view! {
@@ -55,7 +60,7 @@ fn App() -> impl IntoView {
             </nav>
             <main id="main" tabindex="-1">{page}</main>
         </div>
-        <footer class="statusline" role="status"><status::StatusLine/></footer>
+        <footer class="statusline" role="status"><status::StatusLine/><lag::LagStatus/></footer>
     }
 }
 

@@ -20,10 +20,10 @@ pub struct Row<'a> {
     pub spans: Vec<&'a Span>,
 }
 
-/// The event loop gets a row per task (its coroutines, followed start to end); a thread lane
+/// The event loop gets a row per task (named from `task_names` by task number when given) (its coroutines, followed start to end); a thread lane
 /// packs its spans into the fewest rows where no two overlap (greedy interval partitioning over
 /// spans sorted by start, optimal for intervals), usually one.
-pub fn rows(trace: &Trace) -> Vec<Row<'_>> {
+pub fn rows<'a>(trace: &'a Trace, task_names: &[&str]) -> Vec<Row<'a>> {
     let mut out = Vec::new();
     for lane in trace.lanes() {
         let mut spans: Vec<&Span> = trace.spans.iter().filter(|s| s.lane == lane).collect();
@@ -33,7 +33,10 @@ pub fn rows(trace: &Trace) -> Vec<Row<'_>> {
             tasks.sort();
             tasks.dedup();
             for task in tasks {
-                let label = format!("loop · task {task}");
+                let label = match task_names.get(task) {
+                    Some(name) => format!("loop · {name}"),
+                    None => format!("loop · task {task}"),
+                };
                 out.push(Row { lane, label, spans: spans.iter().copied().filter(|s| s.task == task).collect() });
             }
             continue;
@@ -79,10 +82,17 @@ fn fmt_ms(ms: f64) -> String {
 
 /// Draws `trace`; `axis_ms` (when given) fixes the axis length so timelines can be compared.
 #[component]
-pub fn Timeline(trace: Trace, #[prop(into)] caption: String, #[prop(optional)] axis_ms: Option<f64>) -> impl IntoView {
+pub fn Timeline(
+    trace: Trace,
+    #[prop(into)] caption: String,
+    #[prop(optional)] axis_ms: Option<f64>,
+    /// Names for the event loop's rows, by task number.
+    #[prop(optional)]
+    task_names: &'static [&'static str],
+) -> impl IntoView {
     let origin = trace.start();
     let extent = axis_ms.unwrap_or(trace.end() - origin).max(trace.end() - origin).max(1e-3);
-    let rows = rows(&trace);
+    let rows = rows(&trace, task_names);
     let height = AXIS_H + ROW_H * rows.len() as f64 + 4.0;
     let x = move |t: f64| LABEL_W + (t - origin) / extent * (WIDTH - LABEL_W - 8.0);
     let tick_marks = ticks(extent, 6)
@@ -165,7 +175,7 @@ mod tests {
             span(Lane::Worker(0), 2, 12.0, 20.0), // fits after task 0
             span(Lane::Worker(1), 3, 0.0, 5.0),
         ]);
-        let rows = rows(&trace);
+        let rows = rows(&trace, &[]);
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[0].spans.iter().map(|s| s.task).collect::<Vec<_>>(), vec![0, 2]);
         assert_eq!(rows.iter().map(|r| r.label.as_str()).collect::<Vec<_>>(), vec!["worker 0", "", "worker 1"]);
@@ -178,8 +188,10 @@ mod tests {
             span(Lane::EventLoop, 0, 1.0, 11.0),
             span(Lane::EventLoop, 1, 12.0, 20.0),
         ]);
-        let rows = rows(&trace);
+        let rows = rows(&trace, &[]);
         assert_eq!(rows.iter().map(|r| r.label.as_str()).collect::<Vec<_>>(), vec!["loop · task 0", "loop · task 1"]);
+        let named = super::rows(&trace, &["heartbeat"]);
+        assert_eq!(named.iter().map(|r| r.label.as_str()).collect::<Vec<_>>(), vec!["loop · heartbeat", "loop · task 1"]);
         assert_eq!(rows[1].spans.len(), 2);
     }
 

@@ -1,0 +1,274 @@
+//! Blocking the loop (cooperative multitasking). One CPU job, three ways: run on the loop
+//! without yielding (everything else waits: the heartbeat stops), cut into chunks that yield
+//! between them (the heartbeat goes on, the job takes a little longer), and sent to a worker
+//! thread (preempted by the OS, off the loop: the loop pays nothing). The loop-lag monitor's
+//! heartbeat measures each stall.
+
+use crate::core::params::Knob;
+use crate::core::trace::{Lane, Span, SpanKind, Trace};
+use crate::core::workload::count_primes_in;
+use crate::demos::loop_lag::{SharedMeter, HEARTBEAT_TASK};
+use crate::demos::{DemoInfo, Group};
+use crate::engine;
+
+pub mod view;
+
+pub const INFO: DemoInfo = DemoInfo {
+    id: "blocking",
+    title: "Blocking the loop",
+    group: Group::EventLoop,
+    teaser: "A CPU job on the loop freezes the page; chunks that yield keep it alive; a worker costs the loop nothing.",
+    needs_threads: false,
+};
+
+pub const JOB_MS: Knob = Knob { key: "job", label: "job (ms of CPU)", min: 100, max: 5000, default: 1000, step: 100 };
+pub const CHUNK_MS: Knob = Knob { key: "chunk", label: "chunk (ms)", min: 1, max: 500, default: 20, step: 1 };
+/// Freezes longer than this need the user's explicit consent.
+pub const SAFE_FREEZE_MS: u64 = 2000;
+/// Each variant sets a timer this long at its start; how late it fires is the timer lag.
+pub const TIMER_MS: f64 = 50.0;
+/// The job's numbers start here, where trial division costs about the same for every number,
+/// so a job sized by a short sample takes the time asked for.
+const FIRST: u64 = 1_000_000_000;
+
+/// The task number of the job's row on the event loop (the heartbeat has its own).
+pub const JOB_TASK: usize = 1;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Variant {
+    OnTheLoop,
+    Chunked,
+    Worker,
+}
+
+impl Variant {
+    pub const ALL: [Variant; 3] = [Variant::OnTheLoop, Variant::Chunked, Variant::Worker];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Variant::OnTheLoop => "on the loop, never yielding",
+            Variant::Chunked => "on the loop, in chunks that yield",
+            Variant::Worker => "on a worker thread",
+        }
+    }
+}
+
+/// The job: count the primes in `first..end`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Job {
+    pub first: u64,
+    pub end: u64,
+    /// Numbers tested per millisecond on the loop, from the sizing sample.
+    pub per_ms: f64,
+}
+
+impl Job {
+    /// Sizes the job to take about `ms` on the calling thread, from a 20 ms sample.
+    pub fn sized_for(ms: f64) -> Job {
+        let start = engine::now_ms();
+        let mut n = FIRST;
+        while engine::now_ms() - start < 20.0 {
+            count_primes_in(n, n + 200);
+            n += 200;
+        }
+        let per_ms = (n - FIRST) as f64 / (engine::now_ms() - start);
+        Job { first: FIRST, end: FIRST + (per_ms * ms).max(1.0) as u64, per_ms }
+    }
+
+    /// The job's range cut into pieces of about `ms` each.
+    pub fn chunks(&self, ms: f64) -> Vec<(u64, u64)> {
+        self.pieces((self.per_ms * ms).max(1.0) as u64)
+    }
+
+    /// The job's range cut into pieces of `size` numbers.
+    pub fn pieces(&self, size: u64) -> Vec<(u64, u64)> {
+        (self.first..self.end).step_by(size as usize).map(|a| (a, (a + size).min(self.end))).collect()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    pub variant: Variant,
+    /// The job's answer, or why there is none.
+    pub primes: Result<u64, String>,
+    pub total_ms: f64,
+    /// The longest time the heartbeat did not tick while the job ran.
+    pub worst_gap_ms: f64,
+    /// How late the variant's TIMER_MS timer fired.
+    pub timer_lag_ms: f64,
+    pub ticks: usize,
+    pub chunks: usize,
+    pub spans: Vec<Span>,
+}
+
+pub fn rust_source() -> &'static str {
+    super::region(include_str!("mod.rs"), "run")
+}
+
+// region:run
+/// The whole job in one go on the loop: no .await inside, so nothing else runs until it ends.
+/// A safety bound stops it if it runs far over its size (the machine was slower than sized).
+fn on_the_loop(job: Job, bound_ms: f64) -> (Result<u64, String>, Vec<Span>) {
+    let start = engine::now_ms();
+    let mut primes = 0;
+    for (a, b) in job.pieces(256) {
+        primes += count_primes_in(a, b);
+        if engine::now_ms() - start > bound_ms {
+            let span = Span { task: JOB_TASK, lane: Lane::EventLoop, label: "job, stopped at the bound".into(), kind: SpanKind::Failed, start, end: engine::now_ms() };
+            return (Err(format!("stopped at the {:.0} ms safety bound", bound_ms)), vec![span]);
+        }
+    }
+    let span = Span { task: JOB_TASK, lane: Lane::EventLoop, label: "job (never yields)".into(), kind: SpanKind::Run, start, end: engine::now_ms() };
+    (Ok(primes), vec![span])
+}
+
+/// The same job in pieces, giving the loop a turn after each (asyncio.sleep(0)).
+async fn chunked(job: Job, chunk_ms: f64) -> (Result<u64, String>, Vec<Span>) {
+    let (mut primes, mut spans) = (0, Vec::new());
+    for (i, (a, b)) in job.chunks(chunk_ms).into_iter().enumerate() {
+        let start = engine::now_ms();
+        primes += count_primes_in(a, b);
+        spans.push(Span { task: JOB_TASK, lane: Lane::EventLoop, label: format!("chunk {i}"), kind: SpanKind::Run, start, end: engine::now_ms() });
+        engine::yield_now().await;
+    }
+    (Ok(primes), spans)
+}
+
+/// The same job on a worker thread; the loop only awaits the answer.
+async fn on_a_worker(job: Job) -> (Result<u64, String>, Vec<Span>) {
+    let answer = engine::offload(move || {
+        let start = engine::now_ms();
+        let primes = count_primes_in(job.first, job.end);
+        let lane = Lane::Worker(engine::worker_index().unwrap_or(0));
+        (primes, Span { task: JOB_TASK, lane, label: "job".into(), kind: SpanKind::Run, start, end: engine::now_ms() })
+    });
+    match answer.await {
+        Ok((primes, span)) => (Ok(primes), vec![span]),
+        Err(e) => (Err(e.to_string()), Vec::new()),
+    }
+}
+
+pub async fn run_variant(variant: Variant, job: Job, chunk_ms: f64, meter: &SharedMeter) -> Outcome {
+    let t0 = engine::now_ms();
+    let timer = async {
+        engine::sleep_ms(TIMER_MS).await;
+        engine::now_ms() - (t0 + TIMER_MS)
+    };
+    let work = async {
+        let bound_ms = 2.0 * (job.end - job.first) as f64 / job.per_ms;
+        let (primes, spans) = match variant {
+            Variant::OnTheLoop => on_the_loop(job, bound_ms),
+            Variant::Chunked => chunked(job, chunk_ms).await,
+            Variant::Worker => on_a_worker(job).await,
+        };
+        (primes, spans, engine::now_ms())
+    };
+    let (timer_lag_ms, (primes, mut spans, t1)) = futures::join!(timer, work);
+    let m = meter.lock().unwrap();
+    spans.extend(m.stalls(t0, t1, HEARTBEAT_TASK));
+    Outcome {
+        variant,
+        primes,
+        total_ms: t1 - t0,
+        worst_gap_ms: m.worst_gap(t0, t1),
+        timer_lag_ms,
+        ticks: m.ticks_between(t0, t1),
+        chunks: spans.iter().filter(|s| s.task == JOB_TASK).count(),
+        spans,
+    }
+}
+// endregion:run
+
+/// Every variant's spans on one clock, for one timeline.
+pub fn trace_of(outcomes: &[Outcome]) -> Trace {
+    Trace::new(outcomes.iter().flat_map(|o| o.spans.iter().cloned()).collect())
+}
+
+pub const PYTHON_SOURCE: &str = r#"import asyncio, time
+
+def count_primes(a, b): ...             # pure computation
+
+async def heartbeat():                  # the page's pulse
+    while True:
+        t = time.perf_counter()
+        await asyncio.sleep(0.02)
+        gap = time.perf_counter() - t   # > 0.02 s when something held the loop
+
+async def on_the_loop(a, b):
+    return count_primes(a, b)           # no await: the heartbeat stops
+
+async def chunked(a, b, step):
+    total = 0
+    for lo in range(a, b, step):
+        total += count_primes(lo, min(lo + step, b))
+        await asyncio.sleep(0)          # give the loop a turn
+    return total
+
+async def on_a_worker(a, b):
+    # A thread keeps the loop alive, but in CPython the GIL makes it share
+    # the CPU with the loop; a process (run_in_executor with a
+    # ProcessPoolExecutor) would really run beside it.
+    return await asyncio.to_thread(count_primes, a, b)"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demos::loop_lag::{new_meter, watch};
+    use futures::executor::LocalPool;
+    use futures::task::LocalSpawnExt;
+    use std::sync::Arc;
+
+    /// Runs every variant on one single-threaded loop with the heartbeat beside it.
+    fn run_all(job_ms: f64, chunk_ms: f64) -> Vec<Outcome> {
+        let meter = new_meter();
+        let mut pool = LocalPool::new();
+        pool.spawner().spawn_local(watch(Arc::clone(&meter), || Some("test".into()), |_, _| {})).unwrap();
+        pool.run_until(async {
+            engine::sleep_ms(60.0).await;
+            let job = Job::sized_for(job_ms);
+            let mut out = Vec::new();
+            for v in Variant::ALL {
+                out.push(run_variant(v, job, chunk_ms, &meter).await);
+                engine::sleep_ms(60.0).await;
+            }
+            out
+        })
+    }
+
+    #[test]
+    fn chunks_cover_the_job_exactly() {
+        let job = Job { first: 10, end: 1000, per_ms: 100.0 };
+        let chunks = job.chunks(3.0);
+        assert_eq!(chunks.first().unwrap().0, 10);
+        assert_eq!(chunks.last().unwrap().1, 1000);
+        assert!(chunks.windows(2).all(|w| w[0].1 == w[1].0));
+        assert_eq!(chunks.len(), 4); // 300 numbers a chunk
+    }
+
+    #[test]
+    fn only_the_unyielding_job_stops_the_heartbeat() {
+        let [on_loop, chunked, worker]: [Outcome; 3] = run_all(300.0, 10.0).try_into().unwrap();
+        let answer = on_loop.primes.clone().unwrap();
+        assert_eq!(chunked.primes, Ok(answer), "same job, same answer");
+        assert_eq!(worker.primes, Ok(answer));
+        // Held for the whole job: no tick at all, and the timer fired only after it.
+        assert_eq!(on_loop.ticks, 0, "{on_loop:?}");
+        assert!(on_loop.worst_gap_ms >= 0.9 * on_loop.total_ms, "{on_loop:?}");
+        assert!(on_loop.timer_lag_ms > on_loop.total_ms - TIMER_MS - 20.0, "{on_loop:?}");
+        // Chunks and the worker keep the gaps short and the heartbeat ticking.
+        for alive in [&chunked, &worker] {
+            assert!(alive.worst_gap_ms < on_loop.worst_gap_ms / 3.0, "{alive:?} vs {on_loop:?}");
+            assert!(alive.ticks > 3, "{alive:?}");
+        }
+        assert!(chunked.chunks > 10, "{chunked:?}");
+        assert!(worker.spans.iter().any(|s| matches!(s.lane, Lane::Worker(_))));
+    }
+
+    #[test]
+    fn the_safety_bound_stops_a_runaway_job() {
+        let job = Job { first: FIRST, end: FIRST + 10_000_000, per_ms: 1e9 }; // claims to be instant
+        let (primes, spans) = on_the_loop(job, 30.0);
+        assert!(primes.is_err());
+        assert!(spans[0].duration() < 200.0, "{spans:?}");
+    }
+}

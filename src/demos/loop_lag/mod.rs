@@ -1,0 +1,141 @@
+//! The event-loop lag monitor (asyncio debug mode's slow-callback warning). An always-on
+//! heartbeat task ticks on the loop; a callback that holds the loop delays the next tick, and a
+//! delay over the threshold is reported with what the page was doing. The status line shows it
+//! on every page; this demo's page lets a user hold the loop on purpose and watch it caught.
+
+use crate::core::lag::{LagMeter, SlowCallback};
+use crate::core::params::Knob;
+use crate::core::trace::{Lane, Span, SpanKind, Trace};
+use crate::demos::{DemoInfo, Group};
+use crate::engine;
+use std::sync::{Arc, Mutex};
+
+pub mod view;
+
+pub const INFO: DemoInfo = DemoInfo {
+    id: "loop-lag",
+    title: "Event-loop lag monitor",
+    group: Group::EventLoop,
+    teaser: "asyncio's slow-callback warning: a heartbeat catches whatever holds the loop too long.",
+    needs_threads: false,
+};
+
+/// The heartbeat's period: short enough to see a 50 ms hold, long enough to cost nothing.
+pub const PERIOD_MS: f64 = 20.0;
+/// asyncio's default `slow_callback_duration` (0.1 s).
+pub const DEFAULT_THRESHOLD_MS: f64 = 100.0;
+
+pub const HOLD_MS: Knob = Knob { key: "hold", label: "hold the loop (ms)", min: 10, max: 2000, default: 300, step: 10 };
+pub const THRESHOLD_MS: Knob = Knob { key: "threshold", label: "threshold (ms)", min: 10, max: 1000, default: 100, step: 10 };
+
+/// The task numbers of the two rows this page (and the blocking demo) draw.
+pub const HEARTBEAT_TASK: usize = 0;
+pub const CALLBACK_TASK: usize = 1;
+
+pub type SharedMeter = Arc<Mutex<LagMeter>>;
+
+pub fn new_meter() -> SharedMeter {
+    Arc::new(Mutex::new(LagMeter::new(PERIOD_MS, DEFAULT_THRESHOLD_MS)))
+}
+
+/// The heartbeat: forever, ask for a timer one period ahead and record when it really fired.
+/// `context` says what the page is doing (None: do not judge, e.g. a hidden tab); `on_tick` is
+/// told of every tick and of any slow callback it revealed.
+pub async fn watch(meter: SharedMeter, context: impl Fn() -> Option<String>, on_tick: impl Fn(&LagMeter, Option<&SlowCallback>)) {
+    loop {
+        engine::sleep_ms(PERIOD_MS).await;
+        let mut m = meter.lock().unwrap();
+        let report = m.tick(engine::now_ms(), context().as_deref());
+        on_tick(&m, report.as_ref());
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Measured {
+    pub hold_ms: f64,
+    pub threshold_ms: f64,
+    /// The slow-callback report the hold produced, if it was over the threshold.
+    pub report: Option<SlowCallback>,
+    /// The longest time without a heartbeat tick around the hold.
+    pub worst_gap_ms: f64,
+    pub trace: Trace,
+}
+
+pub fn rust_source() -> &'static str {
+    super::region(include_str!("mod.rs"), "run")
+}
+
+// region:run
+/// A callback that never yields: it computes for `hold_ms` and only then gives the loop back.
+fn hold_the_loop(hold_ms: f64) -> Span {
+    let start = engine::now_ms();
+    engine::busy_for(hold_ms);
+    let label = format!("a callback that holds the loop for {hold_ms:.0} ms");
+    Span { task: CALLBACK_TASK, lane: Lane::EventLoop, label, kind: SpanKind::Run, start, end: engine::now_ms() }
+}
+
+pub async fn run(hold_ms: f64, threshold_ms: f64, meter: &SharedMeter) -> Measured {
+    meter.lock().unwrap().threshold_ms = threshold_ms;
+    engine::sleep_ms(3.0 * PERIOD_MS).await; // a few calm ticks before
+    let before = meter.lock().unwrap().total_reports();
+    let held = hold_the_loop(hold_ms);
+    engine::sleep_ms(3.0 * PERIOD_MS).await; // the heartbeat catches up
+    let m = meter.lock().unwrap();
+    let (from, to) = (held.start - 2.0 * PERIOD_MS, engine::now_ms());
+    let report = (m.total_reports() > before).then(|| m.reports().last().cloned()).flatten();
+    let mut spans = m.stalls(from, to, HEARTBEAT_TASK);
+    spans.push(held.clone());
+    Measured { hold_ms: held.duration(), threshold_ms, report, worst_gap_ms: m.worst_gap(from, to), trace: Trace::new(spans) }
+}
+// endregion:run
+
+pub const PYTHON_SOURCE: &str = r#"import asyncio, logging, time
+logging.basicConfig(level=logging.DEBUG)
+
+def hold_the_loop(ms):
+    time.sleep(ms / 1000)              # never yields: nothing else runs meanwhile
+
+async def main(hold=300, threshold=100):
+    loop = asyncio.get_running_loop()
+    loop.slow_callback_duration = threshold / 1000
+    loop.call_soon(hold_the_loop, hold)
+    await asyncio.sleep(0.1)
+
+asyncio.run(main(), debug=True)
+# WARNING:asyncio:Executing <Handle hold_the_loop(300)> took 0.301 seconds"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures::executor::LocalPool;
+    use futures::task::LocalSpawnExt;
+
+    /// One thread, one loop: the heartbeat and the demo share it exactly as in the browser.
+    fn on_one_loop<T>(f: impl std::future::Future<Output = T>, meter: &SharedMeter) -> T {
+        let mut pool = LocalPool::new();
+        let m = Arc::clone(meter);
+        pool.spawner().spawn_local(watch(m, || Some("test".into()), |_, _| {})).unwrap();
+        pool.run_until(f)
+    }
+
+    #[test]
+    fn a_hold_over_the_threshold_is_reported_and_drawn() {
+        let meter = new_meter();
+        let m = on_one_loop(run(250.0, 100.0, &meter), &meter);
+        let report = m.report.expect("250 ms > 100 ms");
+        assert!(report.held_ms >= 200.0 && report.held_ms < 400.0, "{report:?}");
+        assert_eq!(report.context, "test");
+        assert!(m.worst_gap_ms >= 250.0, "{}", m.worst_gap_ms);
+        // The heartbeat's stall covers the hold: nothing ticked while the callback ran.
+        let held = m.trace.spans.iter().find(|s| s.task == CALLBACK_TASK).unwrap();
+        let stall = m.trace.spans.iter().find(|s| s.task == HEARTBEAT_TASK).expect("a stall span");
+        assert!(stall.start <= held.start + 1.0 && stall.end >= held.end, "{stall:?} vs {held:?}");
+    }
+
+    #[test]
+    fn a_hold_under_the_threshold_is_not_reported() {
+        let meter = new_meter();
+        let m = on_one_loop(run(30.0, 200.0, &meter), &meter);
+        assert_eq!(m.report, None, "{m:?}");
+    }
+}

@@ -1,0 +1,77 @@
+//! The page of the loop-lag demo: hold the loop on purpose and watch the monitor catch it.
+
+use super::{run, Measured, HOLD_MS, INFO, PYTHON_SOURCE, THRESHOLD_MS};
+use crate::ui::{describe_slow_callback, use_lag, DemoFrame, Heartbeat, Knobs, RunPanel, Timeline};
+use leptos::prelude::*;
+use leptos::task::spawn_local_scoped_with_cancellation;
+
+const EXPLANATION: &[&str] = &[
+    "A heartbeat task on the page's event loop asks for a timer every 20 ms and notes when it \
+     really fires. While anything else holds the loop (a callback that computes without an \
+     .await), the timer cannot fire: the gap between ticks is how long the page was frozen.",
+    "A gap longer than the threshold is reported like asyncio's debug mode does it \
+     (\"Executing <Handle …> took 0.301 seconds\"), with the page and whether a run was going. \
+     The meter in the status line below is the same monitor; it runs on every page.",
+];
+
+pub const TASK_NAMES: &[&str] = &["heartbeat", "the callback"];
+
+#[component]
+pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
+    let knobs = Knobs::new(INFO.id, &[HOLD_MS, THRESHOLD_MS], &query);
+    let lag = use_lag();
+    let running = RwSignal::new(false);
+    let phase = RwSignal::new(String::new());
+    let result: RwSignal<Option<Measured>> = RwSignal::new(None);
+    let on_run = move || {
+        let hold = knobs.get(HOLD_MS).get_untracked() as f64;
+        let threshold = knobs.get(THRESHOLD_MS).get_untracked() as f64;
+        running.set(true);
+        result.set(None);
+        phase.set(format!("holding the loop for {hold:.0} ms: the page freezes on purpose"));
+        spawn_local_scoped_with_cancellation(async move {
+            result.set(Some(run(hold, threshold, &lag.meter()).await));
+            running.set(false);
+        });
+    };
+    view! {
+        <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
+            <RunPanel knobs running phase on_run/>
+            <Heartbeat/>
+            {move || result.get().map(results)}
+            <section class="log">
+                <h2>"Slow callbacks caught since the page loaded"</h2>
+                {move || {
+                    let all = lag.reports.get();
+                    if all.is_empty() {
+                        view! { <p>"None yet."</p> }.into_any()
+                    } else {
+                        view! { <ol reversed data-testid="report-log">
+                            {all.iter().rev().map(|r| view! { <li>{describe_slow_callback(r)}</li> }).collect_view()}
+                        </ol> }.into_any()
+                    }
+                }}
+            </section>
+        </DemoFrame>
+    }
+}
+
+fn results(m: Measured) -> impl IntoView {
+    let verdict = match &m.report {
+        Some(r) => format!("Reported: the loop was held for {:.0} ms, over the {:.0} ms threshold.", r.held_ms, m.threshold_ms),
+        None => format!("Not reported: the hold stayed under the {:.0} ms threshold.", m.threshold_ms),
+    };
+    view! {
+        <section class="results" data-testid="results">
+            <table class="numbers">
+                <thead><tr><th>"callback held the loop"</th><th>"longest gap between heartbeat ticks"</th><th>"threshold"</th><th>"reported"</th></tr></thead>
+                <tbody><tr data-hold-ms=m.hold_ms data-gap-ms=m.worst_gap_ms data-reported=m.report.is_some().to_string()>
+                    <td>{format!("{:.0} ms", m.hold_ms)}</td><td>{format!("{:.0} ms", m.worst_gap_ms)}</td>
+                    <td>{format!("{:.0} ms", m.threshold_ms)}</td><td>{if m.report.is_some() { "yes" } else { "no" }}</td>
+                </tr></tbody>
+            </table>
+            <p class="verdict">{verdict}</p>
+            <Timeline trace=m.trace caption="The callback (orange) and the heartbeat's silence (grey)" task_names=TASK_NAMES/>
+        </section>
+    }
+}

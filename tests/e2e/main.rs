@@ -263,3 +263,74 @@ async fn timeouts_cut_off_late_tasks_and_cancel_stops_a_run() {
     assert_no_console_errors(&browser).await;
     browser.close().await;
 }
+
+/// The `data-*` number `attr` of the results row matching `row`.
+async fn row_number(browser: &Browser, row: &str, attr: &str) -> f64 {
+    let v = browser.eval(&format!("+document.querySelector('[data-testid=results] {row}').dataset.{attr}")).await;
+    v.as_f64().unwrap_or_else(|| panic!("{row} has no data-{attr}: {v}"))
+}
+
+async fn heartbeat(browser: &Browser) -> f64 {
+    browser.eval("+document.querySelector('[data-testid=heartbeat]').dataset.beats").await.as_f64().unwrap()
+}
+
+#[tokio::test]
+async fn blocking_the_loop_stalls_the_heartbeat_only_when_unyielding() {
+    let (_server, browser) = open("/#/blocking?job=600&chunk=10").await;
+    run_demo(&browser, 60).await;
+    let on_loop = "tr[data-variant=OnTheLoop]";
+    let chunked = "tr[data-variant=Chunked]";
+    let worker = "tr[data-variant=Worker]";
+    let stall = row_number(&browser, on_loop, "gapMs").await;
+    assert!(stall >= 400.0, "the unyielding job held the loop: {stall} ms");
+    assert!(row_number(&browser, on_loop, "ticks").await == 0.0);
+    for alive in [chunked, worker] {
+        let gap = row_number(&browser, alive, "gapMs").await;
+        assert!(gap * 3.0 < stall, "{alive}: gap {gap} ms vs {stall} ms");
+        assert!(row_number(&browser, alive, "ticks").await > 3.0, "{alive}");
+    }
+    assert!(row_number(&browser, on_loop, "lagMs").await > 200.0, "the timer waited for the job");
+    // Alive after the run: the heartbeat keeps ticking.
+    let before = heartbeat(&browser).await;
+    browser.wait_until(&format!("+document.querySelector('[data-testid=heartbeat]').dataset.beats > {before} + 5"), 5).await;
+    // The monitor in the status line caught the freeze and named the demo.
+    let log = browser.text("[data-testid=slow-callbacks]").await;
+    assert!(log.contains("slow callback"), "{log}");
+    let first = browser.eval("document.querySelector('[data-testid=slow-callbacks] li')?.textContent").await;
+    assert!(first.as_str().unwrap_or("").contains("Blocking the loop (run in progress)"), "{first}");
+    browser.screenshot_of("[data-testid=results]", "blocking").await;
+    assert_no_console_errors(&browser).await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_long_freeze_needs_consent() {
+    let (_server, browser) = open("/#/blocking?job=3000").await;
+    browser.wait_for("[data-testid=freeze-warning]", 5).await;
+    let disabled = browser.eval("document.querySelector('[data-testid=run]').disabled").await;
+    assert_eq!(disabled, Value::Bool(true), "Run waits for consent");
+    browser.click("[data-testid=consent]").await;
+    let disabled = browser.eval("document.querySelector('[data-testid=run]').disabled").await;
+    assert_eq!(disabled, Value::Bool(false));
+    browser.screenshot("blocking-consent").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn the_lag_monitor_reports_a_hold_over_its_threshold_only() {
+    let (_server, browser) = open("/#/loop-lag?hold=300&threshold=100").await;
+    run_demo(&browser, 20).await;
+    let row = "tr[data-reported]";
+    assert_eq!(browser.eval("document.querySelector('tr[data-reported]').dataset.reported").await, Value::from("true"));
+    let gap = row_number(&browser, row, "gapMs").await;
+    assert!(gap >= 250.0, "{gap}");
+    let log = browser.text("[data-testid=report-log]").await;
+    assert!(log.contains("Event-loop lag monitor (run in progress)"), "{log}");
+    browser.screenshot_of("main", "loop-lag").await;
+    // A short hold under a high threshold is not reported.
+    open_app(&browser, &browser.client.current_url().await.unwrap().as_str().replace("hold=300&threshold=100", "hold=20&threshold=500")).await;
+    run_demo(&browser, 20).await;
+    assert_eq!(browser.eval("document.querySelector('tr[data-reported]').dataset.reported").await, Value::from("false"));
+    assert_no_console_errors(&browser).await;
+    browser.close().await;
+}

@@ -2,6 +2,7 @@
 //! natively) in `mod.rs`, its page in `view.rs`.
 
 pub mod blocking;
+pub mod concurrency_vs_parallelism;
 pub mod concurrent_waits;
 pub mod coroutines;
 pub mod loop_lag;
@@ -40,7 +41,7 @@ pub struct DemoInfo {
     pub needs_threads: bool,
 }
 
-pub const ALL: &[DemoInfo] = &[concurrent_waits::INFO, coroutines::INFO, semaphore::INFO, timeouts::INFO, blocking::INFO, loop_lag::INFO, parallel_cpu::INFO];
+pub const ALL: &[DemoInfo] = &[concurrent_waits::INFO, coroutines::INFO, semaphore::INFO, timeouts::INFO, blocking::INFO, loop_lag::INFO, concurrency_vs_parallelism::INFO, parallel_cpu::INFO];
 
 /// The page of demo `id`, given its URL query.
 pub fn page(id: &str, query: Vec<(String, String)>) -> Option<leptos::prelude::AnyView> {
@@ -52,6 +53,7 @@ pub fn page(id: &str, query: Vec<(String, String)>) -> Option<leptos::prelude::A
         id if id == timeouts::INFO.id => view! { <timeouts::view::Page query/> }.into_any(),
         id if id == blocking::INFO.id => view! { <blocking::view::Page query/> }.into_any(),
         id if id == loop_lag::INFO.id => view! { <loop_lag::view::Page query/> }.into_any(),
+        id if id == concurrency_vs_parallelism::INFO.id => view! { <concurrency_vs_parallelism::view::Page query/> }.into_any(),
         id if id == parallel_cpu::INFO.id => view! { <parallel_cpu::view::Page query/> }.into_any(),
         _ => return None,
     })

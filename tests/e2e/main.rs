@@ -334,3 +334,24 @@ async fn the_lag_monitor_reports_a_hold_over_its_threshold_only() {
     assert_no_console_errors(&browser).await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn concurrency_interleaves_on_one_lane_and_parallelism_spreads_over_workers() {
+    let (_server, browser) = open("/#/concurrency-vs-parallelism?tasks=4&steps=4&step=15").await;
+    run_demo(&browser, 30).await;
+    let seq = drawn_spans(&browser, 0).await;
+    let par = drawn_spans(&browser, 1).await;
+    assert_eq!((seq.len(), par.len()), (16, 16));
+    assert_eq!(max_overlap(&seq), 1, "one lane computes one step at a time");
+    assert!(seq.iter().all(|(lane, _, _)| lane == "event loop"));
+    assert!(max_overlap(&par) >= 2, "steps on different workers at the same instant: {par:?}");
+    assert_eq!(row_number(&browser, "tr[data-mode=Interleaved]", "inProgress").await, 4.0);
+    let (seq_ms, par_ms) = (
+        row_number(&browser, "tr[data-mode=Interleaved]", "wallMs").await,
+        row_number(&browser, "tr[data-mode=Parallel]", "wallMs").await,
+    );
+    assert!(par_ms < 0.8 * seq_ms, "parallel {par_ms} ms vs interleaved {seq_ms} ms");
+    browser.screenshot_of("[data-testid=results]", "concurrency-vs-parallelism").await;
+    assert_no_console_errors(&browser).await;
+    browser.close().await;
+}

@@ -1,0 +1,172 @@
+//! Concurrency vs parallelism: the same CPU tasks interleaved on one lane (the event loop: all
+//! in progress together, one computing at a time) and spread over P worker lanes (several
+//! computing at the same instant). Drawn one above the other on one time axis.
+
+use crate::core::params::Knob;
+use crate::core::trace::{Lane, Span, SpanKind, Trace};
+use crate::demos::{DemoInfo, Group};
+use crate::engine;
+
+pub mod view;
+
+pub const INFO: DemoInfo = DemoInfo {
+    id: "concurrency-vs-parallelism",
+    title: "Concurrency vs parallelism",
+    group: Group::EventLoop,
+    teaser: "The same tasks interleaved on one loop and spread over worker threads, on one time axis.",
+    needs_threads: true,
+};
+
+pub const TASKS: Knob = Knob { key: "tasks", label: "tasks", min: 1, max: 12, default: 4, step: 1 };
+pub const STEPS: Knob = Knob { key: "steps", label: "steps per task", min: 1, max: 20, default: 5, step: 1 };
+pub const STEP_MS: Knob = Knob { key: "step", label: "step (ms of CPU)", min: 1, max: 200, default: 20, step: 1 };
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Coroutines on the event loop, yielding after every step.
+    Interleaved,
+    /// One task per pool job, on the worker threads.
+    Parallel,
+}
+
+impl Mode {
+    pub fn title(self) -> &'static str {
+        match self {
+            Mode::Interleaved => "concurrency: interleaved on the event loop",
+            Mode::Parallel => "parallelism: on the worker threads",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Measured {
+    pub mode: Mode,
+    pub wall_ms: f64,
+    /// Computing time summed over all steps.
+    pub cpu_ms: f64,
+    /// The most steps computing at one instant.
+    pub most_at_once: usize,
+    /// The most tasks started and not yet finished at one instant.
+    pub in_progress: usize,
+    pub trace: Trace,
+}
+
+impl Measured {
+    fn new(mode: Mode, wall_ms: f64, spans: Vec<Span>) -> Measured {
+        let trace = Trace::new(spans);
+        let cpu_ms = trace.spans.iter().map(Span::duration).sum();
+        Measured { mode, wall_ms, cpu_ms, most_at_once: trace.max_concurrency(), in_progress: tasks_in_progress(&trace), trace }
+    }
+}
+
+/// The most tasks between their first start and last end at one instant.
+pub fn tasks_in_progress(trace: &Trace) -> usize {
+    let mut tasks: Vec<usize> = trace.spans.iter().map(|s| s.task).collect();
+    tasks.sort();
+    tasks.dedup();
+    let lifetimes = tasks
+        .into_iter()
+        .map(|t| {
+            let mine = trace.spans.iter().filter(|s| s.task == t);
+            let start = mine.clone().map(|s| s.start).fold(f64::MAX, f64::min);
+            let end = mine.map(|s| s.end).fold(f64::MIN, f64::max);
+            Span { task: t, lane: Lane::EventLoop, label: String::new(), kind: SpanKind::Run, start, end }
+        })
+        .collect();
+    Trace::new(lifetimes).max_concurrency()
+}
+
+pub fn rust_source() -> &'static str {
+    super::region(include_str!("mod.rs"), "run")
+}
+
+// region:run
+fn step(task: usize, i: usize, lane: Lane, step_ms: f64) -> Span {
+    let start = engine::now_ms();
+    engine::busy_for(step_ms);
+    Span { task, lane, label: format!("task {task} step {i}"), kind: SpanKind::Run, start, end: engine::now_ms() }
+}
+
+/// All tasks as coroutines on the one loop thread; each yields after every step.
+pub async fn interleaved(tasks: usize, steps: usize, step_ms: f64) -> Measured {
+    let t0 = engine::now_ms();
+    let all = futures::future::join_all((0..tasks).map(|task| async move {
+        let mut spans = Vec::new();
+        for i in 0..steps {
+            spans.push(step(task, i, Lane::EventLoop, step_ms));
+            engine::yield_now().await; // let the other tasks have a go
+        }
+        spans
+    }))
+    .await;
+    Measured::new(Mode::Interleaved, engine::now_ms() - t0, all.into_iter().flatten().collect())
+}
+
+/// The same tasks, each a job for the worker pool; the OS runs the workers side by side.
+pub async fn parallel(tasks: usize, steps: usize, step_ms: f64) -> Result<Measured, engine::OffloadError> {
+    let t0 = engine::now_ms();
+    let jobs = (0..tasks).map(|task| {
+        engine::offload(move || {
+            let lane = Lane::Worker(engine::worker_index().unwrap_or(0));
+            (0..steps).map(|i| step(task, i, lane, step_ms)).collect::<Vec<_>>()
+        })
+    });
+    let all = futures::future::try_join_all(jobs).await?;
+    Ok(Measured::new(Mode::Parallel, engine::now_ms() - t0, all.into_iter().flatten().collect()))
+}
+// endregion:run
+
+pub const PYTHON_SOURCE: &str = r#"import asyncio, time
+from concurrent.futures import ProcessPoolExecutor
+
+def step(ms):                          # pure computation
+    end = time.perf_counter() + ms / 1000
+    while time.perf_counter() < end: pass
+
+async def task(steps, ms):             # concurrency: interleaved on one loop
+    for _ in range(steps):
+        step(ms)
+        await asyncio.sleep(0)         # let the other tasks have a go
+
+def whole_task(steps, ms):
+    for _ in range(steps): step(ms)
+
+async def main(n=4, steps=5, ms=20):
+    await asyncio.gather(*(task(steps, ms) for _ in range(n)))   # ~ n*steps*ms
+    # parallelism: processes, since CPython threads share one GIL
+    with ProcessPoolExecutor() as pool:                          # ~ n*steps*ms / cores
+        list(pool.map(whole_task, [steps] * n, [ms] * n))
+
+asyncio.run(main())"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures::executor::block_on;
+
+    #[test]
+    fn on_one_loop_tasks_interleave_but_never_compute_at_once() {
+        let m = block_on(interleaved(3, 4, 3.0));
+        assert_eq!(m.trace.spans.len(), 12);
+        assert_eq!(m.most_at_once, 1, "one lane computes one step at a time");
+        assert_eq!(m.in_progress, 3, "yet all tasks are in progress together");
+        // Round robin: the first step of every task comes before any task's second step.
+        let mut by_start = m.trace.spans.clone();
+        by_start.sort_by(|a, b| a.start.total_cmp(&b.start));
+        let firsts: Vec<usize> = by_start.iter().take(3).map(|s| s.task).collect();
+        assert_eq!(firsts, vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn on_the_pool_steps_run_at_the_same_instant_and_finish_sooner() {
+        if engine::hardware_concurrency() < 2 {
+            return; // one core cannot show parallelism; the browser tests still do on CI
+        }
+        let (tasks, steps, step_ms) = (4, 4, 10.0);
+        let seq = block_on(interleaved(tasks, steps, step_ms));
+        let par = block_on(parallel(tasks, steps, step_ms)).unwrap();
+        assert!(par.trace.parallel_on_distinct_lanes(), "{:?}", par.trace);
+        assert!(par.most_at_once >= 2);
+        assert!(par.wall_ms < 0.8 * seq.wall_ms, "{} vs {}", par.wall_ms, seq.wall_ms);
+    }
+}

@@ -1,0 +1,90 @@
+//! The page of the concurrency-vs-parallelism demo.
+
+use super::{interleaved, parallel, Measured, Mode, INFO, PYTHON_SOURCE, STEPS, STEP_MS, TASKS};
+use crate::core::stats::speedup;
+use crate::engine;
+use crate::ui::{DemoFrame, Knobs, RunPanel, Timeline};
+use leptos::prelude::*;
+use leptos::task::spawn_local_scoped_with_cancellation;
+
+const EXPLANATION: &[&str] = &[
+    "Concurrency is dealing with many things at once; parallelism is doing many things at once. \
+     Both runs below do the same tasks: a few steps of pure computation each.",
+    "On the event loop the tasks take turns: all of them are in progress together, but one lane \
+     computes one step at a time, so the total is the sum of all steps. On the worker threads \
+     several steps compute at the same instant, one per core, so the total shrinks.",
+    "The two timelines share one time axis. In CPython the parallel half needs processes: \
+     threads would take turns under the GIL like the event loop does.",
+];
+
+#[component]
+pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
+    let knobs = Knobs::new(INFO.id, &[TASKS, STEPS, STEP_MS], &query);
+    let running = RwSignal::new(false);
+    let phase = RwSignal::new(String::new());
+    let result: RwSignal<Option<(Measured, Result<Measured, String>)>> = RwSignal::new(None);
+    let on_run = move || {
+        let tasks = knobs.get(TASKS).get_untracked() as usize;
+        let steps = knobs.get(STEPS).get_untracked() as usize;
+        let step_ms = knobs.get(STEP_MS).get_untracked() as f64;
+        running.set(true);
+        result.set(None);
+        spawn_local_scoped_with_cancellation(async move {
+            phase.set(format!("1 of 2: {}", Mode::Interleaved.title()));
+            engine::yield_now().await;
+            let seq = interleaved(tasks, steps, step_ms).await;
+            phase.set(format!("2 of 2: {}", Mode::Parallel.title()));
+            let par = parallel(tasks, steps, step_ms).await.map_err(|e| e.to_string());
+            result.set(Some((seq, par)));
+            running.set(false);
+        });
+    };
+    view! {
+        <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
+            <RunPanel knobs running phase on_run/>
+            {move || result.get().map(|(seq, par)| results(seq, par))}
+        </DemoFrame>
+    }
+}
+
+fn ms(v: f64) -> String {
+    format!("{v:.0} ms")
+}
+
+fn verdict(seq: &Measured, par: &Result<Measured, String>) -> String {
+    let mut text = format!(
+        "Both did {} of computing. Interleaved, {} tasks were in progress together but {} computed at any instant: {}. ",
+        ms(seq.cpu_ms), seq.in_progress, seq.most_at_once, ms(seq.wall_ms)
+    );
+    text += &match par {
+        Ok(p) => format!(
+            "In parallel, up to {} computed at the same instant: {}, {:.2}x faster.",
+            p.most_at_once, ms(p.wall_ms), speedup(seq.wall_ms, p.wall_ms)
+        ),
+        Err(e) => format!("The parallel run could not start: {e}."),
+    };
+    text
+}
+
+fn results(seq: Measured, par: Result<Measured, String>) -> impl IntoView {
+    let axis = seq.wall_ms.max(par.as_ref().map(|p| p.trace.end() - p.trace.start()).unwrap_or(0.0)).max(seq.trace.end() - seq.trace.start());
+    let verdict = verdict(&seq, &par);
+    let rows: Vec<Measured> = std::iter::once(seq.clone()).chain(par.clone().ok()).collect();
+    view! {
+        <section class="results" data-testid="results">
+            <table class="numbers">
+                <thead><tr><th>"run"</th><th>"wall time"</th><th>"computing, summed"</th>
+                    <th>"computing at once (most)"</th><th>"tasks in progress at once (most)"</th></tr></thead>
+                <tbody>{rows.iter().map(|m| view! {
+                    <tr data-mode=format!("{:?}", m.mode) data-wall-ms=m.wall_ms data-most=m.most_at_once data-in-progress=m.in_progress>
+                        <td>{m.mode.title()}</td><td>{ms(m.wall_ms)}</td><td>{ms(m.cpu_ms)}</td>
+                        <td>{m.most_at_once}</td><td>{m.in_progress}</td>
+                    </tr>
+                }).collect_view()}</tbody>
+            </table>
+            <p class="verdict">{verdict}</p>
+            <Timeline trace=seq.trace caption=Mode::Interleaved.title() axis_ms=axis/>
+            {par.map(|p| view! { <Timeline trace=p.trace caption=Mode::Parallel.title() axis_ms=axis/> })}
+        </section>
+    }
+}

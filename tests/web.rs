@@ -73,3 +73,27 @@ async fn the_event_loop_keeps_ticking_while_workers_compute() {
     let job_ms = run.wall_ms;
     assert!(ticks.get() >= 3, "{} ticks during a {job_ms:.0} ms job", ticks.get());
 }
+
+#[wasm_bindgen_test]
+async fn the_heartbeat_stops_only_for_a_job_that_never_yields() {
+    use concurrency_playground::demos::blocking::{run_variant, Job, Variant};
+    use concurrency_playground::demos::loop_lag::{new_meter, watch};
+    let meter = new_meter();
+    engine::spawn(watch(meter.clone(), || Some("test".into()), |_, _| {}));
+    engine::sleep_ms(60.0).await;
+    let job = Job::sized_for(300.0);
+    let on_loop = run_variant(Variant::OnTheLoop, job, 10.0, &meter).await;
+    let chunked = run_variant(Variant::Chunked, job, 10.0, &meter).await;
+    assert_eq!(on_loop.ticks, 0, "{on_loop:?}");
+    assert!(on_loop.worst_gap_ms > 3.0 * chunked.worst_gap_ms, "{on_loop:?} vs {chunked:?}");
+    assert!(chunked.ticks > 3);
+    assert_eq!(on_loop.primes, chunked.primes);
+}
+
+#[wasm_bindgen_test]
+async fn fetch_tells_http_errors_from_network_errors() {
+    let missing = engine::fetch("/no-such-file.json").await.expect("the server answered");
+    assert_eq!(missing.status, 404);
+    let unreachable = engine::fetch("http://127.0.0.1:9/").await;
+    assert!(unreachable.as_ref().is_err_and(|e| e.starts_with("network error")), "{unreachable:?}");
+}

@@ -35,6 +35,9 @@ pub enum SpanKind {
     Blocked,
     /// Ended in an error.
     Failed,
+    /// A stand-in for something the playground cannot do for real here (a network's latency),
+    /// always labelled as simulated on screen.
+    Simulated,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -5,6 +5,7 @@ pub mod blocking;
 pub mod concurrency_vs_parallelism;
 pub mod concurrent_waits;
 pub mod coroutines;
+pub mod fetch;
 pub mod loop_lag;
 pub mod parallel_cpu;
 pub mod semaphore;
@@ -41,7 +42,7 @@ pub struct DemoInfo {
     pub needs_threads: bool,
 }
 
-pub const ALL: &[DemoInfo] = &[concurrent_waits::INFO, coroutines::INFO, semaphore::INFO, timeouts::INFO, blocking::INFO, loop_lag::INFO, concurrency_vs_parallelism::INFO, parallel_cpu::INFO];
+pub const ALL: &[DemoInfo] = &[concurrent_waits::INFO, coroutines::INFO, fetch::INFO, semaphore::INFO, timeouts::INFO, blocking::INFO, loop_lag::INFO, concurrency_vs_parallelism::INFO, parallel_cpu::INFO];
 
 /// The page of demo `id`, given its URL query.
 pub fn page(id: &str, query: Vec<(String, String)>) -> Option<leptos::prelude::AnyView> {
@@ -49,6 +50,7 @@ pub fn page(id: &str, query: Vec<(String, String)>) -> Option<leptos::prelude::A
     Some(match id {
         id if id == concurrent_waits::INFO.id => view! { <concurrent_waits::view::Page query/> }.into_any(),
         id if id == coroutines::INFO.id => view! { <coroutines::view::Page query/> }.into_any(),
+        id if id == fetch::INFO.id => view! { <fetch::view::Page query/> }.into_any(),
         id if id == semaphore::INFO.id => view! { <semaphore::view::Page query/> }.into_any(),
         id if id == timeouts::INFO.id => view! { <timeouts::view::Page query/> }.into_any(),
         id if id == blocking::INFO.id => view! { <blocking::view::Page query/> }.into_any(),

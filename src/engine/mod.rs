@@ -6,6 +6,7 @@
 //! |---------------------------|------------------------------------|-----------------------------------------------|
 //! | one clock for all threads | `Instant` since a process epoch    | `performance.timeOrigin + performance.now()`  |
 //! | an I/O-like wait          | a timer thread wakes the future    | `setTimeout` resolves a promise               |
+//! | a real HTTP request       | a GET over a loopback socket       | the browser's `fetch`                         |
 //! | worker threads            | rayon's std-thread pool            | wasm-bindgen-rayon's Web Workers, one memory  |
 //!
 //! The `cfg` below is the only platform switch in the crate's logic. Work sent to the pool is
@@ -19,8 +20,15 @@ mod offload;
 
 pub use offload::{offload, OffloadError};
 pub use platform::{
-    cross_origin_isolated, hardware_concurrency, init_threads, now_ms, sleep_ms, spawn, yield_now,
+    cross_origin_isolated, fetch, hardware_concurrency, init_threads, now_ms, sleep_ms, spawn, yield_now,
 };
+
+/// What a request brought back: its HTTP status and the size of its body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fetched {
+    pub status: u16,
+    pub bytes: usize,
+}
 
 /// The worker thread running the caller, as an index into the pool (None off the pool).
 pub fn worker_index() -> Option<usize> {

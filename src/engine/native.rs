@@ -91,3 +91,28 @@ pub fn yield_now() -> impl Future<Output = ()> {
         }
     })
 }
+
+/// One real HTTP/1.0 GET over a loopback socket (the tests run a local server), on a thread of
+/// its own so the caller's future holds no thread while it waits. Only `http://host:port/path`.
+pub fn fetch(url: &str) -> impl Future<Output = Result<super::Fetched, String>> {
+    let (tx, rx) = futures::channel::oneshot::channel();
+    let url = url.to_string();
+    std::thread::spawn(move || {
+        let _ = tx.send(http_get(&url));
+    });
+    async move { rx.await.unwrap_or_else(|_| Err("the request thread died".into())) }
+}
+
+fn http_get(url: &str) -> Result<super::Fetched, String> {
+    use std::io::{Read, Write};
+    let rest = url.strip_prefix("http://").ok_or_else(|| format!("only http:// URLs natively: {url}"))?;
+    let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap_or((rest, "/".into()));
+    let mut stream = std::net::TcpStream::connect(host).map_err(|e| format!("network error: {e}"))?;
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n").map_err(|e| e.to_string())?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).map_err(|e| e.to_string())?;
+    let head_end = response.windows(4).position(|w| w == b"\r\n\r\n").ok_or("a malformed response")?;
+    let head = String::from_utf8_lossy(&response[..head_end]);
+    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).ok_or("no status code")?;
+    Ok(super::Fetched { status, bytes: response.len() - head_end - 4 })
+}

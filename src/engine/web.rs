@@ -101,3 +101,26 @@ pub fn report_panic(message: &str) {
         let _ = banner.remove_attribute("hidden");
     }
 }
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `fetch`, as in both the page and workers.
+    #[wasm_bindgen(js_name = fetch)]
+    fn global_fetch(url: &str, init: &JsValue) -> js_sys::Promise;
+}
+
+/// One real request with the browser's `fetch`, past the HTTP cache (every run measures the
+/// network, not the cache). A network failure is an `Err`; an HTTP error status is an `Ok`.
+pub fn fetch(url: &str) -> impl Future<Output = Result<super::Fetched, String>> {
+    let init = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&init, &"cache".into(), &"no-store".into());
+    let request = JsFuture::from(global_fetch(url, &init));
+    async move {
+        let describe = |e: JsValue| e.as_string().or_else(|| js_sys::Error::try_from(e).ok().map(|e| String::from(e.message()))).unwrap_or_else(|| "unknown error".into());
+        let response: web_sys::Response = request.await.map_err(|e| format!("network error: {}", describe(e)))?.into();
+        let status = response.status();
+        let body = response.array_buffer().map_err(describe)?;
+        let body = JsFuture::from(body).await.map_err(describe)?;
+        Ok(super::Fetched { status, bytes: js_sys::ArrayBuffer::from(body).byte_length() as usize })
+    }
+}

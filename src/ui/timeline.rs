@@ -73,6 +73,7 @@ fn kind_class(kind: SpanKind) -> &'static str {
         SpanKind::Wait => "span wait",
         SpanKind::Blocked => "span blocked",
         SpanKind::Failed => "span failed",
+        SpanKind::Simulated => "span simulated",
     }
 }
 
@@ -140,6 +141,7 @@ pub fn Timeline(
         (SpanKind::Wait, "waiting (no CPU held)"),
         (SpanKind::Blocked, "waiting for a turn"),
         (SpanKind::Failed, "failed or cancelled"),
+        (SpanKind::Simulated, "simulated delay"),
     ]
     .into_iter()
     .filter(|(kind, _)| trace.spans.iter().any(|s| s.kind == *kind))

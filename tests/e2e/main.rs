@@ -159,11 +159,23 @@ async fn narrow_screen_has_no_horizontal_scroll() {
     browser.client.set_window_size(390, 844).await.unwrap();
     open_app(&browser, &server.url("/")).await;
     browser.screenshot("home-390").await;
-    open_app(&browser, &server.url("/#/concurrent-waits?tasks=3&wait=50")).await;
-    run_demo(&browser, 20).await;
-    let overflow = browser.eval("document.documentElement.scrollWidth - window.innerWidth").await;
-    assert!(overflow.as_f64().unwrap() <= 0.0, "page is {overflow} px wider than the screen");
-    browser.screenshot("concurrent-waits-390").await;
+    let overflow = async || browser.eval("document.documentElement.scrollWidth - window.innerWidth").await.as_f64().unwrap();
+    // Every demo page, before and after a small run.
+    for demo in concurrency_playground::demos::ALL {
+        open_app(&browser, &server.url(&format!("/#/{}", demo.id))).await;
+        browser.wait_for(&format!("[data-demo='{}']", demo.id), 10).await;
+        assert!(overflow().await <= 0.0, "{} is wider than the screen", demo.id);
+    }
+    for (path, shot) in [
+        ("/#/concurrent-waits?tasks=3&wait=50", "concurrent-waits-390"),
+        ("/#/blocking?job=200&chunk=20", "blocking-390"),
+        ("/#/fetch?requests=3&delay=50&failing=1", "fetch-390"),
+    ] {
+        open_app(&browser, &server.url(path)).await;
+        run_demo(&browser, 20).await;
+        assert!(overflow().await <= 0.0, "{path}: wider than the screen after a run");
+        browser.screenshot(shot).await;
+    }
     browser.close().await;
 }
 
@@ -353,5 +365,33 @@ async fn concurrency_interleaves_on_one_lane_and_parallelism_spreads_over_worker
     assert!(par_ms < 0.8 * seq_ms, "parallel {par_ms} ms vs interleaved {seq_ms} ms");
     browser.screenshot_of("[data-testid=results]", "concurrency-vs-parallelism").await;
     assert_no_console_errors(&browser).await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn fetch_makes_real_requests_and_contains_failures() {
+    let (_server, browser) = open("/#/fetch?requests=5&delay=200&failing=2").await;
+    run_demo(&browser, 30).await;
+    let one_by_one = row_number(&browser, "tr[data-mode=OneByOne]", "totalMs").await;
+    let at_once = row_number(&browser, "tr[data-mode=Concurrent]", "totalMs").await;
+    assert!(one_by_one >= 1000.0, "five 200 ms delays in a row: {one_by_one}");
+    assert!(at_once < 0.5 * one_by_one, "{at_once} vs {one_by_one}");
+    assert_eq!(max_overlap(&drawn_spans(&browser, 0).await), 1, "one by one never overlaps");
+    assert!(max_overlap(&drawn_spans(&browser, 1).await) >= 4);
+    let ok = browser.eval("[...document.querySelectorAll('tr[data-request]')].map(r => r.dataset.ok)").await;
+    assert_eq!(ok, serde_json::json!(["true", "false", "true", "false", "true"]));
+    let errors = browser.text("[data-testid=fetch-errors]").await;
+    assert!(errors.contains("2 requests failed"), "{errors}");
+    let table = browser.text("[data-testid=results]").await;
+    assert!(table.contains("HTTP 404") && table.contains("network error"), "{table}");
+    assert_eq!(browser.eval("document.querySelectorAll('rect.span.failed').length").await, Value::from(4));
+    // The page goes on: the bytes of the good requests are the real file's.
+    let size = std::fs::metadata(support::dist_dir().join("data/items.json")).unwrap().len();
+    assert!(table.contains(&format!("{size} bytes")), "{table}");
+    browser.screenshot_of("[data-testid=results]", "fetch").await;
+    // The only console errors are the browser's own log lines for the two deliberate failures.
+    let errors = browser.console_errors().await;
+    let unexpected: Vec<&String> = errors.iter().filter(|e| !e.contains("missing-1.json") && !e.contains("127.0.0.1:9/")).collect();
+    assert!(unexpected.is_empty(), "{unexpected:#?}");
     browser.close().await;
 }

@@ -1,0 +1,85 @@
+//! The page of the real-requests demo.
+
+use super::{plan, run, Measured, Mode, DELAY_MS, FAILING, INFO, PYTHON_SOURCE, REQUESTS};
+use crate::ui::{DemoFrame, Knobs, RunPanel, Timeline};
+use leptos::prelude::*;
+use leptos::task::spawn_local_scoped_with_cancellation;
+
+const EXPLANATION: &[&str] = &[
+    "Each request is a real fetch of a resource from this page's own server, past the browser's \
+     cache. A local server answers in about a millisecond, so each request can first wait a \
+     simulated network delay (dashed): it is a timer, not a network, and is labelled so. The \
+     real fetch times are in the table.",
+    "Awaited one by one, each request starts when the previous one ended: the total is the sum. \
+     Started all at once (asyncio.gather), they wait together: the total is about the slowest one. \
+     Waiting costs the loop nothing, so one thread handles them all.",
+    "A failing request (a missing resource, or an address where nothing listens) ends red with \
+     its error; the others finish normally. The browser also logs the failed requests in its \
+     console: those entries are the deliberate failures.",
+];
+
+#[component]
+pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
+    let knobs = Knobs::new(INFO.id, &[REQUESTS, DELAY_MS, FAILING], &query);
+    let running = RwSignal::new(false);
+    let phase = RwSignal::new(String::new());
+    let result: RwSignal<Option<Vec<Measured>>> = RwSignal::new(None);
+    let on_run = move || {
+        let p = plan(knobs.get(REQUESTS).get_untracked() as usize, knobs.get(FAILING).get_untracked() as usize, "");
+        let delay = knobs.get(DELAY_MS).get_untracked() as f64;
+        running.set(true);
+        result.set(None);
+        spawn_local_scoped_with_cancellation(async move {
+            let mut all = Vec::new();
+            for (i, mode) in Mode::ALL.into_iter().enumerate() {
+                phase.set(format!("{} of 2: {} requests {}", i + 1, p.len(), mode.title()));
+                all.push(run(mode, &p, delay).await);
+            }
+            result.set(Some(all));
+            running.set(false);
+        });
+    };
+    view! {
+        <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
+            <RunPanel knobs running phase on_run/>
+            {move || result.get().map(results)}
+        </DemoFrame>
+    }
+}
+
+fn results(runs: Vec<Measured>) -> impl IntoView {
+    let axis = runs.iter().map(|m| m.trace.end() - m.trace.start()).fold(0.0, f64::max);
+    let requests = runs.last().map(|m| m.results.clone()).unwrap_or_default();
+    let failed = requests.iter().filter(|r| r.outcome.is_err()).count();
+    view! {
+        <section class="results" data-testid="results">
+            <table class="numbers">
+                <thead><tr><th>"requests"</th><th>"measured total"</th><th>"real fetch time, summed"</th><th>"failed"</th></tr></thead>
+                <tbody>{runs.iter().map(|m| view! {
+                    <tr data-mode=format!("{:?}", m.mode) data-total-ms=m.total_ms>
+                        <td>{m.mode.title()}</td><td>{format!("{:.0} ms", m.total_ms)}</td>
+                        <td>{format!("{:.1} ms", m.results.iter().map(|r| r.fetch_ms).sum::<f64>())}</td>
+                        <td>{m.results.iter().filter(|r| r.outcome.is_err()).count()}</td>
+                    </tr>
+                }).collect_view()}</tbody>
+            </table>
+            {(failed > 0).then(|| view! {
+                <p class="notice warn" data-testid="fetch-errors">{format!(
+                    "{failed} request{} failed, as planned; the other {} finished.",
+                    if failed == 1 { "" } else { "s" }, requests.len() - failed)}</p>
+            })}
+            {runs.into_iter().map(|m| view! { <Timeline trace=m.trace caption=m.mode.title() axis_ms=axis/> }).collect_view()}
+            <h2>"Each request (all at once)"</h2>
+            <table class="numbers">
+                <thead><tr><th>"request"</th><th class="text">"asked for"</th><th>"outcome"</th><th>"real fetch"</th></tr></thead>
+                <tbody>{requests.into_iter().map(|r| view! {
+                    <tr data-request=r.request data-ok=r.outcome.is_ok().to_string()>
+                        <td>{r.request}</td><td class="text" title=r.url.clone()>{r.what}</td>
+                        <td>{match &r.outcome { Ok(bytes) => format!("{bytes} bytes"), Err(e) => e.clone() }}</td>
+                        <td>{format!("{:.1} ms", r.fetch_ms)}</td>
+                    </tr>
+                }).collect_view()}</tbody>
+            </table>
+        </section>
+    }
+}

@@ -294,14 +294,15 @@ async fn blocking_the_loop_stalls_the_heartbeat_only_when_unyielding() {
     let chunked = "tr[data-variant=Chunked]";
     let worker = "tr[data-variant=Worker]";
     let stall = row_number(&browser, on_loop, "gapMs").await;
-    assert!(stall >= 400.0, "the unyielding job held the loop: {stall} ms");
+    let job_ms = row_number(&browser, on_loop, "totalMs").await;
+    assert!(stall >= 0.9 * job_ms, "the unyielding job held the loop throughout: {stall} of {job_ms} ms");
     assert!(row_number(&browser, on_loop, "ticks").await == 0.0);
     for alive in [chunked, worker] {
         let gap = row_number(&browser, alive, "gapMs").await;
         assert!(gap * 3.0 < stall, "{alive}: gap {gap} ms vs {stall} ms");
         assert!(row_number(&browser, alive, "ticks").await > 3.0, "{alive}");
     }
-    assert!(row_number(&browser, on_loop, "lagMs").await > 200.0, "the timer waited for the job");
+    assert!(row_number(&browser, on_loop, "lagMs").await > 0.5 * job_ms, "the timer waited for the job");
     // Alive after the run: the heartbeat keeps ticking.
     let before = heartbeat(&browser).await;
     browser.wait_until(&format!("+document.querySelector('[data-testid=heartbeat]').dataset.beats > {before} + 5"), 5).await;

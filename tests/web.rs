@@ -76,12 +76,13 @@ async fn the_event_loop_keeps_ticking_while_workers_compute() {
 
 #[wasm_bindgen_test]
 async fn the_heartbeat_stops_only_for_a_job_that_never_yields() {
-    use concurrency_playground::demos::blocking::{run_variant, Job, Variant};
+    use concurrency_playground::core::workload::PrimeJob as Job;
+    use concurrency_playground::demos::blocking::{run_variant, Variant};
     use concurrency_playground::demos::loop_lag::{new_meter, watch};
     let meter = new_meter();
     engine::spawn(watch(meter.clone(), || Some("test".into()), |_, _| {}));
     engine::sleep_ms(60.0).await;
-    let job = Job::sized_for(300.0);
+    let job = Job::sized_for(300.0, engine::now_ms);
     let on_loop = run_variant(Variant::OnTheLoop, job, 10.0, &meter).await;
     let chunked = run_variant(Variant::Chunked, job, 10.0, &meter).await;
     assert_eq!(on_loop.ticks, 0, "{on_loop:?}");

@@ -58,6 +58,49 @@ pub fn count_primes_in(first: u64, end: u64) -> u64 {
     (black_box(first)..black_box(end)).filter(|&n| is_prime(n)).count() as u64
 }
 
+/// A job of CPU work sized in time on this machine, but defined by the numbers it tests: the
+/// primes in `first..end`. Fixed work, not "compute for t ms", so that running it on more
+/// threads than cores cannot fake a speedup.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PrimeJob {
+    pub first: u64,
+    pub end: u64,
+    /// Numbers tested per millisecond on the thread that sized it.
+    pub per_ms: f64,
+}
+
+impl PrimeJob {
+    /// The numbers start here, where trial division costs about the same for every number, so
+    /// a job sized by a short sample takes about the time asked for.
+    pub const FIRST: u64 = 1_000_000_000;
+
+    /// Sizes the job to take about `ms` on the calling thread (clock: `now`, in ms): the fastest
+    /// of three 10 ms samples, since a sample interrupted by another program would undersize it.
+    pub fn sized_for(ms: f64, now: impl Fn() -> f64) -> PrimeJob {
+        let sample = || {
+            let start = now();
+            let mut n = Self::FIRST;
+            while now() - start < 10.0 {
+                count_primes_in(n, n + 100);
+                n += 100;
+            }
+            (n - Self::FIRST) as f64 / (now() - start)
+        };
+        let per_ms = (0..3).map(|_| sample()).fold(0.0, f64::max);
+        PrimeJob { first: Self::FIRST, end: Self::FIRST + (per_ms * ms).max(1.0) as u64, per_ms }
+    }
+
+    /// The job's range cut into pieces of about `ms` each.
+    pub fn chunks(&self, ms: f64) -> Vec<(u64, u64)> {
+        self.pieces((self.per_ms * ms).max(1.0) as u64)
+    }
+
+    /// The job's range cut into pieces of `size` numbers.
+    pub fn pieces(&self, size: u64) -> Vec<(u64, u64)> {
+        (self.first..self.end).step_by(size as usize).map(|a| (a, (a + size).min(self.end))).collect()
+    }
+}
+
 /// The same count by the sieve of Eratosthenes: a different algorithm, used to check the
 /// kernel's answer. Fast (linear-ish) so checking costs little next to the kernel.
 pub fn count_primes_sieve(limit: u64) -> u64 {
@@ -100,6 +143,16 @@ mod tests {
         let pieces: u64 = (0..10).map(|k| count_primes_in(k * 1000, (k + 1) * 1000)).sum();
         assert_eq!(pieces, 1229);
         assert_eq!(count_primes_in(5, 5), 0);
+    }
+
+    #[test]
+    fn job_chunks_cover_the_job_exactly() {
+        let job = PrimeJob { first: 10, end: 1000, per_ms: 100.0 };
+        let chunks = job.chunks(3.0);
+        assert_eq!(chunks.first().unwrap().0, 10);
+        assert_eq!(chunks.last().unwrap().1, 1000);
+        assert!(chunks.windows(2).all(|w| w[0].1 == w[1].0));
+        assert_eq!(chunks.len(), 4); // 300 numbers a chunk
     }
 
     #[test]

@@ -18,7 +18,7 @@ mod platform;
 
 mod offload;
 
-pub use offload::{offload, OffloadError};
+pub use offload::{offload, on_threads, OffloadError};
 pub use platform::{
     cross_origin_isolated, fetch, hardware_concurrency, init_threads, now_ms, sleep_ms, spawn, yield_now,
 };
@@ -46,6 +46,17 @@ pub fn busy_for(ms: f64) -> u64 {
         n += 2;
     }
     found
+}
+
+/// How many threads `on_threads` can start at once.
+pub fn max_threads() -> usize {
+    platform::max_threads()
+}
+
+/// Sleeps the calling thread (an I/O-like wait that blocks it). Only on worker threads: on the
+/// event loop it would freeze the page, so loop code awaits `sleep_ms` instead.
+pub fn block_for(ms: f64) {
+    std::thread::sleep(std::time::Duration::from_secs_f64(ms.max(0.0) / 1000.0));
 }
 
 /// Threads in the worker pool, or 0 while it is not running (browser without isolation,

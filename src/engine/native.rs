@@ -22,6 +22,16 @@ pub fn pool_threads() -> usize {
     rayon::current_num_threads()
 }
 
+/// Natively a demo may start as many threads as it likes (within reason).
+pub fn max_threads() -> usize {
+    64
+}
+
+/// A thread of its own for a job that may block.
+pub fn spawn_thread(job: Box<dyn FnOnce() + Send>) {
+    std::thread::spawn(job);
+}
+
 /// Native threads always share memory.
 pub fn cross_origin_isolated() -> bool {
     true

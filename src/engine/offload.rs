@@ -69,17 +69,54 @@ where
     R: Send + 'static,
     F: FnOnce() -> R + Send + 'static,
 {
+    let available = super::platform::pool_threads() > 0;
+    run_on(|task| rayon::spawn(task), available, job)
+}
+
+/// Runs `job(0)`, …, `job(n - 1)` on `n` threads at the same time (threading.Thread start, then
+/// join) and resolves to their results in order. Unlike `offload`, each job may block (on a lock,
+/// a condition, a sleep) without holding up the others: natively each is a std thread, in the
+/// browser an idle worker of the pool, so `n` may not exceed `engine::max_threads()`.
+pub fn on_threads<R, F>(n: usize, job: F) -> impl Future<Output = Result<Vec<R>, OffloadError>>
+where
+    R: Send + 'static,
+    F: Fn(usize) -> R + Send + Sync + 'static,
+{
+    let max = super::platform::max_threads();
+    let job = std::sync::Arc::new(job);
+    let started: Option<Vec<Offloaded<R>>> = (n <= max).then(|| {
+        (0..n)
+            .map(|i| {
+                let job = std::sync::Arc::clone(&job);
+                run_on(super::platform::spawn_thread, true, move || job(i))
+            })
+            .collect()
+    });
+    async move {
+        match started {
+            Some(threads) => futures::future::try_join_all(threads).await,
+            None if max == 0 => Err(OffloadError::NoThreads("the worker pool is not running on this page".into())),
+            None => Err(OffloadError::NoThreads(format!("{n} threads were asked for and this page has {max}"))),
+        }
+    }
+}
+
+/// Starts `job` with `spawn` (when `available`) and returns the future of its answer.
+fn run_on<R, F>(spawn: impl FnOnce(Box<dyn FnOnce() + Send>), available: bool, job: F) -> Offloaded<R>
+where
+    R: Send + 'static,
+    F: FnOnce() -> R + Send + 'static,
+{
     install_panic_hook();
-    let threads = super::platform::pool_threads();
     // Read without waiting: the caller may be the browser's main thread, which must never
     // block on a lock (a contended std Mutex there would trap in Atomics.wait). If a worker holds
     // the log this instant, it is recording a panic: count it as already seen.
     let panics_before = PANICS.try_lock().map(|l| l.count).unwrap_or(usize::MAX);
-    let receiver = (threads > 0).then(|| {
+    let receiver = available.then(|| {
         let (tx, rx) = oneshot::channel();
-        rayon::spawn(move || {
+        spawn(Box::new(move || {
             let _ = tx.send(job());
-        });
+        }));
         rx
     });
     Offloaded { receiver, panics_before }

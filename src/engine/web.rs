@@ -49,6 +49,16 @@ pub fn pool_threads() -> usize {
     POOL_THREADS.load(Ordering::Relaxed)
 }
 
+/// Jobs that may block each need an idle worker of the pool: no more than it has.
+pub fn max_threads() -> usize {
+    pool_threads()
+}
+
+/// A job that may block goes to the pool, where an idle Web Worker takes it.
+pub fn spawn_thread(job: Box<dyn FnOnce() + Send>) {
+    rayon::spawn(job);
+}
+
 /// Starts the worker pool once per page load. Without cross-origin isolation there is no shared
 /// memory, so this says why instead of failing somewhere deep in the pool.
 pub async fn init_threads(threads: usize) -> Result<usize, String> {

@@ -12,11 +12,16 @@ pub enum PoolState {
     Unavailable(String),
 }
 
-/// Starts the shared-memory worker pool (one per page load, one thread per core).
+/// Threads for the thread demos even on a 2-core machine: races, deadlocks, pools and queues
+/// are about threads that wait, and need more of them than cores. CPU demos use one per core.
+const MIN_POOL_THREADS: usize = 4;
+const MAX_POOL_THREADS: usize = 16;
+
+/// Starts the shared-memory worker pool (one per page load).
 pub fn start_pool() -> RwSignal<PoolState> {
     let state = RwSignal::new(PoolState::Starting);
     spawn_local(async move {
-        let threads = engine::hardware_concurrency();
+        let threads = engine::hardware_concurrency().clamp(MIN_POOL_THREADS, MAX_POOL_THREADS);
         state.set(match engine::init_threads(threads).await {
             Ok(n) => PoolState::Ready(n),
             Err(why) => PoolState::Unavailable(why),

@@ -65,7 +65,8 @@ async fn home_page_loads_isolated_with_worker_threads_and_no_errors() {
     assert_eq!(browser.text("[data-testid=isolation]").await, "cross-origin isolated");
     let threads = browser.text("[data-testid=threads]").await;
     let cores = browser.eval("navigator.hardwareConcurrency").await.as_u64().unwrap();
-    assert!(threads.starts_with(&format!("{cores} worker thread")), "{threads}");
+    let expected = cores.clamp(4, 16); // the thread demos get at least 4 (ui/status.rs)
+    assert!(threads.starts_with(&format!("{expected} worker threads")), "{threads}");
     assert!(browser.eval("document.querySelectorAll('a.card').length").await.as_u64().unwrap() >= 2);
     assert_eq!(browser.eval("document.title").await, "concurrency playground");
     browser.screenshot("home-1280").await;

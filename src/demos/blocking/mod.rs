@@ -6,7 +6,7 @@
 
 use crate::core::params::Knob;
 use crate::core::trace::{Lane, Span, SpanKind, Trace};
-use crate::core::workload::count_primes_in;
+use crate::core::workload::{count_primes_in, PrimeJob as Job};
 use crate::demos::loop_lag::{SharedMeter, HEARTBEAT_TASK};
 use crate::demos::{DemoInfo, Group};
 use crate::engine;
@@ -27,10 +27,6 @@ pub const CHUNK_MS: Knob = Knob { key: "chunk", label: "chunk (ms)", min: 1, max
 pub const SAFE_FREEZE_MS: u64 = 2000;
 /// Each variant sets a timer this long at its start; how late it fires is the timer lag.
 pub const TIMER_MS: f64 = 50.0;
-/// The job's numbers start here, where trial division costs about the same for every number,
-/// so a job sized by a short sample takes the time asked for.
-const FIRST: u64 = 1_000_000_000;
-
 /// The task number of the job's row on the event loop (the heartbeat has its own).
 pub const JOB_TASK: usize = 1;
 
@@ -50,43 +46,6 @@ impl Variant {
             Variant::Chunked => "on the loop, in chunks that yield",
             Variant::Worker => "on a worker thread",
         }
-    }
-}
-
-/// The job: count the primes in `first..end`.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Job {
-    pub first: u64,
-    pub end: u64,
-    /// Numbers tested per millisecond on the loop, from the sizing sample.
-    pub per_ms: f64,
-}
-
-impl Job {
-    /// Sizes the job to take about `ms` on the calling thread: the fastest of three 10 ms
-    /// samples (a sample interrupted by another program would undersize the job).
-    pub fn sized_for(ms: f64) -> Job {
-        let sample = || {
-            let start = engine::now_ms();
-            let mut n = FIRST;
-            while engine::now_ms() - start < 10.0 {
-                count_primes_in(n, n + 100);
-                n += 100;
-            }
-            (n - FIRST) as f64 / (engine::now_ms() - start)
-        };
-        let per_ms = (0..3).map(|_| sample()).fold(0.0, f64::max);
-        Job { first: FIRST, end: FIRST + (per_ms * ms).max(1.0) as u64, per_ms }
-    }
-
-    /// The job's range cut into pieces of about `ms` each.
-    pub fn chunks(&self, ms: f64) -> Vec<(u64, u64)> {
-        self.pieces((self.per_ms * ms).max(1.0) as u64)
-    }
-
-    /// The job's range cut into pieces of `size` numbers.
-    pub fn pieces(&self, size: u64) -> Vec<(u64, u64)> {
-        (self.first..self.end).step_by(size as usize).map(|a| (a, (a + size).min(self.end))).collect()
     }
 }
 
@@ -229,7 +188,7 @@ mod tests {
         pool.spawner().spawn_local(watch(Arc::clone(&meter), || Some("test".into()), |_, _| {})).unwrap();
         pool.run_until(async {
             engine::sleep_ms(60.0).await;
-            let job = Job::sized_for(job_ms);
+            let job = Job::sized_for(job_ms, engine::now_ms);
             let mut out = Vec::new();
             for v in Variant::ALL {
                 out.push(run_variant(v, job, chunk_ms, &meter).await);
@@ -237,16 +196,6 @@ mod tests {
             }
             out
         })
-    }
-
-    #[test]
-    fn chunks_cover_the_job_exactly() {
-        let job = Job { first: 10, end: 1000, per_ms: 100.0 };
-        let chunks = job.chunks(3.0);
-        assert_eq!(chunks.first().unwrap().0, 10);
-        assert_eq!(chunks.last().unwrap().1, 1000);
-        assert!(chunks.windows(2).all(|w| w[0].1 == w[1].0));
-        assert_eq!(chunks.len(), 4); // 300 numbers a chunk
     }
 
     #[test]
@@ -270,7 +219,7 @@ mod tests {
 
     #[test]
     fn the_safety_bound_stops_a_runaway_job() {
-        let job = Job { first: FIRST, end: FIRST + 10_000_000, per_ms: 1e9 }; // claims to be instant
+        let job = Job { first: 1_000_000_000, end: 1_010_000_000, per_ms: 1e9 }; // claims to be instant
         let (primes, spans) = on_the_loop(job, 30.0);
         assert!(primes.is_err());
         assert!(spans[0].duration() < 200.0, "{spans:?}");

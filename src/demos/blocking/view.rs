@@ -1,6 +1,6 @@
 //! The page of the blocking-the-loop demo.
 
-use super::{run_variant, trace_of, Job, Outcome, Variant, CHUNK_MS, INFO, JOB_MS, PYTHON_SOURCE, SAFE_FREEZE_MS, TIMER_MS};
+use super::{run_variant, trace_of, Outcome, Variant, CHUNK_MS, INFO, JOB_MS, PYTHON_SOURCE, SAFE_FREEZE_MS, TIMER_MS};
 use crate::engine;
 use crate::ui::{use_lag, DemoFrame, Heartbeat, Knobs, RunPanel, Timeline};
 use leptos::prelude::*;
@@ -38,7 +38,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         result.set(None);
         spawn_local_scoped_with_cancellation(async move {
             let meter = lag.meter();
-            let job = Job::sized_for(job_ms);
+            let job = crate::core::workload::PrimeJob::sized_for(job_ms, engine::now_ms);
             let mut all = Vec::new();
             for (i, v) in Variant::ALL.into_iter().enumerate() {
                 phase.set(match v {

@@ -5,7 +5,10 @@
 use crate::core::params::Knob;
 use crate::core::trace::{Lane, Span, SpanKind, Trace};
 use crate::demos::{DemoInfo, Group};
+use crate::core::workload::{count_primes_in, PrimeJob};
 use crate::engine;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 pub mod view;
 
@@ -20,6 +23,11 @@ pub const INFO: DemoInfo = DemoInfo {
 pub const TASKS: Knob = Knob { key: "tasks", label: "tasks", min: 1, max: 12, default: 4, step: 1 };
 pub const STEPS: Knob = Knob { key: "steps", label: "steps per task", min: 1, max: 20, default: 5, step: 1 };
 pub const STEP_MS: Knob = Knob { key: "step", label: "step (ms of CPU)", min: 1, max: 200, default: 20, step: 1 };
+
+/// Numbers a step tests so that it takes about `step_ms` on this machine.
+pub fn step_size(step_ms: f64) -> u64 {
+    (PrimeJob::sized_for(step_ms, engine::now_ms).per_ms * step_ms).max(1.0) as u64
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -81,19 +89,21 @@ pub fn rust_source() -> &'static str {
 }
 
 // region:run
-fn step(task: usize, i: usize, lane: Lane, step_ms: f64) -> Span {
+/// Step `i` of `task`: testing `size` numbers for primality (fixed work, the same for every step).
+fn step(task: usize, i: usize, steps: usize, size: u64, lane: Lane) -> Span {
     let start = engine::now_ms();
-    engine::busy_for(step_ms);
+    let first = PrimeJob::FIRST + (task * steps + i) as u64 * size;
+    count_primes_in(first, first + size);
     Span { task, lane, label: format!("task {task} step {i}"), kind: SpanKind::Run, start, end: engine::now_ms() }
 }
 
 /// All tasks as coroutines on the one loop thread; each yields after every step.
-pub async fn interleaved(tasks: usize, steps: usize, step_ms: f64) -> Measured {
+pub async fn interleaved(tasks: usize, steps: usize, size: u64) -> Measured {
     let t0 = engine::now_ms();
     let all = futures::future::join_all((0..tasks).map(|task| async move {
         let mut spans = Vec::new();
         for i in 0..steps {
-            spans.push(step(task, i, Lane::EventLoop, step_ms));
+            spans.push(step(task, i, steps, size, Lane::EventLoop));
             engine::yield_now().await; // let the other tasks have a go
         }
         spans
@@ -102,16 +112,22 @@ pub async fn interleaved(tasks: usize, steps: usize, step_ms: f64) -> Measured {
     Measured::new(Mode::Interleaved, engine::now_ms() - t0, all.into_iter().flatten().collect())
 }
 
-/// The same tasks, each a job for the worker pool; the OS runs the workers side by side.
-pub async fn parallel(tasks: usize, steps: usize, step_ms: f64) -> Result<Measured, engine::OffloadError> {
+/// The same tasks on `lanes` worker threads (one per core), each taking the next task when free.
+pub async fn parallel(tasks: usize, steps: usize, size: u64, lanes: usize) -> Result<Measured, engine::OffloadError> {
     let t0 = engine::now_ms();
-    let jobs = (0..tasks).map(|task| {
-        engine::offload(move || {
-            let lane = Lane::Worker(engine::worker_index().unwrap_or(0));
-            (0..steps).map(|i| step(task, i, lane, step_ms)).collect::<Vec<_>>()
-        })
-    });
-    let all = futures::future::try_join_all(jobs).await?;
+    let next = Arc::new(AtomicUsize::new(0));
+    let all = engine::on_threads(lanes, move |w| {
+        let lane = Lane::Worker(engine::worker_index().unwrap_or(w));
+        let mut spans = Vec::new();
+        loop {
+            let task = next.fetch_add(1, Ordering::Relaxed);
+            if task >= tasks {
+                return spans;
+            }
+            spans.extend((0..steps).map(|i| step(task, i, steps, size, lane)));
+        }
+    })
+    .await?;
     Ok(Measured::new(Mode::Parallel, engine::now_ms() - t0, all.into_iter().flatten().collect()))
 }
 // endregion:run
@@ -119,23 +135,22 @@ pub async fn parallel(tasks: usize, steps: usize, step_ms: f64) -> Result<Measur
 pub const PYTHON_SOURCE: &str = r#"import asyncio, time
 from concurrent.futures import ProcessPoolExecutor
 
-def step(ms):                          # pure computation
-    end = time.perf_counter() + ms / 1000
-    while time.perf_counter() < end: pass
+def step(numbers):                     # pure computation
+    sum(is_prime(n) for n in numbers)
 
-async def task(steps, ms):             # concurrency: interleaved on one loop
+async def task(steps, size):             # concurrency: interleaved on one loop
     for _ in range(steps):
-        step(ms)
+        step(range(10**9, 10**9 + size))
         await asyncio.sleep(0)         # let the other tasks have a go
 
-def whole_task(steps, ms):
-    for _ in range(steps): step(ms)
+def whole_task(steps, size):
+    for _ in range(steps): step(range(10**9, 10**9 + size))
 
-async def main(n=4, steps=5, ms=20):
-    await asyncio.gather(*(task(steps, ms) for _ in range(n)))   # ~ n*steps*ms
+async def main(n=4, steps=5, size=20_000):
+    await asyncio.gather(*(task(steps, size) for _ in range(n)))   # the sum of all steps
     # parallelism: processes, since CPython threads share one GIL
-    with ProcessPoolExecutor() as pool:                          # ~ n*steps*ms / cores
-        list(pool.map(whole_task, [steps] * n, [ms] * n))
+    with ProcessPoolExecutor() as pool:                          # that sum / cores
+        list(pool.map(whole_task, [steps] * n, [size] * n))
 
 asyncio.run(main())"#;
 
@@ -146,7 +161,7 @@ mod tests {
 
     #[test]
     fn on_one_loop_tasks_interleave_but_never_compute_at_once() {
-        let m = block_on(interleaved(3, 4, 3.0));
+        let m = block_on(interleaved(3, 4, step_size(3.0)));
         assert_eq!(m.trace.spans.len(), 12);
         assert_eq!(m.most_at_once, 1, "one lane computes one step at a time");
         assert_eq!(m.in_progress, 3, "yet all tasks are in progress together");
@@ -162,9 +177,10 @@ mod tests {
         if engine::hardware_concurrency() < 2 {
             return; // one core cannot show parallelism; the browser tests still do on CI
         }
-        let (tasks, steps, step_ms) = (4, 4, 10.0);
-        let seq = block_on(interleaved(tasks, steps, step_ms));
-        let par = block_on(parallel(tasks, steps, step_ms)).unwrap();
+        let (tasks, steps, size) = (4, 4, step_size(10.0));
+        let seq = block_on(interleaved(tasks, steps, size));
+        let par = block_on(parallel(tasks, steps, size, 2)).unwrap();
+        assert_eq!(par.trace.lanes().len(), 2);
         assert!(par.trace.parallel_on_distinct_lanes(), "{:?}", par.trace);
         assert!(par.most_at_once >= 2);
         assert!(par.wall_ms < 0.8 * seq.wall_ms, "{} vs {}", par.wall_ms, seq.wall_ms);

@@ -1,6 +1,6 @@
 //! The page of the concurrency-vs-parallelism demo.
 
-use super::{interleaved, parallel, Measured, Mode, INFO, PYTHON_SOURCE, STEPS, STEP_MS, TASKS};
+use super::{interleaved, parallel, step_size, Measured, Mode, INFO, PYTHON_SOURCE, STEPS, STEP_MS, TASKS};
 use crate::core::stats::speedup;
 use crate::engine;
 use crate::ui::{DemoFrame, Knobs, RunPanel, Timeline};
@@ -12,7 +12,9 @@ const EXPLANATION: &[&str] = &[
      Both runs below do the same tasks: a few steps of pure computation each.",
     "On the event loop the tasks take turns: all of them are in progress together, but one lane \
      computes one step at a time, so the total is the sum of all steps. On the worker threads \
-     several steps compute at the same instant, one per core, so the total shrinks.",
+     (one per core) several steps compute at the same instant, so the total shrinks. A step is \
+     fixed work (testing a few thousand numbers for primality), sized to the step time on this \
+     machine.",
     "The two timelines share one time axis. In CPython the parallel half needs processes: \
      threads would take turns under the GIL like the event loop does.",
 ];
@@ -32,9 +34,12 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         spawn_local_scoped_with_cancellation(async move {
             phase.set(format!("1 of 2: {}", Mode::Interleaved.title()));
             engine::yield_now().await;
-            let seq = interleaved(tasks, steps, step_ms).await;
+            let size = step_size(step_ms);
+            let seq = interleaved(tasks, steps, size).await;
             phase.set(format!("2 of 2: {}", Mode::Parallel.title()));
-            let par = parallel(tasks, steps, step_ms).await.map_err(|e| e.to_string());
+            // One lane per core: more threads than cores would only take turns on them.
+            let lanes = engine::hardware_concurrency().min(engine::max_threads()).max(1);
+            let par = parallel(tasks, steps, size, lanes).await.map_err(|e| e.to_string());
             result.set(Some((seq, par)));
             running.set(false);
         });

@@ -27,7 +27,9 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let phase = RwSignal::new(String::new());
     let rows: RwSignal<Option<(u64, Vec<Row>)>> = RwSignal::new(None);
     let on_run = move || {
-        let PoolState::Ready(max_threads) = pool.get_untracked() else { return };
+        let PoolState::Ready(pool_threads) = pool.get_untracked() else { return };
+        // One thread per core at most: beyond that threads only take turns on the cores.
+        let max_threads = pool_threads.min(engine::hardware_concurrency());
         let (limit, repeats) = (size_k.get_untracked() * 1000, repeats.get_untracked() as usize);
         running.set(true);
         rows.set(None);

@@ -11,3 +11,17 @@ pub mod core;
 pub mod demos;
 pub mod engine;
 pub mod ui;
+
+/// Helpers for the crate's own tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::sync::{Mutex, MutexGuard};
+
+    /// Held by the tests whose result depends on having the cores to themselves (a speedup, a
+    /// race between two running threads): cargo runs tests in parallel, and two such tests at
+    /// once would each see half a machine.
+    pub fn exclusive_cpu() -> MutexGuard<'static, ()> {
+        static CPU: Mutex<()> = Mutex::new(());
+        CPU.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}

@@ -98,3 +98,20 @@ async fn fetch_tells_http_errors_from_network_errors() {
     let unreachable = engine::fetch("http://127.0.0.1:9/").await;
     assert!(unreachable.as_ref().is_err_and(|e| e.starts_with("network error")), "{unreachable:?}");
 }
+
+#[wasm_bindgen_test]
+async fn a_read_then_write_counter_loses_updates_on_workers() {
+    use concurrency_playground::demos::race::{count, Method};
+    assert!(pool().await >= 2);
+    let mut lost = Vec::new();
+    for _ in 0..5 {
+        let c = count(Method::ReadThenWrite, 2, 300_000).await.unwrap();
+        lost.push(c.lost());
+        if c.lost() > 0 {
+            break;
+        }
+    }
+    assert!(lost.iter().any(|l| *l > 0), "no update lost in five runs: {lost:?}");
+    let c = count(Method::AtomicAdd, 2, 300_000).await.unwrap();
+    assert_eq!(c.lost(), 0);
+}

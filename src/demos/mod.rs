@@ -8,7 +8,9 @@ pub mod coroutines;
 pub mod fetch;
 pub mod loop_lag;
 pub mod parallel_cpu;
+pub mod race;
 pub mod semaphore;
+pub mod start_join;
 pub mod timeouts;
 
 /// The groups of the playground's table of contents.
@@ -42,7 +44,7 @@ pub struct DemoInfo {
     pub needs_threads: bool,
 }
 
-pub const ALL: &[DemoInfo] = &[concurrent_waits::INFO, coroutines::INFO, fetch::INFO, semaphore::INFO, timeouts::INFO, blocking::INFO, loop_lag::INFO, concurrency_vs_parallelism::INFO, parallel_cpu::INFO];
+pub const ALL: &[DemoInfo] = &[concurrent_waits::INFO, coroutines::INFO, fetch::INFO, semaphore::INFO, timeouts::INFO, blocking::INFO, loop_lag::INFO, concurrency_vs_parallelism::INFO, start_join::INFO, race::INFO, parallel_cpu::INFO];
 
 /// The page of demo `id`, given its URL query.
 pub fn page(id: &str, query: Vec<(String, String)>) -> Option<leptos::prelude::AnyView> {
@@ -56,6 +58,8 @@ pub fn page(id: &str, query: Vec<(String, String)>) -> Option<leptos::prelude::A
         id if id == blocking::INFO.id => view! { <blocking::view::Page query/> }.into_any(),
         id if id == loop_lag::INFO.id => view! { <loop_lag::view::Page query/> }.into_any(),
         id if id == concurrency_vs_parallelism::INFO.id => view! { <concurrency_vs_parallelism::view::Page query/> }.into_any(),
+        id if id == start_join::INFO.id => view! { <start_join::view::Page query/> }.into_any(),
+        id if id == race::INFO.id => view! { <race::view::Page query/> }.into_any(),
         id if id == parallel_cpu::INFO.id => view! { <parallel_cpu::view::Page query/> }.into_any(),
         _ => return None,
     })

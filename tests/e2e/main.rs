@@ -397,3 +397,43 @@ async fn fetch_makes_real_requests_and_contains_failures() {
     assert!(unexpected.is_empty(), "{unexpected:#?}");
     browser.close().await;
 }
+
+/// The page's loop lag stayed low through a run: thread demos never block the main thread.
+async fn assert_page_stayed_responsive(browser: &Browser) {
+    let held = browser.eval("[...document.querySelectorAll('[data-testid=slow-callbacks] li')].map(li => li.textContent)").await;
+    let during_run: Vec<&Value> = held.as_array().map(|a| a.iter().filter(|t| t.as_str().unwrap_or("").contains("run in progress")).collect()).unwrap_or_default();
+    assert!(during_run.is_empty(), "the loop was held during the run: {during_run:?}");
+}
+
+#[tokio::test]
+async fn threads_start_together_and_join_waits_for_the_last() {
+    let (_server, browser) = open("/#/threads?threads=4&wait=300").await;
+    run_demo(&browser, 20).await;
+    let spans = drawn_spans(&browser, 0).await;
+    let workers: Vec<_> = spans.iter().filter(|(l, ..)| l.starts_with("worker")).cloned().collect();
+    let lanes: std::collections::BTreeSet<_> = workers.iter().map(|(l, ..)| l.clone()).collect();
+    assert_eq!(lanes.len(), 4, "a Web Worker per thread: {spans:?}");
+    assert_eq!(max_overlap(&workers), 4, "all four waited at once");
+    let joined = browser.eval("+document.querySelector('[data-joined-ms]').dataset.joinedMs").await.as_f64().unwrap();
+    let last = browser.eval("Math.max(...[...document.querySelectorAll('tr[data-end-ms]')].map(r => +r.dataset.endMs))").await.as_f64().unwrap();
+    assert!(joined >= last && joined < 1200.0, "joined at {joined}, last ended at {last}");
+    browser.screenshot_of("[data-testid=results]", "threads").await;
+    assert_page_stayed_responsive(&browser).await;
+    assert_no_console_errors(&browser).await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn racy_counter_loses_updates_and_synchronised_ones_do_not() {
+    let (_server, browser) = open("/#/race-condition?threads=2&k=3000&repeats=5").await;
+    run_demo(&browser, 60).await;
+    browser.screenshot_of("main", "race").await;
+    let lost = |m: &'static str| row_number(&browser, if m == "r" { "tr[data-method=ReadThenWrite]" } else if m == "a" { "tr[data-method=AtomicAdd]" } else { "tr[data-method=Mutex]" }, "lost");
+    assert!(lost("r").await > 0.0, "five runs of 2 x 3000000 racy adds on real workers lost nothing");
+    assert_eq!(lost("a").await, 0.0);
+    assert_eq!(lost("m").await, 0.0);
+    browser.screenshot_of("main", "race").await;
+    assert_page_stayed_responsive(&browser).await;
+    assert_no_console_errors(&browser).await;
+    browser.close().await;
+}

@@ -200,6 +200,7 @@ mod tests {
 
     #[test]
     fn only_the_unyielding_job_stops_the_heartbeat() {
+        let _cpu = crate::testing::exclusive_cpu();
         let [on_loop, chunked, worker]: [Outcome; 3] = run_all(300.0, 10.0).try_into().unwrap();
         let answer = on_loop.primes.clone().unwrap();
         assert_eq!(chunked.primes, Ok(answer), "same job, same answer");

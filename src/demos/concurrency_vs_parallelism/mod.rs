@@ -174,6 +174,7 @@ mod tests {
 
     #[test]
     fn on_the_pool_steps_run_at_the_same_instant_and_finish_sooner() {
+        let _cpu = crate::testing::exclusive_cpu();
         if engine::hardware_concurrency() < 2 {
             return; // one core cannot show parallelism; the browser tests still do on CI
         }

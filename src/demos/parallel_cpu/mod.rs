@@ -147,6 +147,7 @@ mod tests {
 
     #[test]
     fn two_threads_run_side_by_side_on_distinct_lanes() {
+        let _cpu = crate::testing::exclusive_cpu();
         let pool = pool(2);
         // Big enough that both stripes are still running when the second thread steals one.
         let run = pool.install(|| run_split(3_000_000, 2));

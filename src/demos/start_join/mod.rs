@@ -1,0 +1,98 @@
+//! Start and join (threading.Thread): N threads started at once, each waiting a different
+//! time; `join` returns when the last one has ended. Each thread is a real Web Worker (natively
+//! a std thread), so each gets its own lane.
+
+use crate::core::params::Knob;
+use crate::core::trace::{Lane, Span, SpanKind, Trace};
+use crate::demos::{DemoInfo, Group};
+use crate::engine;
+
+pub mod view;
+
+pub const INFO: DemoInfo = DemoInfo {
+    id: "threads",
+    title: "Threads: start and join",
+    group: Group::Threads,
+    teaser: "threading.Thread: start N workers, join them; the join returns when the last one ends.",
+    needs_threads: true,
+};
+
+pub const THREADS: Knob = Knob { key: "threads", label: "threads", min: 1, max: 16, default: 4, step: 1 };
+pub const WAIT_MS: Knob = Knob { key: "wait", label: "longest wait (ms)", min: 10, max: 3000, default: 400, step: 10 };
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Measured {
+    /// From `start` to each thread's first instruction (thread start-up cost).
+    pub start_ms: Vec<f64>,
+    /// When each thread ended, from the start call.
+    pub ended_ms: Vec<f64>,
+    /// When the join returned, from the start call.
+    pub joined_ms: f64,
+    pub trace: Trace,
+}
+
+/// Thread i waits `longest × (n − i) / n`: the first started is the last to finish.
+pub fn waits(threads: usize, longest_ms: f64) -> Vec<f64> {
+    (0..threads).map(|i| longest_ms * (threads - i) as f64 / threads as f64).collect()
+}
+
+pub fn rust_source() -> &'static str {
+    super::region(include_str!("mod.rs"), "run")
+}
+
+// region:run
+pub async fn run(waits: Vec<f64>) -> Result<Measured, engine::OffloadError> {
+    let t0 = engine::now_ms();
+    let n = waits.len();
+    // Start n threads (each blocks in its wait), then join them all.
+    let spans = engine::on_threads(n, move |i| {
+        let started = engine::now_ms();
+        engine::block_for(waits[i]); // an I/O-like wait that blocks this thread only
+        let lane = Lane::Worker(engine::worker_index().unwrap_or(i));
+        Span { task: i, lane, label: format!("thread {i}: wait {:.0} ms", waits[i]), kind: SpanKind::Wait, start: started, end: engine::now_ms() }
+    })
+    .await?;
+    let joined = engine::now_ms();
+    let mut all = spans.clone();
+    all.push(Span { task: 0, lane: Lane::EventLoop, label: "main: join()".into(), kind: SpanKind::Wait, start: t0, end: joined });
+    Ok(Measured {
+        start_ms: spans.iter().map(|s| s.start - t0).collect(),
+        ended_ms: spans.iter().map(|s| s.end - t0).collect(),
+        joined_ms: joined - t0,
+        trace: Trace::new(all),
+    })
+}
+// endregion:run
+
+pub const PYTHON_SOURCE: &str = r#"import threading, time
+
+def work(seconds):
+    time.sleep(seconds)                  # blocks this thread only
+
+n, longest = 4, 0.4
+threads = [threading.Thread(target=work, args=(longest * (n - i) / n,)) for i in range(n)]
+t0 = time.perf_counter()
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()                             # returns when the slowest has ended
+print(time.perf_counter() - t0)          # ~ longest, not the sum"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures::executor::block_on;
+
+    #[test]
+    fn threads_run_together_and_join_waits_for_the_last() {
+        let m = block_on(run(waits(4, 120.0))).unwrap();
+        let threads = Trace::new(m.trace.spans.iter().filter(|s| s.lane != Lane::EventLoop).cloned().collect());
+        assert_eq!(threads.lanes().len(), 4, "a lane per thread");
+        assert_eq!(threads.max_concurrency(), 4, "all four were running at once");
+        let last = m.ended_ms.iter().cloned().fold(0.0, f64::max);
+        assert!(m.joined_ms >= last, "join returned at {} before the last thread ended at {last}", m.joined_ms);
+        assert!(m.joined_ms < 120.0 + 100.0, "waits overlapped, so about the longest: {}", m.joined_ms);
+        // The first thread waited longest, so it ended last.
+        assert!(m.ended_ms[0] >= m.ended_ms[3]);
+    }
+}

@@ -1,0 +1,60 @@
+//! The page of the start-and-join demo.
+
+use super::{run, waits, Measured, INFO, PYTHON_SOURCE, THREADS, WAIT_MS};
+use crate::ui::{DemoFrame, Knobs, RunPanel, ThreadGate, Timeline};
+use leptos::prelude::*;
+use leptos::task::spawn_local_scoped_with_cancellation;
+
+const EXPLANATION: &[&str] = &[
+    "Each thread is started, then blocks in a wait of its own length (time.sleep in Python). \
+     Thread 0 waits longest. They all wait at the same time, each on its own lane, and the page \
+     does not wait for them: it only awaits the join.",
+    "join() returns when the last thread has ended, so the total is about the longest wait, not \
+     the sum. The start column is what starting a thread cost here.",
+];
+
+#[component]
+pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
+    let knobs = Knobs::new(INFO.id, &[THREADS, WAIT_MS], &query);
+    let running = RwSignal::new(false);
+    let phase = RwSignal::new(String::new());
+    let result: RwSignal<Option<Measured>> = RwSignal::new(None);
+    let on_run = move || {
+        let w = waits(knobs.get(THREADS).get_untracked() as usize, knobs.get(WAIT_MS).get_untracked() as f64);
+        running.set(true);
+        result.set(None);
+        phase.set(format!("{} threads started, waiting for the join", w.len()));
+        spawn_local_scoped_with_cancellation(async move {
+            match run(w).await {
+                Ok(m) => result.set(Some(m)),
+                Err(e) => knobs.notices.update(|n| n.push(format!("The run could not start: {e}"))),
+            }
+            running.set(false);
+        });
+    };
+    view! {
+        <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
+            <ThreadGate><RunPanel knobs running phase on_run/></ThreadGate>
+            {move || result.get().map(results)}
+        </DemoFrame>
+    }
+}
+
+fn results(m: Measured) -> impl IntoView {
+    let longest = m.ended_ms.iter().cloned().fold(0.0, f64::max);
+    view! {
+        <section class="results" data-testid="results">
+            <table class="numbers">
+                <thead><tr><th>"thread"</th><th>"started after"</th><th>"ended at"</th></tr></thead>
+                <tbody>{m.start_ms.iter().zip(&m.ended_ms).enumerate().map(|(i, (s, e))| view! {
+                    <tr data-thread=i data-start-ms=*s data-end-ms=*e>
+                        <td>{i}</td><td>{format!("{s:.1} ms")}</td><td>{format!("{e:.0} ms")}</td>
+                    </tr>
+                }).collect_view()}</tbody>
+            </table>
+            <p class="verdict" data-joined-ms=m.joined_ms>{format!(
+                "join() returned at {:.0} ms; the last thread ended at {longest:.0} ms.", m.joined_ms)}</p>
+            <Timeline trace=m.trace caption="One lane per thread; the main thread awaits the join" task_names=&["main thread"]/>
+        </section>
+    }
+}

@@ -5,6 +5,7 @@ pub mod blocking;
 pub mod concurrency_vs_parallelism;
 pub mod concurrent_waits;
 pub mod coroutines;
+pub mod deadlock;
 pub mod fetch;
 pub mod loop_lag;
 pub mod parallel_cpu;
@@ -44,7 +45,7 @@ pub struct DemoInfo {
     pub needs_threads: bool,
 }
 
-pub const ALL: &[DemoInfo] = &[concurrent_waits::INFO, coroutines::INFO, fetch::INFO, semaphore::INFO, timeouts::INFO, blocking::INFO, loop_lag::INFO, concurrency_vs_parallelism::INFO, start_join::INFO, race::INFO, parallel_cpu::INFO];
+pub const ALL: &[DemoInfo] = &[concurrent_waits::INFO, coroutines::INFO, fetch::INFO, semaphore::INFO, timeouts::INFO, blocking::INFO, loop_lag::INFO, concurrency_vs_parallelism::INFO, start_join::INFO, race::INFO, deadlock::INFO, parallel_cpu::INFO];
 
 /// The page of demo `id`, given its URL query.
 pub fn page(id: &str, query: Vec<(String, String)>) -> Option<leptos::prelude::AnyView> {
@@ -60,6 +61,7 @@ pub fn page(id: &str, query: Vec<(String, String)>) -> Option<leptos::prelude::A
         id if id == concurrency_vs_parallelism::INFO.id => view! { <concurrency_vs_parallelism::view::Page query/> }.into_any(),
         id if id == start_join::INFO.id => view! { <start_join::view::Page query/> }.into_any(),
         id if id == race::INFO.id => view! { <race::view::Page query/> }.into_any(),
+        id if id == deadlock::INFO.id => view! { <deadlock::view::Page query/> }.into_any(),
         id if id == parallel_cpu::INFO.id => view! { <parallel_cpu::view::Page query/> }.into_any(),
         _ => return None,
     })

@@ -437,3 +437,23 @@ async fn racy_counter_loses_updates_and_synchronised_ones_do_not() {
     assert_no_console_errors(&browser).await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn deadlock_is_found_drawn_and_recovered_from() {
+    let (_server, browser) = open("/#/deadlock?hold=150").await;
+    run_demo(&browser, 30).await;
+    let attr = |order: &str, a: &str| format!("document.querySelector('tr[data-order={order}]').dataset.{a}");
+    assert_eq!(browser.eval(&attr("Opposite", "deadlock")).await, Value::from("true"));
+    assert_eq!(browser.eval(&attr("Global", "deadlock")).await, Value::from("false"));
+    assert_eq!(browser.eval(&attr("Opposite", "finished")).await, Value::from("2"), "recovered: both finished");
+    assert_eq!(browser.eval(&attr("Global", "finished")).await, Value::from("2"));
+    let cycle = browser.eval("document.querySelector('[data-testid=cycle] svg').getAttribute('aria-label')").await;
+    let cycle = cycle.as_str().unwrap();
+    assert!(cycle.contains("thread 0 holds lock A and waits for lock B") && cycle.contains("thread 1 holds lock B and waits for lock A"), "{cycle}");
+    assert_eq!(browser.eval("document.querySelectorAll('[data-testid=timeline]')[0].querySelectorAll('rect.span.failed').length").await, Value::from(1));
+    assert_eq!(browser.eval("document.querySelectorAll('[data-testid=timeline]')[1].querySelectorAll('rect.span.failed').length").await, Value::from(0));
+    browser.screenshot_of("[data-testid=results]", "deadlock").await;
+    assert_page_stayed_responsive(&browser).await;
+    assert_no_console_errors(&browser).await;
+    browser.close().await;
+}

@@ -1,0 +1,274 @@
+//! Deadlock: two workers take two locks in opposite order and each waits for the lock the other
+//! holds. A watchdog keeps the wait-for graph (who holds which lock, who waits for which) and
+//! checks it whenever a thread starts to wait: a cycle is a deadlock. The thread that closed it
+//! backs off (releases what it holds, waits, starts over), so the other finishes first and then
+//! it does: the page never hangs. Taking the locks in one global order makes a cycle impossible.
+
+use crate::core::params::Knob;
+use crate::core::trace::{Lane, Span, SpanKind, Trace};
+use crate::demos::{DemoInfo, Group};
+use crate::engine;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+pub mod view;
+
+pub const INFO: DemoInfo = DemoInfo {
+    id: "deadlock",
+    title: "Deadlock",
+    group: Group::Threads,
+    teaser: "Two locks taken in opposite order: a watchdog finds the cycle, draws it and recovers.",
+    needs_threads: true,
+};
+
+pub const HOLD_MS: Knob = Knob { key: "hold", label: "hold the first lock (ms)", min: 20, max: 2000, default: 200, step: 10 };
+
+pub const LOCK_NAMES: [&str; 2] = ["lock A", "lock B"];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Order {
+    /// Worker 0 takes A then B, worker 1 takes B then A.
+    Opposite,
+    /// Both take A then B.
+    Global,
+}
+
+impl Order {
+    pub fn title(self) -> &'static str {
+        match self {
+            Order::Opposite => "opposite orders (A→B and B→A)",
+            Order::Global => "one global order (A→B for both)",
+        }
+    }
+
+    fn locks_for(self, thread: usize) -> [usize; 2] {
+        match (self, thread) {
+            (Order::Opposite, 1) => [1, 0],
+            _ => [0, 1],
+        }
+    }
+}
+
+/// One edge pair of a wait-for cycle: `thread` holds `holds` and waits for `waits_for`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    pub thread: usize,
+    pub holds: usize,
+    pub waits_for: usize,
+}
+
+/// Locks that know their holders and waiters, so a wait that would never end is seen at once.
+pub struct LockTable {
+    state: Mutex<Table>,
+    changed: Condvar,
+}
+
+#[derive(Default)]
+struct Table {
+    holder: HashMap<usize, usize>,
+    waiting: HashMap<usize, usize>,
+}
+
+impl Table {
+    /// Follows thread → lock it waits for → that lock's holder → … back to `start`, if it does.
+    fn cycle_from(&self, start: usize) -> Option<Vec<Link>> {
+        let mut links = Vec::new();
+        let mut thread = start;
+        loop {
+            let waits_for = *self.waiting.get(&thread)?;
+            let next = *self.holder.get(&waits_for)?;
+            let holds = self.holder.iter().find(|(_, h)| **h == thread).map(|(l, _)| *l)?;
+            links.push(Link { thread, holds, waits_for });
+            if next == start {
+                return Some(links);
+            }
+            if links.len() > self.waiting.len() {
+                return None; // a cycle that does not include `start`: its own members will see it
+            }
+            thread = next;
+        }
+    }
+}
+
+impl Default for LockTable {
+    fn default() -> Self {
+        LockTable { state: Mutex::new(Table::default()), changed: Condvar::new() }
+    }
+}
+
+impl LockTable {
+    /// Takes `lock` for `thread`, waiting while another holds it, unless waiting would close a
+    /// cycle in the wait-for graph: then it returns the cycle instead of waiting forever.
+    pub fn acquire(&self, thread: usize, lock: usize) -> Result<(), Vec<Link>> {
+        let mut t = self.state.lock().unwrap();
+        loop {
+            if !t.holder.contains_key(&lock) {
+                t.waiting.remove(&thread);
+                t.holder.insert(lock, thread);
+                return Ok(());
+            }
+            t.waiting.insert(thread, lock);
+            if let Some(cycle) = t.cycle_from(thread) {
+                t.waiting.remove(&thread);
+                return Err(cycle);
+            }
+            // The timeout is a safety net only: every release notifies.
+            t = self.changed.wait_timeout(t, Duration::from_millis(50)).unwrap().0;
+        }
+    }
+
+    pub fn release(&self, thread: usize, lock: usize) {
+        let mut t = self.state.lock().unwrap();
+        if t.holder.get(&lock) == Some(&thread) {
+            t.holder.remove(&lock);
+        }
+        self.changed.notify_all();
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Measured {
+    pub order: Order,
+    /// The cycle the watchdog found, if any.
+    pub cycle: Option<Vec<Link>>,
+    /// Which workers completed their work (took both locks, after backing off if need be).
+    pub completed: Vec<bool>,
+    pub wall_ms: f64,
+    pub trace: Trace,
+}
+
+pub fn rust_source() -> &'static str {
+    super::region(include_str!("mod.rs"), "run")
+}
+
+fn span(thread: usize, label: String, kind: SpanKind, start: f64) -> Span {
+    let lane = Lane::Worker(engine::worker_index().unwrap_or(thread));
+    Span { task: thread, lane, label, kind, start, end: engine::now_ms() }
+}
+
+// region:run
+/// One worker: take the first lock, hold it a while, take the second, work, release both.
+/// If the watchdog reports a cycle, recover: release the first lock, back off, start over.
+fn worker(thread: usize, order: Order, locks: &LockTable, hold_ms: f64) -> (bool, Option<Vec<Link>>, Vec<Span>) {
+    let [first, second] = order.locks_for(thread);
+    let (a, b) = (LOCK_NAMES[first], LOCK_NAMES[second]);
+    let (mut spans, mut found) = (Vec::new(), None);
+    for _attempt in 0..3 {
+        let t = engine::now_ms();
+        locks.acquire(thread, first).expect("a first lock never closes a cycle");
+        if engine::now_ms() - t > 0.5 {
+            spans.push(span(thread, format!("waits for {a}"), SpanKind::Blocked, t));
+        }
+        let t = engine::now_ms();
+        engine::block_for(hold_ms);
+        spans.push(span(thread, format!("holds {a}"), SpanKind::Wait, t));
+        let t = engine::now_ms();
+        match locks.acquire(thread, second) {
+            Ok(()) => {
+                spans.push(span(thread, format!("holds {a}, waits for {b}"), SpanKind::Blocked, t));
+                let t = engine::now_ms();
+                engine::busy_for(hold_ms / 4.0);
+                spans.push(span(thread, format!("holds {a} and {b}: works"), SpanKind::Run, t));
+                locks.release(thread, second);
+                locks.release(thread, first);
+                return (true, found, spans);
+            }
+            Err(cycle) => {
+                locks.release(thread, first); // let the other one finish
+                found = Some(cycle);
+                let t = engine::now_ms();
+                engine::block_for(hold_ms / 2.0);
+                spans.push(span(thread, format!("deadlock found: released {a}, backs off"), SpanKind::Failed, t));
+            }
+        }
+    }
+    (false, found, spans)
+}
+
+pub async fn run(order: Order, hold_ms: f64) -> Result<Measured, engine::OffloadError> {
+    let locks = Arc::new(LockTable::default());
+    let arrived = Arc::new(AtomicUsize::new(0));
+    let t0 = engine::now_ms();
+    let results = engine::on_threads(2, move |thread| {
+        arrived.fetch_add(1, Ordering::SeqCst); // both start together
+        while arrived.load(Ordering::SeqCst) < 2 {
+            std::hint::spin_loop();
+        }
+        worker(thread, order, &locks, hold_ms)
+    })
+    .await?;
+    let wall_ms = engine::now_ms() - t0;
+    let completed = results.iter().map(|r| r.0).collect();
+    let cycle = results.iter().find_map(|r| r.1.clone());
+    let trace = Trace::new(results.into_iter().flat_map(|r| r.2).collect());
+    Ok(Measured { order, cycle, completed, wall_ms, trace })
+}
+// endregion:run
+
+pub const PYTHON_SOURCE: &str = r#"import threading, time
+
+a, b = threading.Lock(), threading.Lock()
+
+def attempt(first, second, hold):
+    with first:
+        time.sleep(hold)
+        # the watchdog, by timeout: Python's locks keep no wait-for graph
+        if not second.acquire(timeout=1.0):
+            return False                  # leaving `with` releases `first`
+        try:
+            time.sleep(hold / 4)          # work with both locks
+        finally:
+            second.release()
+        return True
+
+def worker(first, second, hold=0.2):
+    while not attempt(first, second, hold):
+        time.sleep(hold / 2)              # deadlock: back off, start over
+
+t0 = threading.Thread(target=worker, args=(a, b))
+t1 = threading.Thread(target=worker, args=(b, a))   # the fix: (a, b) here too
+t0.start(); t1.start(); t0.join(); t1.join()"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures::executor::block_on;
+
+    #[test]
+    fn opposite_orders_always_deadlock_and_the_watchdog_recovers() {
+        for _ in 0..5 {
+            let m = block_on(run(Order::Opposite, 40.0)).unwrap();
+            let cycle = m.cycle.expect("the watchdog fired");
+            assert_eq!(cycle.len(), 2, "{cycle:?}");
+            // Each holds what the other waits for.
+            assert_eq!(cycle[0].holds, cycle[1].waits_for);
+            assert_eq!(cycle[1].holds, cycle[0].waits_for);
+            assert_eq!(m.completed, vec![true, true], "one backed off and retried; both finished");
+            assert_eq!(m.trace.spans.iter().filter(|s| s.kind == SpanKind::Failed).count(), 1);
+        }
+    }
+
+    #[test]
+    fn one_global_order_never_deadlocks() {
+        for _ in 0..5 {
+            let m = block_on(run(Order::Global, 20.0)).unwrap();
+            assert_eq!(m.cycle, None);
+            assert_eq!(m.completed, vec![true, true]);
+        }
+    }
+
+    #[test]
+    fn the_graph_finds_longer_cycles_too() {
+        let mut t = Table::default();
+        // Thread i holds lock i and waits for lock (i + 1) mod 3.
+        for i in 0..3 {
+            t.holder.insert(i, i);
+            t.waiting.insert(i, (i + 1) % 3);
+        }
+        assert_eq!(t.cycle_from(0).map(|c| c.len()), Some(3));
+        t.waiting.remove(&2);
+        assert_eq!(t.cycle_from(0), None);
+    }
+}

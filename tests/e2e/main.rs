@@ -457,3 +457,27 @@ async fn deadlock_is_found_drawn_and_recovered_from() {
     assert_no_console_errors(&browser).await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn simulated_gil_serialises_cpu_work_but_not_io_waits() {
+    let (_server, browser) = open("/#/gil?threads=2&work=300&io=40").await;
+    assert!(browser.text("[data-testid=simulation]").await.starts_with("Simulation"));
+    run_demo(&browser, 60).await;
+    let most = |s: &'static str| row_number(&browser, s, "most");
+    assert_eq!(most("tr[data-scenario=CpuThreadsGil]").await, 1.0, "one thread runs bytecode at a time");
+    assert_eq!(most("tr[data-scenario=CpuThreadsNoGil]").await, 2.0);
+    assert_eq!(most("tr[data-scenario=IoThreadsGil]").await, 1.0);
+    // Under the GIL the slices alternate between the threads (index 1: the 2-thread GIL run).
+    let gil_spans = browser.eval("[...document.querySelectorAll('[data-testid=timeline]')[1].querySelectorAll('rect.span.run')].length").await;
+    assert!(gil_spans.as_u64().unwrap() >= 6, "{gil_spans}");
+    let waits = drawn_spans(&browser, 3).await;
+    let io: Vec<_> = browser.eval("[...document.querySelectorAll('[data-testid=timeline]')[3].querySelectorAll('rect.span.wait')].map(r => ['w', +r.dataset.start, +r.dataset.end])").await
+        .as_array().unwrap().iter().map(|v| (String::new(), v[1].as_f64().unwrap(), v[2].as_f64().unwrap())).collect();
+    assert!(max_overlap(&io) >= 2, "I/O waits overlap under the GIL: {waits:?}");
+    let (one, free) = (row_number(&browser, "tr[data-scenario=CpuOneThread]", "wallMs").await, row_number(&browser, "tr[data-scenario=CpuThreadsNoGil]", "wallMs").await);
+    assert!(free < 0.8 * one, "without the GIL: {free} ms vs one thread {one} ms");
+    browser.screenshot_of("main", "gil").await;
+    assert_page_stayed_responsive(&browser).await;
+    assert_no_console_errors(&browser).await;
+    browser.close().await;
+}

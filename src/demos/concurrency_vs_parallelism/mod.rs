@@ -161,6 +161,7 @@ mod tests {
 
     #[test]
     fn on_one_loop_tasks_interleave_but_never_compute_at_once() {
+        let _cpu = crate::testing::exclusive_cpu();
         let m = block_on(interleaved(3, 4, step_size(3.0)));
         assert_eq!(m.trace.spans.len(), 12);
         assert_eq!(m.most_at_once, 1, "one lane computes one step at a time");

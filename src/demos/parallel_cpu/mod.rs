@@ -136,6 +136,7 @@ mod tests {
 
     #[test]
     fn answer_matches_the_sieve_for_any_split() {
+        let _cpu = crate::testing::exclusive_cpu();
         let expected = expected_primes(200_000);
         let pool = pool(3);
         for threads in 1..=5 {

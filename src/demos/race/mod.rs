@@ -166,6 +166,7 @@ mod tests {
 
     #[test]
     fn atomic_and_mutex_never_lose_an_update() {
+        let _cpu = crate::testing::exclusive_cpu();
         for method in [Method::AtomicAdd, Method::Mutex] {
             for _ in 0..3 {
                 let c = block_on(count(method, 4, 50_000)).unwrap();

@@ -1,0 +1,272 @@
+//! The GIL, simulated: CPython's global interpreter lock modelled on real worker threads. A
+//! thread must hold the lock to run a slice of "bytecode" (here: testing a block of numbers for
+//! primality), must hand it over once it has run for the switch interval (5 ms, CPython's
+//! default) if another thread is waiting, and releases it while it waits on I/O. The threads and
+//! the work are real; only the lock's rules are CPython's.
+
+use crate::core::params::Knob;
+use crate::core::trace::{Lane, Span, SpanKind, Trace};
+use crate::core::workload::{count_primes_in, PrimeJob};
+use crate::demos::{DemoInfo, Group};
+use crate::engine;
+use std::collections::VecDeque;
+use std::sync::{Arc, Condvar, Mutex};
+
+pub mod view;
+
+pub const INFO: DemoInfo = DemoInfo {
+    id: "gil",
+    title: "The GIL (simulated)",
+    group: Group::Threads,
+    teaser: "A simulation of CPython's GIL on real threads: CPU work gets no speedup, I/O still overlaps.",
+    needs_threads: true,
+};
+
+pub const THREADS: Knob = Knob { key: "threads", label: "threads", min: 2, max: 8, default: 2, step: 1 };
+pub const WORK_MS: Knob = Knob { key: "work", label: "CPU work (ms, all threads)", min: 50, max: 5000, default: 400, step: 50 };
+pub const IO_MS: Knob = Knob { key: "io", label: "I/O wait (ms)", min: 5, max: 1000, default: 50, step: 5 };
+
+/// CPython's default `sys.getswitchinterval()`.
+pub const SWITCH_MS: f64 = 5.0;
+/// I/O-bound threads: rounds of (a little bytecode, one I/O wait).
+pub const IO_ROUNDS: usize = 4;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scenario {
+    CpuOneThread,
+    CpuThreadsGil,
+    CpuThreadsNoGil,
+    IoThreadsGil,
+}
+
+impl Scenario {
+    pub const ALL: [Scenario; 4] = [Scenario::CpuOneThread, Scenario::CpuThreadsGil, Scenario::CpuThreadsNoGil, Scenario::IoThreadsGil];
+
+    pub fn title(self, threads: usize) -> String {
+        match self {
+            Scenario::CpuOneThread => "CPU-bound, 1 thread, with the GIL".into(),
+            Scenario::CpuThreadsGil => format!("CPU-bound, {threads} threads, with the GIL"),
+            Scenario::CpuThreadsNoGil => format!("CPU-bound, {threads} threads, no GIL"),
+            Scenario::IoThreadsGil => format!("I/O-bound, {threads} threads, with the GIL"),
+        }
+    }
+}
+
+/// The simulated lock. Waiting threads queue up and get it in turn, as CPython's "new GIL"
+/// (3.2+) forces a hand-over to a waiting thread after the switch interval.
+#[derive(Default)]
+pub struct Gil {
+    state: Mutex<GilState>,
+    handed_over: Condvar,
+}
+
+#[derive(Default)]
+struct GilState {
+    holder: Option<usize>,
+    queue: VecDeque<usize>,
+}
+
+impl Gil {
+    pub fn acquire(&self, thread: usize) {
+        let mut s = self.state.lock().unwrap();
+        s.queue.push_back(thread);
+        while !(s.holder.is_none() && s.queue.front() == Some(&thread)) {
+            s = self.handed_over.wait(s).unwrap();
+        }
+        s.queue.pop_front();
+        s.holder = Some(thread);
+    }
+
+    pub fn release(&self) {
+        self.state.lock().unwrap().holder = None;
+        self.handed_over.notify_all();
+    }
+
+    /// Another thread asked for the lock (CPython's gil_drop_request).
+    pub fn wanted(&self) -> bool {
+        !self.state.lock().unwrap().queue.is_empty()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Measured {
+    pub scenario: Scenario,
+    pub threads: usize,
+    pub wall_ms: f64,
+    /// Time spent running bytecode, summed over threads.
+    pub cpu_ms: f64,
+    /// The most threads running bytecode at one instant.
+    pub most_running: usize,
+    pub trace: Trace,
+}
+
+pub fn rust_source() -> &'static str {
+    super::region(include_str!("mod.rs"), "run")
+}
+
+/// The work of a CPU-bound run: `job` cut into blocks of about half a millisecond, so that a
+/// thread checks the switch interval often, as CPython checks between bytecodes.
+pub fn blocks(job: &PrimeJob) -> Vec<(u64, u64)> {
+    job.chunks(0.5)
+}
+
+struct Recorder {
+    thread: usize,
+    lane: Lane,
+    spans: Vec<Span>,
+}
+
+impl Recorder {
+    fn new(thread: usize) -> Recorder {
+        Recorder { thread, lane: Lane::Worker(engine::worker_index().unwrap_or(thread)), spans: Vec::new() }
+    }
+
+    fn push(&mut self, label: &str, kind: SpanKind, start: f64) {
+        let end = engine::now_ms();
+        // Hand-overs to a thread already waiting take microseconds: not worth a rectangle.
+        if end - start > 0.05 || kind == SpanKind::Run {
+            self.spans.push(Span { task: self.thread, lane: self.lane, label: format!("thread {}: {label}", self.thread), kind, start, end });
+        }
+    }
+}
+
+// region:run
+/// A CPU-bound thread: runs its blocks, holding the GIL (when there is one) and handing it over
+/// after each switch interval if another thread wants it.
+fn cpu_thread(thread: usize, my_blocks: Vec<(u64, u64)>, gil: Option<&Gil>) -> Vec<Span> {
+    let mut rec = Recorder::new(thread);
+    let mut t = engine::now_ms();
+    if let Some(gil) = gil {
+        gil.acquire(thread);
+        rec.push("waits for the GIL", SpanKind::Blocked, t);
+    }
+    let mut slice = engine::now_ms();
+    for (a, b) in my_blocks {
+        count_primes_in(a, b); // a slice of "bytecode"
+        if let Some(gil) = gil {
+            if engine::now_ms() - slice >= SWITCH_MS && gil.wanted() {
+                rec.push("runs bytecode", SpanKind::Run, slice);
+                gil.release(); // the forced switch
+                t = engine::now_ms();
+                gil.acquire(thread);
+                rec.push("waits for the GIL", SpanKind::Blocked, t);
+                slice = engine::now_ms();
+            }
+        }
+    }
+    rec.push("runs bytecode", SpanKind::Run, slice);
+    if let Some(gil) = gil {
+        gil.release();
+    }
+    rec.spans
+}
+
+/// An I/O-bound thread: a little bytecode, then a wait during which it does not hold the GIL.
+fn io_thread(thread: usize, bytecode: (u64, u64), io_ms: f64, gil: &Gil) -> Vec<Span> {
+    let mut rec = Recorder::new(thread);
+    for _ in 0..IO_ROUNDS {
+        let t = engine::now_ms();
+        gil.acquire(thread);
+        rec.push("waits for the GIL", SpanKind::Blocked, t);
+        let t = engine::now_ms();
+        count_primes_in(bytecode.0, bytecode.1);
+        rec.push("runs bytecode", SpanKind::Run, t);
+        gil.release(); // released around the blocking call, like socket.recv
+        let t = engine::now_ms();
+        engine::block_for(io_ms);
+        rec.push("waits on I/O (GIL released)", SpanKind::Wait, t);
+    }
+    rec.spans
+}
+
+pub async fn run(scenario: Scenario, threads: usize, job: PrimeJob, io_ms: f64) -> Result<Measured, engine::OffloadError> {
+    let n = if scenario == Scenario::CpuOneThread { 1 } else { threads };
+    let all_blocks = blocks(&job);
+    let gil = Arc::new(Gil::default());
+    let t0 = engine::now_ms();
+    let spans = engine::on_threads(n, move |i| {
+        // Thread i takes every n-th block: equal shares of the same work.
+        let mine: Vec<(u64, u64)> = all_blocks.iter().skip(i).step_by(n).copied().collect();
+        match scenario {
+            Scenario::CpuOneThread | Scenario::CpuThreadsGil => cpu_thread(i, mine, Some(&gil)),
+            Scenario::CpuThreadsNoGil => cpu_thread(i, mine, None),
+            Scenario::IoThreadsGil => io_thread(i, all_blocks[i % all_blocks.len()], io_ms, &gil),
+        }
+    })
+    .await?;
+    let wall_ms = engine::now_ms() - t0;
+    let trace = Trace::new(spans.into_iter().flatten().collect());
+    let running = Trace::new(trace.spans.iter().filter(|s| s.kind == SpanKind::Run).cloned().collect());
+    let cpu_ms = running.spans.iter().map(Span::duration).sum();
+    Ok(Measured { scenario, threads: n, wall_ms, cpu_ms, most_running: running.max_concurrency(), trace })
+}
+// endregion:run
+
+pub const PYTHON_SOURCE: &str = r#"import threading, time, sys
+
+print(sys.getswitchinterval())        # 0.005: the GIL changes hands at most this often
+
+def count_primes(a, b):               # pure-Python bytecode: holds the GIL
+    return sum(all(n % d for d in range(3, int(n**.5) + 1, 2)) for n in range(a | 1, b, 2))
+
+def io_bound():
+    for _ in range(4):
+        count_primes(10**9, 10**9 + 2000)
+        time.sleep(0.05)              # releases the GIL while it waits
+
+def timed(target, args_list):
+    threads = [threading.Thread(target=target, args=a) for a in args_list]
+    t0 = time.perf_counter()
+    for t in threads: t.start()
+    for t in threads: t.join()
+    return time.perf_counter() - t0
+
+lo, hi = 10**9, 10**9 + 400_000
+mid = (lo + hi) // 2
+print(timed(count_primes, [(lo, hi)]))                 # 1 thread
+print(timed(count_primes, [(lo, mid), (mid, hi)]))     # 2 threads: no faster (the GIL)
+print(timed(io_bound, [(), ()]))                       # 2 threads of I/O: they overlap"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures::executor::block_on;
+
+    fn job() -> PrimeJob {
+        PrimeJob::sized_for(120.0, engine::now_ms)
+    }
+
+    #[test]
+    fn with_the_gil_no_two_threads_run_bytecode_at_once() {
+        let _cpu = crate::testing::exclusive_cpu();
+        let m = block_on(run(Scenario::CpuThreadsGil, 3, job(), 10.0)).unwrap();
+        assert_eq!(m.most_running, 1, "{:?}", m.trace);
+        assert_eq!(m.trace.lanes().len(), 3);
+        // The slices alternate: many hand-overs, not one thread after another.
+        let slices = m.trace.spans.iter().filter(|s| s.kind == SpanKind::Run).count();
+        assert!(slices >= 6, "{slices} slices");
+    }
+
+    #[test]
+    fn without_the_gil_threads_run_at_once_and_finish_sooner() {
+        let _cpu = crate::testing::exclusive_cpu();
+        let job = job();
+        let one = block_on(run(Scenario::CpuOneThread, 2, job, 10.0)).unwrap();
+        let gil = block_on(run(Scenario::CpuThreadsGil, 2, job, 10.0)).unwrap();
+        let free = block_on(run(Scenario::CpuThreadsNoGil, 2, job, 10.0)).unwrap();
+        assert_eq!(free.most_running, 2);
+        assert!(free.trace.parallel_on_distinct_lanes());
+        assert!(free.wall_ms < 0.8 * one.wall_ms, "no GIL {} vs one thread {}", free.wall_ms, one.wall_ms);
+        assert!(gil.wall_ms > 0.8 * one.wall_ms, "GIL {} vs one thread {}", gil.wall_ms, one.wall_ms);
+    }
+
+    #[test]
+    fn io_waits_overlap_under_the_gil() {
+        let _cpu = crate::testing::exclusive_cpu();
+        let m = block_on(run(Scenario::IoThreadsGil, 3, job(), 30.0)).unwrap();
+        assert_eq!(m.most_running, 1);
+        let waits = Trace::new(m.trace.spans.iter().filter(|s| s.kind == SpanKind::Wait).cloned().collect());
+        assert!(waits.max_concurrency() >= 2, "{:?}", waits);
+        assert!(m.wall_ms < 3.0 * IO_ROUNDS as f64 * 30.0 * 0.7, "waits overlapped: {}", m.wall_ms);
+    }
+}

@@ -1,0 +1,93 @@
+//! The page of the simulated-GIL demo.
+
+use super::{run, Measured, Scenario, INFO, IO_MS, PYTHON_SOURCE, SWITCH_MS, THREADS, WORK_MS};
+use crate::core::stats::speedup;
+use crate::core::workload::PrimeJob;
+use crate::engine;
+use crate::ui::{DemoFrame, Knobs, RunPanel, ThreadGate, Timeline};
+use leptos::prelude::*;
+use leptos::task::spawn_local_scoped_with_cancellation;
+
+const EXPLANATION: &[&str] = &[
+    "This is a simulation of CPython's global interpreter lock, not CPython. The threads are \
+     real Web Workers doing real work in one shared memory; what is simulated is the \
+     rule: a thread must hold one global lock to run \"bytecode\" (here, testing a block of \
+     numbers for primality), hands it over after the 5 ms switch interval when another thread \
+     asks, and releases it while it waits on I/O.",
+    "With the lock, CPU-bound threads take turns (the slices alternate on the timeline) and two \
+     threads finish no sooner than one. Without it, the same threads run side by side. I/O-bound \
+     threads still overlap under the lock, because a waiting thread does not hold it.",
+];
+
+const CPYTHON_FIGURES: &str = "Real CPython 3.11, measured on this kind of 2-core machine (not in \
+    your browser): two threads running a pure-Python CPU loop are no faster than one; two \
+    processes are about 2× faster; 1000 gathered asyncio.sleep(0.2) take 0.21 s.";
+
+#[component]
+pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
+    let knobs = Knobs::new(INFO.id, &[THREADS, WORK_MS, IO_MS], &query);
+    let running = RwSignal::new(false);
+    let phase = RwSignal::new(String::new());
+    let result: RwSignal<Option<Vec<Measured>>> = RwSignal::new(None);
+    let on_run = move || {
+        let threads = knobs.get(THREADS).get_untracked() as usize;
+        let work = knobs.get(WORK_MS).get_untracked() as f64;
+        let io = knobs.get(IO_MS).get_untracked() as f64;
+        running.set(true);
+        result.set(None);
+        spawn_local_scoped_with_cancellation(async move {
+            let job = PrimeJob::sized_for(work, engine::now_ms);
+            let mut all = Vec::new();
+            for (i, s) in Scenario::ALL.into_iter().enumerate() {
+                phase.set(format!("{} of 4: {}", i + 1, s.title(threads)));
+                match run(s, threads, job, io).await {
+                    Ok(m) => all.push(m),
+                    Err(e) => {
+                        knobs.notices.update(|n| n.push(format!("The run could not start: {e}")));
+                        break;
+                    }
+                }
+            }
+            if all.len() == Scenario::ALL.len() {
+                result.set(Some(all));
+            }
+            running.set(false);
+        });
+    };
+    view! {
+        <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
+            <p class="notice warn simulation" data-testid="simulation">
+                {format!("Simulation: the lock below follows CPython's rules (switch interval {SWITCH_MS} ms); \
+                          the threads, the work and every time shown are real.")}
+            </p>
+            <ThreadGate><RunPanel knobs running phase on_run/></ThreadGate>
+            {move || result.get().map(results)}
+            <p class="notice">{CPYTHON_FIGURES}</p>
+        </DemoFrame>
+    }
+}
+
+fn results(all: Vec<Measured>) -> impl IntoView {
+    let axis = all.iter().map(|m| m.trace.end() - m.trace.start()).fold(0.0, f64::max);
+    let one = all[0].wall_ms;
+    let threads = all[1].threads;
+    view! {
+        <section class="results" data-testid="results">
+            <table class="numbers">
+                <thead><tr><th>"run"</th><th>"wall time"</th><th>"bytecode running, summed"</th>
+                    <th>"threads running at once (most)"</th><th>"speedup over 1 thread"</th></tr></thead>
+                <tbody>{all.iter().map(|m| {
+                    let cpu = m.scenario != Scenario::IoThreadsGil;
+                    view! {
+                        <tr data-scenario=format!("{:?}", m.scenario) data-wall-ms=m.wall_ms data-most=m.most_running>
+                            <td>{m.scenario.title(threads)}</td><td>{format!("{:.0} ms", m.wall_ms)}</td>
+                            <td>{format!("{:.0} ms", m.cpu_ms)}</td><td>{m.most_running}</td>
+                            <td>{if cpu { format!("{:.2}×", speedup(one, m.wall_ms)) } else { "—".into() }}</td>
+                        </tr>
+                    }
+                }).collect_view()}</tbody>
+            </table>
+            {all.into_iter().map(|m| view! { <Timeline trace=m.trace caption=m.scenario.title(threads) axis_ms=axis/> }).collect_view()}
+        </section>
+    }
+}

@@ -13,6 +13,7 @@ pub mod parallel_cpu;
 pub mod race;
 pub mod semaphore;
 pub mod start_join;
+pub mod thread_pool;
 pub mod timeouts;
 
 /// The groups of the playground's table of contents.
@@ -46,7 +47,7 @@ pub struct DemoInfo {
     pub needs_threads: bool,
 }
 
-pub const ALL: &[DemoInfo] = &[concurrent_waits::INFO, coroutines::INFO, fetch::INFO, semaphore::INFO, timeouts::INFO, blocking::INFO, loop_lag::INFO, concurrency_vs_parallelism::INFO, start_join::INFO, race::INFO, deadlock::INFO, gil::INFO, parallel_cpu::INFO];
+pub const ALL: &[DemoInfo] = &[concurrent_waits::INFO, coroutines::INFO, fetch::INFO, semaphore::INFO, timeouts::INFO, blocking::INFO, loop_lag::INFO, concurrency_vs_parallelism::INFO, start_join::INFO, race::INFO, deadlock::INFO, gil::INFO, thread_pool::INFO, parallel_cpu::INFO];
 
 /// The page of demo `id`, given its URL query.
 pub fn page(id: &str, query: Vec<(String, String)>) -> Option<leptos::prelude::AnyView> {
@@ -64,6 +65,7 @@ pub fn page(id: &str, query: Vec<(String, String)>) -> Option<leptos::prelude::A
         id if id == race::INFO.id => view! { <race::view::Page query/> }.into_any(),
         id if id == deadlock::INFO.id => view! { <deadlock::view::Page query/> }.into_any(),
         id if id == gil::INFO.id => view! { <gil::view::Page query/> }.into_any(),
+        id if id == thread_pool::INFO.id => view! { <thread_pool::view::Page query/> }.into_any(),
         id if id == parallel_cpu::INFO.id => view! { <parallel_cpu::view::Page query/> }.into_any(),
         _ => return None,
     })

@@ -481,3 +481,31 @@ async fn simulated_gil_serialises_cpu_work_but_not_io_waits() {
     assert_no_console_errors(&browser).await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn thread_pool_map_keeps_input_order_and_as_completed_does_not() {
+    let (_server, browser) = open("/#/thread-pool?workers=4&tasks=8&ms=200&cpu=0").await;
+    run_demo(&browser, 30).await;
+    let order = |mode: &str| format!("document.querySelector('tr[data-mode={mode}]').dataset.order");
+    assert_eq!(browser.eval(&order("Map")).await, Value::from("0,1,2,3,4,5,6,7"));
+    let submit = browser.eval(&order("Submit")).await;
+    assert!(submit.as_str().unwrap().starts_with("3,"), "the shortest of the first four finishes first: {submit}");
+    let (first_submit, first_map) = (row_number(&browser, "tr[data-mode=Submit]", "firstMs").await, row_number(&browser, "tr[data-mode=Map]", "firstMs").await);
+    assert!(first_submit < first_map, "as_completed hands over sooner: {first_submit} vs {first_map}");
+    let lanes: std::collections::BTreeSet<_> = drawn_spans(&browser, 0).await.into_iter().map(|s| s.0).collect();
+    assert_eq!(lanes.len(), 4, "{lanes:?}");
+    browser.screenshot_of("[data-testid=results]", "thread-pool").await;
+    // More workers than the page has threads: a clear message, and the page goes on.
+    open_app(&browser, &server_url(&browser, "/#/thread-pool?workers=16&tasks=2&ms=20").await).await;
+    browser.click("[data-testid=run]").await;
+    browser.wait_until("document.querySelector('[data-testid=notices]').textContent.includes('16 threads were asked for')", 10).await;
+    assert_page_stayed_responsive(&browser).await;
+    assert_no_console_errors(&browser).await;
+    browser.close().await;
+}
+
+/// `path` on the server the browser is on now.
+async fn server_url(browser: &Browser, path: &str) -> String {
+    let url = browser.client.current_url().await.unwrap();
+    format!("{}://{}{path}", url.scheme(), &url[url::Position::BeforeHost..url::Position::BeforePath])
+}

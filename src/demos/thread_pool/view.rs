@@ -1,0 +1,89 @@
+//! The page of the thread-pool demo.
+
+use super::{run, tasks, Measured, Mode, CPU_PERCENT, INFO, PYTHON_SOURCE, TASKS, TASK_MS, WORKERS};
+use crate::core::workload::PrimeJob;
+use crate::engine;
+use crate::ui::{DemoFrame, Knobs, RunPanel, ThreadGate, Timeline};
+use leptos::prelude::*;
+use leptos::task::spawn_local_scoped_with_cancellation;
+
+const EXPLANATION: &[&str] = &[
+    "A pool of max_workers threads takes tasks from one queue; later tasks are shorter, so they \
+     finish first. Each task waits like I/O, then computes for the chosen share of its time (real \
+     work: more CPU-bound tasks than cores only take turns on the cores).",
+    "submit returns a future per task; as_completed hands each result over the moment it is \
+     done. map hands results over in input order: a quick task that finished early is held back \
+     until every task before it is done. Same pool, same work: only the order differs.",
+];
+
+#[component]
+pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
+    let knobs = Knobs::new(INFO.id, &[WORKERS, TASKS, TASK_MS, CPU_PERCENT], &query);
+    let running = RwSignal::new(false);
+    let phase = RwSignal::new(String::new());
+    let result: RwSignal<Option<Vec<Measured>>> = RwSignal::new(None);
+    let on_run = move || {
+        let workers = knobs.get(WORKERS).get_untracked() as usize;
+        let n = knobs.get(TASKS).get_untracked() as usize;
+        let longest = knobs.get(TASK_MS).get_untracked() as f64;
+        let cpu = knobs.get(CPU_PERCENT).get_untracked() as f64;
+        running.set(true);
+        result.set(None);
+        spawn_local_scoped_with_cancellation(async move {
+            let per_ms = if cpu > 0.0 { PrimeJob::sized_for(10.0, engine::now_ms).per_ms } else { 0.0 };
+            let mut all = Vec::new();
+            for (i, mode) in Mode::ALL.into_iter().enumerate() {
+                phase.set(format!("{} of 2: {n} tasks on {workers} workers, {}", i + 1, mode.title()));
+                match run(mode, workers, tasks(n, longest, cpu, per_ms)).await {
+                    Ok(m) => all.push(m),
+                    Err(e) => {
+                        knobs.notices.update(|v| v.push(format!("The run could not start: {e}")));
+                        break;
+                    }
+                }
+            }
+            if all.len() == 2 {
+                result.set(Some(all));
+            }
+            running.set(false);
+        });
+    };
+    view! {
+        <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
+            <ThreadGate><RunPanel knobs running phase on_run/></ThreadGate>
+            {move || result.get().map(results)}
+        </DemoFrame>
+    }
+}
+
+fn results(all: Vec<Measured>) -> impl IntoView {
+    let axis = all.iter().map(|m| m.trace.end() - m.trace.start()).fold(0.0, f64::max);
+    view! {
+        <section class="results" data-testid="results">
+            <table class="numbers">
+                <thead><tr><th>"handed over by"</th><th class="text">"results received, in order (task @ ms)"</th>
+                    <th>"first result"</th><th>"all done"</th></tr></thead>
+                <tbody>{all.iter().map(|m| view! {
+                    <tr data-mode=format!("{:?}", m.mode) data-order={order(m)} data-first-ms={first_ms(m)}>
+                        <td>{m.mode.title()}</td>
+                        <td class="text">{m.received.iter().map(|(i, at)| format!("{i} @ {at:.0}")).collect::<Vec<_>>().join(", ")}</td>
+                        <td>{format!("{:.0} ms", first_ms(m))}</td>
+                        <td>{format!("{:.0} ms", m.total_ms)}</td>
+                    </tr>
+                }).collect_view()}</tbody>
+            </table>
+            {all.into_iter().map(|m| {
+                let caption = format!("{} on {} worker{}", m.mode.title(), m.workers, if m.workers == 1 { "" } else { "s" });
+                view! { <Timeline trace=m.trace caption axis_ms=axis/> }
+            }).collect_view()}
+        </section>
+    }
+}
+
+fn order(m: &Measured) -> String {
+    m.received.iter().map(|r| r.0.to_string()).collect::<Vec<_>>().join(",")
+}
+
+fn first_ms(m: &Measured) -> f64 {
+    m.received.first().map(|r| r.1).unwrap_or(0.0)
+}

@@ -2,6 +2,7 @@
 //! natively) in `mod.rs`, its page in `view.rs`.
 
 pub mod blocking;
+pub mod bounded_queue;
 pub mod concurrency_vs_parallelism;
 pub mod concurrent_waits;
 pub mod coroutines;
@@ -47,7 +48,7 @@ pub struct DemoInfo {
     pub needs_threads: bool,
 }
 
-pub const ALL: &[DemoInfo] = &[concurrent_waits::INFO, coroutines::INFO, fetch::INFO, semaphore::INFO, timeouts::INFO, blocking::INFO, loop_lag::INFO, concurrency_vs_parallelism::INFO, start_join::INFO, race::INFO, deadlock::INFO, gil::INFO, thread_pool::INFO, parallel_cpu::INFO];
+pub const ALL: &[DemoInfo] = &[concurrent_waits::INFO, coroutines::INFO, fetch::INFO, semaphore::INFO, timeouts::INFO, blocking::INFO, loop_lag::INFO, concurrency_vs_parallelism::INFO, start_join::INFO, race::INFO, deadlock::INFO, gil::INFO, thread_pool::INFO, bounded_queue::INFO, parallel_cpu::INFO];
 
 /// The page of demo `id`, given its URL query.
 pub fn page(id: &str, query: Vec<(String, String)>) -> Option<leptos::prelude::AnyView> {
@@ -66,6 +67,7 @@ pub fn page(id: &str, query: Vec<(String, String)>) -> Option<leptos::prelude::A
         id if id == deadlock::INFO.id => view! { <deadlock::view::Page query/> }.into_any(),
         id if id == gil::INFO.id => view! { <gil::view::Page query/> }.into_any(),
         id if id == thread_pool::INFO.id => view! { <thread_pool::view::Page query/> }.into_any(),
+        id if id == bounded_queue::INFO.id => view! { <bounded_queue::view::Page query/> }.into_any(),
         id if id == parallel_cpu::INFO.id => view! { <parallel_cpu::view::Page query/> }.into_any(),
         _ => return None,
     })

@@ -509,3 +509,20 @@ async fn server_url(browser: &Browser, path: &str) -> String {
     let url = browser.client.current_url().await.unwrap();
     format!("{}://{}{path}", url.scheme(), &url[url::Position::BeforeHost..url::Position::BeforePath])
 }
+
+#[tokio::test]
+async fn bounded_queue_blocks_producers_when_full_and_never_overfills() {
+    let (_server, browser) = open("/#/bounded-queue?producers=2&consumers=2&items=24&produce=2&consume=10&maxsize=2").await;
+    run_demo(&browser, 30).await;
+    let sizes = browser.eval("[...document.querySelectorAll('tr[data-maxsize]')].map(r => [+r.dataset.maxsize, +r.dataset.most, +r.dataset.fullMs, r.dataset.ok])").await;
+    for row in sizes.as_array().unwrap() {
+        assert!(row[1].as_f64() <= row[0].as_f64(), "held more than its size: {row}");
+        assert_eq!(row[3], "true", "every item used exactly once: {row}");
+    }
+    assert!(row_number(&browser, "tr[data-maxsize='1']", "fullMs").await > 10.0, "slow consumers: producers wait on a full queue");
+    assert!(browser.eval("document.querySelectorAll('rect.span.blocked').length").await.as_u64().unwrap() > 0);
+    browser.screenshot_of("[data-testid=results]", "bounded-queue").await;
+    assert_page_stayed_responsive(&browser).await;
+    assert_no_console_errors(&browser).await;
+    browser.close().await;
+}

@@ -1,0 +1,84 @@
+//! The page of the producer/consumer demo.
+
+use super::{run, sizes, Measured, Setup, CONSUMERS, CONSUME_MS, INFO, ITEMS, MAXSIZE, PRODUCERS, PRODUCE_MS, PYTHON_SOURCE};
+use crate::ui::{DemoFrame, Knobs, RunPanel, ThreadGate, Timeline};
+use leptos::prelude::*;
+use leptos::task::spawn_local_scoped_with_cancellation;
+
+const EXPLANATION: &[&str] = &[
+    "Producer threads make items (a short wait each) and put them on a queue of limited size; \
+     consumer threads take them off and use them (another wait). The threads never touch each \
+     other's data: the queue is their only meeting point.",
+    "When consumers are slower, the queue fills and producers block on put (grey); when producers \
+     are slower, consumers block on get. A bigger queue absorbs bursts but cannot make the slower \
+     side faster: the throughput is set by it.",
+];
+
+#[component]
+pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
+    let knobs = Knobs::new(INFO.id, &[PRODUCERS, CONSUMERS, ITEMS, PRODUCE_MS, CONSUME_MS, MAXSIZE], &query);
+    let running = RwSignal::new(false);
+    let phase = RwSignal::new(String::new());
+    let result: RwSignal<Option<Vec<Measured>>> = RwSignal::new(None);
+    let on_run = move || {
+        let get = |k| knobs.get(k).get_untracked();
+        let setup = Setup {
+            producers: get(PRODUCERS) as usize,
+            consumers: get(CONSUMERS) as usize,
+            items: get(ITEMS) as usize,
+            produce_ms: get(PRODUCE_MS) as f64,
+            consume_ms: get(CONSUME_MS) as f64,
+        };
+        let chosen = get(MAXSIZE) as usize;
+        running.set(true);
+        result.set(None);
+        spawn_local_scoped_with_cancellation(async move {
+            let mut all = Vec::new();
+            let sizes = sizes(chosen);
+            for (i, size) in sizes.iter().enumerate() {
+                phase.set(format!("{} of {}: queue size {size}", i + 1, sizes.len()));
+                match run(setup, *size).await {
+                    Ok(m) => all.push(m),
+                    Err(e) => {
+                        knobs.notices.update(|v| v.push(format!("The run could not start: {e}")));
+                        break;
+                    }
+                }
+            }
+            if all.len() == sizes.len() {
+                result.set(Some(all));
+            }
+            running.set(false);
+        });
+    };
+    view! {
+        <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
+            <ThreadGate><RunPanel knobs running phase on_run/></ThreadGate>
+            {move || result.get().map(results)}
+        </DemoFrame>
+    }
+}
+
+fn results(all: Vec<Measured>) -> impl IntoView {
+    let axis = all.iter().map(|m| m.trace.end() - m.trace.start()).fold(0.0, f64::max);
+    view! {
+        <section class="results" data-testid="results">
+            <table class="numbers">
+                <thead><tr><th>"queue size"</th><th>"throughput"</th><th>"wall time"</th><th>"most items held"</th>
+                    <th>"producers blocked (full)"</th><th>"consumers blocked (empty)"</th><th>"every item used once"</th></tr></thead>
+                <tbody>{all.iter().map(|m| view! {
+                    <tr data-maxsize=m.maxsize data-most=m.most_held data-full-ms=m.blocked_full_ms data-empty-ms=m.blocked_empty_ms
+                        data-ok=m.all_consumed_once.to_string()>
+                        <td>{m.maxsize}</td><td>{format!("{:.0} items/s", m.items_per_s)}</td><td>{format!("{:.0} ms", m.wall_ms)}</td>
+                        <td>{m.most_held}</td><td>{format!("{:.0} ms", m.blocked_full_ms)}</td><td>{format!("{:.0} ms", m.blocked_empty_ms)}</td>
+                        <td>{if m.all_consumed_once { "✓" } else { "✗" }}</td>
+                    </tr>
+                }).collect_view()}</tbody>
+            </table>
+            {all.into_iter().map(|m| {
+                let caption = format!("queue size {}", m.maxsize);
+                view! { <Timeline trace=m.trace caption axis_ms=axis/> }
+            }).collect_view()}
+        </section>
+    }
+}

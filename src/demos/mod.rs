@@ -9,6 +9,7 @@ pub mod coroutines;
 pub mod deadlock;
 pub mod fetch;
 pub mod gil;
+pub mod lock_cost;
 pub mod loop_lag;
 pub mod parallel_cpu;
 pub mod race;
@@ -48,7 +49,7 @@ pub struct DemoInfo {
     pub needs_threads: bool,
 }
 
-pub const ALL: &[DemoInfo] = &[concurrent_waits::INFO, coroutines::INFO, fetch::INFO, semaphore::INFO, timeouts::INFO, blocking::INFO, loop_lag::INFO, concurrency_vs_parallelism::INFO, start_join::INFO, race::INFO, deadlock::INFO, gil::INFO, thread_pool::INFO, bounded_queue::INFO, parallel_cpu::INFO];
+pub const ALL: &[DemoInfo] = &[concurrent_waits::INFO, coroutines::INFO, fetch::INFO, semaphore::INFO, timeouts::INFO, blocking::INFO, loop_lag::INFO, concurrency_vs_parallelism::INFO, start_join::INFO, race::INFO, lock_cost::INFO, deadlock::INFO, gil::INFO, thread_pool::INFO, bounded_queue::INFO, parallel_cpu::INFO];
 
 /// The page of demo `id`, given its URL query.
 pub fn page(id: &str, query: Vec<(String, String)>) -> Option<leptos::prelude::AnyView> {
@@ -64,6 +65,7 @@ pub fn page(id: &str, query: Vec<(String, String)>) -> Option<leptos::prelude::A
         id if id == concurrency_vs_parallelism::INFO.id => view! { <concurrency_vs_parallelism::view::Page query/> }.into_any(),
         id if id == start_join::INFO.id => view! { <start_join::view::Page query/> }.into_any(),
         id if id == race::INFO.id => view! { <race::view::Page query/> }.into_any(),
+        id if id == lock_cost::INFO.id => view! { <lock_cost::view::Page query/> }.into_any(),
         id if id == deadlock::INFO.id => view! { <deadlock::view::Page query/> }.into_any(),
         id if id == gil::INFO.id => view! { <gil::view::Page query/> }.into_any(),
         id if id == thread_pool::INFO.id => view! { <thread_pool::view::Page query/> }.into_any(),

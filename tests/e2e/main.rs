@@ -519,9 +519,24 @@ async fn bounded_queue_blocks_producers_when_full_and_never_overfills() {
         assert!(row[1].as_f64() <= row[0].as_f64(), "held more than its size: {row}");
         assert_eq!(row[3], "true", "every item used exactly once: {row}");
     }
-    assert!(row_number(&browser, "tr[data-maxsize='1']", "fullMs").await > 10.0, "slow consumers: producers wait on a full queue");
+    assert!(row_number(&browser, r#"tr[data-maxsize="1"]"#, "fullMs").await > 10.0, "slow consumers: producers wait on a full queue");
     assert!(browser.eval("document.querySelectorAll('rect.span.blocked').length").await.as_u64().unwrap() > 0);
     browser.screenshot_of("[data-testid=results]", "bounded-queue").await;
+    assert_page_stayed_responsive(&browser).await;
+    assert_no_console_errors(&browser).await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_shared_lock_makes_threads_queue_and_private_counters_do_not() {
+    let (_server, browser) = open("/#/lock-cost?threads=2&k=500").await;
+    run_demo(&browser, 60).await;
+    let exact = browser.eval("[...document.querySelectorAll('tr[data-strategy]')].map(r => r.dataset.exact)").await;
+    assert_eq!(exact, serde_json::json!(["true", "true", "true"]));
+    assert!(row_number(&browser, "tr[data-strategy=SharedLock]", "contended").await > 0.0, "two threads on one lock collided");
+    assert!(row_number(&browser, "tr[data-strategy=PerThread]", "contended").await <= 1.0);
+    assert_eq!(row_number(&browser, "tr[data-strategy=Atomic]", "contended").await, 0.0);
+    browser.screenshot_of("[data-testid=results]", "lock-cost").await;
     assert_page_stayed_responsive(&browser).await;
     assert_no_console_errors(&browser).await;
     browser.close().await;

@@ -1,0 +1,76 @@
+//! The page of the lock-cost demo.
+
+use super::{count, Measured, Strategy, INFO, PYTHON_SOURCE, THOUSANDS, THREADS};
+use crate::core::stats::grouped;
+use crate::ui::{DemoFrame, Knobs, RunPanel, ThreadGate, Timeline};
+use leptos::prelude::*;
+use leptos::task::spawn_local_scoped_with_cancellation;
+
+const EXPLANATION: &[&str] = &[
+    "All three count to the same total on the same threads. With one shared lock taken for every \
+     add, the threads spend much of their time queueing for it (grey on the timeline): a lock \
+     makes its critical section run one thread at a time, and the hand-over itself costs.",
+    "A private counter per thread needs no lock until the one merge at the end; an atomic add \
+     shares one counter without a lock but still makes the cores pass its cache line back and \
+     forth. Share as little as you can, as rarely as you can.",
+];
+
+#[component]
+pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
+    let knobs = Knobs::new(INFO.id, &[THREADS, THOUSANDS], &query);
+    let running = RwSignal::new(false);
+    let phase = RwSignal::new(String::new());
+    let result: RwSignal<Option<Vec<Measured>>> = RwSignal::new(None);
+    let on_run = move || {
+        let threads = knobs.get(THREADS).get_untracked() as usize;
+        let adds = knobs.get(THOUSANDS).get_untracked() * 1000;
+        running.set(true);
+        result.set(None);
+        spawn_local_scoped_with_cancellation(async move {
+            let mut all = Vec::new();
+            for (i, s) in Strategy::ALL.into_iter().enumerate() {
+                phase.set(format!("{} of 3: {}", i + 1, s.title()));
+                match count(s, threads, adds).await {
+                    Ok(m) => all.push(m),
+                    Err(e) => {
+                        knobs.notices.update(|v| v.push(format!("The run could not start: {e}")));
+                        break;
+                    }
+                }
+            }
+            if all.len() == 3 {
+                result.set(Some(all));
+            }
+            running.set(false);
+        });
+    };
+    view! {
+        <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
+            <ThreadGate><RunPanel knobs running phase on_run/></ThreadGate>
+            {move || result.get().map(results)}
+        </DemoFrame>
+    }
+}
+
+fn results(all: Vec<Measured>) -> impl IntoView {
+    let axis = all.iter().map(|m| m.trace.end() - m.trace.start()).fold(0.0, f64::max);
+    view! {
+        <section class="results" data-testid="results">
+            <table class="numbers">
+                <thead><tr><th>"strategy"</th><th>"total"</th><th>"wall time"</th><th>"per add"</th>
+                    <th>"waits for the lock"</th><th>"time waiting, summed"</th></tr></thead>
+                <tbody>{all.iter().map(|m| view! {
+                    <tr data-strategy=format!("{:?}", m.strategy) data-wall-ms=m.wall_ms data-waited-ms=m.waited_ms
+                        data-contended=m.contended data-exact=(m.total == m.expected).to_string()>
+                        <td>{m.strategy.title()}</td>
+                        <td>{format!("{}{}", grouped(m.total), if m.total == m.expected { " ✓" } else { " ✗" })}</td>
+                        <td>{format!("{:.1} ms", m.wall_ms)}</td>
+                        <td>{format!("{:.1} ns", m.wall_ms * 1e6 / m.expected.max(1) as f64)}</td>
+                        <td>{grouped(m.contended)}</td><td>{format!("{:.1} ms", m.waited_ms)}</td>
+                    </tr>
+                }).collect_view()}</tbody>
+            </table>
+            {all.into_iter().map(|m| view! { <Timeline trace=m.trace caption=m.strategy.title() axis_ms=axis/> }).collect_view()}
+        </section>
+    }
+}

@@ -115,3 +115,26 @@ async fn a_read_then_write_counter_loses_updates_on_workers() {
     let c = count(Method::AtomicAdd, 2, 300_000).await.unwrap();
     assert_eq!(c.lost(), 0);
 }
+
+#[wasm_bindgen_test]
+async fn the_deadlock_watchdog_fires_on_workers_only_for_opposite_orders() {
+    use concurrency_playground::demos::deadlock::{run, Order};
+    pool().await;
+    let bad = run(Order::Opposite, 40.0).await.unwrap();
+    assert!(bad.cycle.is_some(), "{bad:?}");
+    assert_eq!(bad.completed, vec![true, true], "recovered");
+    let good = run(Order::Global, 20.0).await.unwrap();
+    assert_eq!(good.cycle, None);
+}
+
+#[wasm_bindgen_test]
+async fn under_the_simulated_gil_workers_never_run_bytecode_at_once() {
+    use concurrency_playground::core::workload::PrimeJob;
+    use concurrency_playground::demos::gil::{run, Scenario};
+    pool().await;
+    let job = PrimeJob::sized_for(60.0, engine::now_ms);
+    let gil = run(Scenario::CpuThreadsGil, 2, job, 10.0).await.unwrap();
+    assert_eq!(gil.most_running, 1, "{:?}", gil.trace);
+    let free = run(Scenario::CpuThreadsNoGil, 2, job, 10.0).await.unwrap();
+    assert_eq!(free.trace.lanes().len(), 2);
+}

@@ -5,6 +5,7 @@
 
 pub mod lag;
 pub mod params;
+pub mod process;
 pub mod stats;
 pub mod sync;
 pub mod trace;

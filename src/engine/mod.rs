@@ -7,6 +7,7 @@
 //! | one clock for all threads | `Instant` since a process epoch    | `performance.timeOrigin + performance.now()`  |
 //! | an I/O-like wait          | a timer thread wakes the future    | `setTimeout` resolves a promise               |
 //! | a real HTTP request       | a GET over a loopback socket       | the browser's `fetch`                         |
+//! | an isolated "process"     | a thread that owns its state       | a Worker with its own wasm instance and memory |
 //! | worker threads            | rayon's std-thread pool            | wasm-bindgen-rayon's Web Workers, one memory  |
 //!
 //! The `cfg` below is the only platform switch in the crate's logic. Work sent to the pool is
@@ -20,8 +21,32 @@ mod offload;
 
 pub use offload::{offload, on_threads, OffloadError};
 pub use platform::{
-    cross_origin_isolated, fetch, hardware_concurrency, init_threads, now_ms, sleep_ms, spawn, yield_now,
+    cross_origin_isolated, fetch, Process, hardware_concurrency, init_threads, now_ms, sleep_ms, spawn, yield_now,
 };
+
+/// Why a process could not answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProcessError {
+    /// It could not be started here.
+    Unavailable(String),
+    /// It died (crashed, was terminated) before answering.
+    Died(String),
+    /// It is still busy with an earlier request (one at a time, like a pipe).
+    Busy,
+    /// It did not answer in time, and was terminated.
+    TimedOut,
+}
+
+impl std::fmt::Display for ProcessError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProcessError::Unavailable(why) => write!(f, "no process could start: {why}"),
+            ProcessError::Died(why) => write!(f, "the process died: {why}"),
+            ProcessError::Busy => write!(f, "the process is busy"),
+            ProcessError::TimedOut => write!(f, "the process did not answer in time"),
+        }
+    }
+}
 
 /// What a request brought back: its HTTP status and the size of its body.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -126,3 +126,59 @@ fn http_get(url: &str) -> Result<super::Fetched, String> {
     let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).ok_or("no status code")?;
     Ok(super::Fetched { status, bytes: response.len() - head_end - 4 })
 }
+
+/// The native twin of a process: a thread that owns its state (its own global value) and talks
+/// only through channels, bytes in and bytes out. A panic kills it alone.
+pub struct Process {
+    requests: Mutex<Option<std::sync::mpsc::Sender<(Vec<u8>, ProcessReply)>>>,
+}
+
+type ProcessReply = futures::channel::oneshot::Sender<Result<Vec<u8>, String>>;
+
+impl Process {
+    pub async fn spawn() -> Result<Process, super::ProcessError> {
+        let (tx, rx) = std::sync::mpsc::channel::<(Vec<u8>, ProcessReply)>();
+        let (ready_tx, ready_rx) = futures::channel::oneshot::channel::<()>();
+        std::thread::spawn(move || {
+            let global = std::sync::atomic::AtomicU64::new(0); // this process's memory
+            let _ = ready_tx.send(());
+            for (request, reply) in rx {
+                let served = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| crate::core::process::serve(&request, &global)));
+                match served {
+                    Ok(bytes) => {
+                        let _ = reply.send(Ok(bytes));
+                    }
+                    Err(payload) => {
+                        let why = payload.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| payload.downcast_ref::<String>().cloned());
+                        let _ = reply.send(Err(format!("the process crashed: {}", why.unwrap_or_default())));
+                        return; // dead: later requests find the channel closed
+                    }
+                }
+            }
+        });
+        ready_rx.await.map_err(|_| super::ProcessError::Died("never ready".into()))?;
+        Ok(Process { requests: Mutex::new(Some(tx)) })
+    }
+
+    /// Natively every message is a copy; `transfer` is accepted and means the same.
+    pub async fn call(&self, request: Vec<u8>, _transfer: bool) -> Result<Vec<u8>, super::ProcessError> {
+        let (tx, rx) = futures::channel::oneshot::channel();
+        let sent = match self.requests.lock().unwrap().as_ref() {
+            Some(requests) => requests.send((request, tx)).is_ok(),
+            None => false,
+        };
+        if !sent {
+            return Err(super::ProcessError::Died("the process is gone".into()));
+        }
+        match rx.await {
+            Ok(Ok(reply)) => Ok(reply),
+            Ok(Err(why)) => Err(super::ProcessError::Died(why)),
+            Err(_) => Err(super::ProcessError::Died("the process went away".into())),
+        }
+    }
+
+    /// Ends the process: it stops after the request in hand, if any.
+    pub fn terminate(&self) {
+        self.requests.lock().unwrap().take();
+    }
+}

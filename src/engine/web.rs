@@ -134,3 +134,147 @@ pub fn fetch(url: &str) -> impl Future<Output = Result<super::Fetched, String>> 
         Ok(super::Fetched { status, bytes: js_sys::ArrayBuffer::from(body).byte_length() as usize })
     }
 }
+
+/// The process's own global value lives in `core::process::GLOBAL` of *its* instance; this is
+/// the entry point the process worker script calls for each request.
+#[wasm_bindgen]
+pub fn process_serve(request: &[u8]) -> Vec<u8> {
+    crate::core::process::serve(request, &crate::core::process::GLOBAL)
+}
+
+/// A "process": a dedicated Web Worker that instantiates the playground's wasm module on its
+/// own, with a fresh memory nobody else can see, and answers requests one at a time, as bytes.
+pub struct Process {
+    worker: web_sys::Worker,
+    state: std::rc::Rc<std::cell::RefCell<ProcessState>>,
+    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::ErrorEvent)>,
+}
+
+#[derive(Default)]
+struct ProcessState {
+    ready: Option<futures::channel::oneshot::Sender<Result<(), String>>>,
+    pending: Option<futures::channel::oneshot::Sender<Result<Vec<u8>, String>>>,
+    dead: Option<String>,
+}
+
+impl ProcessState {
+    /// The worker is gone: whoever waits hears why.
+    fn die(&mut self, why: String) {
+        if let Some(r) = self.ready.take() {
+            let _ = r.send(Err(why.clone()));
+        }
+        if let Some(p) = self.pending.take() {
+            let _ = p.send(Err(why.clone()));
+        }
+        self.dead.get_or_insert(why);
+    }
+}
+
+/// The URL of the page's own JS glue (trunk preloads it), for the process to import.
+fn glue_url() -> Result<String, String> {
+    let doc = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let link = doc
+        .query_selector("link[rel=modulepreload][href*='concurrency-playground']")
+        .ok()
+        .flatten()
+        .ok_or("the page does not name its wasm glue script")?;
+    link.get_attribute("href")
+        .map(|href| web_sys::Url::new_with_base(&href, &doc.base_uri().ok().flatten().unwrap_or_default()).map(|u| u.href()))
+        .ok_or("the glue link has no href")?
+        .map_err(|_| "the glue link's href is not a URL".to_string())
+}
+
+impl Process {
+    /// Starts the worker and resolves once its wasm instance is ready.
+    pub async fn spawn() -> Result<Process, super::ProcessError> {
+        use super::ProcessError;
+        let glue = glue_url().map_err(ProcessError::Unavailable)?;
+        let options = web_sys::WorkerOptions::new();
+        options.set_type(web_sys::WorkerType::Module);
+        let worker = web_sys::Worker::new_with_options("process-worker.js", &options)
+            .map_err(|e| ProcessError::Unavailable(format!("the process worker did not start: {e:?}")))?;
+        let state = std::rc::Rc::new(std::cell::RefCell::new(ProcessState::default()));
+        let (ready_tx, ready_rx) = futures::channel::oneshot::channel();
+        state.borrow_mut().ready = Some(ready_tx);
+        let s = state.clone();
+        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            let data = event.data();
+            let mut s = s.borrow_mut();
+            if data.as_string().as_deref() == Some("ready") {
+                if let Some(r) = s.ready.take() {
+                    let _ = r.send(Ok(()));
+                }
+            } else if let Some(bytes) = data.dyn_ref::<js_sys::Uint8Array>() {
+                if let Some(p) = s.pending.take() {
+                    let _ = p.send(Ok(bytes.to_vec()));
+                }
+            } else {
+                let why = js_sys::Reflect::get(&data, &"error".into()).ok().and_then(|e| e.as_string()).unwrap_or_else(|| "an unexpected message".into());
+                s.die(why);
+            }
+        });
+        let s = state.clone();
+        let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
+            event.prevent_default(); // reported on the page, not as an uncaught error
+            s.borrow_mut().die(event.message());
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let init = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&init, &"init".into(), &true.into());
+        let _ = js_sys::Reflect::set(&init, &"glue".into(), &glue.into());
+        let _ = js_sys::Reflect::set(&init, &"module".into(), &wasm_bindgen::module());
+        worker.post_message(&init).map_err(|e| ProcessError::Unavailable(format!("{e:?}")))?;
+        let process = Process { worker, state, _on_message: on_message, _on_error: on_error };
+        match ready_rx.await {
+            Ok(Ok(())) => Ok(process),
+            Ok(Err(why)) => Err(ProcessError::Died(why)),
+            Err(_) => Err(ProcessError::Died("the process never said it was ready".into())),
+        }
+    }
+
+    /// Sends one request and awaits the reply. With `transfer`, the request's buffer is moved
+    /// to the process instead of copied.
+    pub async fn call(&self, request: Vec<u8>, transfer: bool) -> Result<Vec<u8>, super::ProcessError> {
+        use super::ProcessError;
+        let (tx, rx) = futures::channel::oneshot::channel();
+        {
+            let mut s = self.state.borrow_mut();
+            if let Some(why) = &s.dead {
+                return Err(ProcessError::Died(why.clone()));
+            }
+            if s.pending.is_some() {
+                return Err(ProcessError::Busy);
+            }
+            s.pending = Some(tx);
+        }
+        let bytes = js_sys::Uint8Array::from(request.as_slice());
+        let sent = if transfer {
+            self.worker.post_message_with_transfer(&bytes, &js_sys::Array::of1(&bytes.buffer()))
+        } else {
+            self.worker.post_message(&bytes)
+        };
+        if let Err(e) = sent {
+            self.state.borrow_mut().pending = None;
+            return Err(ProcessError::Died(format!("{e:?}")));
+        }
+        match rx.await {
+            Ok(Ok(reply)) => Ok(reply),
+            Ok(Err(why)) => Err(ProcessError::Died(why)),
+            Err(_) => Err(ProcessError::Died("the process went away".into())),
+        }
+    }
+
+    /// Ends the process at once (a running request is abandoned).
+    pub fn terminate(&self) {
+        self.worker.terminate();
+        self.state.borrow_mut().die("terminated".into());
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}

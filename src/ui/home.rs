@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 #[component]
 pub fn Home() -> impl IntoView {
+    let pool = super::use_pool();
     let groups = [demos::Group::EventLoop, demos::Group::Threads, demos::Group::Processes, demos::Group::Compare];
     let cards = groups
         .into_iter()
@@ -13,10 +14,21 @@ pub fn Home() -> impl IntoView {
             let items = demos::ALL
                 .iter()
                 .filter(|d| d.group == group)
-                .map(|d| view! {
-                    <a class="card" href=format!("#/{}", d.id)>
-                        <strong>{d.title}</strong><span>{d.teaser}</span>
-                    </a>
+                .map(|d| {
+                    // Thread demos say so, and say when this page cannot run them.
+                    let tag = d.needs_threads.then(|| view! {
+                        <em class="tag" class:warn=move || matches!(pool.get(), super::PoolState::Unavailable(_))>
+                            {move || match pool.get() {
+                                super::PoolState::Unavailable(_) => "needs worker threads: not available here",
+                                _ => "worker threads",
+                            }}
+                        </em>
+                    });
+                    view! {
+                        <a class="card" href=format!("#/{}", d.id)>
+                            <strong>{d.title}</strong><span>{d.teaser}</span>{tag}
+                        </a>
+                    }
                 })
                 .collect_view();
             view! { <h2>{group.title()}</h2><div class="cards">{items}</div> }

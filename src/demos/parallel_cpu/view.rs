@@ -3,7 +3,7 @@
 use super::{expected_primes, run_split, summarise, Row, SplitRun, INFO, PYTHON_SOURCE, REPEATS, SIZE_K};
 use crate::core::stats::grouped;
 use crate::engine;
-use crate::ui::{DemoFrame, Knobs, Notices, PoolState, Progress, RunButton, ThreadGate, Timeline};
+use crate::ui::{DemoFrame, Knobs, PoolState, RunPanel, ThreadGate, Timeline};
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
 
@@ -45,14 +45,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
 
     view! {
         <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
-            <Notices notices/>
-            <ThreadGate>
-                <div class="controls">
-                    {knobs.inputs(running.into())}
-                    <RunButton running enabled=true on_run=on_run/>
-                </div>
-            </ThreadGate>
-            <Progress running phase/>
+            <ThreadGate><RunPanel knobs running phase on_run/></ThreadGate>
             {move || rows.get().map(|(limit, rows)| results(limit, rows))}
         </DemoFrame>
     }

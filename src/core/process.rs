@@ -1,0 +1,160 @@
+//! The "process" protocol: what the page and an isolated worker say to each other. A process
+//! shares no memory with anyone, so every request and reply crosses as bytes (copied, or
+//! moved when the transport can transfer buffers). The same types serve the browser (Web Workers
+//! with their own wasm instance) and the native twin (threads that share nothing but channels).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// This instance's global value. In the browser every "process" is its own wasm instance with
+/// its own memory, so each has its own `GLOBAL`; the page and its worker threads share one.
+pub static GLOBAL: AtomicU64 = AtomicU64::new(0);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Request {
+    /// Set this process's global value.
+    SetGlobal(u64),
+    /// Read this process's global value.
+    GetGlobal,
+    /// compute(n): the sum of 0..n, made impossible to fold away.
+    SumTo(u64),
+    /// Send the payload back (to time a round trip).
+    Echo(Vec<u8>),
+    /// Panic inside the process (a crash, on purpose).
+    Panic,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reply {
+    Value(u64),
+    Echo(Vec<u8>),
+}
+
+const SET: u8 = 1;
+const GET: u8 = 2;
+const SUM: u8 = 3;
+const ECHO: u8 = 4;
+const PANIC: u8 = 5;
+const VALUE: u8 = 101;
+const ECHOED: u8 = 104;
+
+fn with_u64(tag: u8, n: u64) -> Vec<u8> {
+    let mut out = vec![tag];
+    out.extend_from_slice(&n.to_le_bytes());
+    out
+}
+
+fn read_u64(bytes: &[u8]) -> Result<u64, String> {
+    let arr: [u8; 8] = bytes.get(1..9).and_then(|b| b.try_into().ok()).ok_or("a message too short for its number")?;
+    Ok(u64::from_le_bytes(arr))
+}
+
+fn with_payload(tag: u8, payload: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(payload.len() + 1);
+    out.push(tag);
+    out.extend_from_slice(payload);
+    out
+}
+
+impl Request {
+    pub fn encode(&self) -> Vec<u8> {
+        match self {
+            Request::SetGlobal(v) => with_u64(SET, *v),
+            Request::GetGlobal => vec![GET],
+            Request::SumTo(n) => with_u64(SUM, *n),
+            Request::Echo(p) => with_payload(ECHO, p),
+            Request::Panic => vec![PANIC],
+        }
+    }
+
+    pub fn decode(bytes: &[u8]) -> Result<Request, String> {
+        match bytes.first() {
+            Some(&SET) => Ok(Request::SetGlobal(read_u64(bytes)?)),
+            Some(&GET) => Ok(Request::GetGlobal),
+            Some(&SUM) => Ok(Request::SumTo(read_u64(bytes)?)),
+            Some(&ECHO) => Ok(Request::Echo(bytes[1..].to_vec())),
+            Some(&PANIC) => Ok(Request::Panic),
+            other => Err(format!("unknown request tag {other:?}")),
+        }
+    }
+}
+
+impl Reply {
+    pub fn encode(&self) -> Vec<u8> {
+        match self {
+            Reply::Value(v) => with_u64(VALUE, *v),
+            Reply::Echo(p) => with_payload(ECHOED, p),
+        }
+    }
+
+    pub fn decode(bytes: &[u8]) -> Result<Reply, String> {
+        match bytes.first() {
+            Some(&VALUE) => Ok(Reply::Value(read_u64(bytes)?)),
+            Some(&ECHOED) => Ok(Reply::Echo(bytes[1..].to_vec())),
+            other => Err(format!("unknown reply tag {other:?}")),
+        }
+    }
+}
+
+/// compute(n) = 0 + 1 + … + (n − 1), summed one by one (`black_box` keeps the compiler from
+/// replacing the loop with n(n − 1)/2).
+pub fn sum_to(n: u64) -> u64 {
+    let mut total = 0u64;
+    for i in 0..std::hint::black_box(n) {
+        total = total.wrapping_add(std::hint::black_box(i));
+    }
+    total
+}
+
+/// What a process does with one request. `global` is the process's own global value: in the
+/// browser a static in the process's own wasm memory, natively a value its thread owns.
+pub fn handle(request: Request, global: &AtomicU64) -> Reply {
+    match request {
+        Request::SetGlobal(v) => {
+            global.store(v, Ordering::SeqCst);
+            Reply::Value(v)
+        }
+        Request::GetGlobal => Reply::Value(global.load(Ordering::SeqCst)),
+        Request::SumTo(n) => Reply::Value(sum_to(n)),
+        Request::Echo(p) => Reply::Echo(p),
+        Request::Panic => panic!("a process crashed on purpose"),
+    }
+}
+
+/// Decodes, handles, encodes: a process's whole main loop body, bytes in and bytes out.
+pub fn serve(bytes: &[u8], global: &AtomicU64) -> Vec<u8> {
+    match Request::decode(bytes) {
+        Ok(request) => handle(request, global).encode(),
+        Err(e) => panic!("a process got a bad request: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_round_trip() {
+        for r in [Request::SetGlobal(42), Request::GetGlobal, Request::SumTo(u64::MAX), Request::Echo(vec![1, 2, 3]), Request::Panic] {
+            assert_eq!(Request::decode(&r.encode()), Ok(r));
+        }
+        for r in [Reply::Value(7), Reply::Echo(vec![])] {
+            assert_eq!(Reply::decode(&r.encode()), Ok(r));
+        }
+        assert!(Request::decode(&[]).is_err());
+        assert!(Request::decode(&[SET, 1]).is_err());
+    }
+
+    #[test]
+    fn compute_is_the_triangle_number() {
+        assert_eq!(sum_to(0), 0);
+        assert_eq!(sum_to(1_000), 499_500);
+    }
+
+    #[test]
+    fn each_global_is_its_own() {
+        let (a, b) = (AtomicU64::new(0), AtomicU64::new(0));
+        assert_eq!(handle(Request::SetGlobal(5), &a), Reply::Value(5));
+        assert_eq!(handle(Request::GetGlobal, &b), Reply::Value(0));
+        assert_eq!(serve(&Request::GetGlobal.encode(), &a), Reply::Value(5).encode());
+    }
+}

@@ -1,0 +1,28 @@
+// A "process" of the playground: this worker instantiates the playground's wasm module on its
+// own, with a fresh memory that no other thread or worker can see, and then answers requests
+// (bytes in, bytes out) one at a time. It shares nothing with the page but messages.
+let glue = null;
+
+self.onmessage = async (event) => {
+    const data = event.data;
+    if (data && data.init) {
+        try {
+            glue = await import(data.glue);
+            // No `memory` given: the glue makes a new one for this instance alone.
+            await glue.default({ module_or_path: data.module });
+            self.postMessage('ready');
+        } catch (e) {
+            self.postMessage({ error: 'the process could not start: ' + e });
+            self.close();
+        }
+        return;
+    }
+    try {
+        const reply = glue.process_serve(new Uint8Array(data));
+        self.postMessage(reply, [reply.buffer]);
+    } catch (e) {
+        // A panic aborts the instance: this process is dead, as a crashed process would be.
+        self.postMessage({ error: 'the process crashed: ' + e });
+        self.close();
+    }
+};

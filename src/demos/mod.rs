@@ -12,6 +12,7 @@ pub mod gil;
 pub mod lock_cost;
 pub mod loop_lag;
 pub mod parallel_cpu;
+pub mod processes;
 pub mod race;
 pub mod semaphore;
 pub mod start_join;
@@ -49,7 +50,7 @@ pub struct DemoInfo {
     pub needs_threads: bool,
 }
 
-pub const ALL: &[DemoInfo] = &[concurrent_waits::INFO, coroutines::INFO, fetch::INFO, semaphore::INFO, timeouts::INFO, blocking::INFO, loop_lag::INFO, concurrency_vs_parallelism::INFO, start_join::INFO, race::INFO, lock_cost::INFO, deadlock::INFO, gil::INFO, thread_pool::INFO, bounded_queue::INFO, parallel_cpu::INFO];
+pub const ALL: &[DemoInfo] = &[concurrent_waits::INFO, coroutines::INFO, fetch::INFO, semaphore::INFO, timeouts::INFO, blocking::INFO, loop_lag::INFO, concurrency_vs_parallelism::INFO, start_join::INFO, race::INFO, lock_cost::INFO, deadlock::INFO, gil::INFO, thread_pool::INFO, bounded_queue::INFO, parallel_cpu::INFO, processes::INFO];
 
 /// The page of demo `id`, given its URL query.
 pub fn page(id: &str, query: Vec<(String, String)>) -> Option<leptos::prelude::AnyView> {
@@ -71,6 +72,7 @@ pub fn page(id: &str, query: Vec<(String, String)>) -> Option<leptos::prelude::A
         id if id == thread_pool::INFO.id => view! { <thread_pool::view::Page query/> }.into_any(),
         id if id == bounded_queue::INFO.id => view! { <bounded_queue::view::Page query/> }.into_any(),
         id if id == parallel_cpu::INFO.id => view! { <parallel_cpu::view::Page query/> }.into_any(),
+        id if id == processes::INFO.id => view! { <processes::view::Page query/> }.into_any(),
         _ => return None,
     })
 }

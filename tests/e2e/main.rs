@@ -541,3 +541,23 @@ async fn a_shared_lock_makes_threads_queue_and_private_counters_do_not() {
     assert_no_console_errors(&browser).await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn processes_have_separate_memory_and_threads_share_the_pages() {
+    let (_server, browser) = open("/#/processes?processes=3").await;
+    run_demo(&browser, 60).await;
+    let rows = browser.eval("[...document.querySelectorAll('tr[data-process]')].map(r => [+r.dataset.set, +r.dataset.read, +r.dataset.startMs])").await;
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    for r in rows {
+        assert_eq!(r[0], r[1], "each process reads back its own value: {r}");
+    }
+    let verdict = |a: &str| format!("+document.querySelector('.verdict').dataset.{a}");
+    let before = browser.eval(&verdict("pageBefore")).await;
+    assert_eq!(browser.eval(&verdict("pageAfterProcesses")).await, before, "the page's value did not move");
+    let after_threads = browser.eval(&verdict("pageAfterThreads")).await.as_u64().unwrap();
+    assert!((200..203).contains(&after_threads), "a thread's write reached the page: {after_threads}");
+    browser.screenshot_of("main", "processes").await;
+    assert_no_console_errors(&browser).await;
+    browser.close().await;
+}

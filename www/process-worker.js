@@ -22,7 +22,9 @@ self.onmessage = async (event) => {
         self.postMessage(reply, [reply.buffer]);
     } catch (e) {
         // A panic aborts the instance: this process is dead, as a crashed process would be.
-        self.postMessage({ error: 'the process crashed: ' + e });
+        let why = '';
+        try { why = glue.process_last_panic(); } catch (_) { /* the instance is gone */ }
+        self.postMessage({ error: 'the process crashed: ' + (why || e) });
         self.close();
     }
 };

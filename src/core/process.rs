@@ -19,6 +19,8 @@ pub enum Request {
     SumTo(u64),
     /// Send the payload back (to time a round trip).
     Echo(Vec<u8>),
+    /// compute(n) for each n: a chunk of tasks in one message.
+    SumMany(Vec<u64>),
     /// Panic inside the process (a crash, on purpose).
     Panic,
 }
@@ -26,6 +28,7 @@ pub enum Request {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Reply {
     Value(u64),
+    Values(Vec<u64>),
     Echo(Vec<u8>),
 }
 
@@ -34,6 +37,8 @@ const GET: u8 = 2;
 const SUM: u8 = 3;
 const ECHO: u8 = 4;
 const PANIC: u8 = 5;
+const SUM_MANY: u8 = 6;
+const VALUES: u8 = 106;
 const VALUE: u8 = 101;
 const ECHOED: u8 = 104;
 
@@ -46,6 +51,23 @@ fn with_u64(tag: u8, n: u64) -> Vec<u8> {
 fn read_u64(bytes: &[u8]) -> Result<u64, String> {
     let arr: [u8; 8] = bytes.get(1..9).and_then(|b| b.try_into().ok()).ok_or("a message too short for its number")?;
     Ok(u64::from_le_bytes(arr))
+}
+
+fn with_u64s(tag: u8, ns: &[u64]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(1 + 8 * ns.len());
+    out.push(tag);
+    for n in ns {
+        out.extend_from_slice(&n.to_le_bytes());
+    }
+    out
+}
+
+fn read_u64s(bytes: &[u8]) -> Result<Vec<u64>, String> {
+    let body = &bytes[1..];
+    if body.len() % 8 != 0 {
+        return Err("a list of numbers with a ragged end".into());
+    }
+    Ok(body.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().unwrap())).collect())
 }
 
 fn with_payload(tag: u8, payload: &[u8]) -> Vec<u8> {
@@ -62,6 +84,7 @@ impl Request {
             Request::GetGlobal => vec![GET],
             Request::SumTo(n) => with_u64(SUM, *n),
             Request::Echo(p) => with_payload(ECHO, p),
+            Request::SumMany(ns) => with_u64s(SUM_MANY, ns),
             Request::Panic => vec![PANIC],
         }
     }
@@ -72,6 +95,7 @@ impl Request {
             Some(&GET) => Ok(Request::GetGlobal),
             Some(&SUM) => Ok(Request::SumTo(read_u64(bytes)?)),
             Some(&ECHO) => Ok(Request::Echo(bytes[1..].to_vec())),
+            Some(&SUM_MANY) => Ok(Request::SumMany(read_u64s(bytes)?)),
             Some(&PANIC) => Ok(Request::Panic),
             other => Err(format!("unknown request tag {other:?}")),
         }
@@ -82,6 +106,7 @@ impl Reply {
     pub fn encode(&self) -> Vec<u8> {
         match self {
             Reply::Value(v) => with_u64(VALUE, *v),
+            Reply::Values(vs) => with_u64s(VALUES, vs),
             Reply::Echo(p) => with_payload(ECHOED, p),
         }
     }
@@ -89,10 +114,16 @@ impl Reply {
     pub fn decode(bytes: &[u8]) -> Result<Reply, String> {
         match bytes.first() {
             Some(&VALUE) => Ok(Reply::Value(read_u64(bytes)?)),
+            Some(&VALUES) => Ok(Reply::Values(read_u64s(bytes)?)),
             Some(&ECHOED) => Ok(Reply::Echo(bytes[1..].to_vec())),
             other => Err(format!("unknown reply tag {other:?}")),
         }
     }
+}
+
+/// compute(n) by the formula, to check the summing loop's answers.
+pub fn sum_to_by_formula(n: u64) -> u64 {
+    if n == 0 { 0 } else { ((n as u128 * (n as u128 - 1)) / 2) as u64 }
 }
 
 /// compute(n) = 0 + 1 + … + (n − 1), summed one by one (`black_box` keeps the compiler from
@@ -115,6 +146,7 @@ pub fn handle(request: Request, global: &AtomicU64) -> Reply {
         }
         Request::GetGlobal => Reply::Value(global.load(Ordering::SeqCst)),
         Request::SumTo(n) => Reply::Value(sum_to(n)),
+        Request::SumMany(ns) => Reply::Values(ns.into_iter().map(sum_to).collect()),
         Request::Echo(p) => Reply::Echo(p),
         Request::Panic => panic!("a process crashed on purpose"),
     }
@@ -134,10 +166,10 @@ mod tests {
 
     #[test]
     fn messages_round_trip() {
-        for r in [Request::SetGlobal(42), Request::GetGlobal, Request::SumTo(u64::MAX), Request::Echo(vec![1, 2, 3]), Request::Panic] {
+        for r in [Request::SetGlobal(42), Request::GetGlobal, Request::SumTo(u64::MAX), Request::Echo(vec![1, 2, 3]), Request::SumMany(vec![1, 2]), Request::Panic] {
             assert_eq!(Request::decode(&r.encode()), Ok(r));
         }
-        for r in [Reply::Value(7), Reply::Echo(vec![])] {
+        for r in [Reply::Value(7), Reply::Values(vec![3, 4]), Reply::Echo(vec![])] {
             assert_eq!(Reply::decode(&r.encode()), Ok(r));
         }
         assert!(Request::decode(&[]).is_err());
@@ -148,6 +180,9 @@ mod tests {
     fn compute_is_the_triangle_number() {
         assert_eq!(sum_to(0), 0);
         assert_eq!(sum_to(1_000), 499_500);
+        for n in [0, 1, 2, 12_345] {
+            assert_eq!(sum_to(n), sum_to_by_formula(n));
+        }
     }
 
     #[test]

@@ -18,6 +18,8 @@
 mod platform;
 
 mod offload;
+#[cfg_attr(target_arch = "wasm32", allow(unused_imports))]
+pub(crate) use offload::contain_panics_on_this_thread;
 
 pub use offload::{offload, on_threads, OffloadError};
 pub use platform::{

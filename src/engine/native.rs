@@ -140,6 +140,7 @@ impl Process {
         let (tx, rx) = std::sync::mpsc::channel::<(Vec<u8>, ProcessReply)>();
         let (ready_tx, ready_rx) = futures::channel::oneshot::channel::<()>();
         std::thread::spawn(move || {
+            super::contain_panics_on_this_thread();
             let global = std::sync::atomic::AtomicU64::new(0); // this process's memory
             let _ = ready_tx.send(());
             for (request, reply) in rx {

@@ -39,12 +39,25 @@ impl std::fmt::Display for OffloadError {
     }
 }
 
+thread_local! {
+    static PANICS_CONTAINED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Marks the calling thread as one whose panics are contained where they happen (the native
+/// twin of a process, which catches its own): the pool's panic log ignores them.
+pub(crate) fn contain_panics_on_this_thread() {
+    PANICS_CONTAINED.with(|c| c.set(true));
+}
+
 fn install_panic_hook() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             previous(info);
+            if PANICS_CONTAINED.with(|c| c.get()) {
+                return; // a native "process" crashing: its own business, not the pool's
+            }
             super::platform::report_panic(&info.to_string());
             let message = match info.payload().downcast_ref::<&str>() {
                 Some(s) => s.to_string(),

@@ -139,7 +139,24 @@ pub fn fetch(url: &str) -> impl Future<Output = Result<super::Fetched, String>> 
 /// the entry point the process worker script calls for each request.
 #[wasm_bindgen]
 pub fn process_serve(request: &[u8]) -> Vec<u8> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        // Panics abort the instance; keep the message so the worker script can report it.
+        std::panic::set_hook(Box::new(|info| {
+            if let Ok(mut last) = LAST_PANIC.try_lock() {
+                *last = info.to_string();
+            }
+        }));
+    });
     crate::core::process::serve(request, &crate::core::process::GLOBAL)
+}
+
+static LAST_PANIC: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
+
+/// The message of the panic that killed this process's instance (for its worker script).
+#[wasm_bindgen]
+pub fn process_last_panic() -> String {
+    LAST_PANIC.try_lock().map(|m| m.clone()).unwrap_or_default()
 }
 
 /// A "process": a dedicated Web Worker that instantiates the playground's wasm module on its

@@ -561,3 +561,23 @@ async fn processes_have_separate_memory_and_threads_share_the_pages() {
     assert_no_console_errors(&browser).await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_crashing_process_is_replaced_and_the_run_is_right() {
+    let (_server, browser) = open("/#/crash-isolation?processes=3&tasks=9&crash=4").await;
+    run_demo(&browser, 60).await;
+    let verdict = |a: &str| format!("document.querySelector('.verdict').dataset.{a}");
+    assert_eq!(browser.eval(&verdict("crashes")).await, Value::from("1"));
+    assert_eq!(browser.eval(&verdict("correct")).await, Value::from("true"));
+    let text = browser.text(".verdict").await;
+    assert!(text.contains("crashed on purpose"), "the panic message came back from the dead process: {text}");
+    let spans = drawn_spans(&browser, 0).await;
+    let lanes: std::collections::BTreeSet<_> = spans.iter().map(|s| s.0.clone()).collect();
+    assert!(lanes.contains("process 3"), "a replacement process took over: {lanes:?}");
+    assert_eq!(browser.eval("document.querySelectorAll('rect.span.failed').length").await, Value::from(1));
+    browser.screenshot_of("[data-testid=results]", "crash-isolation").await;
+    // The page goes on: another run works too.
+    run_demo(&browser, 60).await;
+    assert_no_console_errors(&browser).await; // the crash is reported on the page, not thrown
+    browser.close().await;
+}

@@ -1,0 +1,3 @@
+//! The process pool (ProcessPoolExecutor) that the process demos share: `pool.rs`.
+
+pub mod pool;

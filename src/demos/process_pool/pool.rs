@@ -1,0 +1,181 @@
+//! A process pool (ProcessPoolExecutor): P processes, a queue of chunks of tasks, one driver per
+//! process on the event loop sending it the next chunk as soon as it answered the last. A
+//! process that dies (a crash) is replaced by a new one and its chunk is run again, so the map
+//! still returns every answer, in input order.
+
+use crate::core::process::{Reply, Request};
+use crate::core::trace::{Lane, Span, SpanKind};
+use crate::engine::{self, Process, ProcessError};
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+
+/// One task of a map.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Job {
+    /// compute(n).
+    Sum(u64),
+    /// Crash the process the first time it is tried; compute(n) when run again.
+    CrashOnce(u64),
+}
+
+impl Job {
+    pub fn n(self) -> u64 {
+        match self {
+            Job::Sum(n) | Job::CrashOnce(n) => n,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct MapOutcome {
+    /// compute(n) of each task, in input order.
+    pub results: Vec<u64>,
+    pub spans: Vec<Span>,
+    /// Why each crashed process died.
+    pub crashes: Vec<String>,
+    pub wall_ms: f64,
+}
+
+/// A process and the number of its lane (a replacement gets a new number).
+struct Slot {
+    process: Process,
+    lane: usize,
+}
+
+pub struct Pool {
+    slots: Vec<Slot>,
+    next_lane: usize,
+    /// Start-up of each process, as spans on their lanes.
+    pub startup: Vec<Span>,
+}
+
+async fn start_one(lane: usize) -> Result<(Slot, Span), ProcessError> {
+    let start = engine::now_ms();
+    let process = Process::spawn().await?;
+    let span = Span { task: 0, lane: Lane::Process(lane), label: format!("process {lane}: starts"), kind: SpanKind::Wait, start, end: engine::now_ms() };
+    Ok((Slot { process, lane }, span))
+}
+
+impl Pool {
+    /// Starts `n` processes at once and waits until all are ready.
+    pub async fn start(n: usize) -> Result<Pool, ProcessError> {
+        let started = futures::future::join_all((0..n).map(start_one)).await;
+        let (mut slots, mut startup) = (Vec::new(), Vec::new());
+        for s in started {
+            let (slot, span) = s?;
+            slots.push(slot);
+            startup.push(span);
+        }
+        Ok(Pool { slots, next_lane: n, startup })
+    }
+
+    pub fn size(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Runs `jobs` in chunks of `chunk` tasks on the pool; results in input order.
+    pub async fn map(&mut self, jobs: &[Job], chunk: usize) -> Result<MapOutcome, ProcessError> {
+        let chunk = chunk.max(1);
+        let queue: RefCell<VecDeque<(usize, Vec<Job>)>> =
+            RefCell::new(jobs.chunks(chunk).enumerate().map(|(c, js)| (c * chunk, js.to_vec())).collect());
+        let results = RefCell::new(vec![0u64; jobs.len()]);
+        let spans = RefCell::new(Vec::new());
+        let crashes = RefCell::new(Vec::new());
+        let next_lane = Cell::new(self.next_lane);
+        let t0 = engine::now_ms();
+        let drivers = std::mem::take(&mut self.slots).into_iter().map(|mut slot| {
+            let (queue, results, spans, crashes, next_lane) = (&queue, &results, &spans, &crashes, &next_lane);
+            async move {
+                loop {
+                    let next = queue.borrow_mut().pop_front();
+                    let Some((first, chunk_jobs)) = next else { return Ok::<Slot, ProcessError>(slot) };
+                    let crash = chunk_jobs.iter().any(|j| matches!(j, Job::CrashOnce(_)));
+                    let request = if crash { Request::Panic } else { Request::SumMany(chunk_jobs.iter().map(|j| j.n()).collect()) };
+                    let label = format!("tasks {}–{}", first, first + chunk_jobs.len() - 1);
+                    let start = engine::now_ms();
+                    let lane = Lane::Process(slot.lane);
+                    match slot.process.call(request.encode(), false).await {
+                        Ok(bytes) => {
+                            let Ok(Reply::Values(values)) = Reply::decode(&bytes) else {
+                                return Err(ProcessError::Died("an unexpected reply".into()));
+                            };
+                            results.borrow_mut()[first..first + values.len()].copy_from_slice(&values);
+                            spans.borrow_mut().push(Span { task: first, lane, label, kind: SpanKind::Run, start, end: engine::now_ms() });
+                        }
+                        Err(ProcessError::Died(why)) => {
+                            spans.borrow_mut().push(Span { task: first, lane, label: format!("{label}: {why}"), kind: SpanKind::Failed, start, end: engine::now_ms() });
+                            crashes.borrow_mut().push(format!("process {}: {why}", slot.lane));
+                            // Run the chunk again, this time without the crash, on a new process.
+                            let retry = chunk_jobs.iter().map(|j| Job::Sum(j.n())).collect();
+                            queue.borrow_mut().push_back((first, retry));
+                            let lane = next_lane.get();
+                            next_lane.set(lane + 1);
+                            let (replacement, span) = start_one(lane).await?;
+                            spans.borrow_mut().push(span);
+                            slot = replacement;
+                        }
+                        Err(other) => return Err(other),
+                    }
+                }
+            }
+        });
+        let slots = futures::future::try_join_all(drivers).await?;
+        self.slots = slots;
+        self.next_lane = next_lane.get();
+        Ok(MapOutcome { results: results.into_inner(), spans: spans.into_inner(), crashes: crashes.into_inner(), wall_ms: engine::now_ms() - t0 })
+    }
+
+    pub fn terminate(&self) {
+        for s in &self.slots {
+            s.process.terminate();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::process::sum_to_by_formula;
+    use futures::executor::block_on;
+
+    fn jobs(n: usize) -> Vec<Job> {
+        (0..n).map(|i| Job::Sum(1000 + 37 * i as u64)).collect()
+    }
+
+    fn expected(jobs: &[Job]) -> Vec<u64> {
+        jobs.iter().map(|j| sum_to_by_formula(j.n())).collect()
+    }
+
+    #[test]
+    fn map_returns_every_answer_in_input_order_for_any_chunking() {
+        let _cpu = crate::testing::exclusive_cpu();
+        let mut pool = block_on(Pool::start(3)).unwrap();
+        let js = jobs(10);
+        for chunk in [1, 3, 4, 10, 50] {
+            let out = block_on(pool.map(&js, chunk)).unwrap();
+            assert_eq!(out.results, expected(&js), "chunk {chunk}");
+            assert!(out.crashes.is_empty());
+            assert_eq!(out.spans.len(), js.len().div_ceil(chunk), "a span per chunk");
+        }
+        assert_eq!(pool.size(), 3);
+    }
+
+    #[test]
+    fn a_crashed_process_is_replaced_and_the_map_completes() {
+        let _cpu = crate::testing::exclusive_cpu();
+        let mut pool = block_on(Pool::start(2)).unwrap();
+        let mut js = jobs(8);
+        js[3] = Job::CrashOnce(js[3].n());
+        let out = block_on(pool.map(&js, 1)).unwrap();
+        assert_eq!(out.results, expected(&js), "the right answer despite the crash");
+        assert_eq!(out.crashes.len(), 1, "{:?}", out.crashes);
+        assert!(out.crashes[0].contains("crashed on purpose"), "{:?}", out.crashes);
+        let lanes: std::collections::BTreeSet<Lane> = out.spans.iter().map(|s| s.lane).collect();
+        assert!(lanes.contains(&Lane::Process(2)), "a replacement, process 2, took over: {lanes:?}");
+        assert_eq!(out.spans.iter().filter(|s| s.kind == SpanKind::Failed).count(), 1);
+        assert_eq!(pool.size(), 2, "still two processes");
+        // The pool goes on working afterwards.
+        let again = block_on(pool.map(&jobs(4), 2)).unwrap();
+        assert_eq!(again.results, expected(&jobs(4)));
+    }
+}

@@ -581,3 +581,18 @@ async fn a_crashing_process_is_replaced_and_the_run_is_right() {
     assert_no_console_errors(&browser).await; // the crash is reported on the page, not thrown
     browser.close().await;
 }
+
+#[tokio::test]
+async fn process_pool_computes_in_parallel_and_chunks_cut_the_messages() {
+    let (_server, browser) = open("/#/process-pool?processes=2&tasks=4&n=20&tiny=400").await;
+    run_demo(&browser, 120).await;
+    assert_eq!(browser.eval("document.querySelector('.verdict').dataset.agree").await, Value::from("true"));
+    let one = row_number(&browser, r#"tr[data-work="big"][data-runner="OneThread"]"#, "wallMs").await;
+    let procs = row_number(&browser, r#"tr[data-work="big"][data-runner^="ProcessPool"]"#, "wallMs").await;
+    assert!(procs < 0.8 * one, "two processes beat one thread on big tasks: {procs} vs {one}");
+    assert_eq!(row_number(&browser, r#"tr[data-work="tiny"][data-runner="ProcessPool { chunk: 1 }"]"#, "spans").await, 400.0);
+    assert_eq!(row_number(&browser, r#"tr[data-work="tiny"][data-runner="ProcessPool { chunk: 50 }"]"#, "spans").await, 8.0);
+    browser.screenshot_of("[data-testid=results]", "process-pool").await;
+    assert_no_console_errors(&browser).await;
+    browser.close().await;
+}

@@ -1,3 +1,163 @@
-//! The process pool (ProcessPoolExecutor) that the process demos share: `pool.rs`.
+//! The process pool (ProcessPoolExecutor.map): compute(n) over P processes next to a pool of P
+//! threads and one thread; then many tiny tasks, where sending a message per task costs more
+//! than the task, and the same tiny tasks sent in chunks, which pays that cost once per chunk.
+//! `pool.rs` is the pool itself (shared with the crash-isolation demo).
 
 pub mod pool;
+pub mod view;
+
+use crate::core::params::Knob;
+use crate::core::process::sum_to;
+use crate::core::trace::{Lane, Span, SpanKind, Trace};
+use crate::demos::{DemoInfo, Group};
+use crate::engine;
+use pool::{Job, Pool};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+pub const INFO: DemoInfo = DemoInfo {
+    id: "process-pool",
+    title: "Process pool",
+    group: Group::Processes,
+    teaser: "ProcessPoolExecutor.map: real parallelism for big tasks; messages swamp tiny ones unless chunked.",
+    needs_threads: false,
+};
+
+pub const PROCESSES: Knob = Knob { key: "processes", label: "processes (and threads)", min: 1, max: 8, default: 2, step: 1 };
+pub const TASKS: Knob = Knob { key: "tasks", label: "big tasks", min: 1, max: 64, default: 8, step: 1 };
+pub const MILLIONS: Knob = Knob { key: "n", label: "big task: compute(n), n in millions", min: 1, max: 200, default: 20, step: 1 };
+pub const TINY: Knob = Knob { key: "tiny", label: "tiny tasks", min: 10, max: 20000, default: 2000, step: 10 };
+
+/// compute(n) of a tiny task: microseconds of work.
+pub const TINY_N: u64 = 1000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Runner {
+    OneThread,
+    ThreadPool,
+    ProcessPool { chunk: usize },
+}
+
+impl Runner {
+    pub fn title(self, p: usize) -> String {
+        match self {
+            Runner::OneThread => "one thread".into(),
+            Runner::ThreadPool => format!("{p} threads"),
+            Runner::ProcessPool { chunk: 1 } => format!("{p} processes, one message per task"),
+            Runner::ProcessPool { chunk } => format!("{p} processes, chunks of {chunk} tasks"),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Measured {
+    pub runner: Runner,
+    pub tasks: usize,
+    pub wall_ms: f64,
+    /// The sum of all answers (the same for every runner, or something is wrong).
+    pub total: u64,
+    pub trace: Trace,
+}
+
+pub fn rust_source() -> &'static str {
+    super::region(include_str!("mod.rs"), "run")
+}
+
+fn total(results: impl IntoIterator<Item = u64>) -> u64 {
+    results.into_iter().fold(0, u64::wrapping_add)
+}
+
+// region:run
+/// The same tasks (compute(n) for each n) on one thread, on `p` threads, or on the process pool.
+pub async fn run(runner: Runner, ns: Vec<u64>, p: usize, processes: &mut Pool) -> Result<Measured, String> {
+    let tasks = ns.len();
+    let t0 = engine::now_ms();
+    let (total, spans) = match runner {
+        Runner::OneThread => {
+            let (sum, span) = engine::offload(move || {
+                let start = engine::now_ms();
+                let sum = total(ns.iter().map(|n| sum_to(*n)));
+                let lane = Lane::Worker(engine::worker_index().unwrap_or(0));
+                (sum, Span { task: 0, lane, label: format!("{tasks} tasks"), kind: SpanKind::Run, start, end: engine::now_ms() })
+            })
+            .await
+            .map_err(|e| e.to_string())?;
+            (sum, vec![span])
+        }
+        Runner::ThreadPool => {
+            let next = Arc::new(AtomicUsize::new(0));
+            let per_thread = engine::on_threads(p, move |w| {
+                let (start, mut sum) = (engine::now_ms(), 0u64);
+                let mut done = 0;
+                while let Some(n) = ns.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    sum = sum.wrapping_add(sum_to(*n));
+                    done += 1;
+                }
+                let lane = Lane::Worker(engine::worker_index().unwrap_or(w));
+                (sum, Span { task: w, lane, label: format!("{done} tasks"), kind: SpanKind::Run, start, end: engine::now_ms() })
+            })
+            .await
+            .map_err(|e| e.to_string())?;
+            let (sums, spans): (Vec<u64>, Vec<Span>) = per_thread.into_iter().unzip();
+            (total(sums), spans)
+        }
+        Runner::ProcessPool { chunk } => {
+            let jobs: Vec<Job> = ns.iter().map(|n| Job::Sum(*n)).collect();
+            let out = processes.map(&jobs, chunk).await.map_err(|e| e.to_string())?;
+            (total(out.results), out.spans)
+        }
+    };
+    Ok(Measured { runner, tasks, wall_ms: engine::now_ms() - t0, total, trace: Trace::new(spans) })
+}
+// endregion:run
+
+/// A chunk size that sends each process about four messages.
+pub fn good_chunk(tasks: usize, processes: usize) -> usize {
+    tasks.div_ceil(4 * processes.max(1)).max(1)
+}
+
+pub const PYTHON_SOURCE: &str = r#"from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+def compute(n):
+    return sum(range(n))
+
+if __name__ == "__main__":
+    big, tiny = [20_000_000] * 8, [1000] * 2000
+    list(map(compute, big))                              # one thread
+    with ThreadPoolExecutor(2) as pool:                  # no faster: the GIL
+        list(pool.map(compute, big))
+    with ProcessPoolExecutor(2) as pool:
+        list(pool.map(compute, big))                     # ~2x on 2 cores
+        list(pool.map(compute, tiny))                    # a message per task: slow
+        list(pool.map(compute, tiny, chunksize=250))     # a message per 250 tasks"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures::executor::block_on;
+
+    #[test]
+    fn every_runner_gets_the_same_answer() {
+        let _cpu = crate::testing::exclusive_cpu();
+        let mut processes = block_on(Pool::start(2)).unwrap();
+        let ns: Vec<u64> = (0..6).map(|i| 10_000 + i).collect();
+        let answers: Vec<u64> = [Runner::OneThread, Runner::ThreadPool, Runner::ProcessPool { chunk: 1 }, Runner::ProcessPool { chunk: 4 }]
+            .into_iter()
+            .map(|r| block_on(run(r, ns.clone(), 2, &mut processes)).unwrap().total)
+            .collect();
+        assert!(answers.windows(2).all(|w| w[0] == w[1]), "{answers:?}");
+    }
+
+    #[test]
+    fn chunks_mean_fewer_messages() {
+        let _cpu = crate::testing::exclusive_cpu();
+        let mut processes = block_on(Pool::start(2)).unwrap();
+        let ns = vec![TINY_N; 40];
+        let one = block_on(run(Runner::ProcessPool { chunk: 1 }, ns.clone(), 2, &mut processes)).unwrap();
+        let chunked = block_on(run(Runner::ProcessPool { chunk: good_chunk(40, 2) }, ns, 2, &mut processes)).unwrap();
+        assert_eq!(one.trace.spans.len(), 40, "a message (and a span) per task");
+        assert_eq!(chunked.trace.spans.len(), 8);
+        assert_eq!(one.total, chunked.total);
+    }
+}
+

@@ -1,0 +1,119 @@
+//! The page of the process-pool demo.
+
+use super::pool::Pool;
+use super::{good_chunk, run, Measured, Runner, INFO, MILLIONS, PROCESSES, PYTHON_SOURCE, TASKS, TINY, TINY_N};
+use crate::core::stats::speedup;
+use crate::engine;
+use crate::ui::{DemoFrame, Knobs, RunPanel, Timeline};
+use leptos::prelude::*;
+use leptos::task::spawn_local_scoped_with_cancellation;
+
+const EXPLANATION: &[&str] = &[
+    "compute(n) sums 0..n: pure computation. Big tasks run on one thread, on a pool of threads and \
+     on a pool of processes (each its own wasm instance, fed by messages). Both pools run their \
+     workers side by side here (see the timelines), and the table measures what that gains; in \
+     CPython only the process pool would run in parallel, because of the GIL.",
+    "Then many tiny tasks: with one message per task the pool spends its time passing messages, \
+     not computing, and loses even to one thread. Sending the tasks in chunks (map's chunksize) \
+     pays the message cost once per chunk.",
+];
+
+/// One result row: which workload, and the run or why it could not happen.
+type Row = (&'static str, Runner, Result<Measured, String>);
+
+#[component]
+pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
+    let knobs = Knobs::new(INFO.id, &[PROCESSES, TASKS, MILLIONS, TINY], &query);
+    let running = RwSignal::new(false);
+    let phase = RwSignal::new(String::new());
+    let result: RwSignal<Option<(f64, usize, Vec<Row>)>> = RwSignal::new(None);
+    let on_run = move || {
+        let p = knobs.get(PROCESSES).get_untracked() as usize;
+        let big = vec![knobs.get(MILLIONS).get_untracked() * 1_000_000; knobs.get(TASKS).get_untracked() as usize];
+        let tiny = vec![TINY_N; knobs.get(TINY).get_untracked() as usize];
+        running.set(true);
+        result.set(None);
+        spawn_local_scoped_with_cancellation(async move {
+            phase.set(format!("starting {p} processes"));
+            let t = engine::now_ms();
+            let mut processes = match Pool::start(p).await {
+                Ok(pool) => pool,
+                Err(e) => {
+                    knobs.notices.update(|v| v.push(format!("The processes could not start: {e}")));
+                    running.set(false);
+                    return;
+                }
+            };
+            let startup_ms = engine::now_ms() - t;
+            let plan = [
+                ("big", Runner::OneThread),
+                ("big", Runner::ThreadPool),
+                ("big", Runner::ProcessPool { chunk: 1 }),
+                ("tiny", Runner::OneThread),
+                ("tiny", Runner::ProcessPool { chunk: 1 }),
+                ("tiny", Runner::ProcessPool { chunk: good_chunk(tiny.len(), p) }),
+            ];
+            let mut rows = Vec::new();
+            for (i, (work, runner)) in plan.into_iter().enumerate() {
+                phase.set(format!("{} of {}: {work} tasks, {}", i + 1, plan.len(), runner.title(p)));
+                let ns = if work == "big" { big.clone() } else { tiny.clone() };
+                rows.push((work, runner, run(runner, ns, p, &mut processes).await));
+            }
+            processes.terminate();
+            result.set(Some((startup_ms, p, rows)));
+            running.set(false);
+        });
+    };
+    view! {
+        <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
+            <RunPanel knobs running phase on_run/>
+            {move || result.get().map(|(startup, p, rows)| results(startup, p, rows))}
+        </DemoFrame>
+    }
+}
+
+fn results(startup_ms: f64, p: usize, rows: Vec<Row>) -> impl IntoView {
+    let baseline = |work: &str| rows.iter().find(|r| r.0 == work && r.1 == Runner::OneThread).and_then(|r| r.2.as_ref().ok()).map(|m| m.wall_ms);
+    let totals: Vec<(&str, u64)> = rows.iter().filter_map(|r| r.2.as_ref().ok().map(|m| (r.0, m.total))).collect();
+    let agree = ["big", "tiny"].iter().all(|w| totals.iter().filter(|t| t.0 == *w).map(|t| t.1).collect::<std::collections::BTreeSet<_>>().len() <= 1);
+    let table = rows
+        .iter()
+        .map(|(work, runner, m)| {
+            let base = baseline(work);
+            match m {
+                Ok(m) => view! {
+                    <tr data-work=*work data-runner=format!("{runner:?}") data-wall-ms=m.wall_ms data-spans=m.trace.spans.len()>
+                        <td>{format!("{} {work} tasks", m.tasks)}</td><td class="text">{runner.title(p)}</td>
+                        <td>{format!("{:.0} ms", m.wall_ms)}</td>
+                        <td>{base.map(|b| format!("{:.2}×", speedup(b, m.wall_ms))).unwrap_or_else(|| "—".into())}</td>
+                    </tr>
+                }
+                .into_any(),
+                Err(e) => view! {
+                    <tr data-work=*work data-runner=format!("{runner:?}")>
+                        <td>{format!("{work} tasks")}</td><td class="text">{runner.title(p)}</td><td class="text" colspan="2">{e.clone()}</td>
+                    </tr>
+                }
+                .into_any(),
+            }
+        })
+        .collect_view();
+    let timelines = rows
+        .into_iter()
+        .filter(|r| r.1 != Runner::OneThread)
+        .filter_map(|(work, runner, m)| m.ok().map(|m| (work, runner, m)))
+        .map(|(work, runner, m)| view! { <Timeline trace=m.trace caption=format!("{work} tasks on {}", runner.title(p))/> })
+        .collect_view();
+    view! {
+        <section class="results" data-testid="results">
+            <table class="numbers">
+                <thead><tr><th>"work"</th><th class="text">"run on"</th><th>"wall time"</th><th>"speedup over one thread"</th></tr></thead>
+                <tbody>{table}</tbody>
+            </table>
+            <p class="verdict" data-agree=agree.to_string()>{format!(
+                "Starting the {p} processes took {startup_ms:.0} ms (not counted above). {}",
+                if agree { "Every run found the same answers." } else { "The runs' answers DIFFER: a bug." })}</p>
+            {timelines}
+        </section>
+    }
+}

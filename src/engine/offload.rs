@@ -45,6 +45,7 @@ thread_local! {
 
 /// Marks the calling thread as one whose panics are contained where they happen (the native
 /// twin of a process, which catches its own): the pool's panic log ignores them.
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))] // browser processes are instances of their own
 pub(crate) fn contain_panics_on_this_thread() {
     PANICS_CONTAINED.with(|c| c.set(true));
 }

@@ -169,6 +169,7 @@ async fn narrow_screen_has_no_horizontal_scroll() {
         open_app(&browser, &server.url(&format!("/#/{}", demo.id))).await;
         browser.wait_for(&format!("[data-demo='{}']", demo.id), 10).await;
         assert!(overflow().await <= 0.0, "{} is wider than the screen", demo.id);
+        browser.screenshot(&format!("page-{}-390", demo.id)).await;
     }
     for (path, shot) in [
         ("/#/concurrent-waits?tasks=3&wait=50", "concurrent-waits-390"),
@@ -429,12 +430,20 @@ async fn threads_start_together_and_join_waits_for_the_last() {
 #[tokio::test]
 async fn racy_counter_loses_updates_and_synchronised_ones_do_not() {
     let (_server, browser) = open("/#/race-condition?threads=2&k=3000&repeats=5").await;
-    run_demo(&browser, 60).await;
-    browser.screenshot_of("main", "race").await;
     let lost = |m: &'static str| row_number(&browser, if m == "r" { "tr[data-method=ReadThenWrite]" } else if m == "a" { "tr[data-method=AtomicAdd]" } else { "tr[data-method=Mutex]" }, "lost");
-    assert!(lost("r").await > 0.0, "five runs of 2 x 3000000 racy adds on real workers lost nothing");
-    assert_eq!(lost("a").await, 0.0);
-    assert_eq!(lost("m").await, 0.0);
+    // The race needs both threads on a core at once, which a busy 2-core machine does not always
+    // grant: up to three rounds of five runs; the synchronised counters are checked every round.
+    let mut raced = false;
+    for _ in 0..3 {
+        run_demo(&browser, 60).await;
+        assert_eq!(lost("a").await, 0.0);
+        assert_eq!(lost("m").await, 0.0);
+        if lost("r").await > 0.0 {
+            raced = true;
+            break;
+        }
+    }
+    assert!(raced, "fifteen runs of 2 x 3000000 racy adds on real workers lost nothing");
     browser.screenshot_of("main", "race").await;
     assert_page_stayed_responsive(&browser).await;
     assert_no_console_errors(&browser).await;

@@ -33,19 +33,8 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         running.set(true);
         result.set(None);
         spawn_local_scoped_with_cancellation(async move {
-            let mut all = Vec::new();
-            let sizes = sizes(chosen);
-            for (i, size) in sizes.iter().enumerate() {
-                phase.set(format!("{} of {}: queue size {size}", i + 1, sizes.len()));
-                match run(setup, *size).await {
-                    Ok(m) => all.push(m),
-                    Err(e) => {
-                        knobs.notices.update(|v| v.push(format!("The run could not start: {e}")));
-                        break;
-                    }
-                }
-            }
-            if all.len() == sizes.len() {
+            let label = |size: &usize| format!("queue size {size}");
+            if let Some(all) = knobs.run_steps(phase, sizes(chosen), label, |size| run(setup, size)).await {
                 result.set(Some(all));
             }
             running.set(false);

@@ -26,18 +26,8 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         running.set(true);
         result.set(None);
         spawn_local_scoped_with_cancellation(async move {
-            let mut all = Vec::new();
-            for (i, order) in [Order::Opposite, Order::Global].into_iter().enumerate() {
-                phase.set(format!("{} of 2: {}", i + 1, order.title()));
-                match run(order, hold).await {
-                    Ok(m) => all.push(m),
-                    Err(e) => {
-                        knobs.notices.update(|n| n.push(format!("The run could not start: {e}")));
-                        break;
-                    }
-                }
-            }
-            if all.len() == 2 {
+            let orders = vec![Order::Opposite, Order::Global];
+            if let Some(all) = knobs.run_steps(phase, orders, |o| o.title().into(), |o| run(o, hold)).await {
                 result.set(Some(all));
             }
             running.set(false);

@@ -37,18 +37,8 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         result.set(None);
         spawn_local_scoped_with_cancellation(async move {
             let job = PrimeJob::sized_for(work, engine::now_ms);
-            let mut all = Vec::new();
-            for (i, s) in Scenario::ALL.into_iter().enumerate() {
-                phase.set(format!("{} of 4: {}", i + 1, s.title(threads)));
-                match run(s, threads, job, io).await {
-                    Ok(m) => all.push(m),
-                    Err(e) => {
-                        knobs.notices.update(|n| n.push(format!("The run could not start: {e}")));
-                        break;
-                    }
-                }
-            }
-            if all.len() == Scenario::ALL.len() {
+            let steps = Scenario::ALL.to_vec();
+            if let Some(all) = knobs.run_steps(phase, steps, |s| s.title(threads), |s| run(s, threads, job, io)).await {
                 result.set(Some(all));
             }
             running.set(false);

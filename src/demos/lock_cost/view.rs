@@ -27,18 +27,8 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         running.set(true);
         result.set(None);
         spawn_local_scoped_with_cancellation(async move {
-            let mut all = Vec::new();
-            for (i, s) in Strategy::ALL.into_iter().enumerate() {
-                phase.set(format!("{} of 3: {}", i + 1, s.title()));
-                match count(s, threads, adds).await {
-                    Ok(m) => all.push(m),
-                    Err(e) => {
-                        knobs.notices.update(|v| v.push(format!("The run could not start: {e}")));
-                        break;
-                    }
-                }
-            }
-            if all.len() == 3 {
+            let steps = Strategy::ALL.to_vec();
+            if let Some(all) = knobs.run_steps(phase, steps, |s| s.title().into(), |s| count(s, threads, adds)).await {
                 result.set(Some(all));
             }
             running.set(false);

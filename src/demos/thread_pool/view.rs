@@ -31,18 +31,8 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         result.set(None);
         spawn_local_scoped_with_cancellation(async move {
             let per_ms = if cpu > 0.0 { PrimeJob::sized_for(10.0, engine::now_ms).per_ms } else { 0.0 };
-            let mut all = Vec::new();
-            for (i, mode) in Mode::ALL.into_iter().enumerate() {
-                phase.set(format!("{} of 2: {n} tasks on {workers} workers, {}", i + 1, mode.title()));
-                match run(mode, workers, tasks(n, longest, cpu, per_ms)).await {
-                    Ok(m) => all.push(m),
-                    Err(e) => {
-                        knobs.notices.update(|v| v.push(format!("The run could not start: {e}")));
-                        break;
-                    }
-                }
-            }
-            if all.len() == 2 {
+            let label = |m: &Mode| format!("{n} tasks on {workers} workers, {}", m.title());
+            if let Some(all) = knobs.run_steps(phase, Mode::ALL.to_vec(), label, |m| run(m, workers, tasks(n, longest, cpu, per_ms))).await {
                 result.set(Some(all));
             }
             running.set(false);

@@ -18,8 +18,10 @@ self.onmessage = async (event) => {
         return;
     }
     try {
-        const reply = glue.process_serve(new Uint8Array(data));
-        self.postMessage(reply, [reply.buffer]);
+        const reply = glue.process_serve(data.request);
+        // The reply goes back the way the request came: moved, or copied.
+        if (data.transfer) self.postMessage(reply, [reply.buffer]);
+        else self.postMessage(reply);
     } catch (e) {
         // A panic aborts the instance: this process is dead, as a crashed process would be.
         let why = '';

@@ -23,6 +23,12 @@ pub enum Request {
     SumMany(Vec<u64>),
     /// Panic inside the process (a crash, on purpose).
     Panic,
+    /// Take the payload and answer with its length (one way of a stream: nothing comes back).
+    Consume(Vec<u8>),
+    /// Hold the CPU for this many milliseconds (a task that hangs, for timeouts).
+    Spin(u64),
+    /// Allocate memory until the allocator refuses, or `limit_mb` is reached; then die of it.
+    Hog { limit_mb: u64 },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,6 +44,9 @@ const SUM: u8 = 3;
 const ECHO: u8 = 4;
 const PANIC: u8 = 5;
 const SUM_MANY: u8 = 6;
+const CONSUME: u8 = 7;
+const SPIN: u8 = 8;
+const HOG: u8 = 9;
 const VALUES: u8 = 106;
 const VALUE: u8 = 101;
 const ECHOED: u8 = 104;
@@ -86,6 +95,9 @@ impl Request {
             Request::Echo(p) => with_payload(ECHO, p),
             Request::SumMany(ns) => with_u64s(SUM_MANY, ns),
             Request::Panic => vec![PANIC],
+            Request::Consume(p) => with_payload(CONSUME, p),
+            Request::Spin(ms) => with_u64(SPIN, *ms),
+            Request::Hog { limit_mb } => with_u64(HOG, *limit_mb),
         }
     }
 
@@ -97,6 +109,9 @@ impl Request {
             Some(&ECHO) => Ok(Request::Echo(bytes[1..].to_vec())),
             Some(&SUM_MANY) => Ok(Request::SumMany(read_u64s(bytes)?)),
             Some(&PANIC) => Ok(Request::Panic),
+            Some(&CONSUME) => Ok(Request::Consume(bytes[1..].to_vec())),
+            Some(&SPIN) => Ok(Request::Spin(read_u64(bytes)?)),
+            Some(&HOG) => Ok(Request::Hog { limit_mb: read_u64(bytes)? }),
             other => Err(format!("unknown request tag {other:?}")),
         }
     }
@@ -149,6 +164,35 @@ pub fn handle(request: Request, global: &AtomicU64) -> Reply {
         Request::SumMany(ns) => Reply::Values(ns.into_iter().map(sum_to).collect()),
         Request::Echo(p) => Reply::Echo(p),
         Request::Panic => panic!("a process crashed on purpose"),
+        Request::Consume(p) => Reply::Value(p.len() as u64),
+        Request::Spin(ms) => {
+            crate::engine::busy_for(ms as f64);
+            Reply::Value(ms)
+        }
+        Request::Hog { limit_mb } => hog(limit_mb),
+    }
+}
+
+/// Grows a heap of touched 16 MB blocks until an allocation fails (in the browser the instance's
+/// memory stops at 1 GiB) or `limit_mb` is reached, then panics saying which: a process that
+/// runs out of memory.
+fn hog(limit_mb: u64) -> ! {
+    const BLOCK: usize = 16 << 20;
+    let mut held: Vec<Vec<u8>> = Vec::new();
+    loop {
+        if (held.len() * BLOCK) as u64 >= limit_mb << 20 {
+            panic!("out of memory: reached this process's limit of {limit_mb} MB");
+        }
+        let mut block = Vec::new();
+        if block.try_reserve_exact(BLOCK).is_err() || held.try_reserve(1).is_err() {
+            panic!("out of memory: an allocation failed after {} MB", held.len() * BLOCK >> 20);
+        }
+        // Touch it, so the memory is really taken (copies of a small block: quick in any build).
+        static ONES: [u8; 1 << 16] = [1; 1 << 16];
+        while block.len() < BLOCK {
+            block.extend_from_slice(&ONES);
+        }
+        held.push(std::hint::black_box(block));
     }
 }
 
@@ -166,7 +210,7 @@ mod tests {
 
     #[test]
     fn messages_round_trip() {
-        for r in [Request::SetGlobal(42), Request::GetGlobal, Request::SumTo(u64::MAX), Request::Echo(vec![1, 2, 3]), Request::SumMany(vec![1, 2]), Request::Panic] {
+        for r in [Request::SetGlobal(42), Request::GetGlobal, Request::SumTo(u64::MAX), Request::Echo(vec![1, 2, 3]), Request::SumMany(vec![1, 2]), Request::Panic, Request::Consume(vec![9; 3]), Request::Spin(5), Request::Hog { limit_mb: 64 }] {
             assert_eq!(Request::decode(&r.encode()), Ok(r));
         }
         for r in [Reply::Value(7), Reply::Values(vec![3, 4]), Reply::Echo(vec![])] {
@@ -183,6 +227,23 @@ mod tests {
         for n in [0, 1, 2, 12_345] {
             assert_eq!(sum_to(n), sum_to_by_formula(n));
         }
+    }
+
+    #[test]
+    fn consume_answers_with_the_length_and_spin_holds_the_cpu() {
+        let g = AtomicU64::new(0);
+        assert_eq!(handle(Request::Consume(vec![0; 1000]), &g), Reply::Value(1000));
+        let t = crate::engine::now_ms();
+        assert_eq!(handle(Request::Spin(30), &g), Reply::Value(30));
+        assert!(crate::engine::now_ms() - t >= 30.0);
+    }
+
+    #[test]
+    fn hog_dies_of_its_memory_limit() {
+        crate::engine::contain_panics_on_this_thread(); // not a pool thread's panic
+        let died = std::panic::catch_unwind(|| hog(48)).unwrap_err();
+        let message = died.downcast_ref::<String>().cloned().unwrap_or_default();
+        assert!(message.contains("out of memory") && message.contains("48 MB"), "{message}");
     }
 
     #[test]

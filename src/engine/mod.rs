@@ -33,8 +33,6 @@ pub enum ProcessError {
     Unavailable(String),
     /// It died (crashed, was terminated) before answering.
     Died(String),
-    /// It is still busy with an earlier request (one at a time, like a pipe).
-    Busy,
     /// It did not answer in time, and was terminated.
     TimedOut,
 }
@@ -44,8 +42,23 @@ impl std::fmt::Display for ProcessError {
         match self {
             ProcessError::Unavailable(why) => write!(f, "no process could start: {why}"),
             ProcessError::Died(why) => write!(f, "the process died: {why}"),
-            ProcessError::Busy => write!(f, "the process is busy"),
             ProcessError::TimedOut => write!(f, "the process did not answer in time"),
+        }
+    }
+}
+
+/// Sends `request` and waits at most `timeout_ms` for the answer. A process that takes longer
+/// is terminated (in the browser at once, whatever it is doing; natively its thread stops
+/// after the request in hand, since a thread cannot be killed).
+pub async fn call_within(process: &Process, request: Vec<u8>, timeout_ms: f64) -> Result<Vec<u8>, ProcessError> {
+    use futures::future::{select, Either};
+    let call = std::pin::pin!(process.call(request, false));
+    let timer = std::pin::pin!(sleep_ms(timeout_ms));
+    match select(call, timer).await {
+        Either::Left((reply, _)) => reply,
+        Either::Right(_) => {
+            process.terminate();
+            Err(ProcessError::TimedOut)
         }
     }
 }

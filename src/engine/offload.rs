@@ -47,6 +47,7 @@ thread_local! {
 /// twin of a process, which catches its own): the pool's panic log ignores them.
 #[cfg_attr(target_arch = "wasm32", allow(dead_code))] // browser processes are instances of their own
 pub(crate) fn contain_panics_on_this_thread() {
+    install_panic_hook();
     PANICS_CONTAINED.with(|c| c.set(true));
 }
 
@@ -55,10 +56,13 @@ fn install_panic_hook() {
     ONCE.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            previous(info);
             if PANICS_CONTAINED.with(|c| c.get()) {
-                return; // a native "process" crashing: its own business, not the pool's
+                // A native "process" crashing: its own business, not the pool's. One line, like
+                // a child's stderr (a backtrace would take a debug build seconds to print).
+                eprintln!("a process panicked: {info}");
+                return;
             }
+            previous(info);
             super::platform::report_panic(&info.to_string());
             let message = match info.payload().downcast_ref::<&str>() {
                 Some(s) => s.to_string(),
@@ -159,6 +163,9 @@ impl<R> Future for Offloaded<R> {
                 return Poll::Ready(Err(OffloadError::Panicked(last)));
             }
             Poll::Pending => {}
+        }
+        if !super::platform::PANICS_ABORT {
+            return Poll::Pending; // an unwinding job drops its sender: the branch above saw it
         }
         // Never wait for the lock here (see `offload`): if it is busy, poll again next turn.
         let Ok(mut log) = PANICS.try_lock() else {

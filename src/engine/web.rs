@@ -98,8 +98,17 @@ pub fn yield_now() -> impl Future<Output = ()> {
     sleep_ms(0.0)
 }
 
-/// Panics abort in the browser: say so in the console and, on the main thread, on the page.
+/// Panics abort in the browser: a job that panics never drops its answer's sender, so waiters
+/// learn of it from the panic hook.
+pub const PANICS_ABORT: bool = true;
+
+/// Panics abort in the browser: say so in the console and, on the main thread, on the page. A
+/// pool worker that panics is gone for good: the pool counts one thread fewer, so no later
+/// `on_threads` call waits for it.
 pub fn report_panic(message: &str) {
+    if rayon::current_thread_index().is_some() {
+        let _ = POOL_THREADS.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1));
+    }
     web_sys::console::error_1(&format!("panic: {message}").into());
     if let Some(banner) = web_sys::window()
         .and_then(|w| w.document())
@@ -171,7 +180,8 @@ pub struct Process {
 #[derive(Default)]
 struct ProcessState {
     ready: Option<futures::channel::oneshot::Sender<Result<(), String>>>,
-    pending: Option<futures::channel::oneshot::Sender<Result<Vec<u8>, String>>>,
+    /// Requests in flight, oldest first: the worker answers in the order it was asked (a pipe).
+    pending: std::collections::VecDeque<futures::channel::oneshot::Sender<Result<Vec<u8>, String>>>,
     dead: Option<String>,
 }
 
@@ -181,7 +191,7 @@ impl ProcessState {
         if let Some(r) = self.ready.take() {
             let _ = r.send(Err(why.clone()));
         }
-        if let Some(p) = self.pending.take() {
+        for p in self.pending.drain(..) {
             let _ = p.send(Err(why.clone()));
         }
         self.dead.get_or_insert(why);
@@ -223,7 +233,7 @@ impl Process {
                     let _ = r.send(Ok(()));
                 }
             } else if let Some(bytes) = data.dyn_ref::<js_sys::Uint8Array>() {
-                if let Some(p) = s.pending.take() {
+                if let Some(p) = s.pending.pop_front() {
                     let _ = p.send(Ok(bytes.to_vec()));
                 }
             } else {
@@ -251,8 +261,9 @@ impl Process {
         }
     }
 
-    /// Sends one request and awaits the reply. With `transfer`, the request's buffer is moved
-    /// to the process instead of copied.
+    /// Sends one request and awaits the reply. Several may be in flight at once: they are
+    /// answered in order. With `transfer`, the request's buffer is moved to the process, and the
+    /// reply's back, instead of copied (structured clone).
     pub async fn call(&self, request: Vec<u8>, transfer: bool) -> Result<Vec<u8>, super::ProcessError> {
         use super::ProcessError;
         let (tx, rx) = futures::channel::oneshot::channel();
@@ -261,19 +272,19 @@ impl Process {
             if let Some(why) = &s.dead {
                 return Err(ProcessError::Died(why.clone()));
             }
-            if s.pending.is_some() {
-                return Err(ProcessError::Busy);
-            }
-            s.pending = Some(tx);
+            s.pending.push_back(tx);
         }
         let bytes = js_sys::Uint8Array::from(request.as_slice());
+        let message = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&message, &"request".into(), &bytes);
+        let _ = js_sys::Reflect::set(&message, &"transfer".into(), &transfer.into());
         let sent = if transfer {
-            self.worker.post_message_with_transfer(&bytes, &js_sys::Array::of1(&bytes.buffer()))
+            self.worker.post_message_with_transfer(&message, &js_sys::Array::of1(&bytes.buffer()))
         } else {
-            self.worker.post_message(&bytes)
+            self.worker.post_message(&message)
         };
         if let Err(e) = sent {
-            self.state.borrow_mut().pending = None;
+            self.state.borrow_mut().die(format!("a message could not be sent: {e:?}"));
             return Err(ProcessError::Died(format!("{e:?}")));
         }
         match rx.await {

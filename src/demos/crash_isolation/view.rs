@@ -1,43 +1,39 @@
 //! The page of the crash-isolation demo.
 
-use super::{run, Measured, CRASH_AT, INFO, PROCESSES, PYTHON_SOURCE, TASKS};
-use crate::ui::{DemoFrame, Knobs, RunPanel, Timeline};
+use super::thread_panic::{self, Aftermath, LockState};
+use super::{run, Faults, Measured, HANG_AT, HANG_MS, INFO, N, OOM_AT, OOM_LIMIT_MB, PANIC_AT, PROCESSES, PYTHON_SOURCE, TASKS, TIMEOUT};
+use crate::demos::process_pool::pool::Job;
+use crate::engine;
+use crate::ui::{use_pool, DemoFrame, Knobs, PoolState, RunPanel, ThreadGate, Timeline};
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
 
 const EXPLANATION: &[&str] = &[
-    "A pool of processes maps compute(n) over the tasks, one task per message. The chosen task \
-     makes its process panic: the process's own wasm instance aborts, and nothing else is hurt, \
-     because nothing else shares its memory. Its lane ends red; the pool starts a replacement \
-     (a new lane) and runs the lost task again; the other processes never stop.",
-    "The dying process sends its panic message out before it goes; the page shows it below.",
+    "A pool of processes maps compute(n) over the tasks, one task per message. Three tasks take \
+     their process down: one panics, one allocates until its process runs out of memory (its \
+     wasm instance cannot grow past 1 GiB), one computes forever and is terminated when the pool's \
+     timeout runs out. Each time only that process dies, because nothing else shares its memory: \
+     its lane ends red, the pool starts a replacement (a new lane) and runs the lost task again, \
+     and the other processes never stop.",
+    "Set a fault's task number to the task count or more to leave that fault out.",
 ];
-
-const THREAD_NOTE: &str = "For contrast, a thread: a panic on a worker thread of the shared-memory \
-    pool aborts that worker's instance too, but the thread shared its memory with the page and the \
-    other threads. Locks it held stay held, data it was changing stays half-changed, and the pool \
-    has one thread fewer until the page is reloaded: the page survives (it only awaits results, \
-    and reports the panic), the pool does not come back. That is why this page does not do it \
-    live; a process can be replaced, a thread of a shared memory cannot.";
 
 #[component]
 pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
-    let knobs = Knobs::new(INFO.id, &[PROCESSES, TASKS, CRASH_AT], &query);
+    let knobs = Knobs::new(INFO.id, &[PROCESSES, TASKS, PANIC_AT, OOM_AT, HANG_AT, TIMEOUT], &query);
     let running = RwSignal::new(false);
     let phase = RwSignal::new(String::new());
     let result: RwSignal<Option<Measured>> = RwSignal::new(None);
     let on_run = move || {
-        let processes = knobs.get(PROCESSES).get_untracked() as usize;
-        let tasks = knobs.get(TASKS).get_untracked() as usize;
-        let crash_at = knobs.get(CRASH_AT).get_untracked() as usize;
-        if crash_at >= tasks {
-            knobs.notices.update(|v| v.push(format!("task that crashes must be below {tasks} (the task count); task {} crashes instead", tasks - 1)));
-        }
+        let value = |k| knobs.get(k).get_untracked() as usize;
+        let (processes, tasks, timeout) = (value(PROCESSES), value(TASKS), value(TIMEOUT) as f64);
+        let faults = Faults { panic_at: value(PANIC_AT), oom_at: value(OOM_AT), hang_at: value(HANG_AT) };
+        let jobs = faults.jobs(tasks, N, OOM_LIMIT_MB, HANG_MS);
         running.set(true);
         result.set(None);
-        phase.set(format!("{tasks} tasks on {processes} processes; task {} crashes its process", crash_at.min(tasks - 1)));
+        phase.set(format!("{tasks} tasks on {processes} processes, {} of them faulty", jobs.iter().filter(|j| matches!(j, Job::FailOnce(..))).count()));
         spawn_local_scoped_with_cancellation(async move {
-            match run(processes, tasks, crash_at).await {
+            match run(processes, jobs, timeout).await {
                 Ok(m) => result.set(Some(m)),
                 Err(e) => knobs.notices.update(|v| v.push(format!("The run failed: {e}"))),
             }
@@ -48,17 +44,16 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
             <RunPanel knobs running phase on_run/>
             {move || result.get().map(results)}
-            <p class="notice">{THREAD_NOTE}</p>
+            <ThreadPanic/>
         </DemoFrame>
     }
 }
 
 fn results(m: Measured) -> impl IntoView {
     let verdict = format!(
-        "{} crash{}, contained: {}. All {} answers {} (total {}), in {:.0} ms.",
+        "{} process{} died, each alone. All {} answers {} (total {}), in {:.0} ms.",
         m.crashes.len(),
         if m.crashes.len() == 1 { "" } else { "es" },
-        m.crashes.join("; "),
         m.tasks,
         if m.correct { "are right" } else { "are NOT all right" },
         m.total,
@@ -67,7 +62,70 @@ fn results(m: Measured) -> impl IntoView {
     view! {
         <section class="results" data-testid="results">
             <p class="verdict" data-crashes=m.crashes.len() data-correct=m.correct.to_string()>{verdict}</p>
-            <Timeline trace=m.trace caption="One lane per process: start-up, tasks, the crash (red) and its replacement"/>
+            <ul class="crashes">{m.crashes.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul>
+            <Timeline trace=m.trace caption="One lane per process: start-up, tasks, each failure (red) and its replacement"/>
         </section>
+    }
+}
+
+const THREAD_NOTE: &str = "For contrast, a thread. A worker thread of the shared-memory pool takes a \
+    lock, writes half of a shared table and panics. It shared its memory with the page and the other \
+    threads, so what it leaves behind is everyone's problem. This costs the page one worker thread \
+    until you reload it.";
+
+/// The live contrast: panic one pool thread and show what survived.
+#[component]
+fn ThreadPanic() -> impl IntoView {
+    let pool = use_pool();
+    let running = RwSignal::new(false);
+    let outcome: RwSignal<Option<Result<Aftermath, String>>> = RwSignal::new(None);
+    let on_click = move |_| {
+        running.set(true);
+        outcome.set(None);
+        spawn_local_scoped_with_cancellation(async move {
+            let after = thread_panic::panic_a_thread().await;
+            // The pool is smaller now: the status line and every thread demo must know.
+            pool.set(match engine::pool_threads() {
+                0 => PoolState::Unavailable("every worker thread has died; reload the page".into()),
+                n => PoolState::Ready(n),
+            });
+            outcome.set(Some(after));
+            running.set(false);
+        });
+    };
+    view! {
+        <section class="contrast" data-testid="thread-panic">
+            <h2>"A thread that panics"</h2>
+            <p>{THREAD_NOTE}</p>
+            <ThreadGate>
+                <button type="button" class="secondary" disabled=move || running.get() on:click=on_click>"Panic a pool thread"</button>
+            </ThreadGate>
+            {move || outcome.get().map(|o| match o {
+                Ok(a) => aftermath(a).into_any(),
+                Err(e) => view! { <p class="notice warn">{format!("The thread run failed: {e}")}</p> }.into_any(),
+            })}
+            <details><summary>"The Rust that ran"</summary><pre><code>{thread_panic::rust_source()}</code></pre></details>
+        </section>
+    }
+}
+
+fn aftermath(a: Aftermath) -> impl IntoView {
+    let lock = match a.lock {
+        LockState::HeldForever => "still held, by a thread that no longer exists: no one can ever take it again (a panic aborts a browser thread on the spot; nothing unwinds)",
+        LockState::Poisoned => "released by unwinding, and poisoned: the next user is told the data behind it may be half-changed",
+        LockState::Free => "free",
+    };
+    let lost = a.threads_before.saturating_sub(a.threads_answering);
+    view! {
+        <table class="numbers aftermath" data-testid="aftermath" data-lock=format!("{:?}", a.lock) data-written=a.written data-threads-before=a.threads_before data-threads-answering=a.threads_answering>
+            <tbody>
+                <tr><th class="text">"the panic"</th><td class="text">{a.reported}</td></tr>
+                <tr><th class="text">"the lock it held"</th><td class="text">{lock}</td></tr>
+                <tr><th class="text">"the shared table"</th><td class="text">{format!("{} of {} entries written: the update stopped halfway, in memory everyone shares", a.written, thread_panic::ENTRIES)}</td></tr>
+                <tr><th class="text">"the pool"</th><td class="text">{format!("{} of {} threads still answer{}", a.threads_answering, a.threads_before,
+                    if lost > 0 { format!("; {lost} gone until the page reloads") } else { String::new() })}</td></tr>
+                <tr><th class="text">"the page"</th><td class="text">"still running (it only awaits results from threads; this table is the proof)"</td></tr>
+            </tbody>
+        </table>
     }
 }

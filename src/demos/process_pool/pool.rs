@@ -1,6 +1,7 @@
 //! A process pool (ProcessPoolExecutor): P processes, a queue of chunks of tasks, one driver per
 //! process on the event loop sending it the next chunk as soon as it answered the last. A
-//! process that dies (a crash) is replaced by a new one and its chunk is run again, so the map
+//! process that dies (a panic, running out of memory) or does not answer within the pool's
+//! timeout (and is terminated) is replaced by a new one and its chunk is run again, so the map
 //! still returns every answer, in input order.
 
 use crate::core::process::{Reply, Request};
@@ -14,14 +15,35 @@ use std::collections::VecDeque;
 pub enum Job {
     /// compute(n).
     Sum(u64),
-    /// Crash the process the first time it is tried; compute(n) when run again.
-    CrashOnce(u64),
+    /// Fail the first time it is tried; compute(n) when run again (a transient fault).
+    FailOnce(u64, Fault),
+}
+
+/// How a task can take its process down.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// A panic: the process's instance aborts.
+    Panic,
+    /// It allocates until the allocator refuses (capped at `limit_mb`).
+    OutOfMemory { limit_mb: u64 },
+    /// It computes for `ms` without answering: only the pool's timeout ends it.
+    Hang { ms: u64 },
+}
+
+impl Fault {
+    fn request(self) -> Request {
+        match self {
+            Fault::Panic => Request::Panic,
+            Fault::OutOfMemory { limit_mb } => Request::Hog { limit_mb },
+            Fault::Hang { ms } => Request::Spin(ms),
+        }
+    }
 }
 
 impl Job {
     pub fn n(self) -> u64 {
         match self {
-            Job::Sum(n) | Job::CrashOnce(n) => n,
+            Job::Sum(n) | Job::FailOnce(n, _) => n,
         }
     }
 }
@@ -45,6 +67,8 @@ struct Slot {
 pub struct Pool {
     slots: Vec<Slot>,
     next_lane: usize,
+    /// A chunk not answered within this is given up: its process is terminated and replaced.
+    pub timeout_ms: Option<f64>,
     /// Start-up of each process, as spans on their lanes.
     pub startup: Vec<Span>,
 }
@@ -66,7 +90,7 @@ impl Pool {
             slots.push(slot);
             startup.push(span);
         }
-        Ok(Pool { slots, next_lane: n, startup })
+        Ok(Pool { slots, next_lane: n, timeout_ms: None, startup })
     }
 
     pub fn size(&self) -> usize {
@@ -83,18 +107,29 @@ impl Pool {
         let crashes = RefCell::new(Vec::new());
         let next_lane = Cell::new(self.next_lane);
         let t0 = engine::now_ms();
+        let timeout_ms = self.timeout_ms;
         let drivers = std::mem::take(&mut self.slots).into_iter().map(|mut slot| {
             let (queue, results, spans, crashes, next_lane) = (&queue, &results, &spans, &crashes, &next_lane);
             async move {
                 loop {
                     let next = queue.borrow_mut().pop_front();
                     let Some((first, chunk_jobs)) = next else { return Ok::<Slot, ProcessError>(slot) };
-                    let crash = chunk_jobs.iter().any(|j| matches!(j, Job::CrashOnce(_)));
-                    let request = if crash { Request::Panic } else { Request::SumMany(chunk_jobs.iter().map(|j| j.n()).collect()) };
+                    let fault = chunk_jobs.iter().find_map(|j| match j {
+                        Job::FailOnce(_, fault) => Some(*fault),
+                        Job::Sum(_) => None,
+                    });
+                    let request = match fault {
+                        Some(fault) => fault.request(),
+                        None => Request::SumMany(chunk_jobs.iter().map(|j| j.n()).collect()),
+                    };
                     let label = format!("tasks {}–{}", first, first + chunk_jobs.len() - 1);
                     let start = engine::now_ms();
                     let lane = Lane::Process(slot.lane);
-                    match slot.process.call(request.encode(), false).await {
+                    let reply = match timeout_ms {
+                        Some(t) => engine::call_within(&slot.process, request.encode(), t).await,
+                        None => slot.process.call(request.encode(), false).await,
+                    };
+                    match reply {
                         Ok(bytes) => {
                             let Ok(Reply::Values(values)) = Reply::decode(&bytes) else {
                                 return Err(ProcessError::Died("an unexpected reply".into()));
@@ -102,7 +137,11 @@ impl Pool {
                             results.borrow_mut()[first..first + values.len()].copy_from_slice(&values);
                             spans.borrow_mut().push(Span { task: first, lane, label, kind: SpanKind::Run, start, end: engine::now_ms() });
                         }
-                        Err(ProcessError::Died(why)) => {
+                        Err(failure @ (ProcessError::Died(_) | ProcessError::TimedOut)) => {
+                            let why = match failure {
+                                ProcessError::Died(why) => why,
+                                _ => format!("no answer within {:.0} ms: terminated", timeout_ms.unwrap_or_default()),
+                            };
                             spans.borrow_mut().push(Span { task: first, lane, label: format!("{label}: {why}"), kind: SpanKind::Failed, start, end: engine::now_ms() });
                             crashes.borrow_mut().push(format!("process {}: {why}", slot.lane));
                             // Run the chunk again, this time without the crash, on a new process.
@@ -165,7 +204,7 @@ mod tests {
         let _cpu = crate::testing::exclusive_cpu();
         let mut pool = block_on(Pool::start(2)).unwrap();
         let mut js = jobs(8);
-        js[3] = Job::CrashOnce(js[3].n());
+        js[3] = Job::FailOnce(js[3].n(), Fault::Panic);
         let out = block_on(pool.map(&js, 1)).unwrap();
         assert_eq!(out.results, expected(&js), "the right answer despite the crash");
         assert_eq!(out.crashes.len(), 1, "{:?}", out.crashes);
@@ -177,5 +216,41 @@ mod tests {
         // The pool goes on working afterwards.
         let again = block_on(pool.map(&jobs(4), 2)).unwrap();
         assert_eq!(again.results, expected(&jobs(4)));
+    }
+
+    #[test]
+    fn a_process_that_hangs_is_timed_out_and_replaced() {
+        let _cpu = crate::testing::exclusive_cpu();
+        let mut pool = block_on(Pool::start(2)).unwrap();
+        pool.timeout_ms = Some(100.0);
+        let mut js = jobs(6);
+        js[1] = Job::FailOnce(js[1].n(), Fault::Hang { ms: 400 });
+        let t = engine::now_ms();
+        let out = block_on(pool.map(&js, 1)).unwrap();
+        let wall = engine::now_ms() - t;
+        assert_eq!(out.results, expected(&js), "the hung task ran again elsewhere");
+        assert_eq!(out.crashes.len(), 1, "{:?}", out.crashes);
+        assert!(out.crashes[0].contains("no answer within 100 ms"), "{:?}", out.crashes);
+        assert!(wall < 400.0, "the map did not wait for the hung task: {wall:.0} ms");
+        let failed = out.spans.iter().find(|s| s.kind == SpanKind::Failed).unwrap();
+        assert!(failed.end - failed.start >= 100.0, "given up at the timeout, not before");
+        assert_eq!(pool.size(), 2);
+        // A native "process" cannot be killed: keep the CPU until the hung one has given up.
+        std::thread::sleep(std::time::Duration::from_secs_f64((450.0 - (engine::now_ms() - t)).max(0.0) / 1000.0));
+    }
+
+    #[test]
+    fn call_within_terminates_a_slow_process() {
+        let _cpu = crate::testing::exclusive_cpu();
+        let t = engine::now_ms();
+        let process = block_on(Process::spawn()).unwrap();
+        let slow = block_on(engine::call_within(&process, Request::Spin(300).encode(), 50.0));
+        assert_eq!(slow, Err(ProcessError::TimedOut));
+        let after = block_on(process.call(Request::GetGlobal.encode(), false));
+        assert!(matches!(after, Err(ProcessError::Died(_))), "terminated: {after:?}");
+        let quick = block_on(Process::spawn()).unwrap();
+        let answer = block_on(engine::call_within(&quick, Request::SumTo(10).encode(), 5_000.0)).unwrap();
+        assert_eq!(Reply::decode(&answer), Ok(Reply::Value(45)));
+        std::thread::sleep(std::time::Duration::from_secs_f64((350.0 - (engine::now_ms() - t)).max(0.0) / 1000.0));
     }
 }

@@ -13,11 +13,13 @@ pub mod gil;
 pub mod lock_cost;
 pub mod loop_lag;
 pub mod parallel_cpu;
+pub mod pipe;
 pub mod process_pool;
 pub mod processes;
 pub mod race;
 pub mod semaphore;
 pub mod start_join;
+pub mod subprocess;
 pub mod thread_pool;
 pub mod timeouts;
 
@@ -52,7 +54,7 @@ pub struct DemoInfo {
     pub needs_threads: bool,
 }
 
-pub const ALL: &[DemoInfo] = &[concurrent_waits::INFO, coroutines::INFO, fetch::INFO, semaphore::INFO, timeouts::INFO, blocking::INFO, loop_lag::INFO, concurrency_vs_parallelism::INFO, start_join::INFO, race::INFO, lock_cost::INFO, deadlock::INFO, gil::INFO, thread_pool::INFO, bounded_queue::INFO, parallel_cpu::INFO, processes::INFO, process_pool::INFO, crash_isolation::INFO];
+pub const ALL: &[DemoInfo] = &[concurrent_waits::INFO, coroutines::INFO, fetch::INFO, semaphore::INFO, timeouts::INFO, blocking::INFO, loop_lag::INFO, concurrency_vs_parallelism::INFO, start_join::INFO, race::INFO, lock_cost::INFO, deadlock::INFO, gil::INFO, thread_pool::INFO, bounded_queue::INFO, parallel_cpu::INFO, processes::INFO, pipe::INFO, process_pool::INFO, subprocess::INFO, crash_isolation::INFO];
 
 /// The page of demo `id`, given its URL query.
 pub fn page(id: &str, query: Vec<(String, String)>) -> Option<leptos::prelude::AnyView> {
@@ -75,7 +77,9 @@ pub fn page(id: &str, query: Vec<(String, String)>) -> Option<leptos::prelude::A
         id if id == bounded_queue::INFO.id => view! { <bounded_queue::view::Page query/> }.into_any(),
         id if id == parallel_cpu::INFO.id => view! { <parallel_cpu::view::Page query/> }.into_any(),
         id if id == processes::INFO.id => view! { <processes::view::Page query/> }.into_any(),
+        id if id == pipe::INFO.id => view! { <pipe::view::Page query/> }.into_any(),
         id if id == process_pool::INFO.id => view! { <process_pool::view::Page query/> }.into_any(),
+        id if id == subprocess::INFO.id => view! { <subprocess::view::Page query/> }.into_any(),
         id if id == crash_isolation::INFO.id => view! { <crash_isolation::view::Page query/> }.into_any(),
         _ => return None,
     })

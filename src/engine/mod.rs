@@ -8,6 +8,7 @@
 //! | an I/O-like wait          | a timer thread wakes the future    | `setTimeout` resolves a promise               |
 //! | a real HTTP request       | a GET over a loopback socket       | the browser's `fetch`                         |
 //! | an isolated "process"     | a thread that owns its state       | a Worker with its own wasm instance and memory |
+//! | a separate program        | a child process (`sh`)             | a Worker running `www/subprocess.js`          |
 //! | worker threads            | rayon's std-thread pool            | wasm-bindgen-rayon's Web Workers, one memory  |
 //!
 //! The `cfg` below is the only platform switch in the crate's logic. Work sent to the pool is
@@ -23,7 +24,7 @@ pub(crate) use offload::contain_panics_on_this_thread;
 
 pub use offload::{offload, on_threads, OffloadError};
 pub use platform::{
-    cross_origin_isolated, fetch, Process, hardware_concurrency, init_threads, now_ms, sleep_ms, spawn, yield_now,
+    cross_origin_isolated, fetch, Child, Process, hardware_concurrency, init_threads, now_ms, sleep_ms, spawn, yield_now,
 };
 
 /// Why a process could not answer.
@@ -50,7 +51,7 @@ impl std::fmt::Display for ProcessError {
 /// Sends `request` and waits at most `timeout_ms` for the answer. A process that takes longer
 /// is terminated (in the browser at once, whatever it is doing; natively its thread stops
 /// after the request in hand, since a thread cannot be killed).
-pub async fn call_within(process: &Process, request: Vec<u8>, timeout_ms: f64) -> Result<Vec<u8>, ProcessError> {
+pub async fn call_within(process: &Process, request: &[u8], timeout_ms: f64) -> Result<Vec<u8>, ProcessError> {
     use futures::future::{select, Either};
     let call = std::pin::pin!(process.call(request, false));
     let timer = std::pin::pin!(sleep_ms(timeout_ms));
@@ -61,6 +62,25 @@ pub async fn call_within(process: &Process, request: Vec<u8>, timeout_ms: f64) -
             Err(ProcessError::TimedOut)
         }
     }
+}
+
+/// What a separate program (`Child`) says, in order; `Exited` is always the last.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChildEvent {
+    Stdout(String),
+    Stderr(String),
+    Exited(ExitStatus),
+}
+
+/// How a separate program ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// It exited with this status (0: success).
+    Code(i32),
+    /// It crashed (an uncaught error, a fatal signal).
+    Crashed(String),
+    /// It was terminated from outside (a timeout).
+    Killed,
 }
 
 /// What a request brought back: its HTTP status and the size of its body.

@@ -165,10 +165,10 @@ impl Process {
     }
 
     /// Natively every message is a copy; `transfer` is accepted and means the same.
-    pub async fn call(&self, request: Vec<u8>, _transfer: bool) -> Result<Vec<u8>, super::ProcessError> {
+    pub async fn call(&self, request: &[u8], _transfer: bool) -> Result<Vec<u8>, super::ProcessError> {
         let (tx, rx) = futures::channel::oneshot::channel();
         let sent = match self.requests.lock().unwrap().as_ref() {
-            Some(requests) => requests.send((request, tx)).is_ok(),
+            Some(requests) => requests.send((request.to_vec(), tx)).is_ok(),
             None => false,
         };
         if !sent {
@@ -184,5 +184,105 @@ impl Process {
     /// Ends the process: it stops after the request in hand, if any.
     pub fn terminate(&self) {
         self.requests.lock().unwrap().take();
+    }
+}
+
+/// The native twin of the subprocess demo's programs: real child processes, each a small shell
+/// script doing what `www/subprocess.js` does in the browser.
+fn shell_script(argv: &[String]) -> String {
+    let arg = |i: usize| argv.get(i).map(|a| a.chars().filter(|c| c.is_ascii_digit()).collect::<String>()).filter(|a| !a.is_empty());
+    match argv.first().map(String::as_str) {
+        Some("upper") => "tr '[:lower:]' '[:upper:]'".into(),
+        Some("sort") => "LC_ALL=C sort".into(),
+        Some("count") => format!("i=0; while [ $i -lt {} ]; do i=$((i+1)); echo \"line $i\"; sleep 0.1; done", arg(1).unwrap_or("0".into())),
+        Some("fail") => format!("echo 'error: asked to fail' >&2; exit {}", arg(1).unwrap_or("1".into())),
+        Some("crash") => "kill -SEGV $$".into(),
+        Some("spin") => "while :; do :; done".into(),
+        other => format!("echo '{}: command not found' >&2; exit 127", other.unwrap_or("").replace('\'', "")),
+    }
+}
+
+/// A separate program: a real child process, with pipes for its standard streams.
+pub struct Child {
+    process: Arc<Mutex<std::process::Child>>,
+    stdin: Mutex<Option<std::process::ChildStdin>>,
+    killed: Arc<std::sync::atomic::AtomicBool>,
+    events: futures::channel::mpsc::UnboundedReceiver<super::ChildEvent>,
+}
+
+impl Child {
+    pub fn spawn(argv: &[String]) -> Result<Child, String> {
+        use std::io::Read;
+        use std::process::{Command, Stdio};
+        let mut child = Command::new("sh")
+            .arg("-c")
+            .arg(shell_script(argv))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("the program did not start: {e}"))?;
+        let (tx, events) = futures::channel::mpsc::unbounded();
+        let pipe = |mut stream: Box<dyn Read + Send>, wrap: fn(String) -> super::ChildEvent, tx: futures::channel::mpsc::UnboundedSender<super::ChildEvent>| {
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                while let Ok(n @ 1..) = stream.read(&mut buf) {
+                    let _ = tx.unbounded_send(wrap(String::from_utf8_lossy(&buf[..n]).into_owned()));
+                }
+            })
+        };
+        let out = pipe(Box::new(child.stdout.take().expect("piped")), super::ChildEvent::Stdout, tx.clone());
+        let err = pipe(Box::new(child.stderr.take().expect("piped")), super::ChildEvent::Stderr, tx.clone());
+        let stdin = child.stdin.take();
+        let process = Arc::new(Mutex::new(child));
+        let killed = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (waiter, was_killed) = (Arc::clone(&process), Arc::clone(&killed));
+        std::thread::spawn(move || {
+            // Poll, so `kill` can take the lock meanwhile.
+            let status = loop {
+                match waiter.lock().unwrap().try_wait() {
+                    Ok(Some(status)) => break Ok(status),
+                    Ok(None) => {}
+                    Err(e) => break Err(e.to_string()),
+                }
+                std::thread::sleep(Duration::from_millis(5));
+            };
+            let _ = (out.join(), err.join()); // all the output comes before the exit
+            use std::os::unix::process::ExitStatusExt;
+            let exit = match status {
+                _ if was_killed.load(std::sync::atomic::Ordering::SeqCst) => super::ExitStatus::Killed,
+                Ok(s) => match (s.code(), s.signal()) {
+                    (Some(code), _) => super::ExitStatus::Code(code),
+                    (None, Some(signal)) => super::ExitStatus::Crashed(format!("killed by signal {signal}")),
+                    (None, None) => super::ExitStatus::Crashed("ended without a status".into()),
+                },
+                Err(e) => super::ExitStatus::Crashed(e),
+            };
+            let _ = tx.unbounded_send(super::ChildEvent::Exited(exit));
+        });
+        Ok(Child { process, stdin: Mutex::new(stdin), killed, events })
+    }
+
+    pub fn write_stdin(&self, text: &str) -> Result<(), String> {
+        use std::io::Write;
+        match self.stdin.lock().unwrap().as_mut() {
+            Some(stdin) => stdin.write_all(text.as_bytes()).map_err(|e| format!("the program's input is closed: {e}")),
+            None => Err("the program's input is closed".into()),
+        }
+    }
+
+    pub fn close_stdin(&self) {
+        self.stdin.lock().unwrap().take();
+    }
+
+    /// The next thing the program said; None once it has exited.
+    pub async fn next(&mut self) -> Option<super::ChildEvent> {
+        futures::StreamExt::next(&mut self.events).await
+    }
+
+    /// Terminates the program (SIGKILL): whatever it is doing, it stops.
+    pub fn kill(&self) {
+        self.killed.store(true, std::sync::atomic::Ordering::SeqCst);
+        let _ = self.process.lock().unwrap().kill();
     }
 }

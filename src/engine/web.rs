@@ -264,7 +264,7 @@ impl Process {
     /// Sends one request and awaits the reply. Several may be in flight at once: they are
     /// answered in order. With `transfer`, the request's buffer is moved to the process, and the
     /// reply's back, instead of copied (structured clone).
-    pub async fn call(&self, request: Vec<u8>, transfer: bool) -> Result<Vec<u8>, super::ProcessError> {
+    pub async fn call(&self, request: &[u8], transfer: bool) -> Result<Vec<u8>, super::ProcessError> {
         use super::ProcessError;
         let (tx, rx) = futures::channel::oneshot::channel();
         {
@@ -274,7 +274,7 @@ impl Process {
             }
             s.pending.push_back(tx);
         }
-        let bytes = js_sys::Uint8Array::from(request.as_slice());
+        let bytes = js_sys::Uint8Array::from(request);
         let message = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&message, &"request".into(), &bytes);
         let _ = js_sys::Reflect::set(&message, &"transfer".into(), &transfer.into());
@@ -302,6 +302,103 @@ impl Process {
 }
 
 impl Drop for Process {
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}
+
+/// A separate program: a classic Web Worker running `www/subprocess.js` (not the playground's
+/// module), spoken to with its own small protocol of stdin, stdout, stderr and exit messages.
+pub struct Child {
+    worker: web_sys::Worker,
+    events: futures::channel::mpsc::UnboundedReceiver<super::ChildEvent>,
+    /// Set once `Exited` was sent: nothing may follow it.
+    exited: std::rc::Rc<std::cell::Cell<bool>>,
+    tx: futures::channel::mpsc::UnboundedSender<super::ChildEvent>,
+    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::ErrorEvent)>,
+}
+
+impl Child {
+    pub fn spawn(argv: &[String]) -> Result<Child, String> {
+        use super::{ChildEvent, ExitStatus};
+        let worker = web_sys::Worker::new("subprocess.js").map_err(|e| format!("the program did not start: {e:?}"))?;
+        let (tx, events) = futures::channel::mpsc::unbounded();
+        let exited = std::rc::Rc::new(std::cell::Cell::new(false));
+        let (t, done) = (tx.clone(), exited.clone());
+        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            let data = event.data();
+            let field = |name: &str| js_sys::Reflect::get(&data, &name.into()).ok().filter(|v| !v.is_undefined());
+            let event = if let Some(text) = field("stdout").and_then(|v| v.as_string()) {
+                ChildEvent::Stdout(text)
+            } else if let Some(text) = field("stderr").and_then(|v| v.as_string()) {
+                ChildEvent::Stderr(text)
+            } else if let Some(code) = field("exit").and_then(|v| v.as_f64()) {
+                ChildEvent::Exited(ExitStatus::Code(code as i32))
+            } else {
+                return; // not part of the protocol: ignored, as a terminal ignores stray bytes
+            };
+            if !done.get() {
+                done.set(matches!(event, ChildEvent::Exited(_)));
+                let _ = t.unbounded_send(event);
+            }
+        });
+        let (t, done, w) = (tx.clone(), exited.clone(), worker.clone());
+        let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
+            event.prevent_default(); // reported on the page as the program's crash
+            w.terminate();
+            if !done.replace(true) {
+                let _ = t.unbounded_send(ChildEvent::Exited(ExitStatus::Crashed(event.message())));
+            }
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let args = js_sys::Array::new();
+        for a in argv {
+            args.push(&a.into());
+        }
+        let start = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&start, &"argv".into(), &args);
+        worker.post_message(&start).map_err(|e| format!("{e:?}"))?;
+        Ok(Child { worker, events, exited, tx, _on_message: on_message, _on_error: on_error })
+    }
+
+    fn send(&self, key: &str, value: &JsValue) -> Result<(), String> {
+        if self.exited.get() {
+            return Err("the program's input is closed".into());
+        }
+        let message = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&message, &key.into(), value);
+        self.worker.post_message(&message).map_err(|e| format!("{e:?}"))
+    }
+
+    pub fn write_stdin(&self, text: &str) -> Result<(), String> {
+        self.send("stdin", &text.into())
+    }
+
+    pub fn close_stdin(&self) {
+        let _ = self.send("eof", &true.into());
+    }
+
+    /// The next thing the program said; None once it has exited.
+    pub async fn next(&mut self) -> Option<super::ChildEvent> {
+        let event = futures::StreamExt::next(&mut self.events).await?;
+        if matches!(event, super::ChildEvent::Exited(_)) {
+            self.events.close();
+        }
+        Some(event)
+    }
+
+    /// Terminates the program's worker: whatever it is doing (an endless loop too), it stops.
+    pub fn kill(&self) {
+        self.worker.terminate();
+        if !self.exited.replace(true) {
+            let _ = self.tx.unbounded_send(super::ChildEvent::Exited(super::ExitStatus::Killed));
+        }
+    }
+}
+
+impl Drop for Child {
     fn drop(&mut self) {
         self.worker.terminate();
     }

@@ -3,6 +3,7 @@
 //! This code compiles on both targets (so `cargo test` checks it) but only runs in the browser;
 //! it reaches the platform only through `crate::engine`.
 
+pub mod chart;
 mod controls;
 mod frame;
 mod home;

@@ -585,20 +585,86 @@ async fn processes_have_separate_memory_and_threads_share_the_pages() {
 
 #[tokio::test]
 async fn a_crashing_process_is_replaced_and_the_run_is_right() {
-    let (_server, browser) = open("/#/crash-isolation?processes=3&tasks=9&crash=4").await;
-    run_demo(&browser, 60).await;
+    let (_server, browser) = open("/#/crash-isolation?processes=3&tasks=9&panic=2&oom=4&hang=6&timeout=3000").await;
+    run_demo(&browser, 90).await;
     let verdict = |a: &str| format!("document.querySelector('.verdict').dataset.{a}");
-    assert_eq!(browser.eval(&verdict("crashes")).await, Value::from("1"));
+    assert_eq!(browser.eval(&verdict("crashes")).await, Value::from("3"));
     assert_eq!(browser.eval(&verdict("correct")).await, Value::from("true"));
-    let text = browser.text(".verdict").await;
-    assert!(text.contains("crashed on purpose"), "the panic message came back from the dead process: {text}");
+    let crashes = browser.text("ul.crashes").await;
+    for why in ["crashed on purpose", "out of memory", "no answer within 3000 ms"] {
+        assert!(crashes.contains(why), "{why}: the dying process's reason reached the page: {crashes}");
+    }
     let spans = drawn_spans(&browser, 0).await;
     let lanes: std::collections::BTreeSet<_> = spans.iter().map(|s| s.0.clone()).collect();
-    assert!(lanes.contains("process 3"), "a replacement process took over: {lanes:?}");
-    assert_eq!(browser.eval("document.querySelectorAll('rect.span.failed').length").await, Value::from(1));
+    for replacement in ["process 3", "process 4", "process 5"] {
+        assert!(lanes.contains(replacement), "a replacement process took over: {lanes:?}");
+    }
     browser.screenshot_of("[data-testid=results]", "crash-isolation").await;
-    // The page goes on: another run works too.
-    run_demo(&browser, 60).await;
+    assert_no_console_errors(&browser).await; // the crashes are reported on the page, not thrown
+
+    // The contrast: a pool thread panics halfway through a locked update.
+    browser.click("[data-testid=thread-panic] button").await;
+    browser.wait_for("[data-testid=aftermath]", 30).await;
+    let after = |a: &str| format!("document.querySelector('[data-testid=aftermath]').dataset.{a}");
+    assert_eq!(browser.eval(&after("lock")).await, Value::from("HeldForever"), "an aborted browser thread never lets go of its lock");
+    assert_eq!(browser.eval(&after("written")).await, Value::from("500"), "the update stopped halfway");
+    let before: u64 = browser.eval(&after("threadsBefore")).await.as_str().unwrap().parse().unwrap();
+    let answering: u64 = browser.eval(&after("threadsAnswering")).await.as_str().unwrap().parse().unwrap();
+    assert_eq!(answering, before - 1, "the pool lost exactly the thread that panicked");
+    let status = browser.text("[data-testid=threads]").await;
+    assert!(status.starts_with(&format!("{} worker thread", before - 1)), "the status line counts the loss: {status}");
+    browser.screenshot_of("[data-testid=thread-panic]", "thread-panic").await;
+    // The page goes on: the process run works again, and a thread demo still runs on what is left.
+    run_demo(&browser, 90).await;
+    assert_eq!(browser.eval(&verdict("correct")).await, Value::from("true"));
+    browser.goto(&_server.url("/#/threads?threads=2")).await;
+    browser.wait_for("[data-testid=run]", 10).await;
+    run_demo(&browser, 30).await;
+    let errors = browser.console_errors().await;
+    assert!(errors.iter().all(|e| e.contains("halfway through its update") || e.contains("unreachable")), "only the deliberate panic: {errors:#?}");
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn messages_to_a_process_cost_by_size_and_threads_pass_pointers() {
+    let (_server, browser) = open("/#/queue-pipe?rounds=7&stream=8&largest=4096").await;
+    run_demo(&browser, 120).await;
+    let rows = browser
+        .eval("[...document.querySelectorAll('tr[data-size]')].map(r => [+r.dataset.size, +r.dataset.copiedMs, +r.dataset.transferredMs, +r.dataset.threadsMs])")
+        .await;
+    let rows: Vec<Vec<f64>> = serde_json::from_value(rows).unwrap();
+    assert_eq!(rows.iter().map(|r| r[0] as usize).collect::<Vec<_>>(), vec![16, 1 << 10, 64 << 10, 1 << 20, 4 << 20]);
+    assert!(rows.iter().flatten().all(|v| v.is_finite() && *v >= 0.0), "every cell measured: {rows:?}");
+    let (small, big) = (&rows[0], &rows[4]);
+    assert!(big[1] > small[1] * 3.0, "4 MB copied costs more than 16 B copied: {rows:?}");
+    assert!(big[3] * 5.0 < big[1], "threads pass a pointer: 4 MB between threads is far cheaper than to a process: {rows:?}");
+    let drawn = browser.eval("[...document.querySelectorAll('[data-testid=chart] g.series')].map(g => +g.dataset.points)").await;
+    assert_eq!(drawn, serde_json::json!([5, 5, 5]), "three lines of five measured points");
+    browser.screenshot_of("[data-testid=results]", "queue-pipe").await;
+    assert_no_console_errors(&browser).await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn separate_programs_report_output_status_crash_and_timeout() {
+    let (_server, browser) = open("/#/subprocess?timeout=1500&lines=4&code=9").await;
+    run_demo(&browser, 30).await;
+    let rows = browser
+        .eval("Object.fromEntries([...document.querySelectorAll('tr[data-program]')].map(r => [r.dataset.program, [r.dataset.status, r.dataset.stdout, r.dataset.stderr, +r.dataset.wallMs]]))")
+        .await;
+    let row = |p: &str| rows[p].as_array().unwrap_or_else(|| panic!("a row for {p}: {rows}")).clone();
+    assert_eq!(row("upper")[0], "Code(0)");
+    assert_eq!(row("upper")[1], "THE QUICK BROWN FOX\nJUMPS OVER\nTHE LAZY DOG\n");
+    assert_eq!(row("sort")[1], "jumps over\nthe lazy dog\nthe quick brown fox\n");
+    assert_eq!(row("count")[1], "line 1\nline 2\nline 3\nline 4\n");
+    assert_eq!((row("fail")[0].clone(), row("fail")[2].clone()), (Value::from("Code(9)"), Value::from("error: asked to fail\n")));
+    assert!(row("crash")[0].as_str().unwrap().contains("the program crashed"), "{rows}");
+    assert_eq!(row("spin")[0], "Killed");
+    let spin_ms = row("spin")[3].as_f64().unwrap();
+    assert!((1500.0..4000.0).contains(&spin_ms), "the endless loop was ended at the timeout: {spin_ms}");
+    // The page stayed alive while a program spun: the heartbeat kept beating.
+    assert_page_stayed_responsive(&browser).await;
+    browser.screenshot_of("[data-testid=results]", "subprocess").await;
     assert_no_console_errors(&browser).await; // the crash is reported on the page, not thrown
     browser.close().await;
 }
@@ -619,3 +685,4 @@ async fn process_pool_computes_in_parallel_and_chunks_cut_the_messages() {
     assert_no_console_errors(&browser).await;
     browser.close().await;
 }
+

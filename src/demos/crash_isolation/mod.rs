@@ -25,7 +25,7 @@ pub const TASKS: Knob = Knob { key: "tasks", label: "tasks", min: 2, max: 64, de
 pub const PANIC_AT: Knob = Knob { key: "panic", label: "task that panics", min: 0, max: 64, default: 2, step: 1 };
 pub const OOM_AT: Knob = Knob { key: "oom", label: "task out of memory", min: 0, max: 64, default: 5, step: 1 };
 pub const HANG_AT: Knob = Knob { key: "hang", label: "task that hangs", min: 0, max: 64, default: 8, step: 1 };
-pub const TIMEOUT: Knob = Knob { key: "timeout", label: "timeout (ms)", min: 100, max: 10_000, default: 1_000, step: 100 };
+pub const TIMEOUT: Knob = Knob { key: "timeout", label: "timeout (ms)", min: 100, max: 10_000, default: 3_000, step: 100 };
 /// compute(n) per task: a few milliseconds each.
 pub const N: u64 = 3_000_000;
 /// More than a process can get in the browser (an instance's memory stops at 1 GiB), so there

@@ -98,7 +98,7 @@ fn ThreadPanic() -> impl IntoView {
             <h2>"A thread that panics"</h2>
             <p>{THREAD_NOTE}</p>
             <ThreadGate>
-                <button type="button" class="secondary" disabled=move || running.get() on:click=on_click>"Panic a pool thread"</button>
+                <button type="button" class="run secondary" disabled=move || running.get() on:click=on_click>"Panic a pool thread"</button>
             </ThreadGate>
             {move || outcome.get().map(|o| match o {
                 Ok(a) => aftermath(a).into_any(),

@@ -126,8 +126,8 @@ impl Pool {
                     let start = engine::now_ms();
                     let lane = Lane::Process(slot.lane);
                     let reply = match timeout_ms {
-                        Some(t) => engine::call_within(&slot.process, request.encode(), t).await,
-                        None => slot.process.call(request.encode(), false).await,
+                        Some(t) => engine::call_within(&slot.process, &request.encode(), t).await,
+                        None => slot.process.call(&request.encode(), false).await,
                     };
                     match reply {
                         Ok(bytes) => {
@@ -244,12 +244,12 @@ mod tests {
         let _cpu = crate::testing::exclusive_cpu();
         let t = engine::now_ms();
         let process = block_on(Process::spawn()).unwrap();
-        let slow = block_on(engine::call_within(&process, Request::Spin(300).encode(), 50.0));
+        let slow = block_on(engine::call_within(&process, &Request::Spin(300).encode(), 50.0));
         assert_eq!(slow, Err(ProcessError::TimedOut));
-        let after = block_on(process.call(Request::GetGlobal.encode(), false));
+        let after = block_on(process.call(&Request::GetGlobal.encode(), false));
         assert!(matches!(after, Err(ProcessError::Died(_))), "terminated: {after:?}");
         let quick = block_on(Process::spawn()).unwrap();
-        let answer = block_on(engine::call_within(&quick, Request::SumTo(10).encode(), 5_000.0)).unwrap();
+        let answer = block_on(engine::call_within(&quick, &Request::SumTo(10).encode(), 5_000.0)).unwrap();
         assert_eq!(Reply::decode(&answer), Ok(Reply::Value(45)));
         std::thread::sleep(std::time::Duration::from_secs_f64((350.0 - (engine::now_ms() - t)).max(0.0) / 1000.0));
     }

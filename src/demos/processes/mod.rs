@@ -58,7 +58,7 @@ async fn start_and_set(i: usize, value: u64) -> Result<(Process, ProcessRow), Pr
     let t = engine::now_ms();
     let p = Process::spawn().await?;
     let start_ms = engine::now_ms() - t;
-    value_of(p.call(Request::SetGlobal(value).encode(), false).await?)?;
+    value_of(p.call(&Request::SetGlobal(value).encode(), false).await?)?;
     Ok((p, ProcessRow { process: i, start_ms, set_to: value, reads_back: 0 }))
 }
 
@@ -69,7 +69,7 @@ pub async fn run(processes: usize) -> Result<Measured, String> {
     let mut rows = Vec::new();
     for s in started {
         let (p, mut row) = s.map_err(|e| e.to_string())?;
-        row.reads_back = value_of(p.call(Request::GetGlobal.encode(), false).await.map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+        row.reads_back = value_of(p.call(&Request::GetGlobal.encode(), false).await.map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
         p.terminate();
         rows.push(row);
     }

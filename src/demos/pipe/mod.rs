@@ -1,0 +1,285 @@
+//! Queues and pipes (multiprocessing.Queue, Pipe): what it costs to pass a message to another
+//! process, by size. Two measures for each size: the round trip of one message (it is echoed
+//! back, like a ping over a Pipe) and a stream of messages, several in flight at once (a Queue
+//! feeding a consumer that answers each with its length). Three ways to pass them: to a
+//! process, copied (structured clone); to a process, transferred (the buffer is moved, not
+//! copied); between two threads of one shared memory, where a message is a pointer.
+
+use crate::core::params::Knob;
+use crate::core::process::{Reply, Request};
+use crate::core::stats::median;
+use crate::demos::{DemoInfo, Group};
+use crate::engine::{self, Process};
+use futures::{StreamExt, TryStreamExt};
+use std::sync::{mpsc, Arc, Mutex};
+
+pub mod view;
+
+pub const INFO: DemoInfo = DemoInfo {
+    id: "queue-pipe",
+    title: "Queues and pipes",
+    group: Group::Processes,
+    teaser: "What a message to another process costs, from bytes to megabytes: copied, transferred, or a pointer between threads.",
+    needs_threads: false,
+};
+
+pub const ROUNDS: Knob = Knob { key: "rounds", label: "round trips per size", min: 3, max: 200, default: 15, step: 1 };
+pub const STREAM: Knob = Knob { key: "stream", label: "messages per stream", min: 2, max: 200, default: 20, step: 1 };
+pub const LARGEST: Knob = Knob { key: "largest", label: "largest message (KB)", min: 1, max: 16_384, default: 4_096, step: 1 };
+
+/// The message sizes measured: bytes to megabytes.
+pub const SIZES: [usize; 6] = [16, 1 << 10, 64 << 10, 1 << 20, 4 << 20, 16 << 20];
+/// A stream never has more than this many bytes in messages (big messages stream fewer).
+pub const STREAM_BYTES: usize = 64 << 20;
+/// Messages in flight at once in a stream.
+pub const WINDOW: usize = 4;
+
+/// The sizes up to `largest_kb` (the smallest always).
+pub fn sizes_up_to(largest_kb: u64) -> Vec<usize> {
+    SIZES.iter().copied().filter(|s| *s == SIZES[0] || *s as u64 <= largest_kb * 1024).collect()
+}
+
+/// How many messages of `size` a stream sends: as asked, within `STREAM_BYTES`, at least two.
+pub fn stream_len(size: usize, wanted: usize) -> usize {
+    wanted.min(STREAM_BYTES / size).max(2)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transport {
+    Copied,
+    Transferred,
+    Threads,
+}
+
+impl Transport {
+    pub const ALL: [Transport; 3] = [Transport::Copied, Transport::Transferred, Transport::Threads];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Transport::Copied => "process, copied",
+            Transport::Transferred => "process, transferred",
+            Transport::Threads => "threads, shared memory",
+        }
+    }
+}
+
+/// One size over one transport.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Exchange {
+    pub size: usize,
+    /// Median of the round trips.
+    pub round_trip_ms: f64,
+    pub stream_messages: usize,
+    pub stream_ms: f64,
+}
+
+impl Exchange {
+    pub fn mb_per_s(&self) -> f64 {
+        (self.size * self.stream_messages) as f64 / (1 << 20) as f64 / (self.stream_ms.max(1e-3) / 1000.0)
+    }
+
+    pub fn messages_per_s(&self) -> f64 {
+        self.stream_messages as f64 / (self.stream_ms.max(1e-3) / 1000.0)
+    }
+}
+
+/// A payload whose every byte is checked when it comes back.
+pub fn payload(size: usize) -> Vec<u8> {
+    (0..size).map(|i| (i % 251) as u8).collect()
+}
+
+pub fn rust_source() -> &'static str {
+    super::region(include_str!("mod.rs"), "exchange")
+}
+
+// region:exchange
+/// Round trips then a stream of `size`-byte messages with a process, copied or transferred.
+pub async fn over_process(process: &Process, transfer: bool, size: usize, rounds: usize, stream: usize) -> Result<Exchange, String> {
+    let sent = payload(size);
+    let echo = Request::Echo(sent.clone()).encode();
+    let mut round_trips = Vec::with_capacity(rounds);
+    for _ in 0..rounds {
+        let t = engine::now_ms();
+        let reply = process.call(&echo, transfer).await.map_err(|e| e.to_string())?;
+        round_trips.push(engine::now_ms() - t);
+        if Reply::decode(&reply) != Ok(Reply::Echo(sent.clone())) {
+            return Err(format!("a {size}-byte message came back changed"));
+        }
+    }
+    // The stream: `WINDOW` messages in flight, each answered with its length only.
+    let n = stream_len(size, stream);
+    let consume = Request::Consume(sent).encode();
+    let t = engine::now_ms();
+    let replies: Vec<Vec<u8>> = futures::stream::iter(0..n)
+        .map(|_| process.call(&consume, transfer))
+        .buffered(WINDOW)
+        .try_collect()
+        .await
+        .map_err(|e| e.to_string())?;
+    let stream_ms = engine::now_ms() - t;
+    if replies.iter().any(|r| Reply::decode(r) != Ok(Reply::Value(size as u64))) {
+        return Err("a streamed message arrived short".into());
+    }
+    Ok(Exchange { size, round_trip_ms: median(&round_trips).unwrap_or(0.0), stream_messages: n, stream_ms })
+}
+
+enum Message {
+    /// Bounced back and forth: the one buffer changes owner, its bytes never move.
+    Ping(Vec<u8>),
+    /// One buffer shared by every message of the stream.
+    Stream(Arc<Vec<u8>>),
+    /// The consumer's answer to a stream: the bytes it received.
+    Received(usize),
+}
+
+/// The same exchange between two threads over channels (a producer and a consumer).
+pub async fn over_threads(size: usize, rounds: usize, stream: usize) -> Result<Exchange, String> {
+    let n = stream_len(size, stream);
+    let (to_consumer, consumer_inbox) = mpsc::channel::<Message>();
+    let (to_producer, producer_inbox) = mpsc::channel::<Message>();
+    let producer_ends = Mutex::new(Some((to_consumer, producer_inbox)));
+    let consumer_ends = Mutex::new(Some((to_producer, consumer_inbox)));
+    let results = engine::on_threads(2, move |i| {
+        if i == 1 {
+            let (to_producer, inbox) = consumer_ends.lock().unwrap().take().expect("one consumer");
+            let (mut received, mut count) = (0, 0);
+            for message in inbox {
+                match message {
+                    Message::Ping(buffer) => to_producer.send(Message::Ping(buffer)).ok()?,
+                    Message::Stream(shared) => {
+                        (received, count) = (received + shared.len(), count + 1);
+                        if count == n {
+                            to_producer.send(Message::Received(received)).ok()?;
+                        }
+                    }
+                    Message::Received(_) => return None,
+                }
+            }
+            return None; // the producer hung up: done
+        }
+        let (to_consumer, inbox) = producer_ends.lock().unwrap().take().expect("one producer");
+        let mut buffer = payload(size);
+        let mut round_trips = Vec::with_capacity(rounds);
+        for _ in 0..rounds {
+            let t = engine::now_ms();
+            to_consumer.send(Message::Ping(buffer)).ok()?;
+            let Ok(Message::Ping(back)) = inbox.recv() else { return None };
+            round_trips.push(engine::now_ms() - t);
+            buffer = back;
+        }
+        let shared = Arc::new(buffer);
+        let t = engine::now_ms();
+        for _ in 0..n {
+            to_consumer.send(Message::Stream(Arc::clone(&shared))).ok()?;
+        }
+        let Ok(Message::Received(bytes)) = inbox.recv() else { return None };
+        let stream_ms = engine::now_ms() - t;
+        (bytes == n * size && shared[..] == payload(size)[..]).then(|| Exchange { size, round_trip_ms: median(&round_trips).unwrap_or(0.0), stream_messages: n, stream_ms })
+    })
+    .await
+    .map_err(|e| e.to_string())?;
+    results.into_iter().flatten().next().ok_or_else(|| "the threads' exchange went wrong".to_string())
+}
+// endregion:exchange
+
+/// Untimed round trips first, so no transport pays the others' warm-up (the process's code
+/// being compiled, the threads being woken).
+const WARM_UP_ROUNDS: usize = 5;
+
+/// Every size over one transport; the first failure stops that transport.
+pub async fn measure(transport: Transport, process: Option<&Process>, sizes: &[usize], rounds: usize, stream: usize, mut on_size: impl FnMut(usize)) -> Result<Vec<Exchange>, String> {
+    match (transport, process) {
+        (Transport::Threads, _) => over_threads(SIZES[0], WARM_UP_ROUNDS, 2).await?,
+        (_, Some(p)) => over_process(p, transport == Transport::Transferred, SIZES[0], WARM_UP_ROUNDS, 2).await?,
+        (_, None) => return Err("no process".into()),
+    };
+    let mut out = Vec::new();
+    for &size in sizes {
+        on_size(size);
+        out.push(match (transport, process) {
+            (Transport::Threads, _) => over_threads(size, rounds, stream).await?,
+            (_, Some(p)) => over_process(p, transport == Transport::Transferred, size, rounds, stream).await?,
+            (_, None) => return Err("no process".into()),
+        });
+    }
+    Ok(out)
+}
+
+/// A decade of time: "10 µs", "1 ms", "10 s".
+pub fn decade_label(ms: f64) -> String {
+    match ms {
+        m if m < 1.0 => format!("{:.0} µs", m * 1000.0),
+        m if m < 1000.0 => format!("{m:.0} ms"),
+        m => format!("{:.0} s", m / 1000.0),
+    }
+}
+
+/// "16 B", "64 KB", "4 MB".
+pub fn size_label(bytes: f64) -> String {
+    match bytes as usize {
+        b if b >= 1 << 20 => format!("{} MB", b >> 20),
+        b if b >= 1 << 10 => format!("{} KB", b >> 10),
+        b => format!("{b} B"),
+    }
+}
+
+pub const PYTHON_SOURCE: &str = r#"import time
+from multiprocessing import Pipe, Process
+
+def echo(conn):
+    while (msg := conn.recv_bytes()):
+        conn.send_bytes(msg)                 # every message is pickled/copied both ways
+
+if __name__ == "__main__":
+    parent, child = Pipe()
+    p = Process(target=echo, args=(child,)); p.start()
+    for size in [16, 1 << 10, 64 << 10, 1 << 20, 4 << 20]:
+        msg, trips = bytes(size), []
+        for _ in range(15):
+            t = time.perf_counter()
+            parent.send_bytes(msg); parent.recv_bytes()
+            trips.append(time.perf_counter() - t)
+        print(size, sorted(trips)[7] * 1000, "ms")
+    parent.send_bytes(b""); p.join()
+# threads would pass the same bytes object by reference: queue.Queue copies nothing"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures::executor::block_on;
+
+    #[test]
+    fn sizes_and_stream_lengths_are_bounded() {
+        assert_eq!(sizes_up_to(1), vec![16, 1024]);
+        assert_eq!(sizes_up_to(0), vec![16]);
+        assert_eq!(sizes_up_to(16_384).len(), SIZES.len());
+        assert_eq!(stream_len(16, 20), 20);
+        assert_eq!(stream_len(16 << 20, 20), 4, "64 MB at most in a stream");
+        assert_eq!(stream_len(1 << 30, 20), 2);
+        assert_eq!(size_label(65536.0), "64 KB");
+        assert_eq!([0.01, 0.1, 1.0, 100.0, 10_000.0].map(decade_label), ["10 µs", "100 µs", "1 ms", "100 ms", "10 s"]);
+    }
+
+    #[test]
+    fn a_process_echoes_every_byte_and_streams_are_counted() {
+        let process = block_on(Process::spawn()).unwrap();
+        for transfer in [false, true] {
+            let e = block_on(over_process(&process, transfer, 100_000, 3, 5)).unwrap();
+            assert_eq!((e.size, e.stream_messages), (100_000, 5));
+            assert!(e.round_trip_ms > 0.0 && e.stream_ms > 0.0);
+        }
+        process.terminate();
+    }
+
+    #[test]
+    fn threads_pass_a_pointer_so_size_costs_them_nothing() {
+        let _cpu = crate::testing::exclusive_cpu();
+        let process = block_on(Process::spawn()).unwrap();
+        let big = 8 << 20;
+        let threads = block_on(over_threads(big, 5, 4)).unwrap();
+        let copied = block_on(over_process(&process, false, big, 5, 4)).unwrap();
+        // Natively a process message is copied (at least twice a round trip); a thread's is a
+        // pointer. 8 MB copies cost milliseconds, a pointer microseconds: far apart on any machine.
+        assert!(threads.round_trip_ms * 5.0 < copied.round_trip_ms, "threads {threads:?} vs process {copied:?}");
+    }
+}

@@ -54,6 +54,9 @@ fn App() -> impl IntoView {
         <header class="topbar">
             <a class="brand" href="#/">"concurrency playground"</a>
             <span class="tagline">"asyncio, threading and multiprocessing, live in your browser"</span>
+            // On a narrow screen the side bar would fill the first screen: it is hidden there and
+            // this link leads to the home page's grid of every demo instead.
+            <a class="all-demos" href="#/" hidden=move || route.get().page.is_empty()>"☰ All demos"</a>
         </header>
         <div class="layout">
             <nav class="sidebar" aria-label="Demos">

@@ -169,15 +169,21 @@ async fn narrow_screen_has_no_horizontal_scroll() {
         open_app(&browser, &server.url(&format!("/#/{}", demo.id))).await;
         browser.wait_for(&format!("[data-demo='{}']", demo.id), 10).await;
         assert!(overflow().await <= 0.0, "{} is wider than the screen", demo.id);
+        let top = browser.eval("document.querySelector('main h1').getBoundingClientRect().top").await.as_f64().unwrap();
+        assert!(top < 200.0, "{}: the demo starts on the first screen, not below the menu ({top} px)", demo.id);
+        let menu = browser.eval("document.querySelector('.all-demos').getBoundingClientRect().width").await.as_f64().unwrap();
+        assert!(menu > 0.0, "{}: the way back to all demos is visible", demo.id);
         browser.screenshot(&format!("page-{}-390", demo.id)).await;
     }
     for (path, shot) in [
         ("/#/concurrent-waits?tasks=3&wait=50", "concurrent-waits-390"),
         ("/#/blocking?job=200&chunk=20", "blocking-390"),
         ("/#/fetch?requests=3&delay=50&failing=1", "fetch-390"),
+        ("/#/queue-pipe?rounds=3&stream=4&largest=64", "queue-pipe-390"),
+        ("/#/subprocess?timeout=300&lines=2", "subprocess-390"),
     ] {
         open_app(&browser, &server.url(path)).await;
-        run_demo(&browser, 20).await;
+        run_demo(&browser, 30).await;
         assert!(overflow().await <= 0.0, "{path}: wider than the screen after a run");
         browser.screenshot(shot).await;
     }

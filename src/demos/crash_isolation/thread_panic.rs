@@ -84,6 +84,11 @@ pub async fn panic_a_thread() -> Result<Aftermath, String> {
     if threads_before == 0 {
         return Err("there is no worker pool on this page".into());
     }
+    if lock_state() == LockState::HeldForever {
+        return Err("the lock is still held by the thread that panicked before: a thread that took it now \
+                    would wait forever. Reload the page to try again"
+            .into());
+    }
     WRITTEN.store(0, Ordering::SeqCst);
     let outcome = engine::on_threads(1, |_| {
         let mut table = TABLE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());

@@ -52,9 +52,13 @@ pub fn LogLogChart(
     xs.dedup();
     let x_ticks = xs
         .into_iter()
-        .map(|x| view! {
-            <line class="grid" x1=x_at(x) x2=x_at(x) y1=TOP y2={H - BOTTOM}/>
-            <text class="tick" x=x_at(x) y={H - BOTTOM + 16.0} text-anchor="middle">{x_format(x)}</text>
+        .map(|x| {
+            // A label centred on the right edge would be cut off: end-anchor it there.
+            let anchor = if x_at(x) > W - RIGHT - 24.0 { "end" } else { "middle" };
+            view! {
+                <line class="grid" x1=x_at(x) x2=x_at(x) y1=TOP y2={H - BOTTOM}/>
+                <text class="tick" x=x_at(x) y={H - BOTTOM + 16.0} text-anchor=anchor>{x_format(x)}</text>
+            }
         })
         .collect_view();
     let y_ticks = (yd_lo as i32..=yd_hi as i32)

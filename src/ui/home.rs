@@ -37,9 +37,8 @@ pub fn Home() -> impl IntoView {
     view! {
         <section class="home">
             <h1>"See how concurrency really behaves"</h1>
-            <p class="lead">"The ideas Python teaches with asyncio, threading and multiprocessing, run for real in "
-                "your browser: the event loop is the page's own, threads are Web Workers sharing memory. "
-                "Every number is measured in this run, on this machine; every timeline is drawn from recorded spans."</p>
+            <p class="lead">"Python's asyncio, threading and multiprocessing, run for real in your browser: the page's own "
+                "event loop, threads sharing one memory, processes sharing none. Every number is measured now, on this machine."</p>
             {cards}
         </section>
     }

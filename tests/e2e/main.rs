@@ -9,7 +9,7 @@ mod support;
 
 use serde_json::Value;
 use support::browser::Browser;
-use support::server::StaticServer;
+use support::server::{Hosting, StaticServer};
 
 fn isolated_server() -> StaticServer {
     StaticServer::start(support::dist_dir(), true)
@@ -191,8 +191,47 @@ async fn narrow_screen_has_no_horizontal_scroll() {
 }
 
 #[tokio::test]
-async fn without_isolation_headers_the_page_explains_and_async_demos_still_run() {
-    let server = StaticServer::start(support::dist_dir(), false);
+async fn first_impression_landing_themes_and_keyboard() {
+    let server = isolated_server();
+    let browser = Browser::start().await;
+    open_app(&browser, &server.url("/")).await;
+    // Two lines say what it is; the demos are grouped, each with a teaser.
+    let groups = browser.eval("[...document.querySelectorAll('main h2')].map(h => h.textContent)").await;
+    for group in ["Event loop", "Threads", "Processes"] {
+        assert!(groups.as_array().unwrap().iter().any(|g| g.as_str().unwrap().starts_with(group)), "{group}: {groups}");
+    }
+    let cards = browser.eval("document.querySelectorAll('main a.card').length").await.as_u64().unwrap();
+    assert_eq!(cards as usize, concurrency_playground::demos::ALL.len(), "a card per demo");
+    assert_eq!(browser.eval("document.title").await, "concurrency playground");
+    assert!(browser.eval("document.querySelector('link[rel=icon]').href").await.as_str().unwrap().ends_with(".svg"));
+    browser.screenshot("landing").await;
+    // Keyboard: the first Tab lands on "Skip to content", visibly focused; Enter skips to the page.
+    let body = browser.client.find(fantoccini::Locator::Css("body")).await.unwrap();
+    body.send_keys("\u{E004}").await.unwrap();
+    assert_eq!(browser.eval("document.activeElement.textContent").await, "Skip to content");
+    assert_ne!(browser.eval("getComputedStyle(document.activeElement).outlineStyle").await, "none", "focus is visible");
+    // A demo's page has its own title.
+    browser.goto(&server.url("/#/subprocess")).await;
+    browser.wait_for("[data-testid=run]", 10).await;
+    assert_eq!(browser.eval("document.title").await, "Subprocess · concurrency playground");
+    browser.close().await;
+    // The dark theme follows the system setting.
+    let dark = Browser::start_with(&["--blink-settings=preferredColorScheme=0"]).await;
+    open_app(&dark, &server.url("/")).await;
+    assert_eq!(dark.eval("matchMedia('(prefers-color-scheme: dark)').matches").await, Value::Bool(true));
+    assert_eq!(dark.eval("getComputedStyle(document.documentElement).backgroundColor").await, "rgb(18, 21, 28)");
+    dark.screenshot("landing-dark").await;
+    dark.close().await;
+}
+
+/// A plain static host: no isolation headers.
+fn plain_host(prefix: &'static str, refuse_service_worker: bool) -> StaticServer {
+    StaticServer::hosting(support::dist_dir(), Hosting { isolated: false, prefix, refuse_service_worker })
+}
+
+#[tokio::test]
+async fn without_isolation_or_service_worker_the_page_explains_and_the_rest_still_runs() {
+    let server = plain_host("", true);
     let browser = Browser::start().await;
     browser.goto(&server.url("/")).await;
     let said = browser
@@ -202,6 +241,7 @@ async fn without_isolation_headers_the_page_explains_and_async_demos_still_run()
         )
         .await;
     assert!(said.as_str().unwrap().contains("not cross-origin isolated"), "{said}");
+    assert_eq!(browser.eval("location.hash").await, "", "no reload loop, no redirect: still the page asked for");
     browser.screenshot("not-isolated").await;
     if browser.eval("!!document.querySelector('.boot.failed')").await == Value::Bool(true) {
         return; // this browser refused shared wasm memory outright; the page said why
@@ -211,9 +251,94 @@ async fn without_isolation_headers_the_page_explains_and_async_demos_still_run()
     let why = browser.text("[data-testid=no-threads]").await;
     assert!(why.contains("Cross-Origin-Embedder-Policy"), "{why}");
     browser.screenshot("not-isolated-threads").await;
-    // …and the event-loop demo still runs.
+    // …and the event-loop demo still runs…
     browser.goto(&server.url("/#/concurrent-waits?tasks=3&wait=50")).await;
     run_demo(&browser, 20).await;
+    // …and so do processes (each has a memory of its own); only the threads' row says no.
+    browser.goto(&server.url("/#/queue-pipe?rounds=3&stream=2&largest=64")).await;
+    run_demo(&browser, 60).await;
+    let copied = browser.eval("[...document.querySelectorAll('tr[data-size]')].map(r => +r.dataset.copiedMs)").await;
+    assert_eq!(copied.as_array().map(|a| a.len()), Some(3), "process rows measured: {copied}");
+    assert!(browser.text("[data-testid=results]").await.contains("no worker threads"));
+    browser.screenshot_of("[data-testid=results]", "not-isolated-processes").await;
+    // The one error is the browser's own note of the refused service worker (this host's 404).
+    let errors = browser.console_errors().await;
+    assert!(errors.iter().all(|e| e.contains("bad HTTP response code (404) was received when fetching the script")), "{errors:#?}");
+    browser.close().await;
+}
+
+/// Waits until the service worker has cached the app shell, the wasm and the worker scripts.
+async fn wait_for_offline_copy(browser: &Browser) {
+    browser
+        .wait_until(
+            "(caches.open('playground').then(c => c.keys()).then(k => window.__cached = k.map(r => r.url)), \
+              (window.__cached || []).some(u => u.endsWith('.wasm')) && (window.__cached || []).some(u => u.endsWith('process-worker.js')) \
+              && (window.__cached || []).some(u => u.endsWith('subprocess.js')) && (window.__cached || []).some(u => u.endsWith('/')))",
+            20,
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn on_a_host_without_headers_the_service_worker_isolates_the_page() {
+    let server = plain_host("", false);
+    let browser = Browser::start().await;
+    open_app(&browser, &server.url("/")).await; // waits for "N worker threads"
+    assert_eq!(browser.eval("crossOriginIsolated").await, Value::Bool(true));
+    assert_eq!(browser.eval("!!navigator.serviceWorker.controller").await, Value::Bool(true));
+    // Threads really run: the parallel demo's lanes overlap.
+    browser.goto(&server.url("/#/threads?threads=2&wait=200")).await;
+    browser.wait_for("[data-testid=run]", 10).await;
+    run_demo(&browser, 20).await;
+    let spans = drawn_spans(&browser, 0).await;
+    assert!(max_overlap(&spans) >= 2, "two threads at once: {spans:?}");
+    browser.screenshot("isolated-by-service-worker").await;
+    // The one reload's marker is gone once isolated, and a new visit (a real navigation: the
+    // query differs) is isolated from its first response.
+    assert_eq!(browser.eval("sessionStorage.getItem('playground-isolation-reload')").await, Value::Null);
+    open_app(&browser, &server.url("/?again")).await;
+    assert_eq!(browser.eval("crossOriginIsolated").await, Value::Bool(true));
+    assert_no_console_errors(&browser).await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn after_one_visit_the_playground_works_offline() {
+    let server = plain_host("", false);
+    let browser = Browser::start().await;
+    open_app(&browser, &server.url("/")).await;
+    wait_for_offline_copy(&browser).await;
+    server.go_down();
+    // A real navigation (the query differs, so it is not just a hash change), with no server.
+    open_app(&browser, &server.url("/?offline#/concurrent-waits?tasks=3&wait=50")).await;
+    assert_eq!(browser.eval("location.search").await, "?offline");
+    assert_eq!(browser.eval("crossOriginIsolated").await, Value::Bool(true), "still isolated, from the cache");
+    run_demo(&browser, 20).await;
+    // A process (the wasm again, in a worker of its own) and a separate program, both from the cache.
+    browser.goto(&server.url("/#/subprocess?timeout=300&lines=2")).await;
+    browser.wait_for("[data-testid=run]", 10).await;
+    run_demo(&browser, 20).await;
+    assert_eq!(browser.eval("document.querySelector('tr[data-program=upper]').dataset.status").await, "Code(0)");
+    browser.goto(&server.url("/#/processes?processes=2")).await;
+    browser.wait_for("[data-testid=run]", 10).await;
+    run_demo(&browser, 30).await;
+    browser.screenshot("offline").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn served_under_a_sub_path_everything_resolves() {
+    let server = plain_host("/concurrency-playground", false);
+    let browser = Browser::start().await;
+    open_app(&browser, &server.url("/")).await;
+    assert_eq!(browser.eval("crossOriginIsolated").await, Value::Bool(true));
+    assert!(browser.eval("location.pathname").await.as_str().unwrap().starts_with("/concurrency-playground/"));
+    for (path, secs) in [("/#/threads?threads=2&wait=100", 20), ("/#/processes?processes=2", 30), ("/#/subprocess?timeout=300&lines=1", 20)] {
+        browser.goto(&server.url(path)).await;
+        browser.wait_for("[data-testid=run]", 10).await;
+        run_demo(&browser, secs).await;
+    }
+    browser.screenshot("sub-path").await;
     assert_no_console_errors(&browser).await;
     browser.close().await;
 }

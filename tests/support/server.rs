@@ -1,34 +1,65 @@
-//! A minimal static file server on loopback, so the tests control exactly which headers the
-//! page gets: with `isolated`, the COOP/COEP pair that cross-origin isolation needs; without,
-//! none (like a plain static host).
+//! A minimal static file server on loopback, so the tests control exactly what the page gets:
+//! with `isolated`, the COOP/COEP pair that cross-origin isolation needs; without, none (like a
+//! plain static host). It can also serve under a sub-path, refuse the service worker, and go
+//! down (every connection dropped, as for a visitor who went offline).
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::thread;
+
+#[derive(Clone, Debug)]
+pub struct Hosting {
+    /// Send the COOP/COEP headers.
+    pub isolated: bool,
+    /// Serve the site under this path (`"/concurrency-playground"`), or at the root (`""`).
+    pub prefix: &'static str,
+    /// Answer 404 for `sw.js`, as if service workers were refused.
+    pub refuse_service_worker: bool,
+}
 
 pub struct StaticServer {
     pub port: u16,
+    prefix: &'static str,
+    down: Arc<AtomicBool>,
 }
 
 impl StaticServer {
     /// Serves `root` on 127.0.0.1 at a free port until the process exits.
     pub fn start(root: PathBuf, isolated: bool) -> StaticServer {
+        StaticServer::hosting(root, Hosting { isolated, prefix: "", refuse_service_worker: false })
+    }
+
+    pub fn hosting(root: PathBuf, hosting: Hosting) -> StaticServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
         let port = listener.local_addr().unwrap().port();
+        let down = Arc::new(AtomicBool::new(false));
+        let prefix = hosting.prefix;
+        let is_down = Arc::clone(&down);
         thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let root = root.clone();
+                if is_down.load(Ordering::SeqCst) {
+                    continue; // dropped unanswered: the visitor's request fails like a dead network
+                }
+                let (root, hosting) = (root.clone(), hosting.clone());
                 thread::spawn(move || {
-                    let _ = serve_one(stream, &root, isolated);
+                    let _ = serve_one(stream, &root, &hosting);
                 });
             }
         });
-        StaticServer { port }
+        StaticServer { port, prefix, down }
     }
 
+    /// The address of `path` on this site (under its prefix).
     pub fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{}", self.port, path)
+        format!("http://127.0.0.1:{}{}{}", self.port, self.prefix, path)
+    }
+
+    /// From now on every request fails.
+    pub fn go_down(&self) {
+        self.down.store(true, Ordering::SeqCst);
     }
 }
 
@@ -45,7 +76,7 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
-fn serve_one(stream: TcpStream, root: &Path, isolated: bool) -> std::io::Result<()> {
+fn serve_one(stream: TcpStream, root: &Path, hosting: &Hosting) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request_line = String::new();
     reader.read_line(&mut request_line)?;
@@ -58,16 +89,20 @@ fn serve_one(stream: TcpStream, root: &Path, isolated: bool) -> std::io::Result<
     }
     let raw_path = request_line.split_whitespace().nth(1).unwrap_or("/");
     let path = raw_path.split(['?', '#']).next().unwrap_or("/");
-    let relative = path.trim_start_matches('/');
-    let file = if relative.is_empty() { root.join("index.html") } else { root.join(relative) };
-    let safe = !relative.split('/').any(|part| part == "..");
-    let (status, body, kind) = match (safe, std::fs::read(&file)) {
-        (true, Ok(body)) => ("200 OK", body, content_type(&file)),
+    let found = path.strip_prefix(hosting.prefix).filter(|rest| rest.starts_with('/')).map(|rest| {
+        let relative = rest.trim_start_matches('/');
+        let file = if relative.is_empty() { root.join("index.html") } else { root.join(relative) };
+        let safe = !relative.split('/').any(|part| part == "..");
+        let refused = hosting.refuse_service_worker && relative == "sw.js";
+        (file, safe && !refused)
+    });
+    let (status, body, kind) = match found.map(|(file, ok)| (ok.then(|| std::fs::read(&file).ok()).flatten(), file)) {
+        Some((Some(body), file)) => ("200 OK", body, content_type(&file)),
         _ => ("404 Not Found", b"not found".to_vec(), "text/plain"),
     };
     let mut out = stream;
     write!(out, "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n", body.len())?;
-    if isolated {
+    if hosting.isolated {
         write!(out, "Cross-Origin-Opener-Policy: same-origin\r\nCross-Origin-Embedder-Policy: require-corp\r\n")?;
     }
     write!(out, "\r\n")?;

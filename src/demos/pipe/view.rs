@@ -15,7 +15,8 @@ const EXPLANATION: &[&str] = &[
     "For each size: the median round trip of one message echoed back, and a stream of messages (four \
      in flight, each answered with its length) for throughput. Here every message is also copied \
      into and out of each side's wasm memory: transferring saves postMessage's copies, not those. \
-     The browser's clock counts in steps of about 5 µs, so the threads' times sit at its limit.",
+     The browser's clock counts in steps of about 5 µs (100 µs on a page that is not \
+     cross-origin isolated), so the threads' times sit at its limit.",
 ];
 
 /// One transport's measurements, or why it could not run here.
@@ -109,7 +110,7 @@ fn results(startup_ms: f64, rows: Vec<Row>) -> impl IntoView {
     let largest = sizes.last().copied().unwrap_or(0);
     let ratio = cell(Transport::Copied, largest).zip(cell(Transport::Threads, largest)).map(|(p, t)| p.round_trip_ms / t.round_trip_ms.max(1e-6));
     let verdict = format!(
-        "Starting the process took {} (a thread is already running). {}",
+        "Starting the process took {}. {}",
         ms(startup_ms),
         ratio.map(|r| format!("At {}, a round trip to a process (copied) took {r:.0}× as long as between threads.", size_label(largest as f64))).unwrap_or_default()
     );

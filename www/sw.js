@@ -1,0 +1,68 @@
+// The playground's service worker, same-origin and written for this project.
+//
+// Isolation: SharedArrayBuffer (and so worker threads) needs the page to be cross-origin
+// isolated, which takes two response headers that many static hosts (GitHub Pages) cannot send.
+// This worker adds them to every same-origin response it passes on, the page's and the workers'.
+//
+// Offline: every same-origin GET it fetches is kept in one cache; the network is asked first
+// (a new deployment is picked up at once), the cache answers when the network cannot. Requests
+// made with `cache: 'no-store'` (the fetch demo measuring the network) are never answered from it.
+const CACHE = 'playground';
+// Trunk's file names carry a content hash: a copy whose name is not in the current page's list
+// belongs to an older deployment.
+const HASHED = /-[0-9a-f]{16}(_bg)?\.(js|wasm|css|svg)$/;
+
+self.addEventListener('install', () => self.skipWaiting());
+self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+
+function sameOrigin(url) {
+    return new URL(url, self.location.href).origin === self.location.origin;
+}
+
+function isolated(response) {
+    if (response.type === 'opaque' || response.status === 0) return response;
+    const headers = new Headers(response.headers);
+    headers.set('Cross-Origin-Opener-Policy', 'same-origin');
+    headers.set('Cross-Origin-Embedder-Policy', 'require-corp');
+    headers.set('Cross-Origin-Resource-Policy', 'same-origin');
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
+async function networkFirst(request) {
+    const cache = await caches.open(CACHE);
+    try {
+        const response = await fetch(request);
+        if (response.ok && request.cache !== 'no-store') await cache.put(request.url.split('#')[0], response.clone());
+        return isolated(response);
+    } catch (offline) {
+        if (request.cache === 'no-store') throw offline;
+        const copy = await cache.match(request.url, { ignoreSearch: true });
+        if (copy) return isolated(copy);
+        throw offline;
+    }
+}
+
+self.addEventListener('fetch', (event) => {
+    const request = event.request;
+    if (request.method !== 'GET' || !sameOrigin(request.url)) return;
+    event.respondWith(networkFirst(request));
+});
+
+// The page's list of what it loaded: cache what is missing, drop older deployments' files.
+self.addEventListener('message', (event) => {
+    const urls = (event.data && event.data.cache || []).filter(sameOrigin).map((u) => u.split('#')[0]);
+    event.waitUntil((async () => {
+        const cache = await caches.open(CACHE);
+        const wanted = new Set(urls);
+        for (const url of wanted) {
+            if (await cache.match(url)) continue;
+            try {
+                const response = await fetch(url);
+                if (response.ok) await cache.put(url, response);
+            } catch (_) { /* offline now: it will be cached on a later visit */ }
+        }
+        for (const request of await cache.keys()) {
+            if (HASHED.test(new URL(request.url).pathname) && !wanted.has(request.url)) await cache.delete(request);
+        }
+    })());
+});

@@ -9,7 +9,7 @@ mod support;
 
 use serde_json::Value;
 use support::browser::Browser;
-use support::server::{Hosting, StaticServer};
+use support::server::{Hosting, ServiceWorker, StaticServer};
 
 fn isolated_server() -> StaticServer {
     StaticServer::start(support::dist_dir(), true)
@@ -225,13 +225,13 @@ async fn first_impression_landing_themes_and_keyboard() {
 }
 
 /// A plain static host: no isolation headers.
-fn plain_host(prefix: &'static str, refuse_service_worker: bool) -> StaticServer {
-    StaticServer::hosting(support::dist_dir(), Hosting { isolated: false, prefix, refuse_service_worker })
+fn plain_host(prefix: &'static str, service_worker: ServiceWorker) -> StaticServer {
+    StaticServer::hosting(support::dist_dir(), Hosting { isolated: false, prefix, service_worker })
 }
 
 #[tokio::test]
 async fn without_isolation_or_service_worker_the_page_explains_and_the_rest_still_runs() {
-    let server = plain_host("", true);
+    let server = plain_host("", ServiceWorker::Refused);
     let browser = Browser::start().await;
     browser.goto(&server.url("/")).await;
     let said = browser
@@ -281,7 +281,7 @@ async fn wait_for_offline_copy(browser: &Browser) {
 
 #[tokio::test]
 async fn on_a_host_without_headers_the_service_worker_isolates_the_page() {
-    let server = plain_host("", false);
+    let server = plain_host("", ServiceWorker::Real);
     let browser = Browser::start().await;
     open_app(&browser, &server.url("/")).await; // waits for "N worker threads"
     assert_eq!(browser.eval("crossOriginIsolated").await, Value::Bool(true));
@@ -303,8 +303,25 @@ async fn on_a_host_without_headers_the_service_worker_isolates_the_page() {
 }
 
 #[tokio::test]
+async fn where_the_service_worker_cannot_isolate_the_page_reloads_once_not_forever() {
+    let server = plain_host("", ServiceWorker::Inert);
+    let browser = Browser::start().await;
+    browser.goto(&server.url("/")).await;
+    browser.wait_until("document.querySelector('[data-testid=isolation]')?.textContent", 20).await;
+    browser.wait_until("!!navigator.serviceWorker.controller && !!sessionStorage.getItem('playground-isolation-reload')", 20).await;
+    let origin = browser.eval("performance.timeOrigin").await;
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    assert_eq!(browser.eval("performance.timeOrigin").await, origin, "no further reload: the attempt was remembered");
+    assert_eq!(browser.eval("crossOriginIsolated").await, Value::Bool(false));
+    assert!(browser.text("[data-testid=isolation]").await.contains("not cross-origin isolated"), "the page says so");
+    browser.goto(&server.url("/#/concurrent-waits?tasks=3&wait=50")).await;
+    run_demo(&browser, 20).await;
+    browser.close().await;
+}
+
+#[tokio::test]
 async fn after_one_visit_the_playground_works_offline() {
-    let server = plain_host("", false);
+    let server = plain_host("", ServiceWorker::Real);
     let browser = Browser::start().await;
     open_app(&browser, &server.url("/")).await;
     wait_for_offline_copy(&browser).await;
@@ -328,7 +345,7 @@ async fn after_one_visit_the_playground_works_offline() {
 
 #[tokio::test]
 async fn served_under_a_sub_path_everything_resolves() {
-    let server = plain_host("/concurrency-playground", false);
+    let server = plain_host("/concurrency-playground", ServiceWorker::Real);
     let browser = Browser::start().await;
     open_app(&browser, &server.url("/")).await;
     assert_eq!(browser.eval("crossOriginIsolated").await, Value::Bool(true));

@@ -16,8 +16,18 @@ pub struct Hosting {
     pub isolated: bool,
     /// Serve the site under this path (`"/concurrency-playground"`), or at the root (`""`).
     pub prefix: &'static str,
-    /// Answer 404 for `sw.js`, as if service workers were refused.
-    pub refuse_service_worker: bool,
+    pub service_worker: ServiceWorker,
+}
+
+/// What the host gives for `sw.js`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ServiceWorker {
+    /// The build's own.
+    Real,
+    /// 404, as if service workers were refused.
+    Refused,
+    /// A worker that takes control but adds no headers (a browser where the trick fails).
+    Inert,
 }
 
 pub struct StaticServer {
@@ -29,7 +39,7 @@ pub struct StaticServer {
 impl StaticServer {
     /// Serves `root` on 127.0.0.1 at a free port until the process exits.
     pub fn start(root: PathBuf, isolated: bool) -> StaticServer {
-        StaticServer::hosting(root, Hosting { isolated, prefix: "", refuse_service_worker: false })
+        StaticServer::hosting(root, Hosting { isolated, prefix: "", service_worker: ServiceWorker::Real })
     }
 
     pub fn hosting(root: PathBuf, hosting: Hosting) -> StaticServer {
@@ -63,6 +73,8 @@ impl StaticServer {
     }
 }
 
+const INERT_WORKER: &[u8] = b"self.addEventListener('activate', (e) => e.waitUntil(self.clients.claim()));\n";
+
 fn content_type(path: &Path) -> &'static str {
     match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
         "html" => "text/html; charset=utf-8",
@@ -93,10 +105,12 @@ fn serve_one(stream: TcpStream, root: &Path, hosting: &Hosting) -> std::io::Resu
         let relative = rest.trim_start_matches('/');
         let file = if relative.is_empty() { root.join("index.html") } else { root.join(relative) };
         let safe = !relative.split('/').any(|part| part == "..");
-        let refused = hosting.refuse_service_worker && relative == "sw.js";
+        let refused = hosting.service_worker == ServiceWorker::Refused && relative == "sw.js";
         (file, safe && !refused)
     });
-    let (status, body, kind) = match found.map(|(file, ok)| (ok.then(|| std::fs::read(&file).ok()).flatten(), file)) {
+    let inert = hosting.service_worker == ServiceWorker::Inert && found.as_ref().is_some_and(|(f, _)| f.ends_with("sw.js"));
+    let read = |file: &Path| if inert { Some(INERT_WORKER.to_vec()) } else { std::fs::read(file).ok() };
+    let (status, body, kind) = match found.map(|(file, ok)| (ok.then(|| read(&file)).flatten(), file)) {
         Some((Some(body), file)) => ("200 OK", body, content_type(&file)),
         _ => ("404 Not Found", b"not found".to_vec(), "text/plain"),
     };

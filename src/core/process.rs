@@ -29,6 +29,8 @@ pub enum Request {
     Spin(u64),
     /// Allocate memory until the allocator refuses, or `limit_mb` is reached; then die of it.
     Hog { limit_mb: u64 },
+    /// Block for this many milliseconds (a blocking I/O call, as `time.sleep` in a process).
+    Sleep(u64),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,6 +49,7 @@ const SUM_MANY: u8 = 6;
 const CONSUME: u8 = 7;
 const SPIN: u8 = 8;
 const HOG: u8 = 9;
+const SLEEP: u8 = 10;
 const VALUES: u8 = 106;
 const VALUE: u8 = 101;
 const ECHOED: u8 = 104;
@@ -98,6 +101,7 @@ impl Request {
             Request::Consume(p) => with_payload(CONSUME, p),
             Request::Spin(ms) => with_u64(SPIN, *ms),
             Request::Hog { limit_mb } => with_u64(HOG, *limit_mb),
+            Request::Sleep(ms) => with_u64(SLEEP, *ms),
         }
     }
 
@@ -112,6 +116,7 @@ impl Request {
             Some(&CONSUME) => Ok(Request::Consume(bytes[1..].to_vec())),
             Some(&SPIN) => Ok(Request::Spin(read_u64(bytes)?)),
             Some(&HOG) => Ok(Request::Hog { limit_mb: read_u64(bytes)? }),
+            Some(&SLEEP) => Ok(Request::Sleep(read_u64(bytes)?)),
             other => Err(format!("unknown request tag {other:?}")),
         }
     }
@@ -170,6 +175,10 @@ pub fn handle(request: Request, global: &AtomicU64) -> Reply {
             Reply::Value(ms)
         }
         Request::Hog { limit_mb } => hog(limit_mb),
+        Request::Sleep(ms) => {
+            crate::engine::block_for(ms as f64);
+            Reply::Value(ms)
+        }
     }
 }
 
@@ -210,7 +219,7 @@ mod tests {
 
     #[test]
     fn messages_round_trip() {
-        for r in [Request::SetGlobal(42), Request::GetGlobal, Request::SumTo(u64::MAX), Request::Echo(vec![1, 2, 3]), Request::SumMany(vec![1, 2]), Request::Panic, Request::Consume(vec![9; 3]), Request::Spin(5), Request::Hog { limit_mb: 64 }] {
+        for r in [Request::SetGlobal(42), Request::GetGlobal, Request::SumTo(u64::MAX), Request::Echo(vec![1, 2, 3]), Request::SumMany(vec![1, 2]), Request::Panic, Request::Consume(vec![9; 3]), Request::Spin(5), Request::Hog { limit_mb: 64 }, Request::Sleep(3)] {
             assert_eq!(Request::decode(&r.encode()), Ok(r));
         }
         for r in [Reply::Value(7), Reply::Values(vec![3, 4]), Reply::Echo(vec![])] {

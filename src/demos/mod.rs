@@ -2,6 +2,7 @@
 //! natively) in `mod.rs`, its page in `view.rs`.
 
 pub mod blocking;
+pub mod compare;
 pub mod bounded_queue;
 pub mod concurrency_vs_parallelism;
 pub mod concurrent_waits;
@@ -54,7 +55,7 @@ pub struct DemoInfo {
     pub needs_threads: bool,
 }
 
-pub const ALL: &[DemoInfo] = &[concurrent_waits::INFO, coroutines::INFO, fetch::INFO, semaphore::INFO, timeouts::INFO, blocking::INFO, loop_lag::INFO, concurrency_vs_parallelism::INFO, start_join::INFO, race::INFO, lock_cost::INFO, deadlock::INFO, gil::INFO, thread_pool::INFO, bounded_queue::INFO, parallel_cpu::INFO, processes::INFO, pipe::INFO, process_pool::INFO, subprocess::INFO, crash_isolation::INFO];
+pub const ALL: &[DemoInfo] = &[concurrent_waits::INFO, coroutines::INFO, fetch::INFO, semaphore::INFO, timeouts::INFO, blocking::INFO, loop_lag::INFO, concurrency_vs_parallelism::INFO, start_join::INFO, race::INFO, lock_cost::INFO, deadlock::INFO, gil::INFO, thread_pool::INFO, bounded_queue::INFO, parallel_cpu::INFO, processes::INFO, pipe::INFO, process_pool::INFO, subprocess::INFO, crash_isolation::INFO, compare::INFO];
 
 /// The page of demo `id`, given its URL query.
 pub fn page(id: &str, query: Vec<(String, String)>) -> Option<leptos::prelude::AnyView> {
@@ -81,6 +82,7 @@ pub fn page(id: &str, query: Vec<(String, String)>) -> Option<leptos::prelude::A
         id if id == process_pool::INFO.id => view! { <process_pool::view::Page query/> }.into_any(),
         id if id == subprocess::INFO.id => view! { <subprocess::view::Page query/> }.into_any(),
         id if id == crash_isolation::INFO.id => view! { <crash_isolation::view::Page query/> }.into_any(),
+        id if id == compare::INFO.id => view! { <compare::view::Page query/> }.into_any(),
         _ => return None,
     })
 }

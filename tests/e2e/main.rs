@@ -224,6 +224,63 @@ async fn first_impression_landing_themes_and_keyboard() {
     dark.close().await;
 }
 
+#[tokio::test]
+async fn the_matrix_runs_every_model_and_the_guide_cites_it() {
+    let (server, browser) = open("/#/compare?tasks=4&n=5&wait=60&waiting=0&data=10&shared=0").await;
+    // Before any run the guide already answers, and says its numbers are still missing.
+    assert_eq!(browser.eval("document.querySelector('[data-testid=guide] .verdict').dataset.choice").await, "ProcessPool");
+    assert!(browser.text("[data-testid=guide]").await.contains("not measured yet"));
+    run_demo(&browser, 120).await;
+    for work in ["Cpu", "Io"] {
+        let bars = browser
+            .eval(&format!("[...document.querySelectorAll('ul.bars[data-work={work}] li[data-wall-ms]')].map(li => [li.dataset.model, +li.dataset.wallMs, +li.dataset.speedup])"))
+            .await;
+        let bars: Vec<(String, f64, f64)> = serde_json::from_value(bars).unwrap();
+        assert_eq!(bars.len(), 7, "{work}: every model ran: {bars:?}");
+        let speedup = |m: &str| bars.iter().find(|b| b.0 == m).unwrap().2;
+        if work == "Io" {
+            assert!(speedup("EventLoop") > 2.0, "four waits overlap on the loop: {bars:?}");
+        } else {
+            assert!(speedup("EventLoop") < 1.3, "computing on one loop is not faster: {bars:?}");
+        }
+    }
+    let guide = browser.text("[data-testid=guide]").await;
+    assert!(!guide.contains("not measured yet"), "the reasons now cite this run: {guide}");
+    assert!(guide.contains("× here"), "{guide}");
+    browser.screenshot_of("[data-testid=results]", "compare").await;
+    browser.screenshot_of("[data-testid=guide]", "guide").await;
+    // A job that is all waiting gets the event loop; the URL keeps the setup.
+    browser.goto(&server.url("/#/compare?tasks=4&waiting=100")).await;
+    browser.wait_for("[data-testid=guide]", 10).await;
+    assert_eq!(browser.eval("document.querySelector('[data-testid=guide] .verdict').dataset.choice").await, "EventLoop");
+    assert_eq!(browser.eval("document.getElementById('knob-waiting').value").await, "100");
+    // Bad parameters fall back with a notice.
+    browser.goto(&server.url("/#/compare?tasks=9999&shared=maybe")).await;
+    let notices = browser.text("[data-testid=notices]").await;
+    assert!(notices.contains("tasks = 9999") && notices.contains("maybe"), "{notices}");
+    assert_no_console_errors(&browser).await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn the_matrix_can_be_cancelled_and_run_again() {
+    let (_server, browser) = open("/#/compare?tasks=4&n=100&wait=500").await;
+    browser.click("[data-testid=run]").await;
+    browser.wait_until("document.querySelectorAll('li[data-wall-ms]').length >= 1", 60).await;
+    browser.click("[data-testid=cancel]").await;
+    browser.wait_until("!document.querySelector('[data-testid=run]').disabled", 30).await;
+    assert_eq!(browser.eval("document.querySelector('[data-testid=results]').dataset.cancelled").await, "true");
+    let ran = browser.eval("document.querySelectorAll('li[data-wall-ms]').length").await.as_u64().unwrap();
+    assert!(ran < 14, "stopped early: {ran} of 14");
+    // And it runs again, to the end, on smaller work.
+    browser.goto(&_server.url("/#/compare?tasks=2&n=2&wait=20")).await;
+    browser.wait_for("[data-testid=run]", 10).await;
+    run_demo(&browser, 60).await;
+    assert_eq!(browser.eval("document.querySelectorAll('li[data-wall-ms]').length").await, Value::from(14));
+    assert_eq!(browser.eval("document.querySelector('[data-testid=results]').dataset.cancelled").await, "false");
+    browser.close().await;
+}
+
 /// A plain static host: no isolation headers.
 fn plain_host(prefix: &'static str, service_worker: ServiceWorker) -> StaticServer {
     StaticServer::hosting(support::dist_dir(), Hosting { isolated: false, prefix, service_worker })

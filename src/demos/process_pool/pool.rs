@@ -17,6 +17,8 @@ pub enum Job {
     Sum(u64),
     /// Fail the first time it is tried; compute(n) when run again (a transient fault).
     FailOnce(u64, Fault),
+    /// Block for this many milliseconds (waiting work); its answer is 0.
+    Wait(u64),
 }
 
 /// How a task can take its process down.
@@ -44,6 +46,7 @@ impl Job {
     pub fn n(self) -> u64 {
         match self {
             Job::Sum(n) | Job::FailOnce(n, _) => n,
+            Job::Wait(_) => 0,
         }
     }
 }
@@ -116,10 +119,14 @@ impl Pool {
                     let Some((first, chunk_jobs)) = next else { return Ok::<Slot, ProcessError>(slot) };
                     let fault = chunk_jobs.iter().find_map(|j| match j {
                         Job::FailOnce(_, fault) => Some(*fault),
-                        Job::Sum(_) => None,
+                        Job::Sum(_) | Job::Wait(_) => None,
                     });
+                    let waits: u64 = chunk_jobs.iter().map(|j| if let Job::Wait(ms) = j { *ms } else { 0 }).sum();
                     let request = match fault {
                         Some(fault) => fault.request(),
+                        // A chunk of waits is one sleep as long as them all, like a worker
+                        // running its chunk's blocking calls one after another.
+                        None if waits > 0 => Request::Sleep(waits),
                         None => Request::SumMany(chunk_jobs.iter().map(|j| j.n()).collect()),
                     };
                     let label = format!("tasks {}–{}", first, first + chunk_jobs.len() - 1);
@@ -131,11 +138,13 @@ impl Pool {
                     };
                     match reply {
                         Ok(bytes) => {
-                            let Ok(Reply::Values(values)) = Reply::decode(&bytes) else {
-                                return Err(ProcessError::Died("an unexpected reply".into()));
+                            let values = match Reply::decode(&bytes) {
+                                Ok(Reply::Values(values)) => values,
+                                Ok(Reply::Value(_)) if waits > 0 => vec![0; chunk_jobs.len()],
+                                _ => return Err(ProcessError::Died("an unexpected reply".into())),
                             };
                             results.borrow_mut()[first..first + values.len()].copy_from_slice(&values);
-                            spans.borrow_mut().push(Span { task: first, lane, label, kind: SpanKind::Run, start, end: engine::now_ms() });
+                            spans.borrow_mut().push(Span { task: first, lane, label, kind: if waits > 0 { SpanKind::Wait } else { SpanKind::Run }, start, end: engine::now_ms() });
                         }
                         Err(failure @ (ProcessError::Died(_) | ProcessError::TimedOut)) => {
                             let why = match failure {

@@ -1,0 +1,343 @@
+//! The matrix: one job, CPU-bound or I/O-bound, run under every model, each measured the same
+//! way (wall time from start to the last answer, and a span per piece of work).
+//!
+//! A CPU task is compute(n) (the sum of 0..n, as in the process pool); an I/O task is a wait
+//! of `wait_ms`: awaited on the event loop, a blocking sleep on a thread or in a process.
+
+use crate::core::process::{sum_to, Reply, Request};
+use crate::core::trace::{Lane, Span, SpanKind, Trace};
+use crate::demos::gil::{Gil, SWITCH_MS};
+use crate::demos::process_pool::pool::{Job, Pool};
+use crate::engine::{self, Process};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Model {
+    Sequential,
+    EventLoop,
+    Threads,
+    GilThreads,
+    Processes,
+    ThreadPool,
+    ProcessPool,
+}
+
+impl Model {
+    pub const ALL: [Model; 7] = [Model::Sequential, Model::EventLoop, Model::Threads, Model::GilThreads, Model::Processes, Model::ThreadPool, Model::ProcessPool];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Model::Sequential => "sequential",
+            Model::EventLoop => "event loop",
+            Model::Threads => "threads",
+            Model::GilThreads => "threads under a GIL (simulated)",
+            Model::Processes => "processes",
+            Model::ThreadPool => "thread pool",
+            Model::ProcessPool => "process pool",
+        }
+    }
+
+    /// How the model spreads the work, for the table.
+    pub fn how(self, lanes: usize) -> String {
+        match self {
+            Model::Sequential => "one thread, one task after another".into(),
+            Model::EventLoop => format!("one thread, tasks interleaved, each yielding every {LOOP_SLICE_MS:.0} ms"),
+            Model::Threads => "a thread per task, started and joined".into(),
+            Model::GilThreads => "a thread per task, one lock to compute".into(),
+            Model::Processes => format!("{lanes} processes started for the run (start-up counted)"),
+            Model::ThreadPool => format!("{lanes} pool threads taking tasks"),
+            Model::ProcessPool => format!("{lanes} processes already running, tasks in chunks"),
+        }
+    }
+
+    /// Needs the shared-memory worker pool.
+    pub fn needs_threads(self) -> bool {
+        !matches!(self, Model::EventLoop | Model::Processes | Model::ProcessPool)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Work {
+    Cpu,
+    Io,
+}
+
+impl Work {
+    pub fn title(self) -> &'static str {
+        match self {
+            Work::Cpu => "CPU-bound",
+            Work::Io => "I/O-bound",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Workload {
+    pub work: Work,
+    pub tasks: usize,
+    /// compute(n) per CPU task.
+    pub n: u64,
+    /// The wait per I/O task.
+    pub wait_ms: f64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Run {
+    pub model: Model,
+    pub wall_ms: f64,
+    /// The sum of every CPU task's answer (equal across models, or something is wrong).
+    pub total: u64,
+    pub trace: Trace,
+}
+
+/// How long a CPU task on the event loop computes before it yields: short enough to keep the
+/// page responsive (a frame), long enough that the yields cost little.
+pub const LOOP_SLICE_MS: f64 = 16.0;
+
+/// 0 + … + (n − 1) for task `task`, yielding to the loop every `LOOP_SLICE_MS`: CPU work that
+/// shares the event loop instead of freezing it (its answer equals `sum_to(n)`). A span per
+/// slice: the timeline shows the tasks taking turns.
+async fn sum_to_cooperatively(task: usize, n: u64, label: String) -> (u64, Vec<Span>) {
+    const BLOCK: u64 = 500_000;
+    let (mut total, mut i, mut spans) = (0u64, 0u64, Vec::new());
+    let mut slice_start = engine::now_ms();
+    while i < n {
+        let end = (i + BLOCK).min(n);
+        for k in i..std::hint::black_box(end) {
+            total = total.wrapping_add(std::hint::black_box(k));
+        }
+        i = end;
+        if engine::now_ms() - slice_start >= LOOP_SLICE_MS || i == n {
+            spans.push(span(task, Lane::EventLoop, label.clone(), SpanKind::Run, slice_start));
+            if i < n {
+                engine::yield_now().await;
+                slice_start = engine::now_ms();
+            }
+        }
+    }
+    (total, spans)
+}
+
+fn span(task: usize, lane: Lane, label: String, kind: SpanKind, start: f64) -> Span {
+    Span { task, lane, label, kind, start, end: engine::now_ms() }
+}
+
+fn task_label(w: &Workload, i: usize) -> String {
+    match w.work {
+        Work::Cpu => format!("task {i}: compute({})", w.n),
+        Work::Io => format!("task {i}: wait {:.0} ms", w.wait_ms),
+    }
+}
+
+/// One task on the calling thread (blocking for I/O); under `gil` it computes only while
+/// holding it, and lets it go every `SWITCH_MS` when another thread asks, and while it waits.
+fn task_on_thread(w: &Workload, i: usize, thread: usize, gil: Option<&Gil>) -> (u64, Vec<Span>) {
+    let lane = Lane::Worker(engine::worker_index().unwrap_or(thread));
+    let mut spans = Vec::new();
+    match (w.work, gil) {
+        (Work::Io, _) => {
+            let start = engine::now_ms();
+            engine::block_for(w.wait_ms);
+            spans.push(span(i, lane, task_label(w, i), SpanKind::Wait, start));
+            (0, spans)
+        }
+        (Work::Cpu, None) => {
+            let start = engine::now_ms();
+            let answer = sum_to(w.n);
+            spans.push(span(i, lane, task_label(w, i), SpanKind::Run, start));
+            (answer, spans)
+        }
+        (Work::Cpu, Some(gil)) => {
+            const SLICE: u64 = 200_000;
+            let (mut total, mut k) = (0u64, 0u64);
+            let wait = engine::now_ms();
+            gil.acquire(thread);
+            spans.push(span(i, lane, "waits for the GIL".into(), SpanKind::Blocked, wait));
+            let mut slice_start = engine::now_ms();
+            while k < w.n {
+                let end = (k + SLICE).min(w.n);
+                for x in k..std::hint::black_box(end) {
+                    total = total.wrapping_add(std::hint::black_box(x));
+                }
+                k = end;
+                if engine::now_ms() - slice_start >= SWITCH_MS && gil.wanted() {
+                    spans.push(span(i, lane, task_label(w, i), SpanKind::Run, slice_start));
+                    gil.release();
+                    let wait = engine::now_ms();
+                    gil.acquire(thread);
+                    spans.push(span(i, lane, "waits for the GIL".into(), SpanKind::Blocked, wait));
+                    slice_start = engine::now_ms();
+                }
+            }
+            spans.push(span(i, lane, task_label(w, i), SpanKind::Run, slice_start));
+            gil.release();
+            (total, spans)
+        }
+    }
+}
+
+/// `threads` threads taking the tasks in turn from a shared counter.
+async fn on_threads(w: Workload, threads: usize, gil: bool) -> Result<(u64, Vec<Span>), String> {
+    let next = Arc::new(AtomicUsize::new(0));
+    let gil = gil.then(|| Arc::new(Gil::default()));
+    let per_thread = engine::on_threads(threads, move |t| {
+        let (mut total, mut spans) = (0u64, Vec::new());
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= w.tasks {
+                return (total, spans);
+            }
+            let (answer, mut s) = task_on_thread(&w, i, t, gil.as_deref());
+            total = total.wrapping_add(answer);
+            spans.append(&mut s);
+        }
+    })
+    .await
+    .map_err(|e| e.to_string())?;
+    Ok(per_thread.into_iter().fold((0, Vec::new()), |(t, mut all), (answer, mut s)| {
+        all.append(&mut s);
+        (t.wrapping_add(answer), all)
+    }))
+}
+
+fn request(w: &Workload) -> Request {
+    match w.work {
+        Work::Cpu => Request::SumTo(w.n),
+        Work::Io => Request::Sleep(w.wait_ms.round() as u64),
+    }
+}
+
+/// `lanes` processes started now, task i on process i mod lanes, then terminated.
+async fn on_new_processes(w: Workload, lanes: usize) -> Result<(u64, Vec<Span>), String> {
+    let lanes = lanes.min(w.tasks).max(1);
+    let drivers = (0..lanes).map(|p| async move {
+        let start = engine::now_ms();
+        let process = Process::spawn().await.map_err(|e| e.to_string())?;
+        let mut spans = vec![span(p, Lane::Process(p), format!("process {p}: starts"), SpanKind::Wait, start)];
+        let mut total = 0u64;
+        for i in (p..w.tasks).step_by(lanes) {
+            let start = engine::now_ms();
+            let reply = process.call(&request(&w).encode(), false).await.map_err(|e| e.to_string())?;
+            let Ok(Reply::Value(answer)) = Reply::decode(&reply) else { return Err("an unexpected reply".to_string()) };
+            total = total.wrapping_add(if w.work == Work::Cpu { answer } else { 0 });
+            let kind = if w.work == Work::Cpu { SpanKind::Run } else { SpanKind::Wait };
+            spans.push(span(i, Lane::Process(p), task_label(&w, i), kind, start));
+        }
+        process.terminate();
+        Ok::<_, String>((total, spans))
+    });
+    let all = futures::future::try_join_all(drivers).await?;
+    Ok(all.into_iter().fold((0, Vec::new()), |(t, mut spans), (answer, mut s)| {
+        spans.append(&mut s);
+        (t.wrapping_add(answer), spans)
+    }))
+}
+
+// region:matrix
+/// Runs `w` under `model`. `lanes` is how many threads or processes the pools use (one per
+/// core); `pool` is a process pool of that size, already started.
+pub async fn run(model: Model, w: Workload, lanes: usize, pool: &mut Pool) -> Result<Run, String> {
+    let t0 = engine::now_ms();
+    let (total, spans) = match model {
+        Model::Sequential => on_threads(w, 1, false).await?,
+        Model::EventLoop => {
+            let tasks = (0..w.tasks).map(|i| async move {
+                match w.work {
+                    Work::Cpu => sum_to_cooperatively(i, w.n, task_label(&w, i)).await,
+                    Work::Io => {
+                        let start = engine::now_ms();
+                        engine::sleep_ms(w.wait_ms).await;
+                        (0, vec![span(i, Lane::EventLoop, task_label(&w, i), SpanKind::Wait, start)])
+                    }
+                }
+            });
+            let done = futures::future::join_all(tasks).await;
+            let total = done.iter().fold(0u64, |t, d| t.wrapping_add(d.0));
+            (total, done.into_iter().flat_map(|d| d.1).collect())
+        }
+        Model::Threads => on_threads(w, w.tasks.min(engine::max_threads()).max(1), false).await?,
+        Model::GilThreads => on_threads(w, w.tasks.min(engine::max_threads()).max(1), true).await?,
+        Model::ThreadPool => on_threads(w, lanes, false).await?,
+        Model::Processes => on_new_processes(w, lanes).await?,
+        Model::ProcessPool => {
+            let jobs = vec![if w.work == Work::Cpu { Job::Sum(w.n) } else { Job::Wait(w.wait_ms.round() as u64) }; w.tasks];
+            let chunk = crate::demos::process_pool::good_chunk(w.tasks, pool.size());
+            let out = pool.map(&jobs, chunk).await.map_err(|e| e.to_string())?;
+            (out.results.into_iter().fold(0u64, u64::wrapping_add), out.spans)
+        }
+    };
+    Ok(Run { model, wall_ms: engine::now_ms() - t0, total, trace: Trace::new(spans) })
+}
+// endregion:matrix
+
+/// The speedup of each run over the sequential one (None without a sequential run).
+pub fn speedups(runs: &[Run]) -> Vec<(Model, f64)> {
+    let Some(base) = runs.iter().find(|r| r.model == Model::Sequential) else { return Vec::new() };
+    runs.iter().map(|r| (r.model, crate::core::stats::speedup(base.wall_ms, r.wall_ms))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures::executor::block_on;
+
+    fn all_models(w: Workload, lanes: usize) -> Vec<Run> {
+        let mut pool = block_on(Pool::start(lanes)).unwrap();
+        let runs = Model::ALL.iter().map(|m| block_on(run(*m, w, lanes, &mut pool)).unwrap()).collect();
+        pool.terminate();
+        runs
+    }
+
+    #[test]
+    fn every_model_computes_the_same_answer() {
+        let _cpu = crate::testing::exclusive_cpu();
+        let w = Workload { work: Work::Cpu, tasks: 5, n: 300_000, wait_ms: 0.0 };
+        let runs = all_models(w, 2);
+        let expected = 5 * crate::core::process::sum_to_by_formula(300_000);
+        for r in &runs {
+            assert_eq!(r.total, expected, "{:?}", r.model);
+            assert!(!r.trace.spans.is_empty(), "{:?} recorded its work", r.model);
+        }
+    }
+
+    #[test]
+    fn on_waiting_work_overlapping_models_beat_sequential_and_one_loop_never_runs_two_at_once() {
+        let w = Workload { work: Work::Io, tasks: 4, n: 0, wait_ms: 80.0 };
+        let runs = all_models(w, 2);
+        let by = |m: Model| runs.iter().find(|r| r.model == m).unwrap();
+        let sequential = by(Model::Sequential).wall_ms;
+        assert!(sequential >= 4.0 * 80.0, "one after another: {sequential}");
+        for m in [Model::EventLoop, Model::Threads, Model::GilThreads] {
+            assert!(by(m).wall_ms < sequential * 0.6, "{m:?} overlaps the waits: {} vs {sequential}", by(m).wall_ms);
+        }
+        assert!(by(Model::EventLoop).trace.spans.iter().all(|s| s.lane == Lane::EventLoop));
+        let w = Workload { work: Work::Cpu, tasks: 3, n: 20_000_000, wait_ms: 0.0 };
+        let mut pool = block_on(Pool::start(1)).unwrap();
+        let on_loop = block_on(run(Model::EventLoop, w, 1, &mut pool)).unwrap();
+        let computing = Trace::new(on_loop.trace.spans.iter().filter(|s| s.kind == SpanKind::Run).cloned().collect());
+        assert_eq!(computing.max_concurrency(), 1, "on one loop, one slice at a time");
+        pool.terminate();
+        assert!(by(Model::Sequential).trace.max_concurrency() == 1);
+    }
+
+    #[test]
+    fn under_the_gil_only_one_thread_computes_at_a_time() {
+        let _cpu = crate::testing::exclusive_cpu();
+        let w = Workload { work: Work::Cpu, tasks: 3, n: 3_000_000, wait_ms: 0.0 };
+        let mut pool = block_on(Pool::start(1)).unwrap();
+        let gil = block_on(run(Model::GilThreads, w, 2, &mut pool)).unwrap();
+        let computing = Trace::new(gil.trace.spans.iter().filter(|s| s.kind == SpanKind::Run).cloned().collect());
+        assert_eq!(computing.max_concurrency(), 1, "one holder of the GIL at a time");
+        assert!(gil.trace.spans.iter().any(|s| s.kind == SpanKind::Blocked), "the others waited for it");
+        pool.terminate();
+    }
+
+    #[test]
+    fn speedups_are_over_the_sequential_run() {
+        let run = |model, wall_ms| Run { model, wall_ms, total: 0, trace: Trace::new(vec![]) };
+        let s = speedups(&[run(Model::Sequential, 100.0), run(Model::Threads, 50.0)]);
+        assert_eq!(s, vec![(Model::Sequential, 1.0), (Model::Threads, 2.0)]);
+        assert!(speedups(&[run(Model::Threads, 50.0)]).is_empty());
+    }
+}

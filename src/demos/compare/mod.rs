@@ -1,0 +1,53 @@
+//! Compare and choose: the matrix (one CPU-bound and one I/O-bound job under every model,
+//! measured side by side) and the guide built on it (a job's shape in, a model out, with the
+//! matrix's numbers as the reasons).
+
+pub mod advice;
+pub mod matrix;
+pub mod view;
+
+use crate::core::params::Knob;
+use crate::demos::{DemoInfo, Group};
+
+pub const INFO: DemoInfo = DemoInfo {
+    id: "compare",
+    title: "Every model, one job",
+    group: Group::Compare,
+    teaser: "The same CPU-bound and I/O-bound jobs under every model, measured side by side; then which to use when.",
+    needs_threads: false,
+};
+
+pub const TASKS: Knob = Knob { key: "tasks", label: "tasks", min: 1, max: 64, default: 8, step: 1 };
+pub const MILLIONS: Knob = Knob { key: "n", label: "CPU task: compute(n), n in millions", min: 1, max: 500, default: 100, step: 1 };
+pub const WAIT: Knob = Knob { key: "wait", label: "I/O task: wait (ms)", min: 1, max: 2_000, default: 100, step: 10 };
+pub const WAITING: Knob = Knob { key: "waiting", label: "your job: % waiting", min: 0, max: 100, default: 20, step: 5 };
+pub const DATA: Knob = Knob { key: "data", label: "your job: KB per task", min: 0, max: 1_000_000, default: 10, step: 10 };
+pub const SHARED: Knob = Knob { key: "shared", label: "your job: shares state (0/1)", min: 0, max: 1, default: 0, step: 1 };
+
+pub fn rust_source() -> &'static str {
+    super::region(include_str!("matrix.rs"), "matrix")
+}
+
+pub const PYTHON_SOURCE: &str = r#"import asyncio, time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from threading import Thread
+
+def compute(n): return sum(range(n))
+def wait(ms): time.sleep(ms / 1000)
+
+def timed(f):
+    t = time.perf_counter(); f(); return (time.perf_counter() - t) * 1000
+
+tasks, n, ms = 8, 100_000_000, 100
+for job, arg in [(compute, n), (wait, ms)]:
+    print(job.__name__, "sequential", timed(lambda: [job(arg) for _ in range(tasks)]))
+    def threads():
+        ts = [Thread(target=job, args=(arg,)) for _ in range(tasks)]
+        [t.start() for t in ts]; [t.join() for t in ts]
+    print(job.__name__, "threads (GIL)", timed(threads))
+    with ThreadPoolExecutor(2) as pool:
+        print(job.__name__, "thread pool", timed(lambda: list(pool.map(job, [arg] * tasks))))
+    with ProcessPoolExecutor(2) as pool:
+        print(job.__name__, "process pool", timed(lambda: list(pool.map(job, [arg] * tasks))))
+async def gathered(): await asyncio.gather(*(asyncio.sleep(ms / 1000) for _ in range(tasks)))
+print("wait event loop", timed(lambda: asyncio.run(gathered())))"#;

@@ -1,0 +1,223 @@
+//! The page of the compare-and-choose demo: the matrix, then the guide.
+
+use super::advice::{recommend, Evidence, JobShape};
+use super::matrix::{run, speedups, Model, Run, Work, Workload};
+use super::{DATA, INFO, MILLIONS, PYTHON_SOURCE, SHARED, TASKS, WAIT, WAITING};
+use crate::demos::process_pool::pool::Pool;
+use crate::demos::timeouts::cancel_signal;
+use crate::engine;
+use crate::ui::{use_pool, DemoFrame, Knobs, PoolState, RunPanel, Timeline};
+use futures::channel::oneshot;
+use leptos::prelude::*;
+use leptos::task::spawn_local_scoped_with_cancellation;
+
+const EXPLANATION: &[&str] = &[
+    "One CPU-bound job (tasks that compute) and one I/O-bound job (tasks that wait) run under every \
+     model, one model at a time: sequential, the event loop, threads, threads under a simulated GIL, \
+     processes started for the run, a thread pool and a warm process pool, with one lane per core. \
+     Each bar is a measured wall time (after an untimed warm-up of every model); its speedup is over \
+     sequential; its timeline is one click away.",
+    "Below, the guide: describe your job and it recommends one of Python's models, citing what the \
+     matrix just measured here.",
+];
+
+/// One workload's runs, model by model (a model that could not run here says why).
+type Rows = Vec<(Model, Result<Run, String>)>;
+
+#[derive(Clone, Debug, Default)]
+struct Matrix {
+    cpu: Rows,
+    io: Rows,
+    cancelled: bool,
+    /// Threads or processes per pool: one per core.
+    lanes: usize,
+}
+
+impl Matrix {
+    fn rows(&self, work: Work) -> &Rows {
+        if work == Work::Cpu { &self.cpu } else { &self.io }
+    }
+
+    fn speedup(&self, work: Work, model: Model) -> Option<f64> {
+        let runs: Vec<Run> = self.rows(work).iter().filter_map(|r| r.1.clone().ok()).collect();
+        speedups(&runs).into_iter().find(|s| s.0 == model).map(|s| s.1)
+    }
+
+    fn evidence(&self, cores: usize) -> Evidence {
+        Evidence {
+            cores,
+            cpu_event_loop: self.speedup(Work::Cpu, Model::EventLoop),
+            cpu_threads: self.speedup(Work::Cpu, Model::ThreadPool),
+            cpu_threads_gil: self.speedup(Work::Cpu, Model::GilThreads),
+            cpu_processes: self.speedup(Work::Cpu, Model::ProcessPool),
+            io_event_loop: self.speedup(Work::Io, Model::EventLoop),
+            io_threads: self.speedup(Work::Io, Model::Threads),
+        }
+    }
+}
+
+#[component]
+pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
+    let knobs = Knobs::new(INFO.id, &[TASKS, MILLIONS, WAIT, WAITING, DATA, SHARED], &query);
+    let pool_state = use_pool();
+    let running = RwSignal::new(false);
+    let phase = RwSignal::new(String::new());
+    let matrix: RwSignal<Option<Matrix>> = RwSignal::new(None);
+    let cancel: StoredValue<Option<oneshot::Sender<()>>> = StoredValue::new(None);
+    let cores = engine::hardware_concurrency();
+    let on_run = move || {
+        let tasks = knobs.get(TASKS).get_untracked() as usize;
+        let cpu = Workload { work: Work::Cpu, tasks, n: knobs.get(MILLIONS).get_untracked() * 1_000_000, wait_ms: 0.0 };
+        let io = Workload { work: Work::Io, tasks, n: 0, wait_ms: knobs.get(WAIT).get_untracked() as f64 };
+        let threads_ready = matches!(pool_state.get_untracked(), PoolState::Ready(_));
+        let lanes = if threads_ready { cores.min(engine::max_threads()).max(1) } else { cores.max(1) };
+        let (tx, signal) = cancel_signal();
+        cancel.set_value(Some(tx));
+        running.set(true);
+        matrix.set(Some(Matrix { lanes, ..Matrix::default() }));
+        spawn_local_scoped_with_cancellation(async move {
+            phase.set(format!("starting a pool of {lanes} processes"));
+            let mut pool = match Pool::start(lanes).await {
+                Ok(p) => p,
+                Err(e) => {
+                    knobs.notices.update(|v| v.push(format!("The process pool could not start: {e}")));
+                    running.set(false);
+                    return;
+                }
+            };
+            // Untimed: one small run of every model first, so no model pays for code being
+            // compiled or workers waking up on the others' behalf.
+            phase.set("warming up (not measured)".into());
+            for model in Model::ALL.into_iter().filter(|m| threads_ready || !m.needs_threads()) {
+                for w in [Workload { tasks: lanes, n: 200_000, ..cpu }, Workload { tasks: lanes, wait_ms: 1.0, ..io }] {
+                    let _ = run(model, w, lanes, &mut pool).await;
+                }
+            }
+            let plan: Vec<(Workload, Model)> = [cpu, io].into_iter().flat_map(|w| Model::ALL.map(|m| (w, m))).collect();
+            for (i, (w, model)) in plan.iter().copied().enumerate() {
+                phase.set(format!("{} of {}: {} job, {}", i + 1, plan.len(), w.work.title(), model.title()));
+                let outcome = if model.needs_threads() && !threads_ready {
+                    Err("needs worker threads, which this page does not have (see the status line)".to_string())
+                } else {
+                    use futures::future::{select, Either};
+                    match select(std::pin::pin!(run(model, w, lanes, &mut pool)), signal.clone()).await {
+                        Either::Left((outcome, _)) => outcome,
+                        Either::Right(_) => {
+                            matrix.update(|m| if let Some(m) = m { m.cancelled = true });
+                            break;
+                        }
+                    }
+                };
+                matrix.update(|m| {
+                    if let Some(m) = m {
+                        if w.work == Work::Cpu { m.cpu.push((model, outcome)) } else { m.io.push((model, outcome)) }
+                    }
+                });
+            }
+            pool.terminate();
+            cancel.set_value(None);
+            running.set(false);
+        });
+    };
+    let on_cancel = move |_| {
+        if let Some(tx) = cancel.try_update_value(|c| c.take()).flatten() {
+            let _ = tx.send(());
+        }
+    };
+    let advice = move || {
+        let job = JobShape {
+            waiting_percent: knobs.get(WAITING).get(),
+            tasks: knobs.get(TASKS).get(),
+            data_kb: knobs.get(DATA).get(),
+            shares_state: knobs.get(SHARED).get() == 1,
+        };
+        let evidence = matrix.get().map(|m| m.evidence(cores)).unwrap_or(Evidence { cores, ..Default::default() });
+        recommend(job, evidence)
+    };
+    view! {
+        <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
+            <RunPanel knobs running phase on_run>
+                <button class="run secondary" type="button" data-testid="cancel"
+                    prop:disabled=move || !running.get() on:click=on_cancel>"Cancel run"</button>
+            </RunPanel>
+            {move || matrix.get().map(|m| view! {
+                <section class="results" data-testid="results" data-cancelled=m.cancelled.to_string()>
+                    {m.cancelled.then(|| view! { <p class="notice warn">"Cancelled: the models below ran; the rest did not. Run again to measure them all."</p> })}
+                    {workload_view(&m, Work::Cpu)}
+                    {workload_view(&m, Work::Io)}
+                </section>
+            })}
+            <section class="guide" data-testid="guide">
+                <h2>"When to use what"</h2>
+                {move || {
+                    let a = advice();
+                    view! {
+                        <p class="verdict" data-choice=format!("{:?}", a.choice)>{format!("For your job: {}.", a.choice.title())}</p>
+                        <ul>{a.reasons.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
+                    }
+                }}
+                <p class="notice">"Describe your job with the last three controls above (they need no run); run the matrix to put this browser's numbers into the reasons."</p>
+                {plain_table()}
+            </section>
+        </DemoFrame>
+    }
+}
+
+fn workload_view(m: &Matrix, work: Work) -> impl IntoView + use<> {
+    let rows = m.rows(work).clone();
+    let longest = rows.iter().filter_map(|r| r.1.as_ref().ok()).map(|r| r.wall_ms).fold(0.0, f64::max).max(1e-3);
+    let totals: std::collections::BTreeSet<u64> = rows.iter().filter_map(|r| r.1.as_ref().ok()).map(|r| r.total).collect();
+    let lanes = m.lanes;
+    let bars = rows
+        .into_iter()
+        .map(|(model, outcome)| match outcome {
+            Ok(r) => {
+                let speedup = m.speedup(work, model);
+                let width = format!("width: {:.1}%", r.wall_ms / longest * 100.0);
+                let label = format!("{:.0} ms{}", r.wall_ms, speedup.map(|s| format!(" · {s:.2}×")).unwrap_or_default());
+                view! {
+                    <li class="bar-row" data-model=format!("{model:?}") data-wall-ms=r.wall_ms data-speedup=speedup.unwrap_or(0.0)>
+                        <span class="bar-name">{model.title()}</span>
+                        <span class="bar-track"><span class="bar" style=width></span></span>
+                        <span class="bar-value">{label}</span>
+                        <details><summary>"timeline"</summary><Timeline trace=r.trace caption=model.how(lanes)/></details>
+                    </li>
+                }
+                .into_any()
+            }
+            Err(why) => view! {
+                <li class="bar-row" data-model=format!("{model:?}")>
+                    <span class="bar-name">{model.title()}</span><span class="bar-value text">{why}</span>
+                </li>
+            }
+            .into_any(),
+        })
+        .collect_view();
+    view! {
+        <h2>{format!("{} job", work.title())}</h2>
+        <ul class="bars" data-work=format!("{work:?}")>{bars}</ul>
+        {(work == Work::Cpu && totals.len() > 1).then(|| view! { <p class="notice warn">"The models' answers DIFFER: a bug."</p> })}
+    }
+}
+
+/// The plain-language comparison: what differs between the models, whatever the numbers.
+fn plain_table() -> impl IntoView {
+    const ROWS: &[(&str, &str, &str, &str)] = &[
+        ("what runs at once", "one task at a time, switching at awaits", "several, in parallel on several cores (in CPython one computes at a time: the GIL)", "several, in parallel"),
+        ("memory", "one, shared, no locks needed", "one, shared: needs locks", "one each: nothing shared"),
+        ("start-up", "a task: microseconds", "a thread: about a millisecond here", "a process: tens of milliseconds here"),
+        ("communication", "plain variables", "shared variables, queues", "messages: every byte copied (or transferred)"),
+        ("good for", "many waits (network, timers)", "waits, and computing that releases the GIL", "computing in pure Python"),
+        ("a crash", "takes the loop's tasks with it", "takes its state (and held locks) with it", "only that process"),
+    ];
+    view! {
+        <div class="scroll">
+            <table class="numbers plain">
+                <thead><tr><th class="text"></th><th class="text">"event loop (asyncio)"</th><th class="text">"threads"</th><th class="text">"processes"</th></tr></thead>
+                <tbody>{ROWS.iter().map(|(what, a, t, p)| view! {
+                    <tr><th class="text">{*what}</th><td class="text">{*a}</td><td class="text">{*t}</td><td class="text">{*p}</td></tr>
+                }).collect_view()}</tbody>
+            </table>
+        </div>
+    }
+}

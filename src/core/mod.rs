@@ -6,6 +6,7 @@
 pub mod lag;
 pub mod params;
 pub mod process;
+pub mod report;
 pub mod stats;
 pub mod sync;
 pub mod trace;

@@ -9,6 +9,7 @@ mod frame;
 mod home;
 mod lag;
 mod route;
+pub mod share;
 mod status;
 pub mod timeline;
 

@@ -3,8 +3,11 @@
 //! Runs the CPU workload natively (rayon pools of 1 and P threads) and in headless Chromium
 //! (1 and P Web Workers, through the real demo page), and the concurrent-waits demo in both, then
 //! prints one table of medians, speedups and browser/native ratios, plus the release bundle
-//! sizes. It reports; it never fails on a number. Options: `--size K` (primes below K thousand,
-//! default 3000) and `--runs N` (default 5).
+//! sizes. Then the compare page's matrix (one CPU-bound and one I/O-bound job under every model)
+//! natively and in the browser, with the browser/native ratio per model, also written as
+//! `target/bench/matrix.json` and `target/bench/matrix.svg`. It reports; it never fails on a
+//! number. Options: `--size K` (primes below K thousand, default 3000), `--runs N` (default 5),
+//! `--tasks T`, `--n M` (compute(M million) per CPU task) and `--wait MS` for the matrix.
 
 #[path = "../support/mod.rs"]
 mod support;
@@ -14,12 +17,17 @@ use concurrency_playground::demos::concurrent_waits::{self, Mode};
 use concurrency_playground::demos::parallel_cpu::run_split;
 use serde_json::Value;
 use std::fmt::Write as _;
+use concurrency_playground::demos::compare::matrix::{self, Model, Work, Workload};
+use concurrency_playground::demos::process_pool::pool::Pool;
 use support::browser::Browser;
 use support::server::StaticServer;
 
 struct Options {
     size_k: u64,
     runs: usize,
+    tasks: usize,
+    n_millions: u64,
+    wait_ms: u64,
 }
 
 fn options() -> Options {
@@ -31,7 +39,13 @@ fn options() -> Options {
             .and_then(|v| v.parse().ok())
             .unwrap_or(default)
     };
-    Options { size_k: value("--size", 3000), runs: value("--runs", 5).clamp(1, 9) as usize }
+    Options {
+        size_k: value("--size", 3000),
+        runs: value("--runs", 5).clamp(1, 9) as usize,
+        tasks: value("--tasks", 8).clamp(1, 64) as usize,
+        n_millions: value("--n", 100).clamp(1, 500),
+        wait_ms: value("--wait", 100).clamp(1, 2000),
+    }
 }
 
 /// Medians of `runs` native runs on a dedicated pool of each thread count.
@@ -80,6 +94,94 @@ async fn browser_waits(browser: &Browser, server: &StaticServer, runs: usize) ->
     (median(&seq).unwrap(), median(&con).unwrap())
 }
 
+/// One (workload, model) cell of the matrix: median wall times, natively and in the browser.
+struct Cell {
+    work: Work,
+    model: Model,
+    native_ms: f64,
+    browser_ms: f64,
+}
+
+fn workloads(o: &Options) -> [Workload; 2] {
+    [
+        Workload { work: Work::Cpu, tasks: o.tasks, n: o.n_millions * 1_000_000, wait_ms: 0.0 },
+        Workload { work: Work::Io, tasks: o.tasks, n: 0, wait_ms: o.wait_ms as f64 },
+    ]
+}
+
+/// The matrix natively (std threads; "processes" are thread-isolated workers): medians.
+fn native_matrix(o: &Options, lanes: usize, runs: usize) -> Vec<(Work, Model, f64)> {
+    use futures::executor::block_on;
+    let mut pool = block_on(Pool::start(lanes)).expect("a native process pool");
+    let mut out = Vec::new();
+    for w in workloads(o) {
+        for model in Model::ALL {
+            let _ = block_on(matrix::run(model, Workload { tasks: lanes, n: 200_000, wait_ms: 1.0, ..w }, lanes, &mut pool)); // warm-up
+            let times: Vec<f64> = (0..runs).map(|_| block_on(matrix::run(model, w, lanes, &mut pool)).expect("a native run").wall_ms).collect();
+            out.push((w.work, model, median(&times).unwrap()));
+        }
+    }
+    pool.terminate();
+    out
+}
+
+/// The compare page's matrix, run `runs` times from the UI: medians per cell.
+async fn browser_matrix(browser: &Browser, server: &StaticServer, o: &Options, runs: usize) -> Vec<(Work, Model, f64)> {
+    browser.goto(&server.url(&format!("/#/compare?tasks={}&n={}&wait={}", o.tasks, o.n_millions, o.wait_ms))).await;
+    browser.wait_until(r"/^\d+ worker thread/.test(document.querySelector('[data-testid=threads]')?.textContent)", 30).await;
+    let mut samples: Vec<(Work, Model, Vec<f64>)> = Vec::new();
+    for _ in 0..runs {
+        browser.click("[data-testid=run]").await;
+        browser.wait_until("document.querySelector('[data-testid=run]').disabled", 10).await;
+        browser.wait_until("!document.querySelector('[data-testid=run]').disabled", 600).await;
+        for w in [Work::Cpu, Work::Io] {
+            for model in Model::ALL {
+                let ms = browser
+                    .eval(&format!("+document.querySelector('ul.bars[data-work={w:?}] li[data-model={model:?}]')?.dataset.wallMs"))
+                    .await
+                    .as_f64()
+                    .unwrap_or(f64::NAN);
+                match samples.iter_mut().find(|s| s.0 == w && s.1 == model) {
+                    Some(s) => s.2.push(ms),
+                    None => samples.push((w, model, vec![ms])),
+                }
+            }
+        }
+    }
+    samples.into_iter().map(|(w, m, v)| (w, m, median(&v).unwrap_or(f64::NAN))).collect()
+}
+
+/// The matrix as a chart: per workload, a pair of bars (native, browser) for every model.
+fn matrix_svg(cells: &[Cell], title: &str) -> String {
+    const W: f64 = 760.0;
+    const LABEL: f64 = 230.0;
+    const BAR: f64 = 11.0;
+    const ROW: f64 = 30.0;
+    let mut y = 40.0;
+    let mut body = String::new();
+    for work in [Work::Cpu, Work::Io] {
+        let row_cells: Vec<&Cell> = cells.iter().filter(|c| c.work == work).collect();
+        let longest = row_cells.iter().flat_map(|c| [c.native_ms, c.browser_ms]).filter(|v| v.is_finite()).fold(1e-3, f64::max);
+        let scale = |v: f64| if v.is_finite() { v / longest * (W - LABEL - 90.0) } else { 0.0 };
+        let _ = write!(body, r#"<text x="8" y="{y}" font-weight="bold">{} job</text>"#, work.title());
+        y += 14.0;
+        for c in row_cells {
+            let _ = write!(body, r#"<text x="8" y="{}">{}</text>"#, y + BAR + 2.0, c.model.title());
+            for (i, (v, fill)) in [(c.native_ms, "#1d8a5f"), (c.browser_ms, "#2f6fd8")].into_iter().enumerate() {
+                let top = y + i as f64 * BAR;
+                let _ = write!(body, r#"<rect x="{LABEL}" y="{top}" width="{:.1}" height="{}" fill="{fill}"/><text x="{:.1}" y="{:.1}" font-size="10">{:.0} ms</text>"#,
+                    scale(v), BAR - 1.0, LABEL + scale(v) + 4.0, top + BAR - 2.0, v);
+            }
+            y += ROW;
+        }
+        y += 16.0;
+    }
+    format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{y}" font-family="sans-serif" font-size="12"><rect width="100%" height="100%" fill="#fff"/><text x="8" y="18" font-size="14">{title}</text><rect x="{LABEL}" y="26" width="10" height="8" fill="#1d8a5f"/><text x="{}" y="34">native</text><rect x="{}" y="26" width="10" height="8" fill="#2f6fd8"/><text x="{}" y="34">browser</text>{body}</svg>"##,
+        LABEL + 14.0, LABEL + 70.0, LABEL + 84.0
+    )
+}
+
 fn gzip_size(path: &std::path::Path) -> u64 {
     std::process::Command::new("gzip")
         .args(["-9c"])
@@ -115,6 +217,9 @@ async fn main() {
     let web_cpu = browser_cpu(&browser, &server, opts.size_k, opts.runs).await;
     eprintln!("browser: concurrent waits");
     let web_waits = browser_waits(&browser, &server, opts.runs.min(3)).await;
+    let matrix_runs = opts.runs.min(3);
+    eprintln!("browser: the matrix ({matrix_runs} runs of the compare page)");
+    let web_matrix = browser_matrix(&browser, &server, &opts, matrix_runs).await;
     let browser_name: Value = browser.eval("navigator.userAgent.match(/Chrom(e|ium)\\/[\\d.]+/)?.[0]").await;
     browser.close().await;
 
@@ -123,6 +228,15 @@ async fn main() {
     let native = native_cpu(limit, &threads, opts.runs);
     eprintln!("native: concurrent waits");
     let native_waits = native_waits(opts.runs.min(3));
+    eprintln!("native: the matrix");
+    let lanes = cores.max(1);
+    let cells: Vec<Cell> = native_matrix(&opts, lanes, matrix_runs)
+        .into_iter()
+        .map(|(work, model, native_ms)| {
+            let browser_ms = web_matrix.iter().find(|c| c.0 == work && c.1 == model).map(|c| c.2).unwrap_or(f64::NAN);
+            Cell { work, model, native_ms, browser_ms }
+        })
+        .collect();
 
     let mut table = String::new();
     let _ = writeln!(table, "\nCPU work: primes below {limit} (median of {} runs, ms)", opts.runs);
@@ -135,6 +249,25 @@ async fn main() {
     let _ = writeln!(table, "{:<10} {:>10} {:>10}", "awaited", "native", "browser");
     let _ = writeln!(table, "{:<10} {:>10.1} {:>10.1}", "one by one", native_waits.0, web_waits.0);
     let _ = writeln!(table, "{:<10} {:>10.1} {:>10.1}", "joined", native_waits.1, web_waits.1);
+    let matrix_title = format!(
+        "Every model, one job: {} tasks of compute({}M) / of a {} ms wait, {lanes} lanes (median of {matrix_runs} runs, ms)",
+        opts.tasks, opts.n_millions, opts.wait_ms
+    );
+    let _ = writeln!(table, "\n{matrix_title}");
+    let _ = writeln!(table, "{:<10} {:<32} {:>9} {:>8} {:>9} {:>8} {:>14}", "job", "model", "native", "speedup", "browser", "speedup", "browser/native");
+    let base = |work: Work, browser: bool| {
+        cells.iter().find(|c| c.work == work && c.model == Model::Sequential).map(|c| if browser { c.browser_ms } else { c.native_ms }).unwrap_or(f64::NAN)
+    };
+    let mut json_rows = Vec::new();
+    for c in &cells {
+        let (ns, bs) = (speedup(base(c.work, false), c.native_ms), speedup(base(c.work, true), c.browser_ms));
+        let _ = writeln!(table, "{:<10} {:<32} {:>9.1} {:>7.2}x {:>9.1} {:>7.2}x {:>13.2}x", c.work.title(), c.model.title(),
+            c.native_ms, ns, c.browser_ms, bs, c.browser_ms / c.native_ms);
+        json_rows.push(serde_json::json!({
+            "job": c.work.title(), "model": c.model.title(), "native_ms": c.native_ms, "browser_ms": c.browser_ms,
+            "native_speedup": ns, "browser_speedup": bs, "browser_over_native": c.browser_ms / c.native_ms,
+        }));
+    }
     let _ = writeln!(table, "\nRelease bundle (dist/)");
     let _ = writeln!(table, "{:<10} {:>10} {:>10}", "file", "raw KB", "gzip KB");
     for (kind, raw, gz) in bundle_sizes() {
@@ -145,4 +278,12 @@ async fn main() {
     let report = support::out_dir("bench").join("report.txt");
     std::fs::write(&report, &table).expect("write report");
     eprintln!("written to {}", report.display());
+    let out = support::out_dir("bench");
+    let json = serde_json::json!({
+        "title": matrix_title, "cores": cores, "lanes": lanes,
+        "browser": browser_name.as_str().unwrap_or("?"), "rows": json_rows,
+    });
+    std::fs::write(out.join("matrix.json"), serde_json::to_string_pretty(&json).unwrap()).expect("write matrix.json");
+    std::fs::write(out.join("matrix.svg"), matrix_svg(&cells, &matrix_title)).expect("write matrix.svg");
+    eprintln!("and {} (+ .svg)", out.join("matrix.json").display());
 }

@@ -247,6 +247,17 @@ async fn the_matrix_runs_every_model_and_the_guide_cites_it() {
     let guide = browser.text("[data-testid=guide]").await;
     assert!(!guide.contains("not measured yet"), "the reasons now cite this run: {guide}");
     assert!(guide.contains("× here"), "{guide}");
+    // The result can be shared: the JSON names the machine, the browser and every run.
+    let shared = browser
+        .eval("(window.__shared = null, fetch(document.querySelector('[data-testid=share-json]').href).then(r => r.json()).then(j => window.__shared = j), 1)")
+        .await;
+    assert_eq!(shared, Value::from(1));
+    let json = browser.wait_until("window.__shared", 10).await;
+    assert_eq!(json["rows"].as_array().map(|r| r.len()), Some(14), "{json}");
+    assert!(json["cores"].as_u64().unwrap() >= 1 && json["platform"].as_str().unwrap().contains("Chrome"), "{json}");
+    assert!(json["link"].as_str().unwrap().contains("#/compare?tasks=4"), "the link reproduces the setup: {json}");
+    assert!(browser.eval("document.querySelector('[data-testid=share-text]').value").await.as_str().unwrap().contains("cores"));
+    browser.eval("document.querySelector('[data-testid=share]').open = true").await;
     browser.screenshot_of("[data-testid=results]", "compare").await;
     browser.screenshot_of("[data-testid=guide]", "guide").await;
     // A job that is all waiting gets the event loop; the URL keeps the setup.

@@ -4,7 +4,7 @@
 //! A CPU task is compute(n) (the sum of 0..n, as in the process pool); an I/O task is a wait
 //! of `wait_ms`: awaited on the event loop, a blocking sleep on a thread or in a process.
 
-use crate::core::process::{sum_to, Reply, Request};
+use crate::core::process::{sum_between, sum_to, Reply, Request};
 use crate::core::trace::{Lane, Span, SpanKind, Trace};
 use crate::demos::gil::{Gil, SWITCH_MS};
 use crate::demos::process_pool::pool::{Job, Pool};
@@ -43,8 +43,8 @@ impl Model {
         match self {
             Model::Sequential => "one thread, one task after another".into(),
             Model::EventLoop => format!("one thread, tasks interleaved, each yielding every {LOOP_SLICE_MS:.0} ms"),
-            Model::Threads => "a thread per task, started and joined".into(),
-            Model::GilThreads => "a thread per task, one lock to compute".into(),
+            Model::Threads => format!("a thread per task, started and joined (at most {} here)", engine::max_threads()),
+            Model::GilThreads => format!("a thread per task, one lock to compute (at most {} here)", engine::max_threads()),
             Model::Processes => format!("{lanes} processes started for the run (start-up counted)"),
             Model::ThreadPool => format!("{lanes} pool threads taking tasks"),
             Model::ProcessPool => format!("{lanes} processes already running, tasks in chunks"),
@@ -104,9 +104,7 @@ async fn sum_to_cooperatively(task: usize, n: u64, label: String) -> (u64, Vec<S
     let mut slice_start = engine::now_ms();
     while i < n {
         let end = (i + BLOCK).min(n);
-        for k in i..std::hint::black_box(end) {
-            total = total.wrapping_add(std::hint::black_box(k));
-        }
+        total = total.wrapping_add(sum_between(i, end));
         i = end;
         if engine::now_ms() - slice_start >= LOOP_SLICE_MS || i == n {
             spans.push(span(task, Lane::EventLoop, label.clone(), SpanKind::Run, slice_start));
@@ -157,9 +155,7 @@ fn task_on_thread(w: &Workload, i: usize, thread: usize, gil: Option<&Gil>) -> (
             let mut slice_start = engine::now_ms();
             while k < w.n {
                 let end = (k + SLICE).min(w.n);
-                for x in k..std::hint::black_box(end) {
-                    total = total.wrapping_add(std::hint::black_box(x));
-                }
+                total = total.wrapping_add(sum_between(k, end));
                 k = end;
                 if engine::now_ms() - slice_start >= SWITCH_MS && gil.wanted() {
                     spans.push(span(i, lane, task_label(w, i), SpanKind::Run, slice_start));

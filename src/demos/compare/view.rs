@@ -6,6 +6,8 @@ use super::{DATA, INFO, MILLIONS, PYTHON_SOURCE, SHARED, TASKS, WAIT, WAITING};
 use crate::demos::process_pool::pool::Pool;
 use crate::demos::timeouts::cancel_signal;
 use crate::engine;
+use crate::core::report::ReportRow;
+use crate::ui::share::{self, ShareResult};
 use crate::ui::{use_pool, DemoFrame, Knobs, PoolState, RunPanel, Timeline};
 use futures::channel::oneshot;
 use leptos::prelude::*;
@@ -41,6 +43,18 @@ impl Matrix {
     fn speedup(&self, work: Work, model: Model) -> Option<f64> {
         let runs: Vec<Run> = self.rows(work).iter().filter_map(|r| r.1.clone().ok()).collect();
         speedups(&runs).into_iter().find(|s| s.0 == model).map(|s| s.1)
+    }
+
+    /// Every measured run, for sharing.
+    fn report_rows(&self) -> Vec<ReportRow> {
+        [Work::Cpu, Work::Io]
+            .into_iter()
+            .flat_map(|work| self.rows(work).iter().filter_map(move |(model, r)| r.as_ref().ok().map(|r| (work, *model, r.wall_ms))))
+            .map(|(work, model, wall_ms)| ReportRow {
+                label: format!("{}, {}", work.title(), model.title()),
+                values: vec![("wall_ms".into(), wall_ms), ("speedup".into(), self.speedup(work, model).unwrap_or(f64::NAN))],
+            })
+            .collect()
     }
 
     fn evidence(&self, cores: usize) -> Evidence {
@@ -145,6 +159,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
                     {m.cancelled.then(|| view! { <p class="notice warn">"Cancelled: the models below ran; the rest did not. Run again to measure them all."</p> })}
                     {workload_view(&m, Work::Cpu)}
                     {workload_view(&m, Work::Io)}
+                    {(!running.get()).then(|| view! { <ShareResult report=share::report(INFO.title, m.report_rows()) file_name="compare-result.json"/> })}
                 </section>
             })}
             <section class="guide" data-testid="guide">
@@ -205,7 +220,7 @@ fn plain_table() -> impl IntoView {
     const ROWS: &[(&str, &str, &str, &str)] = &[
         ("what runs at once", "one task at a time, switching at awaits", "several, in parallel on several cores (in CPython one computes at a time: the GIL)", "several, in parallel"),
         ("memory", "one, shared, no locks needed", "one, shared: needs locks", "one each: nothing shared"),
-        ("start-up", "a task: microseconds", "a thread: about a millisecond here", "a process: tens of milliseconds here"),
+        ("start-up", "a task: microseconds", "a thread: about a millisecond (measured on Threads: start and join)", "a process: tens of milliseconds (measured on Processes: separate memory)"),
         ("communication", "plain variables", "shared variables, queues", "messages: every byte copied (or transferred)"),
         ("good for", "many waits (network, timers)", "waits, and computing that releases the GIL", "computing in pure Python"),
         ("a crash", "takes the loop's tasks with it", "takes its state (and held locks) with it", "only that process"),

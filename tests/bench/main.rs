@@ -157,7 +157,7 @@ fn matrix_svg(cells: &[Cell], title: &str) -> String {
     const LABEL: f64 = 230.0;
     const BAR: f64 = 11.0;
     const ROW: f64 = 30.0;
-    let mut y = 40.0;
+    let mut y = 56.0;
     let mut body = String::new();
     for work in [Work::Cpu, Work::Io] {
         let row_cells: Vec<&Cell> = cells.iter().filter(|c| c.work == work).collect();

@@ -244,6 +244,7 @@ async fn the_matrix_runs_every_model_and_the_guide_cites_it() {
             assert!(speedup("EventLoop") < 1.3, "computing on one loop is not faster: {bars:?}");
         }
     }
+    assert_eq!(browser.eval("document.querySelectorAll('[data-testid=matrix-table] tbody tr').length").await, Value::from(7));
     let guide = browser.text("[data-testid=guide]").await;
     assert!(!guide.contains("not measured yet"), "the reasons now cite this run: {guide}");
     assert!(guide.contains("× here"), "{guide}");

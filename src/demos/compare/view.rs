@@ -159,6 +159,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
                     {m.cancelled.then(|| view! { <p class="notice warn">"Cancelled: the models below ran; the rest did not. Run again to measure them all."</p> })}
                     {workload_view(&m, Work::Cpu)}
                     {workload_view(&m, Work::Io)}
+                    {summary_table(&m)}
                     {(!running.get()).then(|| view! { <ShareResult report=share::report(INFO.title, m.report_rows()) file_name="compare-result.json"/> })}
                 </section>
             })}
@@ -212,6 +213,33 @@ fn workload_view(m: &Matrix, work: Work) -> impl IntoView + use<> {
         <h2>{format!("{} job", work.title())}</h2>
         <ul class="bars" data-work=format!("{work:?}")>{bars}</ul>
         {(work == Work::Cpu && totals.len() > 1).then(|| view! { <p class="notice warn">"The models' answers DIFFER: a bug."</p> })}
+    }
+}
+
+/// Both workloads side by side: wall time and speedup per model.
+fn summary_table(m: &Matrix) -> impl IntoView + use<> {
+    let cell = |work: Work, model: Model| {
+        let wall = m.rows(work).iter().find(|r| r.0 == model).and_then(|r| r.1.as_ref().ok()).map(|r| r.wall_ms);
+        match (wall, m.speedup(work, model)) {
+            (Some(w), Some(s)) => (format!("{w:.0} ms"), format!("{s:.2}×")),
+            (Some(w), None) => (format!("{w:.0} ms"), "—".into()),
+            _ => ("—".into(), "—".into()),
+        }
+    };
+    let rows = Model::ALL
+        .into_iter()
+        .map(|model| {
+            let ((cw, cs), (iw, is)) = (cell(Work::Cpu, model), cell(Work::Io, model));
+            view! { <tr data-model=format!("{model:?}")><td>{model.title()}</td><td>{cw}</td><td>{cs}</td><td>{iw}</td><td>{is}</td></tr> }
+        })
+        .collect_view();
+    view! {
+        <div class="scroll">
+            <table class="numbers" data-testid="matrix-table">
+                <thead><tr><th>"model"</th><th>"CPU-bound"</th><th>"speedup"</th><th>"I/O-bound"</th><th>"speedup"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
     }
 }
 

@@ -197,3 +197,39 @@ pub fn Notices(notices: RwSignal<Vec<String>>) -> impl IntoView {
         </div>
     }
 }
+
+/// A page's cancel switch: `arm` at the start of a run gives the signal the run races against;
+/// the Cancel button fires it; `disarm` when the run ends.
+#[derive(Clone, Copy)]
+pub struct Canceller(StoredValue<Option<futures::channel::oneshot::Sender<()>>>);
+
+impl Canceller {
+    pub fn new() -> Canceller {
+        Canceller(StoredValue::new(None))
+    }
+
+    pub fn arm(&self) -> crate::core::sync::CancelSignal {
+        let (tx, signal) = crate::core::sync::cancel_signal();
+        self.0.set_value(Some(tx));
+        signal
+    }
+
+    pub fn disarm(&self) {
+        self.0.set_value(None);
+    }
+
+    fn cancel(&self) {
+        if let Some(tx) = self.0.try_update_value(|c| c.take()).flatten() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// "Cancel run", enabled while the run goes on.
+#[component]
+pub fn CancelButton(canceller: Canceller, #[prop(into)] running: Signal<bool>) -> impl IntoView {
+    view! {
+        <button class="run secondary" type="button" data-testid="cancel"
+            prop:disabled=move || !running.get() on:click=move |_| canceller.cancel()>"Cancel run"</button>
+    }
+}

@@ -13,7 +13,7 @@ pub mod share;
 mod status;
 pub mod timeline;
 
-pub use controls::{KnobInput, Knobs, Notices, Progress, RunButton, RunPanel};
+pub use controls::{CancelButton, Canceller, KnobInput, Knobs, Notices, Progress, RunButton, RunPanel};
 pub use frame::DemoFrame;
 pub use lag::{describe as describe_slow_callback, use_lag, Heartbeat, Lag};
 pub use route::replace_query;

@@ -4,12 +4,10 @@ use super::advice::{recommend, Evidence, JobShape};
 use super::matrix::{run, speedups, Model, Run, Work, Workload};
 use super::{DATA, INFO, MILLIONS, PYTHON_SOURCE, SHARED, TASKS, WAIT, WAITING};
 use crate::demos::process_pool::pool::Pool;
-use crate::demos::timeouts::cancel_signal;
 use crate::engine;
 use crate::core::report::ReportRow;
 use crate::ui::share::{self, ShareResult};
-use crate::ui::{use_pool, DemoFrame, Knobs, PoolState, RunPanel, Timeline};
-use futures::channel::oneshot;
+use crate::ui::{use_pool, CancelButton, Canceller, DemoFrame, Knobs, PoolState, RunPanel, Timeline};
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
 
@@ -77,7 +75,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let running = RwSignal::new(false);
     let phase = RwSignal::new(String::new());
     let matrix: RwSignal<Option<Matrix>> = RwSignal::new(None);
-    let cancel: StoredValue<Option<oneshot::Sender<()>>> = StoredValue::new(None);
+    let canceller = Canceller::new();
     let cores = engine::hardware_concurrency();
     let on_run = move || {
         let tasks = knobs.get(TASKS).get_untracked() as usize;
@@ -85,8 +83,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         let io = Workload { work: Work::Io, tasks, n: 0, wait_ms: knobs.get(WAIT).get_untracked() as f64 };
         let threads_ready = matches!(pool_state.get_untracked(), PoolState::Ready(_));
         let lanes = if threads_ready { cores.min(engine::max_threads()).max(1) } else { cores.max(1) };
-        let (tx, signal) = cancel_signal();
-        cancel.set_value(Some(tx));
+        let signal = canceller.arm();
         running.set(true);
         matrix.set(Some(Matrix { lanes, ..Matrix::default() }));
         spawn_local_scoped_with_cancellation(async move {
@@ -129,14 +126,9 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
                 });
             }
             pool.terminate();
-            cancel.set_value(None);
+            canceller.disarm();
             running.set(false);
         });
-    };
-    let on_cancel = move |_| {
-        if let Some(tx) = cancel.try_update_value(|c| c.take()).flatten() {
-            let _ = tx.send(());
-        }
     };
     let advice = move || {
         let job = JobShape {
@@ -151,8 +143,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     view! {
         <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
             <RunPanel knobs running phase on_run>
-                <button class="run secondary" type="button" data-testid="cancel"
-                    prop:disabled=move || !running.get() on:click=on_cancel>"Cancel run"</button>
+                <CancelButton canceller running/>
             </RunPanel>
             {move || matrix.get().map(|m| view! {
                 <section class="results" data-testid="results" data-cancelled=m.cancelled.to_string()>

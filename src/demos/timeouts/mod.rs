@@ -6,10 +6,8 @@ use crate::core::params::Knob;
 use crate::core::trace::{Lane, Span, SpanKind, Trace};
 use crate::demos::{DemoInfo, Group};
 use crate::engine;
-use futures::future::{select, Either, FutureExt, Shared};
-use futures::channel::oneshot;
-use std::future::Future;
-use std::pin::{pin, Pin};
+use futures::future::{select, Either};
+use std::pin::pin;
 use std::sync::Mutex;
 
 pub mod view;
@@ -53,18 +51,7 @@ pub fn needs(tasks: usize, timeout_ms: f64) -> Vec<f64> {
     (0..tasks).map(|i| timeout_ms * 1.6 * (i + 1) as f64 / tasks as f64).collect()
 }
 
-/// Resolves when the user cancels the run; a dropped sender means "never".
-pub type CancelSignal = Shared<Pin<Box<dyn Future<Output = ()> + Send>>>;
-
-pub fn cancel_signal() -> (oneshot::Sender<()>, CancelSignal) {
-    let (tx, rx) = oneshot::channel::<()>();
-    let signal: Pin<Box<dyn Future<Output = ()> + Send>> = Box::pin(async move {
-        if rx.await.is_err() {
-            futures::future::pending::<()>().await;
-        }
-    });
-    (tx, signal.shared())
-}
+pub use crate::core::sync::{cancel_signal, CancelSignal};
 
 pub fn rust_source() -> &'static str {
     super::region(include_str!("mod.rs"), "run")

@@ -1,8 +1,7 @@
 //! The page of the timeouts-and-cancellation demo.
 
-use super::{cancel_signal, needs, run, Measured, Outcome, INFO, PYTHON_SOURCE, TASKS, TIMEOUT_MS};
-use crate::ui::{DemoFrame, Knobs, RunPanel, Timeline};
-use futures::channel::oneshot;
+use super::{needs, run, Measured, Outcome, INFO, PYTHON_SOURCE, TASKS, TIMEOUT_MS};
+use crate::ui::{CancelButton, Canceller, DemoFrame, Knobs, RunPanel, Timeline};
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
 
@@ -20,31 +19,24 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let running = RwSignal::new(false);
     let phase = RwSignal::new(String::new());
     let result: RwSignal<Option<Measured>> = RwSignal::new(None);
-    let cancel: StoredValue<Option<oneshot::Sender<()>>> = StoredValue::new(None);
+    let canceller = Canceller::new();
     let on_run = move || {
         let timeout = knobs.get(TIMEOUT_MS).get_untracked() as f64;
         let needs = needs(knobs.get(TASKS).get_untracked() as usize, timeout);
-        let (tx, signal) = cancel_signal();
-        cancel.set_value(Some(tx));
+        let signal = canceller.arm();
         running.set(true);
         result.set(None);
         phase.set(format!("{} tasks with a {timeout:.0} ms timeout each", needs.len()));
         spawn_local_scoped_with_cancellation(async move {
             result.set(Some(run(&needs, timeout, signal).await));
-            cancel.set_value(None);
+            canceller.disarm();
             running.set(false);
         });
-    };
-    let on_cancel = move |_| {
-        if let Some(tx) = cancel.try_update_value(|c| c.take()).flatten() {
-            let _ = tx.send(());
-        }
     };
     view! {
         <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
             <RunPanel knobs running phase on_run>
-                <button class="run secondary" type="button" data-testid="cancel"
-                    prop:disabled=move || !running.get() on:click=on_cancel>"Cancel run"</button>
+                <CancelButton canceller running/>
             </RunPanel>
             {move || result.get().map(results)}
         </DemoFrame>

@@ -78,7 +78,7 @@ async fn the_event_loop_keeps_ticking_while_workers_compute() {
 async fn the_heartbeat_stops_only_for_a_job_that_never_yields() {
     use concurrency_playground::core::workload::PrimeJob as Job;
     use concurrency_playground::demos::blocking::{run_variant, Variant};
-    use concurrency_playground::demos::loop_lag::{new_meter, watch};
+    use concurrency_playground::models::heartbeat::{new_meter, watch};
     let meter = new_meter();
     engine::spawn(watch(meter.clone(), || Some("test".into()), |_, _| {}));
     engine::sleep_ms(60.0).await;

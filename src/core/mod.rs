@@ -3,6 +3,7 @@
 //! Everything here compiles and behaves the same on native and on wasm32; the demos build their
 //! rules out of these pieces and the native tests exercise them under real std threads.
 
+pub mod catalog;
 pub mod lag;
 pub mod params;
 pub mod process;

@@ -3,7 +3,7 @@
 //! moved when the transport can transfer buffers). The same types serve the browser (Web Workers
 //! with their own wasm instance) and the native twin (threads that share nothing but channels).
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 
 /// This instance's global value. In the browser every "process" is its own wasm instance with
 /// its own memory, so each has its own `GLOBAL`; the page and its worker threads share one.
@@ -163,63 +163,6 @@ pub fn sum_between(from: u64, to: u64) -> u64 {
     total
 }
 
-/// What a process does with one request. `global` is the process's own global value: in the
-/// browser a static in the process's own wasm memory, natively a value its thread owns.
-pub fn handle(request: Request, global: &AtomicU64) -> Reply {
-    match request {
-        Request::SetGlobal(v) => {
-            global.store(v, Ordering::SeqCst);
-            Reply::Value(v)
-        }
-        Request::GetGlobal => Reply::Value(global.load(Ordering::SeqCst)),
-        Request::SumTo(n) => Reply::Value(sum_to(n)),
-        Request::SumMany(ns) => Reply::Values(ns.into_iter().map(sum_to).collect()),
-        Request::Echo(p) => Reply::Echo(p),
-        Request::Panic => panic!("a process crashed on purpose"),
-        Request::Consume(p) => Reply::Value(p.len() as u64),
-        Request::Spin(ms) => {
-            crate::engine::busy_for(ms as f64);
-            Reply::Value(ms)
-        }
-        Request::Hog { limit_mb } => hog(limit_mb),
-        Request::Sleep(ms) => {
-            crate::engine::block_for(ms as f64);
-            Reply::Value(ms)
-        }
-    }
-}
-
-/// Grows a heap of touched 16 MB blocks until an allocation fails (in the browser the instance's
-/// memory stops at 1 GiB) or `limit_mb` is reached, then panics saying which: a process that
-/// runs out of memory.
-fn hog(limit_mb: u64) -> ! {
-    const BLOCK: usize = 16 << 20;
-    let mut held: Vec<Vec<u8>> = Vec::new();
-    loop {
-        if (held.len() * BLOCK) as u64 >= limit_mb << 20 {
-            panic!("out of memory: reached this process's limit of {limit_mb} MB");
-        }
-        let mut block = Vec::new();
-        if block.try_reserve_exact(BLOCK).is_err() || held.try_reserve(1).is_err() {
-            panic!("out of memory: an allocation failed after {} MB", held.len() * BLOCK >> 20);
-        }
-        // Touch it, so the memory is really taken (copies of a small block: quick in any build).
-        static ONES: [u8; 1 << 16] = [1; 1 << 16];
-        while block.len() < BLOCK {
-            block.extend_from_slice(&ONES);
-        }
-        held.push(std::hint::black_box(block));
-    }
-}
-
-/// Decodes, handles, encodes: a process's whole main loop body, bytes in and bytes out.
-pub fn serve(bytes: &[u8], global: &AtomicU64) -> Vec<u8> {
-    match Request::decode(bytes) {
-        Ok(request) => handle(request, global).encode(),
-        Err(e) => panic!("a process got a bad request: {e}"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,30 +187,5 @@ mod tests {
             assert_eq!(sum_to(n), sum_to_by_formula(n));
         }
         assert_eq!(sum_between(10, 20) + sum_to(10), sum_to(20));
-    }
-
-    #[test]
-    fn consume_answers_with_the_length_and_spin_holds_the_cpu() {
-        let g = AtomicU64::new(0);
-        assert_eq!(handle(Request::Consume(vec![0; 1000]), &g), Reply::Value(1000));
-        let t = crate::engine::now_ms();
-        assert_eq!(handle(Request::Spin(30), &g), Reply::Value(30));
-        assert!(crate::engine::now_ms() - t >= 30.0);
-    }
-
-    #[test]
-    fn hog_dies_of_its_memory_limit() {
-        crate::engine::contain_panics_on_this_thread(); // not a pool thread's panic
-        let died = std::panic::catch_unwind(|| hog(48)).unwrap_err();
-        let message = died.downcast_ref::<String>().cloned().unwrap_or_default();
-        assert!(message.contains("out of memory") && message.contains("48 MB"), "{message}");
-    }
-
-    #[test]
-    fn each_global_is_its_own() {
-        let (a, b) = (AtomicU64::new(0), AtomicU64::new(0));
-        assert_eq!(handle(Request::SetGlobal(5), &a), Reply::Value(5));
-        assert_eq!(handle(Request::GetGlobal, &b), Reply::Value(0));
-        assert_eq!(serve(&Request::GetGlobal.encode(), &a), Reply::Value(5).encode());
     }
 }

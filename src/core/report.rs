@@ -99,6 +99,7 @@ mod tests {
 
     #[test]
     fn text_and_json_carry_the_machine_and_the_numbers() {
+        let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
         let r = report();
         let text = r.to_text();
         assert!(text.contains("2 cores") && text.contains("CPU-bound, threads: wall_ms 12.35"), "{text}");

@@ -147,6 +147,7 @@ mod tests {
 
     #[test]
     fn job_chunks_cover_the_job_exactly() {
+        let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
         let job = PrimeJob { first: 10, end: 1000, per_ms: 100.0 };
         let chunks = job.chunks(3.0);
         assert_eq!(chunks.first().unwrap().0, 10);

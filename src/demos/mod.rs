@@ -1,91 +1,43 @@
-//! The demos. Each is one module: its rules and measurements (platform-neutral, tested
-//! natively) in `mod.rs`, its page in `view.rs`.
+//! The demos. Each is one folder: its rules and measurements (platform-neutral, tested natively)
+//! in `mod.rs`, its page in `view.rs`. This file is the catalogue: the one list of demos, in the
+//! order of the side bar. It knows no Leptos; the app builds its page table from the same list.
+//!
+//! Adding a demo: a folder `demos/<name>/` (with `INFO`, `rust_source()`, `PYTHON_SOURCE` and a
+//! `view::Page`), and its name in the list below. Nothing else.
 
-pub mod blocking;
-pub mod compare;
-pub mod bounded_queue;
-pub mod concurrency_vs_parallelism;
-pub mod concurrent_waits;
-pub mod coroutines;
-pub mod crash_isolation;
-pub mod deadlock;
-pub mod fetch;
-pub mod gil;
-pub mod lock_cost;
-pub mod loop_lag;
-pub mod parallel_cpu;
-pub mod pipe;
-pub mod process_pool;
-pub mod processes;
-pub mod race;
-pub mod semaphore;
-pub mod start_join;
-pub mod subprocess;
-pub mod thread_pool;
-pub mod timeouts;
+pub use crate::core::catalog::{DemoInfo, Group};
 
-/// The groups of the playground's table of contents.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Group {
-    EventLoop,
-    Threads,
-    Processes,
-    Compare,
-}
-
-impl Group {
-    pub fn title(self) -> &'static str {
-        match self {
-            Group::EventLoop => "Event loop (asyncio)",
-            Group::Threads => "Threads (threading)",
-            Group::Processes => "Processes (multiprocessing)",
-            Group::Compare => "Compare and choose",
+/// Calls `$then! { a, b, … }` with every demo module's name, in the side bar's order: the one
+/// list from which the modules, `ALL` and the app's page table are all made.
+#[macro_export]
+macro_rules! with_demos {
+    ($then:path) => {
+        $then! {
+            concurrent_waits, coroutines, fetch, semaphore, timeouts, blocking, loop_lag,
+            concurrency_vs_parallelism,
+            start_join, race, lock_cost, deadlock, gil, thread_pool, bounded_queue, parallel_cpu,
+            processes, pipe, process_pool, subprocess, crash_isolation,
+            compare,
         }
-    }
+    };
 }
 
-/// One entry of the table of contents; `id` is the URL path (`#/id`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct DemoInfo {
-    pub id: &'static str,
-    pub title: &'static str,
-    pub group: Group,
-    pub teaser: &'static str,
-    /// Needs the shared-memory worker pool.
-    pub needs_threads: bool,
+macro_rules! catalogue {
+    ($($demo:ident),* $(,)?) => {
+        $(pub mod $demo;)*
+
+        /// Every demo, in the side bar's order.
+        pub const ALL: &[DemoInfo] = &[$($demo::INFO),*];
+
+        /// Each demo's "Rust that ran", by id (checked natively: every region exists).
+        pub const SOURCES: &[(&str, fn() -> &'static str)] = &[$(($demo::INFO.id, $demo::rust_source)),*];
+
+        /// Each demo's Python program, by id.
+        pub const PYTHON: &[(&str, &str)] = &[$(($demo::INFO.id, $demo::PYTHON_SOURCE)),*];
+    };
 }
 
-pub const ALL: &[DemoInfo] = &[concurrent_waits::INFO, coroutines::INFO, fetch::INFO, semaphore::INFO, timeouts::INFO, blocking::INFO, loop_lag::INFO, concurrency_vs_parallelism::INFO, start_join::INFO, race::INFO, lock_cost::INFO, deadlock::INFO, gil::INFO, thread_pool::INFO, bounded_queue::INFO, parallel_cpu::INFO, processes::INFO, pipe::INFO, process_pool::INFO, subprocess::INFO, crash_isolation::INFO, compare::INFO];
-
-/// The page of demo `id`, given its URL query.
-pub fn page(id: &str, query: Vec<(String, String)>) -> Option<leptos::prelude::AnyView> {
-    use leptos::prelude::*;
-    Some(match id {
-        id if id == concurrent_waits::INFO.id => view! { <concurrent_waits::view::Page query/> }.into_any(),
-        id if id == coroutines::INFO.id => view! { <coroutines::view::Page query/> }.into_any(),
-        id if id == fetch::INFO.id => view! { <fetch::view::Page query/> }.into_any(),
-        id if id == semaphore::INFO.id => view! { <semaphore::view::Page query/> }.into_any(),
-        id if id == timeouts::INFO.id => view! { <timeouts::view::Page query/> }.into_any(),
-        id if id == blocking::INFO.id => view! { <blocking::view::Page query/> }.into_any(),
-        id if id == loop_lag::INFO.id => view! { <loop_lag::view::Page query/> }.into_any(),
-        id if id == concurrency_vs_parallelism::INFO.id => view! { <concurrency_vs_parallelism::view::Page query/> }.into_any(),
-        id if id == start_join::INFO.id => view! { <start_join::view::Page query/> }.into_any(),
-        id if id == race::INFO.id => view! { <race::view::Page query/> }.into_any(),
-        id if id == lock_cost::INFO.id => view! { <lock_cost::view::Page query/> }.into_any(),
-        id if id == deadlock::INFO.id => view! { <deadlock::view::Page query/> }.into_any(),
-        id if id == gil::INFO.id => view! { <gil::view::Page query/> }.into_any(),
-        id if id == thread_pool::INFO.id => view! { <thread_pool::view::Page query/> }.into_any(),
-        id if id == bounded_queue::INFO.id => view! { <bounded_queue::view::Page query/> }.into_any(),
-        id if id == parallel_cpu::INFO.id => view! { <parallel_cpu::view::Page query/> }.into_any(),
-        id if id == processes::INFO.id => view! { <processes::view::Page query/> }.into_any(),
-        id if id == pipe::INFO.id => view! { <pipe::view::Page query/> }.into_any(),
-        id if id == process_pool::INFO.id => view! { <process_pool::view::Page query/> }.into_any(),
-        id if id == subprocess::INFO.id => view! { <subprocess::view::Page query/> }.into_any(),
-        id if id == crash_isolation::INFO.id => view! { <crash_isolation::view::Page query/> }.into_any(),
-        id if id == compare::INFO.id => view! { <compare::view::Page query/> }.into_any(),
-        _ => return None,
-    })
-}
+with_demos!(catalogue);
 
 pub fn find(id: &str) -> Option<&'static DemoInfo> {
     ALL.iter().find(|d| d.id == id)
@@ -115,13 +67,19 @@ mod tests {
             assert_eq!(ALL.iter().filter(|o| o.id == d.id).count(), 1);
         }
         assert_eq!(find("nope"), None);
+        assert_eq!(ALL.len(), 22);
     }
 
     #[test]
-    fn regions_are_cut_from_real_source() {
-        let code = concurrent_waits::rust_source();
-        assert!(code.contains("join_all"), "{code}");
-        assert!(!code.contains("region:"));
+    fn every_demo_shows_real_rust_cut_from_its_source() {
+        assert_eq!(SOURCES.len(), ALL.len());
+        for (id, source) in SOURCES {
+            let code = source(); // panics if a region marker is missing
+            assert!(code.lines().count() >= 3, "{id}: {code:?}");
+            assert!(!code.contains("region:"), "{id}: a marker leaked into the shown code");
+            assert!(code.contains("fn "), "{id}: shows no function");
+        }
+        assert!(concurrent_waits::rust_source().contains("join_all"));
         assert!(parallel_cpu::rust_source().contains("count_primes_striped"));
     }
 }

@@ -14,15 +14,18 @@
 //! The `cfg` below is the only platform switch in the crate's logic. Work sent to the pool is
 //! awaited through a oneshot channel, so the caller (the browser's main thread) never blocks.
 
+use crate::core::trace::{Lane, Span, SpanKind};
+
 #[cfg_attr(target_arch = "wasm32", path = "web.rs")]
 #[cfg_attr(not(target_arch = "wasm32"), path = "native.rs")]
 mod platform;
 
 mod offload;
+mod serve;
 #[cfg_attr(target_arch = "wasm32", allow(unused_imports))]
 pub(crate) use offload::contain_panics_on_this_thread;
 
-pub use offload::{offload, on_threads, OffloadError};
+pub use offload::{jobs_in_flight, offload, on_threads, settled, OffloadError};
 pub use platform::{
     cross_origin_isolated, fetch, Child, Process, hardware_concurrency, init_threads, now_ms, sleep_ms, spawn, yield_now,
 };
@@ -95,6 +98,21 @@ pub fn worker_index() -> Option<usize> {
     rayon::current_thread_index()
 }
 
+/// The lane of the calling thread: its pool worker, or `thread` (the demo's own number) when it
+/// runs off the pool (natively `on_threads` starts threads of its own).
+pub fn lane(thread: usize) -> Lane {
+    Lane::Worker(worker_index().unwrap_or(thread))
+}
+
+// `Span` is plain data in `core`, which has no clock; the engine has one, so the constructor
+// that ends a span now lives here (an inherent impl may sit anywhere in the defining crate).
+impl Span {
+    /// A span from `start` to now.
+    pub fn since(task: usize, lane: Lane, label: impl Into<String>, kind: SpanKind, start: f64) -> Span {
+        Span { task, lane, label: label.into(), kind, start, end: now_ms() }
+    }
+}
+
 /// Computes (holds the CPU) for `ms` milliseconds: a short step of real work on whatever thread
 /// calls it. On the event loop nothing else can run meanwhile.
 pub fn busy_for(ms: f64) -> u64 {
@@ -119,8 +137,30 @@ pub fn block_for(ms: f64) {
     std::thread::sleep(std::time::Duration::from_secs_f64(ms.max(0.0) / 1000.0));
 }
 
+/// Who is told of a panic on the main thread, where it ends the whole app (in the browser
+/// panics abort). Set once by the app; the engine itself knows no page.
+static FATAL: std::sync::OnceLock<fn(&str)> = std::sync::OnceLock::new();
+
+/// Sets the function told of a fatal panic (the app shows a banner).
+pub fn on_fatal_panic(tell: fn(&str)) {
+    let _ = FATAL.set(tell);
+}
+
 /// Threads in the worker pool, or 0 while it is not running (browser without isolation,
 /// or before start-up finished).
 pub fn pool_threads() -> usize {
     platform::pool_threads()
+}
+
+// A page's run is a `Result<T, String>`: `?` on an engine error says it in the page's words.
+impl From<OffloadError> for String {
+    fn from(e: OffloadError) -> String {
+        e.to_string()
+    }
+}
+
+impl From<ProcessError> for String {
+    fn from(e: ProcessError) -> String {
+        e.to_string()
+    }
 }

@@ -2,6 +2,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
@@ -46,20 +47,15 @@ pub async fn init_threads(_threads: usize) -> Result<usize, String> {
 pub const PANICS_ABORT: bool = false;
 
 /// The default hook has already printed the panic to stderr.
-pub fn report_panic(_message: &str) {}
+pub fn report_panic(_message: &str) {
+    let _ = &super::FATAL; // natively panics unwind: nothing is fatal to the process
+}
 
-/// An I/O-like wait: the future holds no thread; a sleeper thread wakes it when due.
+/// An I/O-like wait: the future holds no thread; the one timer thread wakes it when due.
 pub fn sleep_ms(ms: f64) -> impl Future<Output = ()> {
     let state = Arc::new(Mutex::new(SleepState { done: false, waker: None }));
-    let timer_state = Arc::clone(&state);
-    std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_secs_f64(ms.max(0.0) / 1000.0));
-        let mut s = timer_state.lock().unwrap();
-        s.done = true;
-        if let Some(w) = s.waker.take() {
-            w.wake();
-        }
-    });
+    let due = Instant::now() + Duration::from_secs_f64(ms.max(0.0) / 1000.0);
+    timers::add(due, Arc::clone(&state));
     Sleep { state }
 }
 
@@ -81,6 +77,76 @@ impl Future for Sleep {
         } else {
             s.waker = Some(cx.waker().clone());
             Poll::Pending
+        }
+    }
+}
+
+/// One thread for every native sleep, like the browser's one timer queue: a heap of deadlines,
+/// earliest first. (A thread per sleep made hundreds of threads in a test of many waits.)
+mod timers {
+    use super::SleepState;
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    use std::sync::{Arc, Condvar, Mutex, OnceLock};
+    use std::time::Instant;
+
+    struct Timer(Instant, u64, Arc<Mutex<SleepState>>);
+    impl PartialEq for Timer {
+        fn eq(&self, o: &Self) -> bool {
+            (self.0, self.1) == (o.0, o.1)
+        }
+    }
+    impl Eq for Timer {}
+    impl PartialOrd for Timer {
+        fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+            Some(self.cmp(o))
+        }
+    }
+    impl Ord for Timer {
+        fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+            (self.0, self.1).cmp(&(o.0, o.1))
+        }
+    }
+
+    struct Queue {
+        heap: Mutex<(BinaryHeap<Reverse<Timer>>, u64)>,
+        changed: Condvar,
+    }
+
+    fn queue() -> &'static Queue {
+        static QUEUE: OnceLock<Queue> = OnceLock::new();
+        QUEUE.get_or_init(|| {
+            std::thread::Builder::new().name("timers".into()).spawn(run).expect("the timer thread");
+            Queue { heap: Mutex::new((BinaryHeap::new(), 0)), changed: Condvar::new() }
+        })
+    }
+
+    pub fn add(due: Instant, state: Arc<Mutex<SleepState>>) {
+        let q = queue();
+        let mut h = q.heap.lock().unwrap();
+        h.1 += 1;
+        let seq = h.1;
+        h.0.push(Reverse(Timer(due, seq, state)));
+        q.changed.notify_one();
+    }
+
+    fn run() {
+        let q = queue();
+        let mut h = q.heap.lock().unwrap();
+        loop {
+            let now = Instant::now();
+            while h.0.peek().is_some_and(|t| t.0 .0 <= now) {
+                let Reverse(Timer(_, _, state)) = h.0.pop().expect("peeked");
+                let mut s = state.lock().unwrap();
+                s.done = true;
+                if let Some(w) = s.waker.take() {
+                    w.wake();
+                }
+            }
+            h = match h.0.peek().map(|t| t.0 .0) {
+                Some(due) => q.changed.wait_timeout(h, due.saturating_duration_since(now)).unwrap().0,
+                None => q.changed.wait(h).unwrap(),
+            };
         }
     }
 }
@@ -131,9 +197,13 @@ fn http_get(url: &str) -> Result<super::Fetched, String> {
 }
 
 /// The native twin of a process: a thread that owns its state (its own global value) and talks
-/// only through channels, bytes in and bytes out. A panic kills it alone.
+/// only through channels, bytes in and bytes out. A panic kills it alone. A thread cannot be
+/// killed, so `terminate` raises a flag its long requests check, and joins it: once terminated,
+/// a process uses no more CPU (a test never waits for a hung one to give up).
 pub struct Process {
     requests: Mutex<Option<std::sync::mpsc::Sender<(Vec<u8>, ProcessReply)>>>,
+    killed: Arc<AtomicBool>,
+    thread: Mutex<Option<std::thread::JoinHandle<()>>>,
 }
 
 type ProcessReply = futures::channel::oneshot::Sender<Result<Vec<u8>, String>>;
@@ -142,12 +212,18 @@ impl Process {
     pub async fn spawn() -> Result<Process, super::ProcessError> {
         let (tx, rx) = std::sync::mpsc::channel::<(Vec<u8>, ProcessReply)>();
         let (ready_tx, ready_rx) = futures::channel::oneshot::channel::<()>();
-        std::thread::spawn(move || {
+        let killed = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&killed);
+        let thread = std::thread::spawn(move || {
             super::contain_panics_on_this_thread();
             let global = std::sync::atomic::AtomicU64::new(0); // this process's memory
+            let is_killed = || flag.load(Ordering::Relaxed);
             let _ = ready_tx.send(());
             for (request, reply) in rx {
-                let served = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| crate::core::process::serve(&request, &global)));
+                if is_killed() {
+                    return;
+                }
+                let served = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| super::serve::serve(&request, &global, &is_killed)));
                 match served {
                     Ok(bytes) => {
                         let _ = reply.send(Ok(bytes));
@@ -161,7 +237,7 @@ impl Process {
             }
         });
         ready_rx.await.map_err(|_| super::ProcessError::Died("never ready".into()))?;
-        Ok(Process { requests: Mutex::new(Some(tx)) })
+        Ok(Process { requests: Mutex::new(Some(tx)), killed, thread: Mutex::new(Some(thread)) })
     }
 
     /// Natively every message is a copy; `transfer` is accepted and means the same.
@@ -181,9 +257,20 @@ impl Process {
         }
     }
 
-    /// Ends the process: it stops after the request in hand, if any.
+    /// Ends the process: its request in hand stops at the next check of the flag (within a few
+    /// milliseconds), and the thread is joined.
     pub fn terminate(&self) {
+        self.killed.store(true, Ordering::Relaxed);
         self.requests.lock().unwrap().take();
+        if let Some(thread) = self.thread.lock().unwrap().take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        self.terminate();
     }
 }
 

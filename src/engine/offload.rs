@@ -9,6 +9,7 @@
 use futures::channel::oneshot;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, Once};
 use std::task::{Context, Poll, Waker};
 
@@ -39,7 +40,40 @@ impl std::fmt::Display for OffloadError {
     }
 }
 
+/// Jobs handed to threads that have not finished. Dropping a future stops nothing a thread
+/// already runs, so a page that is left mid-run can leave some behind: the next run waits for
+/// them (`settled`) instead of finding its threads taken.
+static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+
+/// How many jobs are on threads now.
+pub fn jobs_in_flight() -> usize {
+    IN_FLIGHT.load(Ordering::SeqCst)
+}
+
+/// Resolves when no job is left on a thread (or after `LIMIT_MS`, so a job that never ends
+/// cannot keep a page from running again). Never blocks: it polls on the event loop's timer.
+pub async fn settled() {
+    const LIMIT_MS: f64 = 60_000.0;
+    let start = super::now_ms();
+    while jobs_in_flight() > 0 && super::now_ms() - start < LIMIT_MS {
+        super::sleep_ms(10.0).await;
+    }
+}
+
+/// Counts a job out when it ends, by return or by unwinding.
+struct InFlight;
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
+        IN_JOB.with(|j| j.set(false));
+    }
+}
+
 thread_local! {
+    /// True on a thread while it runs a counted job: a browser panic aborts the job without
+    /// unwinding, so the panic hook counts it out instead.
+    static IN_JOB: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     static PANICS_CONTAINED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
@@ -63,6 +97,9 @@ fn install_panic_hook() {
                 return;
             }
             previous(info);
+            if super::platform::PANICS_ABORT && IN_JOB.with(|j| j.replace(false)) {
+                IN_FLIGHT.fetch_sub(1, Ordering::SeqCst); // this job will never return
+            }
             super::platform::report_panic(&info.to_string());
             let message = match info.payload().downcast_ref::<&str>() {
                 Some(s) => s.to_string(),
@@ -132,8 +169,13 @@ where
     let panics_before = PANICS.try_lock().map(|l| l.count).unwrap_or(usize::MAX);
     let receiver = available.then(|| {
         let (tx, rx) = oneshot::channel();
+        IN_FLIGHT.fetch_add(1, Ordering::SeqCst);
         spawn(Box::new(move || {
-            let _ = tx.send(job());
+            IN_JOB.with(|j| j.set(true));
+            let counted = InFlight;
+            let answer = job();
+            drop(counted); // counted out before the answer wakes anyone
+            let _ = tx.send(answer);
         }));
         rx
     });
@@ -177,5 +219,29 @@ impl<R> Future for Offloaded<R> {
         }
         log.waiters.push(cx.waker().clone());
         Poll::Pending
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicBool;
+    use std::sync::Arc;
+
+    #[test]
+    fn jobs_left_by_a_dropped_run_are_waited_for() {
+        let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
+        let done = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&done);
+        let run = on_threads(2, move |i| {
+            std::thread::sleep(std::time::Duration::from_millis(150));
+            if i == 1 {
+                flag.store(true, Ordering::SeqCst);
+            }
+        });
+        drop(run); // the page was left: the threads go on
+        assert!(jobs_in_flight() >= 2);
+        futures::executor::block_on(settled());
+        assert!(done.load(Ordering::SeqCst), "settled before the dropped run's threads ended");
     }
 }

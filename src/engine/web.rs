@@ -19,15 +19,6 @@ extern "C" {
 
 static POOL_THREADS: AtomicUsize = AtomicUsize::new(0);
 
-/// The page's entry point. Workers of the pool instantiate this same module and would run it
-/// again: only the main thread (the one with a `window`) mounts the app.
-#[wasm_bindgen(start)]
-pub fn start() {
-    if web_sys::window().is_some() {
-        crate::ui::mount();
-    }
-}
-
 /// Milliseconds on one clock shared by the page and all its workers: each scope's
 /// `performance.now()` counts from its own origin, `timeOrigin` puts them on a common one.
 pub fn now_ms() -> f64 {
@@ -102,22 +93,18 @@ pub fn yield_now() -> impl Future<Output = ()> {
 /// learn of it from the panic hook.
 pub const PANICS_ABORT: bool = true;
 
-/// Panics abort in the browser: say so in the console and, on the main thread, on the page. A
-/// pool worker that panics is gone for good: the pool counts one thread fewer, so no later
-/// `on_threads` call waits for it.
+/// Panics abort in the browser: say so in the console and tell whoever asked (the app shows a
+/// banner when the main thread panics: the engine knows no page). A pool worker that panics is
+/// gone for good: the pool counts one thread fewer, so no later `on_threads` call waits for it.
 pub fn report_panic(message: &str) {
     if rayon::current_thread_index().is_some() {
         let _ = POOL_THREADS.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1));
     }
     web_sys::console::error_1(&format!("panic: {message}").into());
-    if let Some(banner) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("fatal"))
-    {
-        banner.set_text_content(Some(&format!(
-            "The playground hit an internal error and must be reloaded: {message}"
-        )));
-        let _ = banner.remove_attribute("hidden");
+    if web_sys::window().is_some() {
+        if let Some(tell) = super::FATAL.get() {
+            tell(message);
+        }
     }
 }
 
@@ -157,7 +144,7 @@ pub fn process_serve(request: &[u8]) -> Vec<u8> {
             }
         }));
     });
-    crate::core::process::serve(request, &crate::core::process::GLOBAL)
+    super::serve::serve(request, &crate::core::process::GLOBAL, &|| false) // a Worker is ended whole
 }
 
 static LAST_PANIC: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());

@@ -18,7 +18,7 @@ use concurrency_playground::demos::parallel_cpu::run_split;
 use serde_json::Value;
 use std::fmt::Write as _;
 use concurrency_playground::demos::compare::matrix::{self, Model, Work, Workload};
-use concurrency_playground::demos::process_pool::pool::Pool;
+use concurrency_playground::core::sync::cancel_signal;
 use support::browser::Browser;
 use support::server::StaticServer;
 
@@ -109,20 +109,24 @@ fn workloads(o: &Options) -> [Workload; 2] {
     ]
 }
 
-/// The matrix natively (std threads; "processes" are thread-isolated workers): medians.
+/// The matrix natively (std threads; "processes" are thread-isolated workers), `runs` times
+/// through `matrix::run_all`, the very protocol of the compare page: medians per cell.
 fn native_matrix(o: &Options, lanes: usize, runs: usize) -> Vec<(Work, Model, f64)> {
     use futures::executor::block_on;
-    let mut pool = block_on(Pool::start(lanes)).expect("a native process pool");
-    let mut out = Vec::new();
-    for w in workloads(o) {
-        for model in Model::ALL {
-            let _ = block_on(matrix::run(model, Workload { tasks: lanes, n: 200_000, wait_ms: 1.0, ..w }, lanes, &mut pool)); // warm-up
-            let times: Vec<f64> = (0..runs).map(|_| block_on(matrix::run(model, w, lanes, &mut pool)).expect("a native run").wall_ms).collect();
-            out.push((w.work, model, median(&times).unwrap()));
-        }
+    let [cpu, io] = workloads(o);
+    let mut samples: Vec<(Work, Model, Vec<f64>)> = Vec::new();
+    for _ in 0..runs {
+        let (_, never) = cancel_signal(); // a dropped sender: never cancelled
+        let on_cell = |(work, model, outcome): matrix::Cell| {
+            let ms = outcome.expect("a native run").wall_ms;
+            match samples.iter_mut().find(|s| s.0 == work && s.1 == model) {
+                Some(s) => s.2.push(ms),
+                None => samples.push((work, model, vec![ms])),
+            }
+        };
+        block_on(matrix::run_all(cpu, io, lanes, true, |_| {}, on_cell, never)).expect("the native matrix");
     }
-    pool.terminate();
-    out
+    samples.into_iter().map(|(w, m, v)| (w, m, median(&v).unwrap_or(f64::NAN))).collect()
 }
 
 /// The compare page's matrix, run `runs` times from the UI: medians per cell.

@@ -2,9 +2,8 @@
 
 use super::{run_variant, trace_of, Outcome, Variant, CHUNK_MS, INFO, JOB_MS, PYTHON_SOURCE, SAFE_FREEZE_MS, TIMER_MS};
 use crate::engine;
-use crate::ui::{use_lag, DemoFrame, Heartbeat, Knobs, RunPanel, Timeline};
+use crate::widgets::{use_lag, DemoPage, Heartbeat, Knobs, RunState, Timeline};
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped_with_cancellation;
 
 const EXPLANATION: &[&str] = &[
     "The event loop runs one callback at a time and cannot interrupt one (cooperative \
@@ -25,23 +24,20 @@ pub const TASK_NAMES: &[&str] = &["heartbeat", "the job"];
 pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let knobs = Knobs::new(INFO.id, &[JOB_MS, CHUNK_MS], &query);
     let lag = use_lag();
-    let running = RwSignal::new(false);
-    let phase = RwSignal::new(String::new());
+    let state = RunState::new(&knobs);
     let consent = RwSignal::new(false);
-    let result: RwSignal<Option<Vec<Outcome>>> = RwSignal::new(None);
     let long_freeze = move || knobs.get(JOB_MS).get() > SAFE_FREEZE_MS;
     let enabled = Signal::derive(move || !long_freeze() || consent.get());
     let on_run = move || {
         let job_ms = knobs.get(JOB_MS).get_untracked() as f64;
         let chunk_ms = knobs.get(CHUNK_MS).get_untracked() as f64;
-        running.set(true);
-        result.set(None);
-        spawn_local_scoped_with_cancellation(async move {
+        consent.set(false);
+        state.start(async move {
             let meter = lag.meter();
             let job = crate::core::workload::PrimeJob::sized_for(job_ms, engine::now_ms);
             let mut all = Vec::new();
             for (i, v) in Variant::ALL.into_iter().enumerate() {
-                phase.set(match v {
+                state.say(match v {
                     Variant::OnTheLoop => format!("1 of 3: freezing the page for about {:.1} s on purpose", job_ms / 1000.0),
                     _ => format!("{} of 3: {}", i + 1, v.title()),
                 });
@@ -49,14 +45,11 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
                 engine::sleep_ms(150.0).await;
                 all.push(run_variant(v, job, chunk_ms, &meter).await);
             }
-            result.set(Some(all));
-            running.set(false);
-            consent.set(false);
+            Ok(all)
         });
     };
     view! {
-        <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
-            <RunPanel knobs running phase on_run enabled/>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run enabled>
             <Show when=long_freeze>
                 <p class="notice warn" data-testid="freeze-warning">
                     <label>
@@ -69,8 +62,8 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
                 </p>
             </Show>
             <Heartbeat/>
-            {move || result.get().map(results)}
-        </DemoFrame>
+            {move || state.result.get().map(results)}
+        </DemoPage>
     }
 }
 

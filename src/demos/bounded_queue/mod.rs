@@ -5,7 +5,7 @@
 
 use crate::core::params::Knob;
 use crate::core::trace::{Lane, Span, SpanKind, Trace};
-use crate::demos::{DemoInfo, Group};
+use crate::core::catalog::{DemoInfo, Group};
 use crate::engine;
 use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex};
@@ -220,6 +220,7 @@ mod tests {
 
     #[test]
     fn slow_consumers_make_producers_block_on_a_full_queue() {
+        let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
         let m = block_on(run(setup(1.0, 8.0), 2)).unwrap();
         assert!(m.all_consumed_once);
         assert!(m.most_held <= 2, "never more than maxsize: {}", m.most_held);
@@ -228,10 +229,13 @@ mod tests {
 
     #[test]
     fn slow_producers_make_consumers_block_on_an_empty_queue() {
+        let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
         let m = block_on(run(setup(8.0, 1.0), 4)).unwrap();
         assert!(m.all_consumed_once);
         assert!(m.blocked_empty_ms > 10.0, "{m:?}");
-        assert!(m.blocked_full_ms < 1.0, "consumers keep up, so the queue never fills: {m:?}");
+        // Relative, not a fixed margin: consumers waiting on an empty queue is the story; any
+        // wait on a full one (a consumer descheduled on a busy machine) is a small fraction.
+        assert!(m.blocked_full_ms < m.blocked_empty_ms / 10.0, "consumers keep up, so the queue barely fills: {m:?}");
     }
 
     #[test]

@@ -1,9 +1,8 @@
 //! The page of the producer/consumer demo.
 
 use super::{run, sizes, Measured, Setup, CONSUMERS, CONSUME_MS, INFO, ITEMS, MAXSIZE, PRODUCERS, PRODUCE_MS, PYTHON_SOURCE};
-use crate::ui::{DemoFrame, Knobs, RunPanel, ThreadGate, Timeline};
+use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped_with_cancellation;
 
 const EXPLANATION: &[&str] = &[
     "Producer threads make items (a short wait each) and put them on a queue of limited size; \
@@ -17,9 +16,7 @@ const EXPLANATION: &[&str] = &[
 #[component]
 pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let knobs = Knobs::new(INFO.id, &[PRODUCERS, CONSUMERS, ITEMS, PRODUCE_MS, CONSUME_MS, MAXSIZE], &query);
-    let running = RwSignal::new(false);
-    let phase = RwSignal::new(String::new());
-    let result: RwSignal<Option<Vec<Measured>>> = RwSignal::new(None);
+    let state = RunState::new(&knobs);
     let on_run = move || {
         let get = |k| knobs.get(k).get_untracked();
         let setup = Setup {
@@ -30,21 +27,15 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
             consume_ms: get(CONSUME_MS) as f64,
         };
         let chosen = get(MAXSIZE) as usize;
-        running.set(true);
-        result.set(None);
-        spawn_local_scoped_with_cancellation(async move {
+        state.start(async move {
             let label = |size: &usize| format!("queue size {size}");
-            if let Some(all) = knobs.run_steps(phase, sizes(chosen), label, |size| run(setup, size)).await {
-                result.set(Some(all));
-            }
-            running.set(false);
+            Ok(state.steps(sizes(chosen), label, |size| run(setup, size)).await?)
         });
     };
     view! {
-        <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
-            <ThreadGate><RunPanel knobs running phase on_run/></ThreadGate>
-            {move || result.get().map(results)}
-        </DemoFrame>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run gated=true>
+            {move || state.result.get().map(results)}
+        </DemoPage>
     }
 }
 

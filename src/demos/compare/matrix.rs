@@ -6,8 +6,8 @@
 
 use crate::core::process::{sum_between, sum_to, Reply, Request};
 use crate::core::trace::{Lane, Span, SpanKind, Trace};
-use crate::demos::gil::{Gil, SWITCH_MS};
-use crate::demos::process_pool::pool::{Job, Pool};
+use crate::models::gil::{hold_in_slices, Gil};
+use crate::models::process_pool::{Job, Pool};
 use crate::engine::{self, Process};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -149,25 +149,16 @@ fn task_on_thread(w: &Workload, i: usize, thread: usize, gil: Option<&Gil>) -> (
         (Work::Cpu, Some(gil)) => {
             const SLICE: u64 = 200_000;
             let (mut total, mut k) = (0u64, 0u64);
-            let wait = engine::now_ms();
-            gil.acquire(thread);
-            spans.push(span(i, lane, "waits for the GIL".into(), SpanKind::Blocked, wait));
-            let mut slice_start = engine::now_ms();
-            while k < w.n {
+            let step = || {
                 let end = (k + SLICE).min(w.n);
                 total = total.wrapping_add(sum_between(k, end));
                 k = end;
-                if engine::now_ms() - slice_start >= SWITCH_MS && gil.wanted() {
-                    spans.push(span(i, lane, task_label(w, i), SpanKind::Run, slice_start));
-                    gil.release();
-                    let wait = engine::now_ms();
-                    gil.acquire(thread);
-                    spans.push(span(i, lane, "waits for the GIL".into(), SpanKind::Blocked, wait));
-                    slice_start = engine::now_ms();
-                }
-            }
-            spans.push(span(i, lane, task_label(w, i), SpanKind::Run, slice_start));
-            gil.release();
+                k < w.n
+            };
+            hold_in_slices(Some(gil), thread, step, |kind, start| {
+                let label = if kind == SpanKind::Run { task_label(w, i) } else { "waits for the GIL".into() };
+                spans.push(Span::since(i, lane, label, kind, start));
+            });
             (total, spans)
         }
     }
@@ -258,7 +249,7 @@ pub async fn run(model: Model, w: Workload, lanes: usize, pool: &mut Pool) -> Re
         Model::Processes => on_new_processes(w, lanes).await?,
         Model::ProcessPool => {
             let jobs = vec![if w.work == Work::Cpu { Job::Sum(w.n) } else { Job::Wait(w.wait_ms.round() as u64) }; w.tasks];
-            let chunk = crate::demos::process_pool::good_chunk(w.tasks, pool.size());
+            let chunk = crate::models::process_pool::good_chunk(w.tasks, pool.size());
             let out = pool.map(&jobs, chunk).await.map_err(|e| e.to_string())?;
             (out.results.into_iter().fold(0u64, u64::wrapping_add), out.spans)
         }
@@ -266,6 +257,56 @@ pub async fn run(model: Model, w: Workload, lanes: usize, pool: &mut Pool) -> Re
     Ok(Run { model, wall_ms: engine::now_ms() - t0, total, trace: Trace::new(spans) })
 }
 // endregion:matrix
+
+/// One cell of the matrix as it is measured: which job, which model, and its run (or why it
+/// could not run here).
+pub type Cell = (Work, Model, Result<Run, String>);
+
+/// The one protocol of the matrix, for the compare page and the benchmark alike, so their
+/// figures compare like with like: a process pool of `lanes` started once; an untimed warm-up
+/// of every model on a small job (no model pays for code being compiled or workers waking up on
+/// the others' behalf); then every model on `cpu`, then on `io`, one at a time. Each cell goes
+/// to `on_cell` as soon as it is measured; `say` is told what runs now; a model that needs
+/// threads where there are none (`threads_ready` false) is a cell with the reason. Resolves to
+/// false if `cancel` fired before the end (the cells so far were delivered).
+pub async fn run_all(
+    cpu: Workload,
+    io: Workload,
+    lanes: usize,
+    threads_ready: bool,
+    say: impl Fn(String),
+    mut on_cell: impl FnMut(Cell),
+    cancel: crate::core::sync::CancelSignal,
+) -> Result<bool, String> {
+    use futures::future::{select, Either};
+    say(format!("starting a pool of {lanes} processes"));
+    let mut pool = Pool::start(lanes).await.map_err(|e| format!("the process pool could not start: {e}"))?;
+    say("warming up (not measured)".into());
+    for model in Model::ALL.into_iter().filter(|m| threads_ready || !m.needs_threads()) {
+        for w in [Workload { tasks: lanes, n: 200_000, ..cpu }, Workload { tasks: lanes, wait_ms: 1.0, ..io }] {
+            let _ = run(model, w, lanes, &mut pool).await;
+        }
+    }
+    let plan: Vec<(Workload, Model)> = [cpu, io].into_iter().flat_map(|w| Model::ALL.map(|m| (w, m))).collect();
+    let mut finished = true;
+    for (i, (w, model)) in plan.iter().copied().enumerate() {
+        say(format!("{} of {}: {} job, {}", i + 1, plan.len(), w.work.title(), model.title()));
+        let outcome = if model.needs_threads() && !threads_ready {
+            Err("needs worker threads, which this page does not have (see the status line)".to_string())
+        } else {
+            match select(std::pin::pin!(run(model, w, lanes, &mut pool)), cancel.clone()).await {
+                Either::Left((outcome, _)) => outcome,
+                Either::Right(_) => {
+                    finished = false;
+                    break;
+                }
+            }
+        };
+        on_cell((w.work, model, outcome));
+    }
+    pool.terminate();
+    Ok(finished)
+}
 
 /// The speedup of each run over the sequential one (None without a sequential run).
 pub fn speedups(runs: &[Run]) -> Vec<(Model, f64)> {
@@ -332,6 +373,7 @@ mod tests {
 
     #[test]
     fn speedups_are_over_the_sequential_run() {
+        let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
         let run = |model, wall_ms| Run { model, wall_ms, total: 0, trace: Trace::new(vec![]) };
         let s = speedups(&[run(Model::Sequential, 100.0), run(Model::Threads, 50.0)]);
         assert_eq!(s, vec![(Model::Sequential, 1.0), (Model::Threads, 2.0)]);

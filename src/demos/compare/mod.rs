@@ -7,7 +7,7 @@ pub mod matrix;
 pub mod view;
 
 use crate::core::params::Knob;
-use crate::demos::{DemoInfo, Group};
+use crate::core::catalog::{DemoInfo, Group};
 
 pub const INFO: DemoInfo = DemoInfo {
     id: "compare",

@@ -1,15 +1,13 @@
 //! The page of the compare-and-choose demo: the matrix, then the guide.
 
 use super::advice::{recommend, Evidence, JobShape};
-use super::matrix::{run, speedups, Model, Run, Work, Workload};
+use super::matrix::{run_all, speedups, Model, Run, Work, Workload};
 use super::{DATA, INFO, MILLIONS, PYTHON_SOURCE, SHARED, TASKS, WAIT, WAITING};
-use crate::demos::process_pool::pool::Pool;
 use crate::engine;
 use crate::core::report::ReportRow;
-use crate::ui::share::{self, ShareResult};
-use crate::ui::{use_pool, CancelButton, Canceller, DemoFrame, Knobs, PoolState, RunPanel, Timeline};
+use crate::widgets::share::{self, ShareResult};
+use crate::widgets::{use_pool, DemoPage, Knobs, PoolState, RunState, Timeline};
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped_with_cancellation;
 
 const EXPLANATION: &[&str] = &[
     "One CPU-bound job (tasks that compute) and one I/O-bound job (tasks that wait) run under every \
@@ -72,10 +70,10 @@ impl Matrix {
 pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let knobs = Knobs::new(INFO.id, &[TASKS, MILLIONS, WAIT, WAITING, DATA, SHARED], &query);
     let pool_state = use_pool();
-    let running = RwSignal::new(false);
-    let phase = RwSignal::new(String::new());
+    // The matrix fills in cell by cell while it runs, so it is a signal of its own; the run's
+    // result is only whether it ran to the end.
     let matrix: RwSignal<Option<Matrix>> = RwSignal::new(None);
-    let canceller = Canceller::new();
+    let state: RunState<bool> = RunState::new(&knobs);
     let cores = engine::hardware_concurrency();
     let on_run = move || {
         let tasks = knobs.get(TASKS).get_untracked() as usize;
@@ -83,51 +81,19 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         let io = Workload { work: Work::Io, tasks, n: 0, wait_ms: knobs.get(WAIT).get_untracked() as f64 };
         let threads_ready = matches!(pool_state.get_untracked(), PoolState::Ready(_));
         let lanes = if threads_ready { cores.min(engine::max_threads()).max(1) } else { cores.max(1) };
-        let signal = canceller.arm();
-        running.set(true);
+        let signal = state.cancel_signal();
         matrix.set(Some(Matrix { lanes, ..Matrix::default() }));
-        spawn_local_scoped_with_cancellation(async move {
-            phase.set(format!("starting a pool of {lanes} processes"));
-            let mut pool = match Pool::start(lanes).await {
-                Ok(p) => p,
-                Err(e) => {
-                    knobs.notices.update(|v| v.push(format!("The process pool could not start: {e}")));
-                    running.set(false);
-                    return;
-                }
-            };
-            // Untimed: one small run of every model first, so no model pays for code being
-            // compiled or workers waking up on the others' behalf.
-            phase.set("warming up (not measured)".into());
-            for model in Model::ALL.into_iter().filter(|m| threads_ready || !m.needs_threads()) {
-                for w in [Workload { tasks: lanes, n: 200_000, ..cpu }, Workload { tasks: lanes, wait_ms: 1.0, ..io }] {
-                    let _ = run(model, w, lanes, &mut pool).await;
-                }
-            }
-            let plan: Vec<(Workload, Model)> = [cpu, io].into_iter().flat_map(|w| Model::ALL.map(|m| (w, m))).collect();
-            for (i, (w, model)) in plan.iter().copied().enumerate() {
-                phase.set(format!("{} of {}: {} job, {}", i + 1, plan.len(), w.work.title(), model.title()));
-                let outcome = if model.needs_threads() && !threads_ready {
-                    Err("needs worker threads, which this page does not have (see the status line)".to_string())
-                } else {
-                    use futures::future::{select, Either};
-                    match select(std::pin::pin!(run(model, w, lanes, &mut pool)), signal.clone()).await {
-                        Either::Left((outcome, _)) => outcome,
-                        Either::Right(_) => {
-                            matrix.update(|m| if let Some(m) = m { m.cancelled = true });
-                            break;
-                        }
-                    }
-                };
+        state.start(async move {
+            let on_cell = |(work, model, outcome)| {
                 matrix.update(|m| {
                     if let Some(m) = m {
-                        if w.work == Work::Cpu { m.cpu.push((model, outcome)) } else { m.io.push((model, outcome)) }
+                        if work == Work::Cpu { m.cpu.push((model, outcome)) } else { m.io.push((model, outcome)) }
                     }
-                });
-            }
-            pool.terminate();
-            canceller.disarm();
-            running.set(false);
+                })
+            };
+            let finished = run_all(cpu, io, lanes, threads_ready, |s| state.say(s), on_cell, signal).await?;
+            matrix.update(|m| if let Some(m) = m { m.cancelled = !finished });
+            Ok(finished)
         });
     };
     let advice = move || {
@@ -141,17 +107,14 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         recommend(job, evidence)
     };
     view! {
-        <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
-            <RunPanel knobs running phase on_run>
-                <CancelButton canceller running/>
-            </RunPanel>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run cancel=true>
             {move || matrix.get().map(|m| view! {
                 <section class="results" data-testid="results" data-cancelled=m.cancelled.to_string()>
                     {m.cancelled.then(|| view! { <p class="notice warn">"Cancelled: the models below ran; the rest did not. Run again to measure them all."</p> })}
                     {workload_view(&m, Work::Cpu)}
                     {workload_view(&m, Work::Io)}
                     {summary_table(&m)}
-                    {(!running.get()).then(|| view! { <ShareResult report=share::report(INFO.title, m.report_rows()) file_name="compare-result.json"/> })}
+                    {(!state.running.get()).then(|| view! { <ShareResult report=share::report(INFO.title, m.report_rows()) file_name="compare-result.json"/> })}
                 </section>
             })}
             <section class="guide" data-testid="guide">
@@ -166,7 +129,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
                 <p class="notice">"Describe your job with the last three controls above (they need no run); run the matrix to put this browser's numbers into the reasons."</p>
                 {plain_table()}
             </section>
-        </DemoFrame>
+        </DemoPage>
     }
 }
 

@@ -4,7 +4,7 @@
 
 use crate::core::params::Knob;
 use crate::core::trace::{Lane, Span, SpanKind, Trace};
-use crate::demos::{DemoInfo, Group};
+use crate::core::catalog::{DemoInfo, Group};
 use crate::core::workload::{count_primes_in, PrimeJob};
 use crate::engine;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -174,10 +174,10 @@ mod tests {
     }
 
     #[test]
-    fn on_the_pool_steps_run_at_the_same_instant_and_finish_sooner() {
+    fn on_the_pool_steps_run_at_the_same_instant() {
         let _cpu = crate::testing::exclusive_cpu();
-        if engine::hardware_concurrency() < 2 {
-            return; // one core cannot show parallelism; the browser tests still do on CI
+        if !crate::testing::has_two_cores("on_the_pool_steps_run_at_the_same_instant") {
+            return;
         }
         let (tasks, steps, size) = (4, 4, step_size(10.0));
         let seq = block_on(interleaved(tasks, steps, size));
@@ -185,6 +185,7 @@ mod tests {
         assert_eq!(par.trace.lanes().len(), 2);
         assert!(par.trace.parallel_on_distinct_lanes(), "{:?}", par.trace);
         assert!(par.most_at_once >= 2);
-        assert!(par.wall_ms < 0.8 * seq.wall_ms, "{} vs {}", par.wall_ms, seq.wall_ms);
+        // Structure, not speed: on one loop no two steps ever computed at once.
+        assert_eq!(seq.most_at_once, 1, "{:?}", seq.trace);
     }
 }

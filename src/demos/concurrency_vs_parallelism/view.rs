@@ -3,9 +3,8 @@
 use super::{interleaved, parallel, step_size, Measured, Mode, INFO, PYTHON_SOURCE, STEPS, STEP_MS, TASKS};
 use crate::core::stats::speedup;
 use crate::engine;
-use crate::ui::{DemoFrame, Knobs, RunPanel, Timeline};
+use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped_with_cancellation;
 
 const EXPLANATION: &[&str] = &[
     "Concurrency is dealing with many things at once; parallelism is doing many things at once. \
@@ -22,33 +21,27 @@ const EXPLANATION: &[&str] = &[
 #[component]
 pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let knobs = Knobs::new(INFO.id, &[TASKS, STEPS, STEP_MS], &query);
-    let running = RwSignal::new(false);
-    let phase = RwSignal::new(String::new());
-    let result: RwSignal<Option<(Measured, Result<Measured, String>)>> = RwSignal::new(None);
+    let state = RunState::new(&knobs);
     let on_run = move || {
         let tasks = knobs.get(TASKS).get_untracked() as usize;
         let steps = knobs.get(STEPS).get_untracked() as usize;
         let step_ms = knobs.get(STEP_MS).get_untracked() as f64;
-        running.set(true);
-        result.set(None);
-        spawn_local_scoped_with_cancellation(async move {
-            phase.set(format!("1 of 2: {}", Mode::Interleaved.title()));
+        state.start(async move {
+            state.say(format!("1 of 2: {}", Mode::Interleaved.title()));
             engine::yield_now().await;
             let size = step_size(step_ms);
             let seq = interleaved(tasks, steps, size).await;
-            phase.set(format!("2 of 2: {}", Mode::Parallel.title()));
+            state.say(format!("2 of 2: {}", Mode::Parallel.title()));
             // One lane per core: more threads than cores would only take turns on them.
             let lanes = engine::hardware_concurrency().min(engine::max_threads()).max(1);
             let par = parallel(tasks, steps, size, lanes).await.map_err(|e| e.to_string());
-            result.set(Some((seq, par)));
-            running.set(false);
+            Ok((seq, par))
         });
     };
     view! {
-        <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
-            <RunPanel knobs running phase on_run/>
-            {move || result.get().map(|(seq, par)| results(seq, par))}
-        </DemoFrame>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run>
+            {move || state.result.get().map(|(seq, par)| results(seq, par))}
+        </DemoPage>
     }
 }
 

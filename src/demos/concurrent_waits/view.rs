@@ -1,9 +1,8 @@
 //! The page of the concurrent-waits demo.
 
 use super::{run, Measured, Mode, INFO, PYTHON_SOURCE, TASKS, WAIT_MS};
-use crate::ui::{DemoFrame, Knobs, RunPanel, Timeline};
+use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped_with_cancellation;
 
 const EXPLANATION: &[&str] = &[
     "Each task waits on a timer. Awaited one after another, the waits add up: about N × d.",
@@ -16,31 +15,21 @@ const EXPLANATION: &[&str] = &[
 #[component]
 pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let knobs = Knobs::new(INFO.id, &[TASKS, WAIT_MS], &query);
-    let (tasks, wait) = (knobs.get(TASKS), knobs.get(WAIT_MS));
-
-    let running = RwSignal::new(false);
-    let phase = RwSignal::new(String::new());
-    let result: RwSignal<Option<(Measured, Measured)>> = RwSignal::new(None);
+    let state = RunState::new(&knobs);
     let on_run = move || {
-        let (n, d) = (tasks.get_untracked() as usize, wait.get_untracked() as f64);
-        running.set(true);
-        result.set(None);
-        // Cancelled (dropped) if the user leaves the page mid-run.
-        spawn_local_scoped_with_cancellation(async move {
-            phase.set(format!("1 of 2: awaiting {n} waits of {d} ms one after another"));
+        let (n, d) = (knobs.get(TASKS).get_untracked() as usize, knobs.get(WAIT_MS).get_untracked() as f64);
+        state.start(async move {
+            state.say(format!("1 of 2: awaiting {n} waits of {d} ms one after another"));
             let sequential = run(Mode::Sequential, n, d).await;
-            phase.set(format!("2 of 2: joining {n} waits of {d} ms"));
+            state.say(format!("2 of 2: joining {n} waits of {d} ms"));
             let concurrent = run(Mode::Concurrent, n, d).await;
-            result.set(Some((sequential, concurrent)));
-            running.set(false);
+            Ok((sequential, concurrent))
         });
     };
-
     view! {
-        <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
-            <RunPanel knobs running phase on_run/>
-            {move || result.get().map(|(seq, con)| results(seq, con))}
-        </DemoFrame>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run>
+            {move || state.result.get().map(|(seq, con)| results(seq, con))}
+        </DemoPage>
     }
 }
 

@@ -4,7 +4,7 @@
 
 use crate::core::params::Knob;
 use crate::core::trace::{Lane, Span, SpanKind, Trace};
-use crate::demos::{DemoInfo, Group};
+use crate::core::catalog::{DemoInfo, Group};
 use crate::engine;
 use futures::FutureExt;
 
@@ -161,6 +161,7 @@ mod tests {
 
     #[test]
     fn one_by_one_runs_tasks_back_to_back_in_order() {
+        let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
         let w = waits(3, 60.0);
         let m = block_on(run(Mode::Sequential, &w));
         assert!(!m.trace.any_overlap(), "{:?}", m.trace);
@@ -170,6 +171,7 @@ mod tests {
 
     #[test]
     fn gathered_tasks_wait_together_but_compute_one_at_a_time() {
+        let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
         let m = block_on(run(Mode::Gather, &waits(4, 80.0)));
         assert_eq!(of_kind(&m, SpanKind::Wait).max_concurrency(), 4);
         // One thread: the compute steps never overlap, even though the waits all do.
@@ -181,6 +183,7 @@ mod tests {
 
     #[test]
     fn created_tasks_run_before_they_are_awaited() {
+        let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
         let w = waits(3, 90.0);
         let m = block_on(run(Mode::CreateTask, &w));
         assert_eq!(m.results, vec![0, 1, 2], "awaited in creation order");
@@ -190,6 +193,7 @@ mod tests {
 
     #[test]
     fn every_task_starts_waits_and_resumes() {
+        let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
         let m = block_on(run(Mode::Gather, &waits(2, 20.0)));
         for task in 0..2 {
             let kinds: Vec<SpanKind> = m.trace.spans.iter().filter(|s| s.task == task).map(|s| s.kind).collect();

@@ -1,9 +1,8 @@
 //! The page of the coroutines-and-tasks demo.
 
 use super::{run, waits, Measured, Mode, INFO, PYTHON_SOURCE, TASKS, WAIT_MS};
-use crate::ui::{DemoFrame, Knobs, RunPanel, Timeline};
+use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped_with_cancellation;
 
 const EXPLANATION: &[&str] = &[
     "Each task computes for a moment (orange), waits on a timer (blue), then computes again when \
@@ -18,28 +17,18 @@ const EXPLANATION: &[&str] = &[
 #[component]
 pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let knobs = Knobs::new(INFO.id, &[TASKS, WAIT_MS], &query);
-    let running = RwSignal::new(false);
-    let phase = RwSignal::new(String::new());
-    let result: RwSignal<Option<Vec<Measured>>> = RwSignal::new(None);
+    let state = RunState::new(&knobs);
     let on_run = move || {
         let w = waits(knobs.get(TASKS).get_untracked() as usize, knobs.get(WAIT_MS).get_untracked() as f64);
-        running.set(true);
-        result.set(None);
-        spawn_local_scoped_with_cancellation(async move {
-            let mut all = Vec::new();
-            for (i, mode) in Mode::ALL.into_iter().enumerate() {
-                phase.set(format!("{} of 3: {}", i + 1, mode.title()));
-                all.push(run(mode, &w).await);
-            }
-            result.set(Some(all));
-            running.set(false);
+        state.start(async move {
+            let w = &w;
+            state.steps(Mode::ALL.to_vec(), |m| m.title().to_string(), move |m| async move { Ok(run(m, w).await) }).await
         });
     };
     view! {
-        <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
-            <RunPanel knobs running phase on_run/>
-            {move || result.get().map(results)}
-        </DemoFrame>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run>
+            {move || state.result.get().map(results)}
+        </DemoPage>
     }
 }
 

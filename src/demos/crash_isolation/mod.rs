@@ -6,8 +6,8 @@
 use crate::core::params::Knob;
 use crate::core::process::sum_to_by_formula;
 use crate::core::trace::Trace;
-use crate::demos::process_pool::pool::{Fault, Job, Pool};
-use crate::demos::{DemoInfo, Group};
+use crate::models::process_pool::{Fault, Job, Pool};
+use crate::core::catalog::{DemoInfo, Group};
 
 pub mod thread_panic;
 pub mod view;

@@ -129,6 +129,7 @@ mod tests {
         assert!(after.reported.contains("halfway through its update"), "{after:?}");
         assert_eq!(after.lock, LockState::Poisoned, "unwinding released the lock and poisoned it");
         assert_eq!(after.written, PANICS_AFTER, "the update stopped halfway");
-        assert!(after.threads_answering >= 1, "the pool still answers: {after:?}");
+        // Natively the thread that panicked was a std thread of its own: the pool lost none.
+        assert_eq!(after.threads_answering, after.threads_before, "every pool thread still answers: {after:?}");
     }
 }

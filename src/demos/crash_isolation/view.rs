@@ -2,9 +2,9 @@
 
 use super::thread_panic::{self, Aftermath, LockState};
 use super::{run, Faults, Measured, HANG_AT, HANG_MS, INFO, N, OOM_AT, OOM_LIMIT_MB, PANIC_AT, PROCESSES, PYTHON_SOURCE, TASKS, TIMEOUT};
-use crate::demos::process_pool::pool::Job;
+use crate::models::process_pool::Job;
 use crate::engine;
-use crate::ui::{use_pool, DemoFrame, Knobs, PoolState, RunPanel, ThreadGate, Timeline};
+use crate::widgets::{use_pool, DemoPage, Knobs, PoolState, RunState, ThreadGate, Timeline};
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
 
@@ -21,31 +21,23 @@ const EXPLANATION: &[&str] = &[
 #[component]
 pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let knobs = Knobs::new(INFO.id, &[PROCESSES, TASKS, PANIC_AT, OOM_AT, HANG_AT, TIMEOUT], &query);
-    let running = RwSignal::new(false);
-    let phase = RwSignal::new(String::new());
-    let result: RwSignal<Option<Measured>> = RwSignal::new(None);
+    let state = RunState::new(&knobs);
     let on_run = move || {
         let value = |k| knobs.get(k).get_untracked() as usize;
         let (processes, tasks, timeout) = (value(PROCESSES), value(TASKS), value(TIMEOUT) as f64);
         let faults = Faults { panic_at: value(PANIC_AT), oom_at: value(OOM_AT), hang_at: value(HANG_AT) };
         let jobs = faults.jobs(tasks, N, OOM_LIMIT_MB, HANG_MS);
-        running.set(true);
-        result.set(None);
-        phase.set(format!("{tasks} tasks on {processes} processes, {} of them faulty", jobs.iter().filter(|j| matches!(j, Job::FailOnce(..))).count()));
-        spawn_local_scoped_with_cancellation(async move {
-            match run(processes, jobs, timeout).await {
-                Ok(m) => result.set(Some(m)),
-                Err(e) => knobs.notices.update(|v| v.push(format!("The run failed: {e}"))),
-            }
-            running.set(false);
+        let faulty = jobs.iter().filter(|j| matches!(j, Job::FailOnce(..))).count();
+        state.start(async move {
+            state.say(format!("{tasks} tasks on {processes} processes, {faulty} of them faulty"));
+            Ok(run(processes, jobs, timeout).await?)
         });
     };
     view! {
-        <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
-            <RunPanel knobs running phase on_run/>
-            {move || result.get().map(results)}
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run>
+            {move || state.result.get().map(results)}
             <ThreadPanic/>
-        </DemoFrame>
+        </DemoPage>
     }
 }
 

@@ -1,9 +1,8 @@
 //! The page of the deadlock demo, with the wait-for cycle drawn as a graph.
 
 use super::{run, Link, Measured, Order, HOLD_MS, INFO, LOCK_NAMES, PYTHON_SOURCE};
-use crate::ui::{DemoFrame, Knobs, RunPanel, ThreadGate, Timeline};
+use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped_with_cancellation;
 
 const EXPLANATION: &[&str] = &[
     "Two threads each need both locks. Thread 0 takes A then B; thread 1 takes B then A. \
@@ -18,26 +17,18 @@ const EXPLANATION: &[&str] = &[
 #[component]
 pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let knobs = Knobs::new(INFO.id, &[HOLD_MS], &query);
-    let running = RwSignal::new(false);
-    let phase = RwSignal::new(String::new());
-    let result: RwSignal<Option<Vec<Measured>>> = RwSignal::new(None);
+    let state = RunState::new(&knobs);
     let on_run = move || {
         let hold = knobs.get(HOLD_MS).get_untracked() as f64;
-        running.set(true);
-        result.set(None);
-        spawn_local_scoped_with_cancellation(async move {
+        state.start(async move {
             let orders = vec![Order::Opposite, Order::Global];
-            if let Some(all) = knobs.run_steps(phase, orders, |o| o.title().into(), |o| run(o, hold)).await {
-                result.set(Some(all));
-            }
-            running.set(false);
+            Ok(state.steps(orders, |o| o.title().into(), |o| run(o, hold)).await?)
         });
     };
     view! {
-        <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
-            <ThreadGate><RunPanel knobs running phase on_run/></ThreadGate>
-            {move || result.get().map(results)}
-        </DemoFrame>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run gated=true>
+            {move || state.result.get().map(results)}
+        </DemoPage>
     }
 }
 

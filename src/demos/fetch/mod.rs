@@ -6,7 +6,7 @@
 
 use crate::core::params::Knob;
 use crate::core::trace::{Lane, Span, SpanKind, Trace};
-use crate::demos::{DemoInfo, Group};
+use crate::core::catalog::{DemoInfo, Group};
 use crate::engine;
 
 pub mod view;
@@ -183,6 +183,7 @@ mod tests {
 
     #[test]
     fn one_by_one_never_overlaps_and_at_once_does() {
+        let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
         let base = serve();
         let p = plan(4, 0, &base);
         let seq = block_on(run(Mode::OneByOne, &p, 40.0));
@@ -196,6 +197,7 @@ mod tests {
 
     #[test]
     fn failed_requests_are_reported_and_the_rest_finish() {
+        let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
         let base = serve();
         // Request 3's "nothing listens" address is the browser's; here every failure is a 404
         // or a refused connection to a port of our own choosing.

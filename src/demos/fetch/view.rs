@@ -1,9 +1,8 @@
 //! The page of the real-requests demo.
 
 use super::{plan, run, Measured, Mode, DELAY_MS, FAILING, INFO, PYTHON_SOURCE, REQUESTS};
-use crate::ui::{DemoFrame, Knobs, RunPanel, Timeline};
+use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped_with_cancellation;
 
 const EXPLANATION: &[&str] = &[
     "Each request is a real fetch of a resource from this page's own server, past the browser's \
@@ -21,29 +20,20 @@ const EXPLANATION: &[&str] = &[
 #[component]
 pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let knobs = Knobs::new(INFO.id, &[REQUESTS, DELAY_MS, FAILING], &query);
-    let running = RwSignal::new(false);
-    let phase = RwSignal::new(String::new());
-    let result: RwSignal<Option<Vec<Measured>>> = RwSignal::new(None);
+    let state = RunState::new(&knobs);
     let on_run = move || {
         let p = plan(knobs.get(REQUESTS).get_untracked() as usize, knobs.get(FAILING).get_untracked() as usize, "");
         let delay = knobs.get(DELAY_MS).get_untracked() as f64;
-        running.set(true);
-        result.set(None);
-        spawn_local_scoped_with_cancellation(async move {
-            let mut all = Vec::new();
-            for (i, mode) in Mode::ALL.into_iter().enumerate() {
-                phase.set(format!("{} of 2: {} requests {}", i + 1, p.len(), mode.title()));
-                all.push(run(mode, &p, delay).await);
-            }
-            result.set(Some(all));
-            running.set(false);
+        state.start(async move {
+            let (p, n) = (&p, p.len());
+            let label = move |m: &Mode| format!("{n} requests {}", m.title());
+            state.steps(Mode::ALL.to_vec(), label, move |m| async move { Ok(run(m, p, delay).await) }).await
         });
     };
     view! {
-        <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
-            <RunPanel knobs running phase on_run/>
-            {move || result.get().map(results)}
-        </DemoFrame>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run>
+            {move || state.result.get().map(results)}
+        </DemoPage>
     }
 }
 

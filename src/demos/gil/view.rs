@@ -1,12 +1,12 @@
 //! The page of the simulated-GIL demo.
 
-use super::{run, Measured, Scenario, INFO, IO_MS, PYTHON_SOURCE, SWITCH_MS, THREADS, WORK_MS};
+use super::{run, Measured, Scenario, INFO, IO_MS, PYTHON_SOURCE, THREADS, WORK_MS};
+use crate::models::gil::SWITCH_MS;
 use crate::core::stats::speedup;
 use crate::core::workload::PrimeJob;
 use crate::engine;
-use crate::ui::{DemoFrame, Knobs, RunPanel, ThreadGate, Timeline};
+use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped_with_cancellation;
 
 const EXPLANATION: &[&str] = &[
     "This is a simulation of CPython's global interpreter lock, not CPython. The threads are \
@@ -26,34 +26,26 @@ const CPYTHON_FIGURES: &str = "Real CPython 3.11, measured on this kind of 2-cor
 #[component]
 pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let knobs = Knobs::new(INFO.id, &[THREADS, WORK_MS, IO_MS], &query);
-    let running = RwSignal::new(false);
-    let phase = RwSignal::new(String::new());
-    let result: RwSignal<Option<Vec<Measured>>> = RwSignal::new(None);
+    let state = RunState::new(&knobs);
     let on_run = move || {
         let threads = knobs.get(THREADS).get_untracked() as usize;
         let work = knobs.get(WORK_MS).get_untracked() as f64;
         let io = knobs.get(IO_MS).get_untracked() as f64;
-        running.set(true);
-        result.set(None);
-        spawn_local_scoped_with_cancellation(async move {
+        state.start(async move {
             let job = PrimeJob::sized_for(work, engine::now_ms);
-            let steps = Scenario::ALL.to_vec();
-            if let Some(all) = knobs.run_steps(phase, steps, |s| s.title(threads), |s| run(s, threads, job, io)).await {
-                result.set(Some(all));
-            }
-            running.set(false);
+            Ok(state.steps(Scenario::ALL.to_vec(), |s| s.title(threads), |s| run(s, threads, job, io)).await?)
         });
     };
     view! {
-        <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run gated=true>
             <p class="notice warn simulation" data-testid="simulation">
-                {format!("Simulation: the lock below follows CPython's rules (switch interval {SWITCH_MS} ms); \
-                          the threads, the work and every time shown are real.")}
+                {format!("Simulation: the lock follows CPython's rules (switch interval {SWITCH_MS} ms, released \
+                          on I/O), except that waiting threads get it first come, first served, which CPython does \
+                          not promise. The threads, the work and every time shown are real.")}
             </p>
-            <ThreadGate><RunPanel knobs running phase on_run/></ThreadGate>
-            {move || result.get().map(results)}
+            {move || state.result.get().map(results)}
             <p class="notice">{CPYTHON_FIGURES}</p>
-        </DemoFrame>
+        </DemoPage>
     }
 }
 

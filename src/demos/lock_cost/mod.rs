@@ -5,7 +5,7 @@
 
 use crate::core::params::Knob;
 use crate::core::trace::{Lane, Span, SpanKind, Trace};
-use crate::demos::{DemoInfo, Group};
+use crate::core::catalog::{DemoInfo, Group};
 use crate::engine;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, TryLockError};
@@ -199,6 +199,7 @@ mod tests {
 
     #[test]
     fn every_strategy_counts_exactly() {
+        let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
         for s in Strategy::ALL {
             let m = block_on(count(s, 3, 20_000)).unwrap();
             assert_eq!(m.total, m.expected, "{s:?}");

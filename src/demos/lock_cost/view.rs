@@ -2,9 +2,8 @@
 
 use super::{count, Measured, Strategy, INFO, PYTHON_SOURCE, THOUSANDS, THREADS};
 use crate::core::stats::grouped;
-use crate::ui::{DemoFrame, Knobs, RunPanel, ThreadGate, Timeline};
+use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped_with_cancellation;
 
 const EXPLANATION: &[&str] = &[
     "All three count to the same total on the same threads. With one shared lock taken for every \
@@ -18,27 +17,18 @@ const EXPLANATION: &[&str] = &[
 #[component]
 pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let knobs = Knobs::new(INFO.id, &[THREADS, THOUSANDS], &query);
-    let running = RwSignal::new(false);
-    let phase = RwSignal::new(String::new());
-    let result: RwSignal<Option<Vec<Measured>>> = RwSignal::new(None);
+    let state = RunState::new(&knobs);
     let on_run = move || {
         let threads = knobs.get(THREADS).get_untracked() as usize;
         let adds = knobs.get(THOUSANDS).get_untracked() * 1000;
-        running.set(true);
-        result.set(None);
-        spawn_local_scoped_with_cancellation(async move {
-            let steps = Strategy::ALL.to_vec();
-            if let Some(all) = knobs.run_steps(phase, steps, |s| s.title().into(), |s| count(s, threads, adds)).await {
-                result.set(Some(all));
-            }
-            running.set(false);
+        state.start(async move {
+            Ok(state.steps(Strategy::ALL.to_vec(), |s| s.title().into(), |s| count(s, threads, adds)).await?)
         });
     };
     view! {
-        <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
-            <ThreadGate><RunPanel knobs running phase on_run/></ThreadGate>
-            {move || result.get().map(results)}
-        </DemoFrame>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run gated=true>
+            {move || state.result.get().map(results)}
+        </DemoPage>
     }
 }
 

@@ -1,9 +1,8 @@
 //! The page of the loop-lag demo: hold the loop on purpose and watch the monitor catch it.
 
 use super::{run, Measured, HOLD_MS, INFO, PYTHON_SOURCE, THRESHOLD_MS};
-use crate::ui::{describe_slow_callback, use_lag, DemoFrame, Heartbeat, Knobs, RunPanel, Timeline};
+use crate::widgets::{describe_slow_callback, use_lag, DemoPage, Heartbeat, Knobs, RunState, Timeline};
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped_with_cancellation;
 
 const EXPLANATION: &[&str] = &[
     "A heartbeat task on the page's event loop asks for a timer every 20 ms and notes when it \
@@ -20,25 +19,19 @@ pub const TASK_NAMES: &[&str] = &["heartbeat", "the callback"];
 pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let knobs = Knobs::new(INFO.id, &[HOLD_MS, THRESHOLD_MS], &query);
     let lag = use_lag();
-    let running = RwSignal::new(false);
-    let phase = RwSignal::new(String::new());
-    let result: RwSignal<Option<Measured>> = RwSignal::new(None);
+    let state = RunState::new(&knobs);
     let on_run = move || {
         let hold = knobs.get(HOLD_MS).get_untracked() as f64;
         let threshold = knobs.get(THRESHOLD_MS).get_untracked() as f64;
-        running.set(true);
-        result.set(None);
-        phase.set(format!("holding the loop for {hold:.0} ms: the page freezes on purpose"));
-        spawn_local_scoped_with_cancellation(async move {
-            result.set(Some(run(hold, threshold, &lag.meter()).await));
-            running.set(false);
+        state.start(async move {
+            state.say(format!("holding the loop for {hold:.0} ms: the page freezes on purpose"));
+            Ok(run(hold, threshold, &lag.meter()).await)
         });
     };
     view! {
-        <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
-            <RunPanel knobs running phase on_run/>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run>
             <Heartbeat/>
-            {move || result.get().map(results)}
+            {move || state.result.get().map(results)}
             <section class="log">
                 <h2>"Slow callbacks caught since the page loaded"</h2>
                 {move || {
@@ -47,12 +40,12 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
                         view! { <p>"None yet."</p> }.into_any()
                     } else {
                         view! { <ol reversed data-testid="report-log">
-                            {all.iter().rev().map(|r| view! { <li>{describe_slow_callback(r)}</li> }).collect_view()}
+                            {all.iter().map(|r| view! { <li>{describe_slow_callback(r)}</li> }).collect_view()}
                         </ol> }.into_any()
                     }
                 }}
             </section>
-        </DemoFrame>
+        </DemoPage>
     }
 }
 

@@ -5,7 +5,7 @@ use crate::core::params::Knob;
 use crate::core::stats;
 use crate::core::trace::{Lane, Span, SpanKind, Trace};
 use crate::core::workload::{count_primes_sieve, count_primes_striped};
-use crate::demos::{DemoInfo, Group};
+use crate::core::catalog::{DemoInfo, Group};
 use crate::engine;
 use rayon::prelude::*;
 
@@ -166,6 +166,7 @@ mod tests {
 
     #[test]
     fn summary_speedups_are_against_one_thread() {
+        let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
         let fake = |threads, wall_ms, primes| SplitRun { threads, primes, wall_ms, trace: Trace::default() };
         let runs = vec![
             vec![fake(1, 100.0, 7), fake(1, 120.0, 7), fake(1, 110.0, 7)],

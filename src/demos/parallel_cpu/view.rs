@@ -3,9 +3,8 @@
 use super::{expected_primes, run_split, summarise, Row, SplitRun, INFO, PYTHON_SOURCE, REPEATS, SIZE_K};
 use crate::core::stats::grouped;
 use crate::engine;
-use crate::ui::{DemoFrame, Knobs, PoolState, RunPanel, ThreadGate, Timeline};
+use crate::widgets::{use_pool, DemoPage, Knobs, PoolState, RunState, Timeline};
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped_with_cancellation;
 
 const EXPLANATION: &[&str] = &[
     "Counting primes below a limit by trial division is pure computation: no waiting, so an event \
@@ -20,34 +19,20 @@ const EXPLANATION: &[&str] = &[
 #[component]
 pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let knobs = Knobs::new(INFO.id, &[SIZE_K, REPEATS], &query);
-    let (size_k, repeats, notices) = (knobs.get(SIZE_K), knobs.get(REPEATS), knobs.notices);
-
-    let pool = crate::ui::use_pool();
-    let running = RwSignal::new(false);
-    let phase = RwSignal::new(String::new());
-    let rows: RwSignal<Option<(u64, Vec<Row>)>> = RwSignal::new(None);
+    let pool = use_pool();
+    let state = RunState::new(&knobs);
     let on_run = move || {
         let PoolState::Ready(pool_threads) = pool.get_untracked() else { return };
         // One thread per core at most: beyond that threads only take turns on the cores.
         let max_threads = pool_threads.min(engine::hardware_concurrency());
-        let (limit, repeats) = (size_k.get_untracked() * 1000, repeats.get_untracked() as usize);
-        running.set(true);
-        rows.set(None);
-        spawn_local_scoped_with_cancellation(async move {
-            let outcome = measure(limit, repeats, max_threads, phase).await;
-            match outcome {
-                Ok(r) => rows.set(Some((limit, r))),
-                Err(e) => notices.update(|all| all.push(format!("The run failed: {e}"))),
-            }
-            running.set(false);
-        });
+        let limit = knobs.get(SIZE_K).get_untracked() * 1000;
+        let repeats = knobs.get(REPEATS).get_untracked() as usize;
+        state.start(async move { Ok((limit, measure(limit, repeats, max_threads, state.phase).await?)) });
     };
-
     view! {
-        <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
-            <ThreadGate><RunPanel knobs running phase on_run/></ThreadGate>
-            {move || rows.get().map(|(limit, rows)| results(limit, rows))}
-        </DemoFrame>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run gated=true>
+            {move || state.result.get().map(|(limit, rows)| results(limit, rows))}
+        </DemoPage>
     }
 }
 

@@ -2,10 +2,9 @@
 
 use super::{decade_label, measure, size_label, sizes_up_to, Exchange, Transport, INFO, LARGEST, PYTHON_SOURCE, ROUNDS, STREAM};
 use crate::engine::{self, Process};
-use crate::ui::chart::{LogLogChart, Series};
-use crate::ui::{use_pool, DemoFrame, Knobs, PoolState, RunPanel};
+use crate::widgets::chart::{LogLogChart, Series};
+use crate::widgets::{use_pool, DemoPage, Knobs, PoolState, RunState};
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped_with_cancellation;
 
 const EXPLANATION: &[&str] = &[
     "A process shares no memory, so a message to it is copied: postMessage makes a structured clone \
@@ -26,27 +25,16 @@ type Row = (Transport, Result<Vec<Exchange>, String>);
 pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let knobs = Knobs::new(INFO.id, &[ROUNDS, STREAM, LARGEST], &query);
     let pool = use_pool();
-    let running = RwSignal::new(false);
-    let phase = RwSignal::new(String::new());
-    let result: RwSignal<Option<(f64, Vec<Row>)>> = RwSignal::new(None);
+    let state = RunState::new(&knobs);
     let on_run = move || {
         let rounds = knobs.get(ROUNDS).get_untracked() as usize;
         let stream = knobs.get(STREAM).get_untracked() as usize;
         let sizes = sizes_up_to(knobs.get(LARGEST).get_untracked());
         let threads_ready = matches!(pool.get_untracked(), PoolState::Ready(n) if n >= 2);
-        running.set(true);
-        result.set(None);
-        spawn_local_scoped_with_cancellation(async move {
-            phase.set("starting the consumer process".into());
+        state.start(async move {
+            state.say("starting the consumer process");
             let t = engine::now_ms();
-            let process = match Process::spawn().await {
-                Ok(p) => p,
-                Err(e) => {
-                    knobs.notices.update(|v| v.push(format!("The process could not start: {e}")));
-                    running.set(false);
-                    return;
-                }
-            };
+            let process = Process::spawn().await.map_err(|e| format!("the process could not start: {e}"))?;
             let startup_ms = engine::now_ms() - t;
             let mut rows = Vec::new();
             for transport in Transport::ALL {
@@ -54,19 +42,17 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
                     rows.push((transport, Err("no worker threads on this page (see the status line)".to_string())));
                     continue;
                 }
-                let on_size = |size: usize| phase.set(format!("{}: {} messages", transport.title(), size_label(size as f64)));
+                let on_size = |size: usize| state.say(format!("{}: {} messages", transport.title(), size_label(size as f64)));
                 rows.push((transport, measure(transport, Some(&process), &sizes, rounds, stream, on_size).await));
             }
             process.terminate();
-            result.set(Some((startup_ms, rows)));
-            running.set(false);
+            Ok((startup_ms, rows))
         });
     };
     view! {
-        <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
-            <RunPanel knobs running phase on_run/>
-            {move || result.get().map(|(startup, rows)| results(startup, rows))}
-        </DemoFrame>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run>
+            {move || state.result.get().map(|(startup, rows)| results(startup, rows))}
+        </DemoPage>
     }
 }
 

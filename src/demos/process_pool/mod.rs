@@ -3,15 +3,14 @@
 //! than the task, and the same tiny tasks sent in chunks, which pays that cost once per chunk.
 //! `pool.rs` is the pool itself (shared with the crash-isolation demo).
 
-pub mod pool;
 pub mod view;
 
 use crate::core::params::Knob;
 use crate::core::process::sum_to;
 use crate::core::trace::{Lane, Span, SpanKind, Trace};
-use crate::demos::{DemoInfo, Group};
+use crate::core::catalog::{DemoInfo, Group};
 use crate::engine;
-use pool::{Job, Pool};
+use crate::models::process_pool::{Job, Pool};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -111,11 +110,6 @@ pub async fn run(runner: Runner, ns: Vec<u64>, p: usize, processes: &mut Pool) -
 }
 // endregion:run
 
-/// A chunk size that sends each process about four messages.
-pub fn good_chunk(tasks: usize, processes: usize) -> usize {
-    tasks.div_ceil(4 * processes.max(1)).max(1)
-}
-
 pub const PYTHON_SOURCE: &str = r#"from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 def compute(n):
@@ -134,6 +128,7 @@ if __name__ == "__main__":
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::models::process_pool::good_chunk;
     use futures::executor::block_on;
 
     #[test]

@@ -1,12 +1,11 @@
 //! The page of the process-pool demo.
 
-use super::pool::Pool;
-use super::{good_chunk, run, Measured, Runner, INFO, MILLIONS, PROCESSES, PYTHON_SOURCE, TASKS, TINY, TINY_N};
+use crate::models::process_pool::{good_chunk, Pool};
+use super::{run, Measured, Runner, INFO, MILLIONS, PROCESSES, PYTHON_SOURCE, TASKS, TINY, TINY_N};
 use crate::core::stats::speedup;
 use crate::engine;
-use crate::ui::{DemoFrame, Knobs, RunPanel, Timeline};
+use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped_with_cancellation;
 
 const EXPLANATION: &[&str] = &[
     "compute(n) sums 0..n: pure computation. Big tasks run on one thread, on a pool of threads and \
@@ -24,26 +23,15 @@ type Row = (&'static str, Runner, Result<Measured, String>);
 #[component]
 pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let knobs = Knobs::new(INFO.id, &[PROCESSES, TASKS, MILLIONS, TINY], &query);
-    let running = RwSignal::new(false);
-    let phase = RwSignal::new(String::new());
-    let result: RwSignal<Option<(f64, usize, Vec<Row>)>> = RwSignal::new(None);
+    let state = RunState::new(&knobs);
     let on_run = move || {
         let p = knobs.get(PROCESSES).get_untracked() as usize;
         let big = vec![knobs.get(MILLIONS).get_untracked() * 1_000_000; knobs.get(TASKS).get_untracked() as usize];
         let tiny = vec![TINY_N; knobs.get(TINY).get_untracked() as usize];
-        running.set(true);
-        result.set(None);
-        spawn_local_scoped_with_cancellation(async move {
-            phase.set(format!("starting {p} processes"));
+        state.start(async move {
+            state.say(format!("starting {p} processes"));
             let t = engine::now_ms();
-            let mut processes = match Pool::start(p).await {
-                Ok(pool) => pool,
-                Err(e) => {
-                    knobs.notices.update(|v| v.push(format!("The processes could not start: {e}")));
-                    running.set(false);
-                    return;
-                }
-            };
+            let mut processes = Pool::start(p).await.map_err(|e| format!("the processes could not start: {e}"))?;
             let startup_ms = engine::now_ms() - t;
             let plan = [
                 ("big", Runner::OneThread),
@@ -55,20 +43,18 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
             ];
             let mut rows = Vec::new();
             for (i, (work, runner)) in plan.into_iter().enumerate() {
-                phase.set(format!("{} of {}: {work} tasks, {}", i + 1, plan.len(), runner.title(p)));
+                state.say(format!("{} of {}: {work} tasks, {}", i + 1, plan.len(), runner.title(p)));
                 let ns = if work == "big" { big.clone() } else { tiny.clone() };
                 rows.push((work, runner, run(runner, ns, p, &mut processes).await));
             }
             processes.terminate();
-            result.set(Some((startup_ms, p, rows)));
-            running.set(false);
+            Ok((startup_ms, p, rows))
         });
     };
     view! {
-        <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
-            <RunPanel knobs running phase on_run/>
-            {move || result.get().map(|(startup, p, rows)| results(startup, p, rows))}
-        </DemoFrame>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run>
+            {move || state.result.get().map(|(startup, p, rows)| results(startup, p, rows))}
+        </DemoPage>
     }
 }
 

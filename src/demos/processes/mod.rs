@@ -5,7 +5,7 @@
 
 use crate::core::params::Knob;
 use crate::core::process::{Reply, Request, GLOBAL};
-use crate::demos::{DemoInfo, Group};
+use crate::core::catalog::{DemoInfo, Group};
 use crate::engine::{self, Process, ProcessError};
 use std::sync::atomic::Ordering;
 
@@ -127,6 +127,7 @@ mod tests {
 
     #[test]
     fn processes_keep_their_own_value_and_threads_share_one() {
+        let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
         let m = block_on(run(3)).unwrap();
         for row in &m.processes {
             assert_eq!(row.reads_back, row.set_to, "{row:?}");

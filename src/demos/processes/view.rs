@@ -2,9 +2,8 @@
 
 use super::{run, Measured, INFO, PROCESSES, PYTHON_SOURCE};
 use crate::core::stats::median;
-use crate::ui::{DemoFrame, Knobs, RunPanel};
+use crate::widgets::{DemoPage, Knobs, RunState};
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped_with_cancellation;
 
 const EXPLANATION: &[&str] = &[
     "Each process here is a Web Worker that instantiates the playground's WebAssembly module on \
@@ -18,27 +17,18 @@ const EXPLANATION: &[&str] = &[
 #[component]
 pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let knobs = Knobs::new(INFO.id, &[PROCESSES], &query);
-    let running = RwSignal::new(false);
-    let phase = RwSignal::new(String::new());
-    let result: RwSignal<Option<Measured>> = RwSignal::new(None);
+    let state = RunState::new(&knobs);
     let on_run = move || {
         let n = knobs.get(PROCESSES).get_untracked() as usize;
-        running.set(true);
-        result.set(None);
-        phase.set(format!("starting {n} processes, each with its own memory"));
-        spawn_local_scoped_with_cancellation(async move {
-            match run(n).await {
-                Ok(m) => result.set(Some(m)),
-                Err(e) => knobs.notices.update(|v| v.push(format!("The run failed: {e}"))),
-            }
-            running.set(false);
+        state.start(async move {
+            state.say(format!("starting {n} processes, each with its own memory"));
+            Ok(run(n).await?)
         });
     };
     view! {
-        <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
-            <RunPanel knobs running phase on_run/>
-            {move || result.get().map(results)}
-        </DemoFrame>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run>
+            {move || state.result.get().map(results)}
+        </DemoPage>
     }
 }
 

@@ -2,9 +2,8 @@
 
 use super::{count, Counted, Method, INFO, PYTHON_SOURCE, REPEATS, THOUSANDS, THREADS};
 use crate::core::stats::{grouped, median};
-use crate::ui::{DemoFrame, Knobs, RunPanel, ThreadGate, Timeline};
+use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped_with_cancellation;
 
 const EXPLANATION: &[&str] = &[
     "Every thread adds 1 to one shared counter, many times. Read-then-write is what counter += 1 \
@@ -24,43 +23,29 @@ const CPYTHON_NOTE: &str = "About CPython: the classic two-thread counter += 1 e
 #[component]
 pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let knobs = Knobs::new(INFO.id, &[THREADS, THOUSANDS, REPEATS], &query);
-    let running = RwSignal::new(false);
-    let phase = RwSignal::new(String::new());
-    let result: RwSignal<Option<Vec<Vec<Counted>>>> = RwSignal::new(None);
+    let state = RunState::new(&knobs);
     let on_run = move || {
         let threads = knobs.get(THREADS).get_untracked() as usize;
         let adds = knobs.get(THOUSANDS).get_untracked() * 1000;
         let repeats = knobs.get(REPEATS).get_untracked() as usize;
-        running.set(true);
-        result.set(None);
-        spawn_local_scoped_with_cancellation(async move {
+        state.start(async move {
             let mut all = Vec::new();
-            'methods: for method in Method::ALL {
+            for method in Method::ALL {
                 let mut runs = Vec::new();
                 for r in 1..=repeats {
-                    phase.set(format!("{}: run {r} of {repeats}", method.title()));
-                    match count(method, threads, adds).await {
-                        Ok(c) => runs.push(c),
-                        Err(e) => {
-                            knobs.notices.update(|n| n.push(format!("The run could not start: {e}")));
-                            break 'methods;
-                        }
-                    }
+                    state.say(format!("{}: run {r} of {repeats}", method.title()));
+                    runs.push(count(method, threads, adds).await?);
                 }
                 all.push(runs);
             }
-            if all.len() == Method::ALL.len() {
-                result.set(Some(all));
-            }
-            running.set(false);
+            Ok(all)
         });
     };
     view! {
-        <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
-            <ThreadGate><RunPanel knobs running phase on_run/></ThreadGate>
-            {move || result.get().map(results)}
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run gated=true>
+            {move || state.result.get().map(results)}
             <p class="notice">{CPYTHON_NOTE}</p>
-        </DemoFrame>
+        </DemoPage>
     }
 }
 

@@ -1,9 +1,8 @@
 //! The page of the semaphore demo.
 
 use super::{run, Measured, Mode, INFO, LIMIT, PYTHON_SOURCE, TASKS, WAIT_MS};
-use crate::ui::{DemoFrame, Knobs, RunPanel, Timeline};
+use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped_with_cancellation;
 
 const EXPLANATION: &[&str] = &[
     "A semaphore of k permits lets at most k tasks into their critical part (blue: a request) at \
@@ -17,30 +16,21 @@ const EXPLANATION: &[&str] = &[
 #[component]
 pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let knobs = Knobs::new(INFO.id, &[TASKS, LIMIT, WAIT_MS], &query);
-    let running = RwSignal::new(false);
-    let phase = RwSignal::new(String::new());
-    let result: RwSignal<Option<(usize, Vec<Measured>)>> = RwSignal::new(None);
+    let state = RunState::new(&knobs);
     let on_run = move || {
         let n = knobs.get(TASKS).get_untracked() as usize;
         let k = knobs.get(LIMIT).get_untracked() as usize;
         let d = knobs.get(WAIT_MS).get_untracked() as f64;
-        running.set(true);
-        result.set(None);
-        spawn_local_scoped_with_cancellation(async move {
-            let mut all = Vec::new();
-            for (i, mode) in [Mode::Semaphore, Mode::WorkerQueue].into_iter().enumerate() {
-                phase.set(format!("{} of 2: {}", i + 1, mode.title()));
-                all.push(run(mode, n, k, d).await);
-            }
-            result.set(Some((k, all)));
-            running.set(false);
+        state.start(async move {
+            let modes = vec![Mode::Semaphore, Mode::WorkerQueue];
+            let all = state.steps(modes, |m| m.title().to_string(), |m| async move { Ok(run(m, n, k, d).await) });
+            all.await.map(|all| (k, all))
         });
     };
     view! {
-        <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
-            <RunPanel knobs running phase on_run/>
-            {move || result.get().map(|(k, runs)| results(k, runs))}
-        </DemoFrame>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run>
+            {move || state.result.get().map(|(k, runs)| results(k, runs))}
+        </DemoPage>
     }
 }
 

@@ -4,7 +4,7 @@
 
 use crate::core::params::Knob;
 use crate::core::trace::{Lane, Span, SpanKind, Trace};
-use crate::demos::{DemoInfo, Group};
+use crate::core::catalog::{DemoInfo, Group};
 use crate::engine;
 
 pub mod view;
@@ -85,6 +85,7 @@ mod tests {
 
     #[test]
     fn threads_run_together_and_join_waits_for_the_last() {
+        let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
         let m = block_on(run(waits(4, 120.0))).unwrap();
         let threads = Trace::new(m.trace.spans.iter().filter(|s| s.lane != Lane::EventLoop).cloned().collect());
         assert_eq!(threads.lanes().len(), 4, "a lane per thread");

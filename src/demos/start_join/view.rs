@@ -1,9 +1,8 @@
 //! The page of the start-and-join demo.
 
 use super::{run, waits, Measured, INFO, PYTHON_SOURCE, THREADS, WAIT_MS};
-use crate::ui::{DemoFrame, Knobs, RunPanel, ThreadGate, Timeline};
+use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped_with_cancellation;
 
 const EXPLANATION: &[&str] = &[
     "Each thread is started, then blocks in a wait of its own length (time.sleep in Python). \
@@ -16,27 +15,18 @@ const EXPLANATION: &[&str] = &[
 #[component]
 pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let knobs = Knobs::new(INFO.id, &[THREADS, WAIT_MS], &query);
-    let running = RwSignal::new(false);
-    let phase = RwSignal::new(String::new());
-    let result: RwSignal<Option<Measured>> = RwSignal::new(None);
+    let state = RunState::new(&knobs);
     let on_run = move || {
         let w = waits(knobs.get(THREADS).get_untracked() as usize, knobs.get(WAIT_MS).get_untracked() as f64);
-        running.set(true);
-        result.set(None);
-        phase.set(format!("{} threads started, waiting for the join", w.len()));
-        spawn_local_scoped_with_cancellation(async move {
-            match run(w).await {
-                Ok(m) => result.set(Some(m)),
-                Err(e) => knobs.notices.update(|n| n.push(format!("The run could not start: {e}"))),
-            }
-            running.set(false);
+        state.start(async move {
+            state.say(format!("{} threads started, waiting for the join", w.len()));
+            Ok(run(w).await?)
         });
     };
     view! {
-        <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
-            <ThreadGate><RunPanel knobs running phase on_run/></ThreadGate>
-            {move || result.get().map(results)}
-        </DemoFrame>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run gated=true>
+            {move || state.result.get().map(results)}
+        </DemoPage>
     }
 }
 

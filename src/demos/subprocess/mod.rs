@@ -5,7 +5,7 @@
 
 use crate::core::params::Knob;
 use crate::core::trace::{Lane, Span, SpanKind};
-use crate::demos::{DemoInfo, Group};
+use crate::core::catalog::{DemoInfo, Group};
 use crate::engine::{self, Child, ChildEvent, ExitStatus};
 
 pub mod view;
@@ -159,6 +159,7 @@ mod tests {
 
     #[test]
     fn output_streams_while_the_program_runs() {
+        let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
         let count = run_one("count 4", 5_000.0);
         assert_eq!(count.stdout(), "line 1\nline 2\nline 3\nline 4\n");
         assert_eq!(count.status, ExitStatus::Code(0));

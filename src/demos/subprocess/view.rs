@@ -2,9 +2,8 @@
 
 use super::{commands, run, Completed, DEFAULT_INPUT, EXIT_CODE, INFO, LINES, MAX_INPUT, PYTHON_SOURCE, TIMEOUT};
 use crate::core::trace::Trace;
-use crate::ui::{DemoFrame, Knobs, RunPanel, Timeline};
+use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped_with_cancellation;
 
 const EXPLANATION: &[&str] = &[
     "Six separate programs start at once, each in a Worker of its own running www/subprocess.js: not \
@@ -16,15 +15,12 @@ const EXPLANATION: &[&str] = &[
      as subprocess.run(timeout=…) kills its child. None of it can touch the page or the others.",
 ];
 
-type Outcome = (f64, Vec<Result<Completed, String>>);
 
 #[component]
 pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let knobs = Knobs::new(INFO.id, &[TIMEOUT, LINES, EXIT_CODE], &query);
     let input = RwSignal::new(DEFAULT_INPUT.to_string());
-    let running = RwSignal::new(false);
-    let phase = RwSignal::new(String::new());
-    let result: RwSignal<Option<Outcome>> = RwSignal::new(None);
+    let state = RunState::new(&knobs);
     let on_run = move || {
         let timeout = knobs.get(TIMEOUT).get_untracked() as f64;
         let argvs = commands(knobs.get(LINES).get_untracked(), knobs.get(EXIT_CODE).get_untracked());
@@ -32,27 +28,22 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         if text.len() > MAX_INPUT {
             let cut = (0..=MAX_INPUT).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
             text.truncate(cut);
-            knobs.notices.update(|v| v.push(format!("The input was longer than {} KB; only its first {} KB was sent", MAX_INPUT / 1024, MAX_INPUT / 1024)));
+            state.notice(format!("The input was longer than {} KB; only its first {} KB was sent", MAX_INPUT / 1024, MAX_INPUT / 1024));
         }
-        running.set(true);
-        result.set(None);
-        phase.set(format!("{} programs running; the timeout is {timeout:.0} ms", argvs.len()));
-        spawn_local_scoped_with_cancellation(async move {
+        state.start(async move {
+            state.say(format!("{} programs running; the timeout is {timeout:.0} ms", argvs.len()));
             let runs = futures::future::join_all(argvs.into_iter().map(|argv| run(argv, &text, timeout))).await;
-            result.set(Some((timeout, runs)));
-            running.set(false);
+            Ok((timeout, runs))
         });
     };
     view! {
-        <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
-            <RunPanel knobs running phase on_run>
-                <label class="knob stdin">"standard input"
-                    <textarea rows="3" spellcheck="false" prop:value=move || input.get()
-                        on:input=move |ev| input.set(event_target_value(&ev)) disabled=move || running.get()></textarea>
-                </label>
-            </RunPanel>
-            {move || result.get().map(|(timeout, runs)| results(timeout, runs))}
-        </DemoFrame>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run>
+            <label class="knob stdin">"standard input"
+                <textarea rows="3" spellcheck="false" prop:value=move || input.get()
+                    on:input=move |ev| input.set(event_target_value(&ev)) disabled=move || state.running.get()></textarea>
+            </label>
+            {move || state.result.get().map(|(timeout, runs)| results(timeout, runs))}
+        </DemoPage>
     }
 }
 

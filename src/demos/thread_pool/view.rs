@@ -3,9 +3,8 @@
 use super::{run, tasks, Measured, Mode, CPU_PERCENT, INFO, PYTHON_SOURCE, TASKS, TASK_MS, WORKERS};
 use crate::core::workload::PrimeJob;
 use crate::engine;
-use crate::ui::{DemoFrame, Knobs, RunPanel, ThreadGate, Timeline};
+use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped_with_cancellation;
 
 const EXPLANATION: &[&str] = &[
     "A pool of max_workers threads takes tasks from one queue; later tasks are shorter, so they \
@@ -19,30 +18,22 @@ const EXPLANATION: &[&str] = &[
 #[component]
 pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let knobs = Knobs::new(INFO.id, &[WORKERS, TASKS, TASK_MS, CPU_PERCENT], &query);
-    let running = RwSignal::new(false);
-    let phase = RwSignal::new(String::new());
-    let result: RwSignal<Option<Vec<Measured>>> = RwSignal::new(None);
+    let state = RunState::new(&knobs);
     let on_run = move || {
         let workers = knobs.get(WORKERS).get_untracked() as usize;
         let n = knobs.get(TASKS).get_untracked() as usize;
         let longest = knobs.get(TASK_MS).get_untracked() as f64;
         let cpu = knobs.get(CPU_PERCENT).get_untracked() as f64;
-        running.set(true);
-        result.set(None);
-        spawn_local_scoped_with_cancellation(async move {
+        state.start(async move {
             let per_ms = if cpu > 0.0 { PrimeJob::sized_for(10.0, engine::now_ms).per_ms } else { 0.0 };
             let label = |m: &Mode| format!("{n} tasks on {workers} workers, {}", m.title());
-            if let Some(all) = knobs.run_steps(phase, Mode::ALL.to_vec(), label, |m| run(m, workers, tasks(n, longest, cpu, per_ms))).await {
-                result.set(Some(all));
-            }
-            running.set(false);
+            Ok(state.steps(Mode::ALL.to_vec(), label, |m| run(m, workers, tasks(n, longest, cpu, per_ms))).await?)
         });
     };
     view! {
-        <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
-            <ThreadGate><RunPanel knobs running phase on_run/></ThreadGate>
-            {move || result.get().map(results)}
-        </DemoFrame>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run gated=true>
+            {move || state.result.get().map(results)}
+        </DemoPage>
     }
 }
 

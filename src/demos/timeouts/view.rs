@@ -1,9 +1,8 @@
 //! The page of the timeouts-and-cancellation demo.
 
 use super::{needs, run, Measured, Outcome, INFO, PYTHON_SOURCE, TASKS, TIMEOUT_MS};
-use crate::ui::{CancelButton, Canceller, DemoFrame, Knobs, RunPanel, Timeline};
+use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped_with_cancellation;
 
 const EXPLANATION: &[&str] = &[
     "Every task must finish within the timeout (asyncio.wait_for). A task that overruns it is \
@@ -16,30 +15,20 @@ const EXPLANATION: &[&str] = &[
 #[component]
 pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let knobs = Knobs::new(INFO.id, &[TASKS, TIMEOUT_MS], &query);
-    let running = RwSignal::new(false);
-    let phase = RwSignal::new(String::new());
-    let result: RwSignal<Option<Measured>> = RwSignal::new(None);
-    let canceller = Canceller::new();
+    let state = RunState::new(&knobs);
     let on_run = move || {
         let timeout = knobs.get(TIMEOUT_MS).get_untracked() as f64;
         let needs = needs(knobs.get(TASKS).get_untracked() as usize, timeout);
-        let signal = canceller.arm();
-        running.set(true);
-        result.set(None);
-        phase.set(format!("{} tasks with a {timeout:.0} ms timeout each", needs.len()));
-        spawn_local_scoped_with_cancellation(async move {
-            result.set(Some(run(&needs, timeout, signal).await));
-            canceller.disarm();
-            running.set(false);
+        let signal = state.cancel_signal();
+        state.start(async move {
+            state.say(format!("{} tasks with a {timeout:.0} ms timeout each", needs.len()));
+            Ok(run(&needs, timeout, signal).await)
         });
     };
     view! {
-        <DemoFrame info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE>
-            <RunPanel knobs running phase on_run>
-                <CancelButton canceller running/>
-            </RunPanel>
-            {move || result.get().map(results)}
-        </DemoFrame>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run cancel=true>
+            {move || state.result.get().map(results)}
+        </DemoPage>
     }
 }
 

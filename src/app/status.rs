@@ -1,16 +1,9 @@
-//! The status line (is the page cross-origin isolated, how many worker threads) and the gate
-//! that thread demos put in front of their Run button.
+//! The status line: is the page cross-origin isolated, how many worker threads, which build.
 
 use crate::engine;
+use crate::widgets::{use_pool, PoolState};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum PoolState {
-    Starting,
-    Ready(usize),
-    Unavailable(String),
-}
 
 /// Threads for the thread demos even on a 2-core machine: races, deadlocks, pools and queues
 /// are about threads that wait, and need more of them than cores. CPU demos use one per core.
@@ -30,10 +23,6 @@ pub fn start_pool() -> RwSignal<PoolState> {
     state
 }
 
-pub fn use_pool() -> RwSignal<PoolState> {
-    expect_context::<RwSignal<PoolState>>()
-}
-
 #[component]
 pub fn StatusLine() -> impl IntoView {
     let pool = use_pool();
@@ -49,23 +38,5 @@ pub fn StatusLine() -> impl IntoView {
                 if n == 1 { "" } else { "s" }, if cores == 1 { "" } else { "s" }),
             PoolState::Unavailable(_) => "no worker threads".to_string(),
         }}</span>
-    }
-}
-
-/// Shows the children only when the worker pool is running; otherwise says why not.
-#[component]
-pub fn ThreadGate(children: ChildrenFn) -> impl IntoView {
-    let pool = use_pool();
-    move || match pool.get() {
-        PoolState::Ready(_) => children().into_any(),
-        PoolState::Starting => view! { <p class="notice">"Starting the worker threads…"</p> }.into_any(),
-        PoolState::Unavailable(why) => view! {
-            <p class="notice warn" data-testid="no-threads">
-                "This demo needs worker threads, and " {why} ". Serve the playground with the "
-                "Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp "
-                "headers (trunk serve does) to run it."
-            </p>
-        }
-        .into_any(),
     }
 }

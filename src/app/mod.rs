@@ -1,29 +1,45 @@
-//! The app shell and the pieces every demo page is made of. Leptos (client-side rendering).
-//!
-//! This code compiles on both targets (so `cargo test` checks it) but only runs in the browser;
-//! it reaches the platform only through `crate::engine`.
+//! The app: the entry point, the shell (header, side bar, status line), hash routing, the home
+//! page and the page table. The only floor that knows every demo's page; nothing imports it.
 
-pub mod chart;
-mod controls;
-mod frame;
 mod home;
 mod lag;
 mod route;
-pub mod share;
 mod status;
-pub mod timeline;
 
-pub use controls::{CancelButton, Canceller, KnobInput, Knobs, Notices, Progress, RunButton, RunPanel};
-pub use frame::DemoFrame;
-pub use lag::{describe as describe_slow_callback, use_lag, Heartbeat, Lag};
-pub use route::replace_query;
-pub use status::{use_pool, PoolState, ThreadGate};
-pub use timeline::Timeline;
-
+use crate::core::catalog::{DemoInfo, Group};
 use crate::demos;
 use leptos::prelude::*;
 
+/// One demo's page: what the catalogue says of it and the view that shows it.
+pub struct Page {
+    pub info: &'static DemoInfo,
+    pub view: fn(Vec<(String, String)>) -> AnyView,
+}
+
+macro_rules! page_table {
+    ($($demo:ident),* $(,)?) => {
+        /// Every demo's page, in the side bar's order (made from `demos`' one list).
+        pub const PAGES: &[Page] = &[$(Page {
+            info: &demos::$demo::INFO,
+            view: |query| view! { <demos::$demo::view::Page query/> }.into_any(),
+        }),*];
+    };
+}
+
+crate::with_demos!(page_table);
+
+/// The page's entry point. Workers of the pool instantiate this same module and would run it
+/// again: only the main thread (the one with a `window`) mounts the app.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen(start)]
+pub fn start() {
+    if web_sys::window().is_some() {
+        mount();
+    }
+}
+
 pub fn mount() {
+    crate::engine::on_fatal_panic(show_fatal);
     // The static "Loading…" line in index.html has done its job.
     if let Some(boot) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot")) {
         boot.remove();
@@ -41,8 +57,8 @@ fn App() -> impl IntoView {
         let route = route.get();
         let view = match route.page.as_str() {
             "" => home::Home().into_any(),
-            id => match demos::page(id, route.query) {
-                Some(page) => page,
+            id => match PAGES.iter().find(|p| p.info.id == id) {
+                Some(page) => (page.view)(route.query),
                 None => not_found(id),
             },
         };
@@ -71,8 +87,7 @@ fn App() -> impl IntoView {
 
 #[component]
 fn SideNav(current: Signal<String>) -> impl IntoView {
-    let groups = [demos::Group::EventLoop, demos::Group::Threads, demos::Group::Processes, demos::Group::Compare];
-    groups
+    Group::ALL
         .into_iter()
         .filter(|g| demos::ALL.iter().any(|d| d.group == *g))
         .map(|group| {
@@ -109,5 +124,13 @@ fn set_title(page: &str) {
     };
     if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
         doc.set_title(&title);
+    }
+}
+
+/// The banner of a panic on the main thread: the app cannot go on, and says so.
+fn show_fatal(message: &str) {
+    if let Some(banner) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("fatal")) {
+        banner.set_text_content(Some(&format!("The playground hit an internal error and must be reloaded: {message}")));
+        let _ = banner.remove_attribute("hidden");
     }
 }

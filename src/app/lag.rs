@@ -3,37 +3,19 @@
 //! lag and any slow callbacks it caught.
 
 use crate::core::lag::SlowCallback;
-use crate::demos::loop_lag::{self, SharedMeter};
 use crate::engine;
+use crate::models::heartbeat;
+use crate::widgets::{describe_slow_callback as describe, use_lag, Lag, SHOWN};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-/// What the heartbeat reports to the page; shared through context.
-#[derive(Clone, Copy)]
-pub struct Lag {
-    pub meter: StoredValue<SharedMeter>,
-    /// Ticks so far: the heartbeat a page can show.
-    pub beats: RwSignal<u64>,
-    /// The worst lag of the last second.
-    pub recent_ms: RwSignal<f64>,
-    pub reports: RwSignal<Vec<SlowCallback>>,
-    /// The title of the page on screen, and whether a run is in progress on it.
-    pub page: RwSignal<String>,
-    pub running: RwSignal<bool>,
-}
-
-impl Lag {
-    pub fn meter(&self) -> SharedMeter {
-        self.meter.get_value()
-    }
-}
-
 pub fn start_monitor() -> Lag {
     let lag = Lag {
-        meter: StoredValue::new(loop_lag::new_meter()),
+        meter: StoredValue::new(heartbeat::new_meter()),
         beats: RwSignal::new(0),
         recent_ms: RwSignal::new(0.0),
         reports: RwSignal::new(Vec::new()),
+        report_count: RwSignal::new(0),
         page: RwSignal::new(String::new()),
         running: RwSignal::new(false),
     };
@@ -48,11 +30,13 @@ pub fn start_monitor() -> Lag {
     let on_tick = move |m: &crate::core::lag::LagMeter, report: Option<&SlowCallback>| {
         lag.beats.update(|b| *b += 1);
         lag.recent_ms.set(m.worst_lag_since(engine::now_ms(), 1000.0));
-        if let Some(r) = report {
-            lag.reports.update(|all| all.push(r.clone()));
+        if report.is_some() {
+            // A snapshot of the meter's own bounded list: nothing here grows with the page's age.
+            lag.reports.set(m.reports().collect::<Vec<_>>().into_iter().rev().take(SHOWN).cloned().collect());
+            lag.report_count.set(m.total_reports());
         }
     };
-    spawn_local(loop_lag::watch(lag.meter(), context, on_tick));
+    spawn_local(heartbeat::watch(lag.meter(), context, on_tick));
     lag
 }
 
@@ -60,15 +44,11 @@ fn page_hidden() -> bool {
     web_sys::window().and_then(|w| w.document()).is_some_and(|d| d.hidden())
 }
 
-pub fn use_lag() -> Lag {
-    expect_context::<Lag>()
-}
-
 /// "loop lag 2 ms" and, once there are any, the slow callbacks caught (newest first).
 #[component]
 pub fn LagStatus() -> impl IntoView {
     let lag = use_lag();
-    let count = move || lag.reports.with(|r| r.len());
+    let count = move || lag.report_count.get();
     view! {
         <span data-testid="lag" class:warn={move || lag.recent_ms.get() > 50.0}>
             {move || format!("loop lag {:.0} ms", lag.recent_ms.get())}
@@ -77,7 +57,7 @@ pub fn LagStatus() -> impl IntoView {
             <details class="slow-callbacks" data-testid="slow-callbacks">
                 <summary>{move || format!("{} slow callback{}", count(), if count() == 1 { "" } else { "s" })}</summary>
                 <ol reversed>
-                    {move || lag.reports.get().into_iter().rev().take(10).map(|r| view! {
+                    {move || lag.reports.get().into_iter().map(|r| view! {
                         <li data-held-ms=r.held_ms>{describe(&r)}</li>
                     }).collect_view()}
                 </ol>
@@ -86,25 +66,3 @@ pub fn LagStatus() -> impl IntoView {
     }
 }
 
-pub fn describe(r: &SlowCallback) -> String {
-    format!("the loop was held {:.0} ms on {}", r.held_ms, r.context)
-}
-
-/// The page's pulse, driven by the loop's own timer ticks: a light that steps along a strip and
-/// a counter. (A CSS animation would not do: browsers run those off the main thread, so it
-/// would keep moving while the loop is frozen.)
-#[component]
-pub fn Heartbeat() -> impl IntoView {
-    const CELLS: u64 = 25;
-    let lag = use_lag();
-    let cells = (0..CELLS)
-        .map(|i| view! { <span class:lit=move || lag.beats.get() % CELLS == i></span> })
-        .collect_view();
-    view! {
-        <div class="heartbeat" data-testid="heartbeat" data-beats=move || lag.beats.get()>
-            <span class="label">"heartbeat"</span>
-            <span class="strip" aria-hidden="true">{cells}</span>
-            <span class="count">{move || format!("tick {}", lag.beats.get())}</span>
-        </div>
-    }
-}

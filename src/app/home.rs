@@ -1,13 +1,14 @@
 //! The landing page: what this is, and every demo grouped as in the side bar.
 
+use crate::core::catalog::Group;
 use crate::demos;
+use crate::widgets::{use_pool, PoolState};
 use leptos::prelude::*;
 
 #[component]
 pub fn Home() -> impl IntoView {
-    let pool = super::use_pool();
-    let groups = [demos::Group::EventLoop, demos::Group::Threads, demos::Group::Processes, demos::Group::Compare];
-    let cards = groups
+    let pool = use_pool();
+    let cards = Group::ALL
         .into_iter()
         .filter(|g| demos::ALL.iter().any(|d| d.group == *g))
         .map(|group| {
@@ -17,9 +18,9 @@ pub fn Home() -> impl IntoView {
                 .map(|d| {
                     // Thread demos say so, and say when this page cannot run them.
                     let tag = d.needs_threads.then(|| view! {
-                        <em class="tag" class:warn=move || matches!(pool.get(), super::PoolState::Unavailable(_))>
+                        <em class="tag" class:warn=move || matches!(pool.get(), PoolState::Unavailable(_))>
                             {move || match pool.get() {
-                                super::PoolState::Unavailable(_) => "needs worker threads: not available here",
+                                PoolState::Unavailable(_) => "needs worker threads: not available here",
                                 _ => "worker threads",
                             }}
                         </em>

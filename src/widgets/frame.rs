@@ -1,7 +1,7 @@
 //! The frame of every demo page: title, explanation, the interactive part, then the Rust that
 //! ran next to the equivalent Python.
 
-use crate::demos::DemoInfo;
+use crate::core::catalog::DemoInfo;
 use leptos::prelude::*;
 
 #[component]

@@ -40,34 +40,6 @@ impl Knobs {
         self.signals[i].expect("set in new")
     }
 
-    /// Runs `steps` one after another, showing "i of n: label" in `phase` for each, and stops
-    /// at the first that fails, putting why in this page's notices. Every result, or None.
-    pub async fn run_steps<S, T, E, Fut>(
-        &self,
-        phase: RwSignal<String>,
-        steps: Vec<S>,
-        label: impl Fn(&S) -> String,
-        mut run: impl FnMut(S) -> Fut,
-    ) -> Option<Vec<T>>
-    where
-        E: std::fmt::Display,
-        Fut: std::future::Future<Output = Result<T, E>>,
-    {
-        let n = steps.len();
-        let mut all = Vec::with_capacity(n);
-        for (i, step) in steps.into_iter().enumerate() {
-            phase.set(format!("{} of {n}: {}", i + 1, label(&step)));
-            match run(step).await {
-                Ok(t) => all.push(t),
-                Err(e) => {
-                    self.notices.update(|v| v.push(format!("The run could not start: {e}")));
-                    return None;
-                }
-            }
-        }
-        Some(all)
-    }
-
     /// The inputs for all knobs, in order.
     pub fn inputs(&self, disabled: Signal<bool>) -> impl IntoView + use<> {
         let this = *self;

@@ -180,6 +180,11 @@ impl Pool {
     }
 }
 
+/// A chunk size that sends each process about four messages.
+pub fn good_chunk(tasks: usize, processes: usize) -> usize {
+    tasks.div_ceil(4 * processes.max(1)).max(1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,114 @@
+//! What a "process" does with a request: the body of every process's main loop, bytes in and
+//! bytes out, in the browser (a Web Worker's own wasm instance) and natively (a thread that owns
+//! its state). It lives in the engine because it uses the engine's clock and waits; the protocol
+//! itself is plain data in `core::process`.
+
+use crate::core::process::{sum_to, Reply, Request};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// What a process does with one request. `killed` says the process was terminated: natively a
+/// thread cannot be killed, so its long requests check it and stop (a Web Worker is simply ended).
+/// `global` is the process's own global value: in the
+/// browser a static in the process's own wasm memory, natively a value its thread owns.
+pub fn handle(request: Request, global: &AtomicU64, killed: &dyn Fn() -> bool) -> Reply {
+    match request {
+        Request::SetGlobal(v) => {
+            global.store(v, Ordering::SeqCst);
+            Reply::Value(v)
+        }
+        Request::GetGlobal => Reply::Value(global.load(Ordering::SeqCst)),
+        Request::SumTo(n) => Reply::Value(sum_to(n)),
+        Request::SumMany(ns) => Reply::Values(ns.into_iter().map(sum_to).collect()),
+        Request::Echo(p) => Reply::Echo(p),
+        Request::Panic => panic!("a process crashed on purpose"),
+        Request::Consume(p) => Reply::Value(p.len() as u64),
+        Request::Spin(ms) => {
+            let start = super::now_ms();
+            while super::now_ms() - start < ms as f64 && !killed() {
+                super::busy_for(1.0);
+            }
+            Reply::Value(ms)
+        }
+        Request::Hog { limit_mb } => hog(limit_mb),
+        Request::Sleep(ms) => {
+            let end = super::now_ms() + ms as f64;
+            while super::now_ms() < end && !killed() {
+                super::block_for((end - super::now_ms()).min(5.0));
+            }
+            Reply::Value(ms)
+        }
+    }
+}
+
+/// Grows a heap of touched 16 MB blocks until an allocation fails (in the browser the instance's
+/// memory stops at 1 GiB) or `limit_mb` is reached, then panics saying which: a process that
+/// runs out of memory.
+fn hog(limit_mb: u64) -> ! {
+    const BLOCK: usize = 16 << 20;
+    let mut held: Vec<Vec<u8>> = Vec::new();
+    loop {
+        if (held.len() * BLOCK) as u64 >= limit_mb << 20 {
+            panic!("out of memory: reached this process's limit of {limit_mb} MB");
+        }
+        let mut block = Vec::new();
+        if block.try_reserve_exact(BLOCK).is_err() || held.try_reserve(1).is_err() {
+            panic!("out of memory: an allocation failed after {} MB", held.len() * BLOCK >> 20);
+        }
+        // Touch it, so the memory is really taken (copies of a small block: quick in any build).
+        static ONES: [u8; 1 << 16] = [1; 1 << 16];
+        while block.len() < BLOCK {
+            block.extend_from_slice(&ONES);
+        }
+        held.push(std::hint::black_box(block));
+    }
+}
+
+/// Decodes, handles, encodes: a process's whole main loop body, bytes in and bytes out.
+pub fn serve(bytes: &[u8], global: &AtomicU64, killed: &dyn Fn() -> bool) -> Vec<u8> {
+    match Request::decode(bytes) {
+        Ok(request) => handle(request, global, killed).encode(),
+        Err(e) => panic!("a process got a bad request: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn consume_answers_with_the_length_and_spin_holds_the_cpu() {
+        let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
+        let g = AtomicU64::new(0);
+        assert_eq!(handle(Request::Consume(vec![0; 1000]), &g, &|| false), Reply::Value(1000));
+        let t = super::super::now_ms();
+        assert_eq!(handle(Request::Spin(30), &g, &|| false), Reply::Value(30));
+        assert!(super::super::now_ms() - t >= 30.0);
+    }
+
+    #[test]
+    fn hog_dies_of_its_memory_limit() {
+        super::super::contain_panics_on_this_thread(); // not a pool thread's panic
+        let died = std::panic::catch_unwind(|| hog(48)).unwrap_err();
+        let message = died.downcast_ref::<String>().cloned().unwrap_or_default();
+        assert!(message.contains("out of memory") && message.contains("48 MB"), "{message}");
+    }
+
+    #[test]
+    fn each_global_is_its_own() {
+        let (a, b) = (AtomicU64::new(0), AtomicU64::new(0));
+        assert_eq!(handle(Request::SetGlobal(5), &a, &|| false), Reply::Value(5));
+        assert_eq!(handle(Request::GetGlobal, &b, &|| false), Reply::Value(0));
+        assert_eq!(serve(&Request::GetGlobal.encode(), &a, &|| false), Reply::Value(5).encode());
+    }
+
+    #[test]
+    fn a_killed_process_stops_its_long_request_at_once() {
+        let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
+        let g = AtomicU64::new(0);
+        for request in [Request::Spin(5_000), Request::Sleep(5_000)] {
+            let t = super::super::now_ms();
+            handle(request, &g, &|| true);
+            assert!(super::super::now_ms() - t < 1_000.0, "did not stop");
+        }
+    }
+}

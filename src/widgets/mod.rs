@@ -1,0 +1,23 @@
+//! The pieces every demo page is made of: Leptos components and the page runtime. They take
+//! plain data (traces, numbers, the catalogue's `DemoInfo`) and know no demo: nothing here
+//! imports `crate::demos` or `crate::app` (the tidy test checks it).
+//!
+//! This code compiles on both targets (so `cargo test` checks it) but only runs in the browser.
+
+pub mod chart;
+mod controls;
+mod frame;
+mod lag;
+mod pool;
+mod run;
+pub mod share;
+pub mod timeline;
+mod url;
+
+pub use controls::{CancelButton, Canceller, KnobInput, Knobs, Notices, Progress, RunButton, RunPanel};
+pub use frame::DemoFrame;
+pub use lag::{describe as describe_slow_callback, use_lag, Heartbeat, Lag, SHOWN};
+pub use pool::{use_pool, PoolState, ThreadGate};
+pub use run::{DemoPage, RunState};
+pub use timeline::Timeline;
+pub use url::replace_query;

@@ -2,7 +2,7 @@
 //! real timers on the page's event loop and real Web Worker threads sharing one memory.
 #![cfg(target_arch = "wasm32")]
 
-use concurrency_playground::demos::concurrent_waits::{self, Mode};
+use concurrency_playground::demos::concurrent_waits;
 use concurrency_playground::demos::parallel_cpu::{expected_primes, run_split};
 use concurrency_playground::engine;
 use std::cell::Cell;
@@ -17,11 +17,11 @@ async fn pool() -> usize {
 
 #[wasm_bindgen_test]
 async fn timers_on_the_event_loop_overlap_only_when_joined() {
-    let seq = concurrent_waits::run(Mode::Sequential, 4, 50.0).await;
+    let seq = concurrent_waits::run(concurrent_waits::Variant::Sequential, 4, 50.0).await;
     assert!(!seq.trace.any_overlap());
     assert!(seq.total_ms >= 200.0, "sequential {}", seq.total_ms);
 
-    let con = concurrent_waits::run(Mode::Concurrent, 4, 50.0).await;
+    let con = concurrent_waits::run(concurrent_waits::Variant::Concurrent, 4, 50.0).await;
     assert_eq!(con.trace.max_concurrency(), 4);
     assert!(con.total_ms < 150.0, "joined {}", con.total_ms);
 }
@@ -101,40 +101,40 @@ async fn fetch_tells_http_errors_from_network_errors() {
 
 #[wasm_bindgen_test]
 async fn a_read_then_write_counter_loses_updates_on_workers() {
-    use concurrency_playground::demos::race::{count, Method};
+    use concurrency_playground::demos::race::{count, Variant};
     assert!(pool().await >= 2);
     let mut lost = Vec::new();
     for _ in 0..5 {
-        let c = count(Method::ReadThenWrite, 2, 300_000).await.unwrap();
+        let c = count(Variant::ReadThenWrite, 2, 300_000).await.unwrap();
         lost.push(c.lost());
         if c.lost() > 0 {
             break;
         }
     }
     assert!(lost.iter().any(|l| *l > 0), "no update lost in five runs: {lost:?}");
-    let c = count(Method::AtomicAdd, 2, 300_000).await.unwrap();
+    let c = count(Variant::AtomicAdd, 2, 300_000).await.unwrap();
     assert_eq!(c.lost(), 0);
 }
 
 #[wasm_bindgen_test]
 async fn the_deadlock_watchdog_fires_on_workers_only_for_opposite_orders() {
-    use concurrency_playground::demos::deadlock::{run, Order};
+    use concurrency_playground::demos::deadlock::{run, Variant};
     pool().await;
-    let bad = run(Order::Opposite, 40.0).await.unwrap();
+    let bad = run(Variant::Opposite, 40.0).await.unwrap();
     assert!(bad.cycle.is_some(), "{bad:?}");
     assert_eq!(bad.completed, vec![true, true], "recovered");
-    let good = run(Order::Global, 20.0).await.unwrap();
+    let good = run(Variant::Global, 20.0).await.unwrap();
     assert_eq!(good.cycle, None);
 }
 
 #[wasm_bindgen_test]
 async fn under_the_simulated_gil_workers_never_run_bytecode_at_once() {
     use concurrency_playground::core::workload::PrimeJob;
-    use concurrency_playground::demos::gil::{run, Scenario};
+    use concurrency_playground::demos::gil::{run, Variant};
     pool().await;
     let job = PrimeJob::sized_for(60.0, engine::now_ms);
-    let gil = run(Scenario::CpuThreadsGil, 2, job, 10.0).await.unwrap();
+    let gil = run(Variant::CpuThreadsGil, 2, job, 10.0).await.unwrap();
     assert_eq!(gil.most_running, 1, "{:?}", gil.trace);
-    let free = run(Scenario::CpuThreadsNoGil, 2, job, 10.0).await.unwrap();
+    let free = run(Variant::CpuThreadsNoGil, 2, job, 10.0).await.unwrap();
     assert_eq!(free.trace.lanes().len(), 2);
 }

@@ -79,7 +79,7 @@ pub struct Pool {
 async fn start_one(lane: usize) -> Result<(Slot, Span), ProcessError> {
     let start = engine::now_ms();
     let process = Process::spawn().await?;
-    let span = Span { task: 0, lane: Lane::Process(lane), label: format!("process {lane}: starts"), kind: SpanKind::Wait, start, end: engine::now_ms() };
+    let span = Span::since(0, Lane::Process(lane), format!("process {lane}: starts"), SpanKind::Wait, start);
     Ok((Slot { process, lane }, span))
 }
 
@@ -144,14 +144,14 @@ impl Pool {
                                 _ => return Err(ProcessError::Died("an unexpected reply".into())),
                             };
                             results.borrow_mut()[first..first + values.len()].copy_from_slice(&values);
-                            spans.borrow_mut().push(Span { task: first, lane, label, kind: if waits > 0 { SpanKind::Wait } else { SpanKind::Run }, start, end: engine::now_ms() });
+                            spans.borrow_mut().push(Span::since(first, lane, label, if waits > 0 { SpanKind::Wait } else { SpanKind::Run }, start));
                         }
                         Err(failure @ (ProcessError::Died(_) | ProcessError::TimedOut)) => {
                             let why = match failure {
                                 ProcessError::Died(why) => why,
                                 _ => format!("no answer within {:.0} ms: terminated", timeout_ms.unwrap_or_default()),
                             };
-                            spans.borrow_mut().push(Span { task: first, lane, label: format!("{label}: {why}"), kind: SpanKind::Failed, start, end: engine::now_ms() });
+                            spans.borrow_mut().push(Span::since(first, lane, format!("{label}: {why}"), SpanKind::Failed, start));
                             crashes.borrow_mut().push(format!("process {}: {why}", slot.lane));
                             // Run the chunk again, this time without the crash, on a new process.
                             let retry = chunk_jobs.iter().map(|j| Job::Sum(j.n())).collect();

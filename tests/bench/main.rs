@@ -13,11 +13,11 @@
 mod support;
 
 use concurrency_playground::core::stats::{median, speedup};
-use concurrency_playground::demos::concurrent_waits::{self, Mode};
+use concurrency_playground::demos::concurrent_waits;
 use concurrency_playground::demos::parallel_cpu::run_split;
 use serde_json::Value;
 use std::fmt::Write as _;
-use concurrency_playground::demos::compare::matrix::{self, Model, Work, Workload};
+use concurrency_playground::demos::compare::matrix::{self, Variant, Work, Workload};
 use concurrency_playground::core::sync::cancel_signal;
 use support::browser::Browser;
 use support::server::StaticServer;
@@ -67,7 +67,7 @@ fn native_waits(runs: usize) -> (f64, f64) {
             (0..runs).map(|_| futures::executor::block_on(concurrent_waits::run(mode, 5, 200.0)).total_ms).collect();
         median(&times).unwrap()
     };
-    (m(Mode::Sequential), m(Mode::Concurrent))
+    (m(concurrent_waits::Variant::Sequential), m(concurrent_waits::Variant::Concurrent))
 }
 
 /// Runs the parallel-CPU page; returns the median wall time per thread count 1..=P.
@@ -97,7 +97,7 @@ async fn browser_waits(browser: &Browser, server: &StaticServer, runs: usize) ->
 /// One (workload, model) cell of the matrix: median wall times, natively and in the browser.
 struct Cell {
     work: Work,
-    model: Model,
+    model: Variant,
     native_ms: f64,
     browser_ms: f64,
 }
@@ -111,10 +111,10 @@ fn workloads(o: &Options) -> [Workload; 2] {
 
 /// The matrix natively (std threads; "processes" are thread-isolated workers), `runs` times
 /// through `matrix::run_all`, the very protocol of the compare page: medians per cell.
-fn native_matrix(o: &Options, lanes: usize, runs: usize) -> Vec<(Work, Model, f64)> {
+fn native_matrix(o: &Options, lanes: usize, runs: usize) -> Vec<(Work, Variant, f64)> {
     use futures::executor::block_on;
     let [cpu, io] = workloads(o);
-    let mut samples: Vec<(Work, Model, Vec<f64>)> = Vec::new();
+    let mut samples: Vec<(Work, Variant, Vec<f64>)> = Vec::new();
     for _ in 0..runs {
         let (_, never) = cancel_signal(); // a dropped sender: never cancelled
         let on_cell = |(work, model, outcome): matrix::Cell| {
@@ -130,16 +130,16 @@ fn native_matrix(o: &Options, lanes: usize, runs: usize) -> Vec<(Work, Model, f6
 }
 
 /// The compare page's matrix, run `runs` times from the UI: medians per cell.
-async fn browser_matrix(browser: &Browser, server: &StaticServer, o: &Options, runs: usize) -> Vec<(Work, Model, f64)> {
+async fn browser_matrix(browser: &Browser, server: &StaticServer, o: &Options, runs: usize) -> Vec<(Work, Variant, f64)> {
     browser.goto(&server.url(&format!("/#/compare?tasks={}&n={}&wait={}", o.tasks, o.n_millions, o.wait_ms))).await;
     browser.wait_until(r"/^\d+ worker thread/.test(document.querySelector('[data-testid=threads]')?.textContent)", 30).await;
-    let mut samples: Vec<(Work, Model, Vec<f64>)> = Vec::new();
+    let mut samples: Vec<(Work, Variant, Vec<f64>)> = Vec::new();
     for _ in 0..runs {
         browser.click("[data-testid=run]").await;
         browser.wait_until("document.querySelector('[data-testid=run]').disabled", 10).await;
         browser.wait_until("!document.querySelector('[data-testid=run]').disabled", 600).await;
         for w in [Work::Cpu, Work::Io] {
-            for model in Model::ALL {
+            for model in Variant::ALL {
                 let ms = browser
                     .eval(&format!("+document.querySelector('ul.bars[data-work={w:?}] li[data-model={model:?}]')?.dataset.wallMs"))
                     .await
@@ -260,7 +260,7 @@ async fn main() {
     let _ = writeln!(table, "\n{matrix_title}");
     let _ = writeln!(table, "{:<10} {:<32} {:>9} {:>8} {:>9} {:>8} {:>14}", "job", "model", "native", "speedup", "browser", "speedup", "browser/native");
     let base = |work: Work, browser: bool| {
-        cells.iter().find(|c| c.work == work && c.model == Model::Sequential).map(|c| if browser { c.browser_ms } else { c.native_ms }).unwrap_or(f64::NAN)
+        cells.iter().find(|c| c.work == work && c.model == Variant::Sequential).map(|c| if browser { c.browser_ms } else { c.native_ms }).unwrap_or(f64::NAN)
     };
     let mut json_rows = Vec::new();
     for c in &cells {

@@ -77,11 +77,11 @@ fn on_the_loop(job: Job, bound_ms: f64) -> (Result<u64, String>, Vec<Span>) {
     for (a, b) in job.pieces(256) {
         primes += count_primes_in(a, b);
         if engine::now_ms() - start > bound_ms {
-            let span = Span { task: JOB_TASK, lane: Lane::EventLoop, label: "job, stopped at the bound".into(), kind: SpanKind::Failed, start, end: engine::now_ms() };
+            let span = Span::since(JOB_TASK, Lane::EventLoop, "job, stopped at the bound", SpanKind::Failed, start);
             return (Err(format!("stopped at the {:.0} ms safety bound", bound_ms)), vec![span]);
         }
     }
-    let span = Span { task: JOB_TASK, lane: Lane::EventLoop, label: "job (never yields)".into(), kind: SpanKind::Run, start, end: engine::now_ms() };
+    let span = Span::since(JOB_TASK, Lane::EventLoop, "job (never yields)", SpanKind::Run, start);
     (Ok(primes), vec![span])
 }
 
@@ -91,7 +91,7 @@ async fn chunked(job: Job, chunk_ms: f64) -> (Result<u64, String>, Vec<Span>) {
     for (i, (a, b)) in job.chunks(chunk_ms).into_iter().enumerate() {
         let start = engine::now_ms();
         primes += count_primes_in(a, b);
-        spans.push(Span { task: JOB_TASK, lane: Lane::EventLoop, label: format!("chunk {i}"), kind: SpanKind::Run, start, end: engine::now_ms() });
+        spans.push(Span::since(JOB_TASK, Lane::EventLoop, format!("chunk {i}"), SpanKind::Run, start));
         engine::yield_now().await;
     }
     (Ok(primes), spans)
@@ -102,8 +102,8 @@ async fn on_a_worker(job: Job) -> (Result<u64, String>, Vec<Span>) {
     let answer = engine::offload(move || {
         let start = engine::now_ms();
         let primes = count_primes_in(job.first, job.end);
-        let lane = Lane::Worker(engine::worker_index().unwrap_or(0));
-        (primes, Span { task: JOB_TASK, lane, label: "job".into(), kind: SpanKind::Run, start, end: engine::now_ms() })
+        let lane = engine::lane(0);
+        (primes, Span::since(JOB_TASK, lane, "job", SpanKind::Run, start))
     });
     match answer.await {
         Ok((primes, span)) => (Ok(primes), vec![span]),

@@ -4,7 +4,7 @@
 //! a few queue sizes.
 
 use crate::core::params::Knob;
-use crate::core::trace::{Lane, Span, SpanKind, Trace};
+use crate::core::trace::{Span, SpanKind, Trace};
 use crate::core::catalog::{DemoInfo, Group};
 use crate::engine;
 use std::collections::VecDeque;
@@ -132,9 +132,9 @@ pub async fn run(setup: Setup, maxsize: usize) -> Result<Measured, engine::Offlo
     let q = Arc::clone(&queue);
     let t0 = engine::now_ms();
     let threads = engine::on_threads(setup.producers + setup.consumers, move |t| {
-        let lane = Lane::Worker(engine::worker_index().unwrap_or(t));
+        let lane = engine::lane(t);
         let mut spans = Vec::new();
-        let mut span = |label: String, kind, start| spans.push(Span { task: t, lane, label, kind, start, end: engine::now_ms() });
+        let mut span = |label: String, kind, start| spans.push(Span::since(t, lane, label, kind, start));
         let mut consumed = Vec::new();
         if t < setup.producers {
             // Producer t makes items t, t + P, t + 2P, …

@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Model {
+pub enum Variant {
     Sequential,
     EventLoop,
     Threads,
@@ -23,37 +23,37 @@ pub enum Model {
     ProcessPool,
 }
 
-impl Model {
-    pub const ALL: [Model; 7] = [Model::Sequential, Model::EventLoop, Model::Threads, Model::GilThreads, Model::Processes, Model::ThreadPool, Model::ProcessPool];
+impl Variant {
+    pub const ALL: [Variant; 7] = [Variant::Sequential, Variant::EventLoop, Variant::Threads, Variant::GilThreads, Variant::Processes, Variant::ThreadPool, Variant::ProcessPool];
 
     pub fn title(self) -> &'static str {
         match self {
-            Model::Sequential => "sequential",
-            Model::EventLoop => "event loop",
-            Model::Threads => "threads",
-            Model::GilThreads => "threads under a GIL (simulated)",
-            Model::Processes => "processes",
-            Model::ThreadPool => "thread pool",
-            Model::ProcessPool => "process pool",
+            Variant::Sequential => "sequential",
+            Variant::EventLoop => "event loop",
+            Variant::Threads => "threads",
+            Variant::GilThreads => "threads under a GIL (simulated)",
+            Variant::Processes => "processes",
+            Variant::ThreadPool => "thread pool",
+            Variant::ProcessPool => "process pool",
         }
     }
 
     /// How the model spreads the work, for the table.
     pub fn how(self, lanes: usize) -> String {
         match self {
-            Model::Sequential => "one thread, one task after another".into(),
-            Model::EventLoop => format!("one thread, tasks interleaved, each yielding every {LOOP_SLICE_MS:.0} ms"),
-            Model::Threads => format!("a thread per task, started and joined (at most {} here)", engine::max_threads()),
-            Model::GilThreads => format!("a thread per task, one lock to compute (at most {} here)", engine::max_threads()),
-            Model::Processes => format!("{lanes} processes started for the run (start-up counted)"),
-            Model::ThreadPool => format!("{lanes} pool threads taking tasks"),
-            Model::ProcessPool => format!("{lanes} processes already running, tasks in chunks"),
+            Variant::Sequential => "one thread, one task after another".into(),
+            Variant::EventLoop => format!("one thread, tasks interleaved, each yielding every {LOOP_SLICE_MS:.0} ms"),
+            Variant::Threads => format!("a thread per task, started and joined (at most {} here)", engine::max_threads()),
+            Variant::GilThreads => format!("a thread per task, one lock to compute (at most {} here)", engine::max_threads()),
+            Variant::Processes => format!("{lanes} processes started for the run (start-up counted)"),
+            Variant::ThreadPool => format!("{lanes} pool threads taking tasks"),
+            Variant::ProcessPool => format!("{lanes} processes already running, tasks in chunks"),
         }
     }
 
     /// Needs the shared-memory worker pool.
     pub fn needs_threads(self) -> bool {
-        !matches!(self, Model::EventLoop | Model::Processes | Model::ProcessPool)
+        !matches!(self, Variant::EventLoop | Variant::Processes | Variant::ProcessPool)
     }
 }
 
@@ -84,7 +84,7 @@ pub struct Workload {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Run {
-    pub model: Model,
+    pub model: Variant,
     pub wall_ms: f64,
     /// The sum of every CPU task's answer (equal across models, or something is wrong).
     pub total: u64,
@@ -107,7 +107,7 @@ async fn sum_to_cooperatively(task: usize, n: u64, label: String) -> (u64, Vec<S
         total = total.wrapping_add(sum_between(i, end));
         i = end;
         if engine::now_ms() - slice_start >= LOOP_SLICE_MS || i == n {
-            spans.push(span(task, Lane::EventLoop, label.clone(), SpanKind::Run, slice_start));
+            spans.push(Span::since(task, Lane::EventLoop, label.clone(), SpanKind::Run, slice_start));
             if i < n {
                 engine::yield_now().await;
                 slice_start = engine::now_ms();
@@ -115,10 +115,6 @@ async fn sum_to_cooperatively(task: usize, n: u64, label: String) -> (u64, Vec<S
         }
     }
     (total, spans)
-}
-
-fn span(task: usize, lane: Lane, label: String, kind: SpanKind, start: f64) -> Span {
-    Span { task, lane, label, kind, start, end: engine::now_ms() }
 }
 
 fn task_label(w: &Workload, i: usize) -> String {
@@ -131,19 +127,19 @@ fn task_label(w: &Workload, i: usize) -> String {
 /// One task on the calling thread (blocking for I/O); under `gil` it computes only while
 /// holding it, and lets it go every `SWITCH_MS` when another thread asks, and while it waits.
 fn task_on_thread(w: &Workload, i: usize, thread: usize, gil: Option<&Gil>) -> (u64, Vec<Span>) {
-    let lane = Lane::Worker(engine::worker_index().unwrap_or(thread));
+    let lane = engine::lane(thread);
     let mut spans = Vec::new();
     match (w.work, gil) {
         (Work::Io, _) => {
             let start = engine::now_ms();
             engine::block_for(w.wait_ms);
-            spans.push(span(i, lane, task_label(w, i), SpanKind::Wait, start));
+            spans.push(Span::since(i, lane, task_label(w, i), SpanKind::Wait, start));
             (0, spans)
         }
         (Work::Cpu, None) => {
             let start = engine::now_ms();
             let answer = sum_to(w.n);
-            spans.push(span(i, lane, task_label(w, i), SpanKind::Run, start));
+            spans.push(Span::since(i, lane, task_label(w, i), SpanKind::Run, start));
             (answer, spans)
         }
         (Work::Cpu, Some(gil)) => {
@@ -201,7 +197,7 @@ async fn on_new_processes(w: Workload, lanes: usize) -> Result<(u64, Vec<Span>),
     let drivers = (0..lanes).map(|p| async move {
         let start = engine::now_ms();
         let process = Process::spawn().await.map_err(|e| e.to_string())?;
-        let mut spans = vec![span(p, Lane::Process(p), format!("process {p}: starts"), SpanKind::Wait, start)];
+        let mut spans = vec![Span::since(p, Lane::Process(p), format!("process {p}: starts"), SpanKind::Wait, start)];
         let mut total = 0u64;
         for i in (p..w.tasks).step_by(lanes) {
             let start = engine::now_ms();
@@ -209,7 +205,7 @@ async fn on_new_processes(w: Workload, lanes: usize) -> Result<(u64, Vec<Span>),
             let Ok(Reply::Value(answer)) = Reply::decode(&reply) else { return Err("an unexpected reply".to_string()) };
             total = total.wrapping_add(if w.work == Work::Cpu { answer } else { 0 });
             let kind = if w.work == Work::Cpu { SpanKind::Run } else { SpanKind::Wait };
-            spans.push(span(i, Lane::Process(p), task_label(&w, i), kind, start));
+            spans.push(Span::since(i, Lane::Process(p), task_label(&w, i), kind, start));
         }
         process.terminate();
         Ok::<_, String>((total, spans))
@@ -224,18 +220,18 @@ async fn on_new_processes(w: Workload, lanes: usize) -> Result<(u64, Vec<Span>),
 // region:matrix
 /// Runs `w` under `model`. `lanes` is how many threads or processes the pools use (one per
 /// core); `pool` is a process pool of that size, already started.
-pub async fn run(model: Model, w: Workload, lanes: usize, pool: &mut Pool) -> Result<Run, String> {
+pub async fn run(model: Variant, w: Workload, lanes: usize, pool: &mut Pool) -> Result<Run, String> {
     let t0 = engine::now_ms();
     let (total, spans) = match model {
-        Model::Sequential => on_threads(w, 1, false).await?,
-        Model::EventLoop => {
+        Variant::Sequential => on_threads(w, 1, false).await?,
+        Variant::EventLoop => {
             let tasks = (0..w.tasks).map(|i| async move {
                 match w.work {
                     Work::Cpu => sum_to_cooperatively(i, w.n, task_label(&w, i)).await,
                     Work::Io => {
                         let start = engine::now_ms();
                         engine::sleep_ms(w.wait_ms).await;
-                        (0, vec![span(i, Lane::EventLoop, task_label(&w, i), SpanKind::Wait, start)])
+                        (0, vec![Span::since(i, Lane::EventLoop, task_label(&w, i), SpanKind::Wait, start)])
                     }
                 }
             });
@@ -243,11 +239,11 @@ pub async fn run(model: Model, w: Workload, lanes: usize, pool: &mut Pool) -> Re
             let total = done.iter().fold(0u64, |t, d| t.wrapping_add(d.0));
             (total, done.into_iter().flat_map(|d| d.1).collect())
         }
-        Model::Threads => on_threads(w, w.tasks.min(engine::max_threads()).max(1), false).await?,
-        Model::GilThreads => on_threads(w, w.tasks.min(engine::max_threads()).max(1), true).await?,
-        Model::ThreadPool => on_threads(w, lanes, false).await?,
-        Model::Processes => on_new_processes(w, lanes).await?,
-        Model::ProcessPool => {
+        Variant::Threads => on_threads(w, w.tasks.min(engine::max_threads()).max(1), false).await?,
+        Variant::GilThreads => on_threads(w, w.tasks.min(engine::max_threads()).max(1), true).await?,
+        Variant::ThreadPool => on_threads(w, lanes, false).await?,
+        Variant::Processes => on_new_processes(w, lanes).await?,
+        Variant::ProcessPool => {
             let jobs = vec![if w.work == Work::Cpu { Job::Sum(w.n) } else { Job::Wait(w.wait_ms.round() as u64) }; w.tasks];
             let chunk = crate::models::process_pool::good_chunk(w.tasks, pool.size());
             let out = pool.map(&jobs, chunk).await.map_err(|e| e.to_string())?;
@@ -260,7 +256,7 @@ pub async fn run(model: Model, w: Workload, lanes: usize, pool: &mut Pool) -> Re
 
 /// One cell of the matrix as it is measured: which job, which model, and its run (or why it
 /// could not run here).
-pub type Cell = (Work, Model, Result<Run, String>);
+pub type Cell = (Work, Variant, Result<Run, String>);
 
 /// The one protocol of the matrix, for the compare page and the benchmark alike, so their
 /// figures compare like with like: a process pool of `lanes` started once; an untimed warm-up
@@ -282,12 +278,12 @@ pub async fn run_all(
     say(format!("starting a pool of {lanes} processes"));
     let mut pool = Pool::start(lanes).await.map_err(|e| format!("the process pool could not start: {e}"))?;
     say("warming up (not measured)".into());
-    for model in Model::ALL.into_iter().filter(|m| threads_ready || !m.needs_threads()) {
+    for model in Variant::ALL.into_iter().filter(|m| threads_ready || !m.needs_threads()) {
         for w in [Workload { tasks: lanes, n: 200_000, ..cpu }, Workload { tasks: lanes, wait_ms: 1.0, ..io }] {
             let _ = run(model, w, lanes, &mut pool).await;
         }
     }
-    let plan: Vec<(Workload, Model)> = [cpu, io].into_iter().flat_map(|w| Model::ALL.map(|m| (w, m))).collect();
+    let plan: Vec<(Workload, Variant)> = [cpu, io].into_iter().flat_map(|w| Variant::ALL.map(|m| (w, m))).collect();
     let mut finished = true;
     for (i, (w, model)) in plan.iter().copied().enumerate() {
         say(format!("{} of {}: {} job, {}", i + 1, plan.len(), w.work.title(), model.title()));
@@ -309,8 +305,8 @@ pub async fn run_all(
 }
 
 /// The speedup of each run over the sequential one (None without a sequential run).
-pub fn speedups(runs: &[Run]) -> Vec<(Model, f64)> {
-    let Some(base) = runs.iter().find(|r| r.model == Model::Sequential) else { return Vec::new() };
+pub fn speedups(runs: &[Run]) -> Vec<(Variant, f64)> {
+    let Some(base) = runs.iter().find(|r| r.model == Variant::Sequential) else { return Vec::new() };
     runs.iter().map(|r| (r.model, crate::core::stats::speedup(base.wall_ms, r.wall_ms))).collect()
 }
 
@@ -321,7 +317,7 @@ mod tests {
 
     fn all_models(w: Workload, lanes: usize) -> Vec<Run> {
         let mut pool = block_on(Pool::start(lanes)).unwrap();
-        let runs = Model::ALL.iter().map(|m| block_on(run(*m, w, lanes, &mut pool)).unwrap()).collect();
+        let runs = Variant::ALL.iter().map(|m| block_on(run(*m, w, lanes, &mut pool)).unwrap()).collect();
         pool.terminate();
         runs
     }
@@ -343,20 +339,20 @@ mod tests {
         let _cpu = crate::testing::exclusive_cpu(); // it computes on the loop too
         let w = Workload { work: Work::Io, tasks: 4, n: 0, wait_ms: 80.0 };
         let runs = all_models(w, 2);
-        let by = |m: Model| runs.iter().find(|r| r.model == m).unwrap();
-        let sequential = by(Model::Sequential).wall_ms;
+        let by = |m: Variant| runs.iter().find(|r| r.model == m).unwrap();
+        let sequential = by(Variant::Sequential).wall_ms;
         assert!(sequential >= 4.0 * 80.0, "one after another: {sequential}");
-        for m in [Model::EventLoop, Model::Threads, Model::GilThreads] {
+        for m in [Variant::EventLoop, Variant::Threads, Variant::GilThreads] {
             assert!(by(m).wall_ms < sequential * 0.6, "{m:?} overlaps the waits: {} vs {sequential}", by(m).wall_ms);
         }
-        assert!(by(Model::EventLoop).trace.spans.iter().all(|s| s.lane == Lane::EventLoop));
+        assert!(by(Variant::EventLoop).trace.spans.iter().all(|s| s.lane == Lane::EventLoop));
         let w = Workload { work: Work::Cpu, tasks: 3, n: 20_000_000, wait_ms: 0.0 };
         let mut pool = block_on(Pool::start(1)).unwrap();
-        let on_loop = block_on(run(Model::EventLoop, w, 1, &mut pool)).unwrap();
+        let on_loop = block_on(run(Variant::EventLoop, w, 1, &mut pool)).unwrap();
         let computing = Trace::new(on_loop.trace.spans.iter().filter(|s| s.kind == SpanKind::Run).cloned().collect());
         assert_eq!(computing.max_concurrency(), 1, "on one loop, one slice at a time");
         pool.terminate();
-        assert!(by(Model::Sequential).trace.max_concurrency() == 1);
+        assert!(by(Variant::Sequential).trace.max_concurrency() == 1);
     }
 
     #[test]
@@ -364,7 +360,7 @@ mod tests {
         let _cpu = crate::testing::exclusive_cpu();
         let w = Workload { work: Work::Cpu, tasks: 3, n: 3_000_000, wait_ms: 0.0 };
         let mut pool = block_on(Pool::start(1)).unwrap();
-        let gil = block_on(run(Model::GilThreads, w, 2, &mut pool)).unwrap();
+        let gil = block_on(run(Variant::GilThreads, w, 2, &mut pool)).unwrap();
         let computing = Trace::new(gil.trace.spans.iter().filter(|s| s.kind == SpanKind::Run).cloned().collect());
         assert_eq!(computing.max_concurrency(), 1, "one holder of the GIL at a time");
         assert!(gil.trace.spans.iter().any(|s| s.kind == SpanKind::Blocked), "the others waited for it");
@@ -375,8 +371,8 @@ mod tests {
     fn speedups_are_over_the_sequential_run() {
         let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
         let run = |model, wall_ms| Run { model, wall_ms, total: 0, trace: Trace::new(vec![]) };
-        let s = speedups(&[run(Model::Sequential, 100.0), run(Model::Threads, 50.0)]);
-        assert_eq!(s, vec![(Model::Sequential, 1.0), (Model::Threads, 2.0)]);
-        assert!(speedups(&[run(Model::Threads, 50.0)]).is_empty());
+        let s = speedups(&[run(Variant::Sequential, 100.0), run(Variant::Threads, 50.0)]);
+        assert_eq!(s, vec![(Variant::Sequential, 1.0), (Variant::Threads, 2.0)]);
+        assert!(speedups(&[run(Variant::Threads, 50.0)]).is_empty());
     }
 }

@@ -1,7 +1,7 @@
 //! The page of the compare-and-choose demo: the matrix, then the guide.
 
 use super::advice::{recommend, Evidence, JobShape};
-use super::matrix::{run_all, speedups, Model, Run, Work, Workload};
+use super::matrix::{run_all, speedups, Variant, Run, Work, Workload};
 use super::{DATA, INFO, MILLIONS, PYTHON_SOURCE, SHARED, TASKS, WAIT, WAITING};
 use crate::engine;
 use crate::core::report::ReportRow;
@@ -20,7 +20,7 @@ const EXPLANATION: &[&str] = &[
 ];
 
 /// One workload's runs, model by model (a model that could not run here says why).
-type Rows = Vec<(Model, Result<Run, String>)>;
+type Rows = Vec<(Variant, Result<Run, String>)>;
 
 #[derive(Clone, Debug, Default)]
 struct Matrix {
@@ -36,7 +36,7 @@ impl Matrix {
         if work == Work::Cpu { &self.cpu } else { &self.io }
     }
 
-    fn speedup(&self, work: Work, model: Model) -> Option<f64> {
+    fn speedup(&self, work: Work, model: Variant) -> Option<f64> {
         let runs: Vec<Run> = self.rows(work).iter().filter_map(|r| r.1.clone().ok()).collect();
         speedups(&runs).into_iter().find(|s| s.0 == model).map(|s| s.1)
     }
@@ -56,12 +56,12 @@ impl Matrix {
     fn evidence(&self, cores: usize) -> Evidence {
         Evidence {
             cores,
-            cpu_event_loop: self.speedup(Work::Cpu, Model::EventLoop),
-            cpu_threads: self.speedup(Work::Cpu, Model::ThreadPool),
-            cpu_threads_gil: self.speedup(Work::Cpu, Model::GilThreads),
-            cpu_processes: self.speedup(Work::Cpu, Model::ProcessPool),
-            io_event_loop: self.speedup(Work::Io, Model::EventLoop),
-            io_threads: self.speedup(Work::Io, Model::Threads),
+            cpu_event_loop: self.speedup(Work::Cpu, Variant::EventLoop),
+            cpu_threads: self.speedup(Work::Cpu, Variant::ThreadPool),
+            cpu_threads_gil: self.speedup(Work::Cpu, Variant::GilThreads),
+            cpu_processes: self.speedup(Work::Cpu, Variant::ProcessPool),
+            io_event_loop: self.speedup(Work::Io, Variant::EventLoop),
+            io_threads: self.speedup(Work::Io, Variant::Threads),
         }
     }
 }
@@ -172,7 +172,7 @@ fn workload_view(m: &Matrix, work: Work) -> impl IntoView + use<> {
 
 /// Both workloads side by side: wall time and speedup per model.
 fn summary_table(m: &Matrix) -> impl IntoView + use<> {
-    let cell = |work: Work, model: Model| {
+    let cell = |work: Work, model: Variant| {
         let wall = m.rows(work).iter().find(|r| r.0 == model).and_then(|r| r.1.as_ref().ok()).map(|r| r.wall_ms);
         match (wall, m.speedup(work, model)) {
             (Some(w), Some(s)) => (format!("{w:.0} ms"), format!("{s:.2}×")),
@@ -180,7 +180,7 @@ fn summary_table(m: &Matrix) -> impl IntoView + use<> {
             _ => ("—".into(), "—".into()),
         }
     };
-    let rows = Model::ALL
+    let rows = Variant::ALL
         .into_iter()
         .map(|model| {
             let ((cw, cs), (iw, is)) = (cell(Work::Cpu, model), cell(Work::Io, model));

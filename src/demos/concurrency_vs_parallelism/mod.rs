@@ -30,25 +30,25 @@ pub fn step_size(step_ms: f64) -> u64 {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
+pub enum Variant {
     /// Coroutines on the event loop, yielding after every step.
     Interleaved,
     /// One task per pool job, on the worker threads.
     Parallel,
 }
 
-impl Mode {
+impl Variant {
     pub fn title(self) -> &'static str {
         match self {
-            Mode::Interleaved => "concurrency: interleaved on the event loop",
-            Mode::Parallel => "parallelism: on the worker threads",
+            Variant::Interleaved => "concurrency: interleaved on the event loop",
+            Variant::Parallel => "parallelism: on the worker threads",
         }
     }
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Measured {
-    pub mode: Mode,
+    pub mode: Variant,
     pub wall_ms: f64,
     /// Computing time summed over all steps.
     pub cpu_ms: f64,
@@ -60,7 +60,7 @@ pub struct Measured {
 }
 
 impl Measured {
-    fn new(mode: Mode, wall_ms: f64, spans: Vec<Span>) -> Measured {
+    fn new(mode: Variant, wall_ms: f64, spans: Vec<Span>) -> Measured {
         let trace = Trace::new(spans);
         let cpu_ms = trace.spans.iter().map(Span::duration).sum();
         Measured { mode, wall_ms, cpu_ms, most_at_once: trace.max_concurrency(), in_progress: tasks_in_progress(&trace), trace }
@@ -94,7 +94,7 @@ fn step(task: usize, i: usize, steps: usize, size: u64, lane: Lane) -> Span {
     let start = engine::now_ms();
     let first = PrimeJob::FIRST + (task * steps + i) as u64 * size;
     count_primes_in(first, first + size);
-    Span { task, lane, label: format!("task {task} step {i}"), kind: SpanKind::Run, start, end: engine::now_ms() }
+    Span::since(task, lane, format!("task {task} step {i}"), SpanKind::Run, start)
 }
 
 /// All tasks as coroutines on the one loop thread; each yields after every step.
@@ -109,7 +109,7 @@ pub async fn interleaved(tasks: usize, steps: usize, size: u64) -> Measured {
         spans
     }))
     .await;
-    Measured::new(Mode::Interleaved, engine::now_ms() - t0, all.into_iter().flatten().collect())
+    Measured::new(Variant::Interleaved, engine::now_ms() - t0, all.into_iter().flatten().collect())
 }
 
 /// The same tasks on `lanes` worker threads (one per core), each taking the next task when free.
@@ -117,7 +117,7 @@ pub async fn parallel(tasks: usize, steps: usize, size: u64, lanes: usize) -> Re
     let t0 = engine::now_ms();
     let next = Arc::new(AtomicUsize::new(0));
     let all = engine::on_threads(lanes, move |w| {
-        let lane = Lane::Worker(engine::worker_index().unwrap_or(w));
+        let lane = engine::lane(w);
         let mut spans = Vec::new();
         loop {
             let task = next.fetch_add(1, Ordering::Relaxed);
@@ -128,7 +128,7 @@ pub async fn parallel(tasks: usize, steps: usize, size: u64, lanes: usize) -> Re
         }
     })
     .await?;
-    Ok(Measured::new(Mode::Parallel, engine::now_ms() - t0, all.into_iter().flatten().collect()))
+    Ok(Measured::new(Variant::Parallel, engine::now_ms() - t0, all.into_iter().flatten().collect()))
 }
 // endregion:run
 

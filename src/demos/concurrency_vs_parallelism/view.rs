@@ -1,6 +1,6 @@
 //! The page of the concurrency-vs-parallelism demo.
 
-use super::{interleaved, parallel, step_size, Measured, Mode, INFO, PYTHON_SOURCE, STEPS, STEP_MS, TASKS};
+use super::{interleaved, parallel, step_size, Measured, Variant, INFO, PYTHON_SOURCE, STEPS, STEP_MS, TASKS};
 use crate::core::stats::speedup;
 use crate::engine;
 use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
@@ -27,11 +27,11 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         let steps = knobs.get(STEPS).get_untracked() as usize;
         let step_ms = knobs.get(STEP_MS).get_untracked() as f64;
         state.start(async move {
-            state.say(format!("1 of 2: {}", Mode::Interleaved.title()));
+            state.say(format!("1 of 2: {}", Variant::Interleaved.title()));
             engine::yield_now().await;
             let size = step_size(step_ms);
             let seq = interleaved(tasks, steps, size).await;
-            state.say(format!("2 of 2: {}", Mode::Parallel.title()));
+            state.say(format!("2 of 2: {}", Variant::Parallel.title()));
             // One lane per core: more threads than cores would only take turns on them.
             let lanes = engine::hardware_concurrency().min(engine::max_threads()).max(1);
             let par = parallel(tasks, steps, size, lanes).await.map_err(|e| e.to_string());
@@ -81,8 +81,8 @@ fn results(seq: Measured, par: Result<Measured, String>) -> impl IntoView {
                 }).collect_view()}</tbody>
             </table>
             <p class="verdict">{verdict}</p>
-            <Timeline trace=seq.trace caption=Mode::Interleaved.title() axis_ms=axis/>
-            {par.map(|p| view! { <Timeline trace=p.trace caption=Mode::Parallel.title() axis_ms=axis/> })}
+            <Timeline trace=seq.trace caption=Variant::Interleaved.title() axis_ms=axis/>
+            {par.map(|p| view! { <Timeline trace=p.trace caption=Variant::Parallel.title() axis_ms=axis/> })}
         </section>
     }
 }

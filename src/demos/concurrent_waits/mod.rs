@@ -21,7 +21,7 @@ pub const WAIT_MS: Knob = Knob { key: "wait", label: "wait (ms)", min: 10, max: 
 
 /// How the tasks were awaited.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
+pub enum Variant {
     Sequential,
     Concurrent,
 }
@@ -29,7 +29,7 @@ pub enum Mode {
 /// One measured run: wall time around the awaits, and a span per task.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Measured {
-    pub mode: Mode,
+    pub mode: Variant,
     pub total_ms: f64,
     pub trace: Trace,
 }
@@ -48,11 +48,11 @@ async fn wait_task(task: usize, wait_ms: f64) -> Span {
     Span { task, lane: Lane::EventLoop, label: format!("task {task}: wait"), kind: SpanKind::Wait, start, end }
 }
 
-pub async fn run(mode: Mode, tasks: usize, wait_ms: f64) -> Measured {
+pub async fn run(mode: Variant, tasks: usize, wait_ms: f64) -> Measured {
     let t0 = engine::now_ms();
     let spans = match mode {
         // for i in range(n): await wait(i)
-        Mode::Sequential => {
+        Variant::Sequential => {
             let mut spans = Vec::with_capacity(tasks);
             for task in 0..tasks {
                 spans.push(wait_task(task, wait_ms).await);
@@ -60,7 +60,7 @@ pub async fn run(mode: Mode, tasks: usize, wait_ms: f64) -> Measured {
             spans
         }
         // await asyncio.gather(*(wait(i) for i in range(n)))
-        Mode::Concurrent => futures::future::join_all((0..tasks).map(|t| wait_task(t, wait_ms))).await,
+        Variant::Concurrent => futures::future::join_all((0..tasks).map(|t| wait_task(t, wait_ms))).await,
     };
     let total_ms = engine::now_ms() - t0;
     Measured { mode, total_ms, trace: Trace::new(spans) }
@@ -93,7 +93,7 @@ mod tests {
     #[test]
     fn sequential_waits_never_overlap_and_add_up() {
         let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
-        let m = block_on(run(Mode::Sequential, 4, 30.0));
+        let m = block_on(run(Variant::Sequential, 4, 30.0));
         assert_eq!(m.trace.spans.len(), 4);
         assert!(!m.trace.any_overlap(), "{:?}", m.trace);
         assert!(m.total_ms >= 4.0 * 30.0, "total {}", m.total_ms);
@@ -106,7 +106,7 @@ mod tests {
     #[test]
     fn joined_waits_all_overlap_and_take_about_one_wait() {
         let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
-        let m = block_on(run(Mode::Concurrent, 8, 60.0));
+        let m = block_on(run(Variant::Concurrent, 8, 60.0));
         assert_eq!(m.trace.max_concurrency(), 8, "{:?}", m.trace);
         // Generous bound: far below the sequential 480 ms even on a loaded machine.
         assert!(m.total_ms < 8.0 * 60.0 / 2.0, "total {}", m.total_ms);
@@ -119,7 +119,7 @@ mod tests {
     #[test]
     fn all_spans_are_on_the_event_loop() {
         let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
-        let m = block_on(run(Mode::Concurrent, 3, 10.0));
+        let m = block_on(run(Variant::Concurrent, 3, 10.0));
         assert_eq!(m.trace.lanes(), vec![Lane::EventLoop]);
     }
 }

@@ -1,6 +1,6 @@
 //! The page of the concurrent-waits demo.
 
-use super::{run, Measured, Mode, INFO, PYTHON_SOURCE, TASKS, WAIT_MS};
+use super::{run, Measured, Variant, INFO, PYTHON_SOURCE, TASKS, WAIT_MS};
 use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
 use leptos::prelude::*;
 
@@ -20,9 +20,9 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         let (n, d) = (knobs.get(TASKS).get_untracked() as usize, knobs.get(WAIT_MS).get_untracked() as f64);
         state.start(async move {
             state.say(format!("1 of 2: awaiting {n} waits of {d} ms one after another"));
-            let sequential = run(Mode::Sequential, n, d).await;
+            let sequential = run(Variant::Sequential, n, d).await;
             state.say(format!("2 of 2: joining {n} waits of {d} ms"));
-            let concurrent = run(Mode::Concurrent, n, d).await;
+            let concurrent = run(Variant::Concurrent, n, d).await;
             Ok((sequential, concurrent))
         });
     };

@@ -25,27 +25,27 @@ pub const WAIT_MS: Knob = Knob { key: "wait", label: "longest wait (ms)", min: 5
 pub const STEP_MS: f64 = 3.0;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
+pub enum Variant {
     Sequential,
     CreateTask,
     Gather,
 }
 
-impl Mode {
-    pub const ALL: [Mode; 3] = [Mode::Sequential, Mode::CreateTask, Mode::Gather];
+impl Variant {
+    pub const ALL: [Variant; 3] = [Variant::Sequential, Variant::CreateTask, Variant::Gather];
 
     pub fn title(self) -> &'static str {
         match self {
-            Mode::Sequential => "await one by one",
-            Mode::CreateTask => "create_task, then await each",
-            Mode::Gather => "gather",
+            Variant::Sequential => "await one by one",
+            Variant::CreateTask => "create_task, then await each",
+            Variant::Gather => "gather",
         }
     }
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Measured {
-    pub mode: Mode,
+    pub mode: Variant,
     pub total_ms: f64,
     pub trace: Trace,
     /// What the awaits returned, in the order they returned it.
@@ -73,9 +73,7 @@ struct Finished {
 // region:run
 /// One coroutine: compute a step, wait (yielding the loop), compute again on resume.
 async fn task(task: usize, wait_ms: f64) -> Finished {
-    let span = |label: &str, kind, start| Span {
-        task, lane: Lane::EventLoop, label: format!("task {task}: {label}"), kind, start, end: engine::now_ms(),
-    };
+    let span = |label: &str, kind, start| Span::since(task, Lane::EventLoop, format!("task {task}: {label}"), kind, start);
     let t0 = engine::now_ms();
     engine::busy_for(STEP_MS);
     let started = span("start", SpanKind::Run, t0);
@@ -88,11 +86,11 @@ async fn task(task: usize, wait_ms: f64) -> Finished {
     Finished { task, spans: vec![started, waited, resumed], at: engine::now_ms() }
 }
 
-pub async fn run(mode: Mode, waits: &[f64]) -> Measured {
+pub async fn run(mode: Variant, waits: &[f64]) -> Measured {
     let t0 = engine::now_ms();
     let finished: Vec<Finished> = match mode {
         // for w in waits: await task(w)            -- each starts when the previous one is done
-        Mode::Sequential => {
+        Variant::Sequential => {
             let mut done = Vec::new();
             for (i, &w) in waits.iter().enumerate() {
                 done.push(task(i, w).await);
@@ -101,7 +99,7 @@ pub async fn run(mode: Mode, waits: &[f64]) -> Measured {
         }
         // handles = [create_task(task(w)) for w]; for h in handles: await h
         // A Rust future does nothing until polled: spawning it is what makes it a running task.
-        Mode::CreateTask => {
+        Variant::CreateTask => {
             let handles: Vec<_> = waits
                 .iter()
                 .enumerate()
@@ -118,7 +116,7 @@ pub async fn run(mode: Mode, waits: &[f64]) -> Measured {
             done
         }
         // await gather(*(task(w) for w))           -- all polled together by one join
-        Mode::Gather => futures::future::join_all(waits.iter().enumerate().map(|(i, &w)| task(i, w))).await,
+        Variant::Gather => futures::future::join_all(waits.iter().enumerate().map(|(i, &w)| task(i, w))).await,
     };
     let total_ms = engine::now_ms() - t0;
     let mut by_time: Vec<(f64, usize)> = finished.iter().map(|f| (f.at, f.task)).collect();
@@ -163,7 +161,7 @@ mod tests {
     fn one_by_one_runs_tasks_back_to_back_in_order() {
         let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
         let w = waits(3, 60.0);
-        let m = block_on(run(Mode::Sequential, &w));
+        let m = block_on(run(Variant::Sequential, &w));
         assert!(!m.trace.any_overlap(), "{:?}", m.trace);
         assert!(m.total_ms >= w.iter().sum::<f64>());
         assert_eq!(m.completion_order, vec![0, 1, 2]);
@@ -172,7 +170,7 @@ mod tests {
     #[test]
     fn gathered_tasks_wait_together_but_compute_one_at_a_time() {
         let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
-        let m = block_on(run(Mode::Gather, &waits(4, 80.0)));
+        let m = block_on(run(Variant::Gather, &waits(4, 80.0)));
         assert_eq!(of_kind(&m, SpanKind::Wait).max_concurrency(), 4);
         // One thread: the compute steps never overlap, even though the waits all do.
         assert_eq!(of_kind(&m, SpanKind::Run).max_concurrency(), 1, "{:?}", m.trace);
@@ -185,7 +183,7 @@ mod tests {
     fn created_tasks_run_before_they_are_awaited() {
         let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
         let w = waits(3, 90.0);
-        let m = block_on(run(Mode::CreateTask, &w));
+        let m = block_on(run(Variant::CreateTask, &w));
         assert_eq!(m.results, vec![0, 1, 2], "awaited in creation order");
         assert_eq!(m.completion_order, vec![2, 1, 0], "but they ran on their own");
         assert!(m.total_ms < w.iter().sum::<f64>() * 0.8, "{}", m.total_ms);
@@ -194,7 +192,7 @@ mod tests {
     #[test]
     fn every_task_starts_waits_and_resumes() {
         let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
-        let m = block_on(run(Mode::Gather, &waits(2, 20.0)));
+        let m = block_on(run(Variant::Gather, &waits(2, 20.0)));
         for task in 0..2 {
             let kinds: Vec<SpanKind> = m.trace.spans.iter().filter(|s| s.task == task).map(|s| s.kind).collect();
             assert_eq!(kinds, vec![SpanKind::Run, SpanKind::Wait, SpanKind::Run]);

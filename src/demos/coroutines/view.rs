@@ -1,6 +1,6 @@
 //! The page of the coroutines-and-tasks demo.
 
-use super::{run, waits, Measured, Mode, INFO, PYTHON_SOURCE, TASKS, WAIT_MS};
+use super::{run, waits, Measured, Variant, INFO, PYTHON_SOURCE, TASKS, WAIT_MS};
 use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
 use leptos::prelude::*;
 
@@ -22,7 +22,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         let w = waits(knobs.get(TASKS).get_untracked() as usize, knobs.get(WAIT_MS).get_untracked() as f64);
         state.start(async move {
             let w = &w;
-            state.steps(Mode::ALL.to_vec(), |m| m.title().to_string(), move |m| async move { Ok(run(m, w).await) }).await
+            state.steps(Variant::ALL.to_vec(), |m| m.title().to_string(), move |m| async move { Ok(run(m, w).await) }).await
         });
     };
     view! {

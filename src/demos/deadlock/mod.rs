@@ -5,7 +5,7 @@
 //! it does: the page never hangs. Taking the locks in one global order makes a cycle impossible.
 
 use crate::core::params::Knob;
-use crate::core::trace::{Lane, Span, SpanKind, Trace};
+use crate::core::trace::{Span, SpanKind, Trace};
 use crate::core::catalog::{DemoInfo, Group};
 use crate::models::lock_table::{Link, LockTable};
 use crate::engine;
@@ -27,24 +27,24 @@ pub const HOLD_MS: Knob = Knob { key: "hold", label: "hold the first lock (ms)",
 pub const LOCK_NAMES: [&str; 2] = ["lock A", "lock B"];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Order {
+pub enum Variant {
     /// Worker 0 takes A then B, worker 1 takes B then A.
     Opposite,
     /// Both take A then B.
     Global,
 }
 
-impl Order {
+impl Variant {
     pub fn title(self) -> &'static str {
         match self {
-            Order::Opposite => "opposite orders (A→B and B→A)",
-            Order::Global => "one global order (A→B for both)",
+            Variant::Opposite => "opposite orders (A→B and B→A)",
+            Variant::Global => "one global order (A→B for both)",
         }
     }
 
     fn locks_for(self, thread: usize) -> [usize; 2] {
         match (self, thread) {
-            (Order::Opposite, 1) => [1, 0],
+            (Variant::Opposite, 1) => [1, 0],
             _ => [0, 1],
         }
     }
@@ -52,7 +52,7 @@ impl Order {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Measured {
-    pub order: Order,
+    pub order: Variant,
     /// The cycle the watchdog found, if any.
     pub cycle: Option<Vec<Link>>,
     /// Which workers completed their work (took both locks, after backing off if need be).
@@ -65,15 +65,10 @@ pub fn rust_source() -> &'static str {
     super::region(include_str!("mod.rs"), "run")
 }
 
-fn span(thread: usize, label: String, kind: SpanKind, start: f64) -> Span {
-    let lane = Lane::Worker(engine::worker_index().unwrap_or(thread));
-    Span { task: thread, lane, label, kind, start, end: engine::now_ms() }
-}
-
 // region:run
 /// One worker: take the first lock, hold it a while, take the second, work, release both.
 /// If the watchdog reports a cycle, recover: release the first lock, back off, start over.
-fn worker(thread: usize, order: Order, locks: &LockTable, hold_ms: f64) -> (bool, Option<Vec<Link>>, Vec<Span>) {
+fn worker(thread: usize, order: Variant, locks: &LockTable, hold_ms: f64) -> (bool, Option<Vec<Link>>, Vec<Span>) {
     let [first, second] = order.locks_for(thread);
     let (a, b) = (LOCK_NAMES[first], LOCK_NAMES[second]);
     let (mut spans, mut found) = (Vec::new(), None);
@@ -81,18 +76,18 @@ fn worker(thread: usize, order: Order, locks: &LockTable, hold_ms: f64) -> (bool
         let t = engine::now_ms();
         locks.acquire(thread, first).expect("a first lock never closes a cycle");
         if engine::now_ms() - t > 0.5 {
-            spans.push(span(thread, format!("waits for {a}"), SpanKind::Blocked, t));
+            spans.push(Span::since(thread, engine::lane(thread), format!("waits for {a}"), SpanKind::Blocked, t));
         }
         let t = engine::now_ms();
         engine::block_for(hold_ms);
-        spans.push(span(thread, format!("holds {a}"), SpanKind::Wait, t));
+        spans.push(Span::since(thread, engine::lane(thread), format!("holds {a}"), SpanKind::Wait, t));
         let t = engine::now_ms();
         match locks.acquire(thread, second) {
             Ok(()) => {
-                spans.push(span(thread, format!("holds {a}, waits for {b}"), SpanKind::Blocked, t));
+                spans.push(Span::since(thread, engine::lane(thread), format!("holds {a}, waits for {b}"), SpanKind::Blocked, t));
                 let t = engine::now_ms();
                 engine::busy_for(hold_ms / 4.0);
-                spans.push(span(thread, format!("holds {a} and {b}: works"), SpanKind::Run, t));
+                spans.push(Span::since(thread, engine::lane(thread), format!("holds {a} and {b}: works"), SpanKind::Run, t));
                 locks.release(thread, second);
                 locks.release(thread, first);
                 return (true, found, spans);
@@ -102,14 +97,14 @@ fn worker(thread: usize, order: Order, locks: &LockTable, hold_ms: f64) -> (bool
                 found = Some(cycle);
                 let t = engine::now_ms();
                 engine::block_for(hold_ms / 2.0);
-                spans.push(span(thread, format!("deadlock found: released {a}, backs off"), SpanKind::Failed, t));
+                spans.push(Span::since(thread, engine::lane(thread), format!("deadlock found: released {a}, backs off"), SpanKind::Failed, t));
             }
         }
     }
     (false, found, spans)
 }
 
-pub async fn run(order: Order, hold_ms: f64) -> Result<Measured, engine::OffloadError> {
+pub async fn run(order: Variant, hold_ms: f64) -> Result<Measured, engine::OffloadError> {
     let locks = Arc::new(LockTable::default());
     let arrived = Arc::new(AtomicUsize::new(0));
     let t0 = engine::now_ms();
@@ -164,7 +159,7 @@ mod tests {
         // Both start at a barrier; the other thread must take its first lock while this one
         // holds its own: a 200 ms window, wide enough for a thread descheduled on a busy machine.
         for _ in 0..3 {
-            let m = block_on(run(Order::Opposite, 200.0)).unwrap();
+            let m = block_on(run(Variant::Opposite, 200.0)).unwrap();
             let cycle = m.cycle.expect("the watchdog fired");
             assert_eq!(cycle.len(), 2, "{cycle:?}");
             // Each holds what the other waits for.
@@ -179,7 +174,7 @@ mod tests {
     fn one_global_order_never_deadlocks() {
         let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
         for _ in 0..5 {
-            let m = block_on(run(Order::Global, 20.0)).unwrap();
+            let m = block_on(run(Variant::Global, 20.0)).unwrap();
             assert_eq!(m.cycle, None);
             assert_eq!(m.completed, vec![true, true]);
         }

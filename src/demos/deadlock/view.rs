@@ -1,6 +1,6 @@
 //! The page of the deadlock demo, with the wait-for cycle drawn as a graph.
 
-use super::{run, Link, Measured, Order, HOLD_MS, INFO, LOCK_NAMES, PYTHON_SOURCE};
+use super::{run, Link, Measured, Variant, HOLD_MS, INFO, LOCK_NAMES, PYTHON_SOURCE};
 use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
 use leptos::prelude::*;
 
@@ -21,7 +21,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let on_run = move || {
         let hold = knobs.get(HOLD_MS).get_untracked() as f64;
         state.start(async move {
-            let orders = vec![Order::Opposite, Order::Global];
+            let orders = vec![Variant::Opposite, Variant::Global];
             Ok(state.steps(orders, |o| o.title().into(), |o| run(o, hold)).await?)
         });
     };

@@ -27,18 +27,18 @@ pub const FAILING: Knob = Knob { key: "failing", label: "failing requests", min:
 pub const RESOURCE: &str = "data/items.json";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
+pub enum Variant {
     OneByOne,
     Concurrent,
 }
 
-impl Mode {
-    pub const ALL: [Mode; 2] = [Mode::OneByOne, Mode::Concurrent];
+impl Variant {
+    pub const ALL: [Variant; 2] = [Variant::OneByOne, Variant::Concurrent];
 
     pub fn title(self) -> &'static str {
         match self {
-            Mode::OneByOne => "awaited one by one",
-            Mode::Concurrent => "all at once (gather)",
+            Variant::OneByOne => "awaited one by one",
+            Variant::Concurrent => "all at once (gather)",
         }
     }
 }
@@ -70,7 +70,7 @@ pub struct RequestResult {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Measured {
-    pub mode: Mode,
+    pub mode: Variant,
     pub total_ms: f64,
     pub results: Vec<RequestResult>,
     pub trace: Trace,
@@ -80,10 +80,6 @@ pub fn rust_source() -> &'static str {
     super::region(include_str!("mod.rs"), "run")
 }
 
-fn span(request: usize, label: String, kind: SpanKind, start: f64) -> Span {
-    Span { task: request, lane: Lane::EventLoop, label, kind, start, end: engine::now_ms() }
-}
-
 // region:run
 /// One request: the simulated network delay (if any), then the real fetch.
 async fn get(request: usize, url: String, what: &'static str, delay_ms: f64) -> (RequestResult, Vec<Span>) {
@@ -91,7 +87,7 @@ async fn get(request: usize, url: String, what: &'static str, delay_ms: f64) -> 
     if delay_ms > 0.0 {
         let start = engine::now_ms();
         engine::sleep_ms(delay_ms).await;
-        spans.push(span(request, format!("request {request}: simulated delay"), SpanKind::Simulated, start));
+        spans.push(Span::since(request, Lane::EventLoop, format!("request {request}: simulated delay"), SpanKind::Simulated, start));
     }
     let start = engine::now_ms();
     let outcome = match engine::fetch(&url).await {
@@ -104,22 +100,22 @@ async fn get(request: usize, url: String, what: &'static str, delay_ms: f64) -> 
         Ok(bytes) => (format!("request {request}: fetch, {bytes} bytes"), SpanKind::Wait),
         Err(e) => (format!("request {request}: fetch failed: {e}"), SpanKind::Failed),
     };
-    spans.push(span(request, label, kind, start));
+    spans.push(Span::since(request, Lane::EventLoop, label, kind, start));
     (RequestResult { request, url, what, outcome, fetch_ms }, spans)
 }
 
-pub async fn run(mode: Mode, plan: &[(String, &'static str)], delay_ms: f64) -> Measured {
+pub async fn run(mode: Variant, plan: &[(String, &'static str)], delay_ms: f64) -> Measured {
     let t0 = engine::now_ms();
     let requests = plan.iter().cloned().enumerate().map(|(i, (url, what))| get(i, url, what, delay_ms));
     let all = match mode {
-        Mode::OneByOne => {
+        Variant::OneByOne => {
             let mut all = Vec::new();
             for r in requests {
                 all.push(r.await); // the next request starts only when this one is done
             }
             all
         }
-        Mode::Concurrent => futures::future::join_all(requests).await,
+        Variant::Concurrent => futures::future::join_all(requests).await,
     };
     let (results, spans): (Vec<_>, Vec<_>) = all.into_iter().unzip();
     Measured { mode, total_ms: engine::now_ms() - t0, results, trace: Trace::new(spans.into_iter().flatten().collect()) }
@@ -186,8 +182,8 @@ mod tests {
         let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
         let base = serve();
         let p = plan(4, 0, &base);
-        let seq = block_on(run(Mode::OneByOne, &p, 40.0));
-        let par = block_on(run(Mode::Concurrent, &p, 40.0));
+        let seq = block_on(run(Variant::OneByOne, &p, 40.0));
+        let par = block_on(run(Variant::Concurrent, &p, 40.0));
         assert!(!seq.trace.any_overlap(), "{:?}", seq.trace);
         assert!(par.trace.max_concurrency() >= 3, "{:?}", par.trace);
         assert!(seq.total_ms >= 160.0, "four delays in a row: {}", seq.total_ms);
@@ -204,7 +200,7 @@ mod tests {
         let mut p = plan(5, 2, &base);
         let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap(); // dropped: closed
         p[3].0 = format!("http://{closed}/unreachable");
-        let m = block_on(run(Mode::Concurrent, &p, 0.0));
+        let m = block_on(run(Variant::Concurrent, &p, 0.0));
         assert_eq!(m.results[1].outcome, Err("HTTP 404".into()));
         assert!(m.results[3].outcome.as_ref().is_err_and(|e| e.starts_with("network error")), "{:?}", m.results[3]);
         for i in [0, 2, 4] {

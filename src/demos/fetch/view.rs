@@ -1,6 +1,6 @@
 //! The page of the real-requests demo.
 
-use super::{plan, run, Measured, Mode, DELAY_MS, FAILING, INFO, PYTHON_SOURCE, REQUESTS};
+use super::{plan, run, Measured, Variant, DELAY_MS, FAILING, INFO, PYTHON_SOURCE, REQUESTS};
 use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
 use leptos::prelude::*;
 
@@ -26,8 +26,8 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         let delay = knobs.get(DELAY_MS).get_untracked() as f64;
         state.start(async move {
             let (p, n) = (&p, p.len());
-            let label = move |m: &Mode| format!("{n} requests {}", m.title());
-            state.steps(Mode::ALL.to_vec(), label, move |m| async move { Ok(run(m, p, delay).await) }).await
+            let label = move |m: &Variant| format!("{n} requests {}", m.title());
+            state.steps(Variant::ALL.to_vec(), label, move |m| async move { Ok(run(m, p, delay).await) }).await
         });
     };
     view! {

@@ -30,29 +30,29 @@ pub const IO_MS: Knob = Knob { key: "io", label: "I/O wait (ms)", min: 5, max: 1
 pub const IO_ROUNDS: usize = 4;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scenario {
+pub enum Variant {
     CpuOneThread,
     CpuThreadsGil,
     CpuThreadsNoGil,
     IoThreadsGil,
 }
 
-impl Scenario {
-    pub const ALL: [Scenario; 4] = [Scenario::CpuOneThread, Scenario::CpuThreadsGil, Scenario::CpuThreadsNoGil, Scenario::IoThreadsGil];
+impl Variant {
+    pub const ALL: [Variant; 4] = [Variant::CpuOneThread, Variant::CpuThreadsGil, Variant::CpuThreadsNoGil, Variant::IoThreadsGil];
 
     pub fn title(self, threads: usize) -> String {
         match self {
-            Scenario::CpuOneThread => "CPU-bound, 1 thread, with the GIL".into(),
-            Scenario::CpuThreadsGil => format!("CPU-bound, {threads} threads, with the GIL"),
-            Scenario::CpuThreadsNoGil => format!("CPU-bound, {threads} threads, no GIL"),
-            Scenario::IoThreadsGil => format!("I/O-bound, {threads} threads, with the GIL"),
+            Variant::CpuOneThread => "CPU-bound, 1 thread, with the GIL".into(),
+            Variant::CpuThreadsGil => format!("CPU-bound, {threads} threads, with the GIL"),
+            Variant::CpuThreadsNoGil => format!("CPU-bound, {threads} threads, no GIL"),
+            Variant::IoThreadsGil => format!("I/O-bound, {threads} threads, with the GIL"),
         }
     }
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Measured {
-    pub scenario: Scenario,
+    pub scenario: Variant,
     pub threads: usize,
     pub wall_ms: f64,
     /// Time spent running bytecode, summed over threads.
@@ -80,7 +80,7 @@ struct Recorder {
 
 impl Recorder {
     fn new(thread: usize) -> Recorder {
-        Recorder { thread, lane: Lane::Worker(engine::worker_index().unwrap_or(thread)), spans: Vec::new() }
+        Recorder { thread, lane: engine::lane(thread), spans: Vec::new() }
     }
 
     fn push(&mut self, label: &str, kind: SpanKind, start: f64) {
@@ -124,8 +124,8 @@ fn io_thread(thread: usize, bytecode: (u64, u64), io_ms: f64, gil: &Gil) -> Vec<
     rec.spans
 }
 
-pub async fn run(scenario: Scenario, threads: usize, job: PrimeJob, io_ms: f64) -> Result<Measured, engine::OffloadError> {
-    let n = if scenario == Scenario::CpuOneThread { 1 } else { threads };
+pub async fn run(scenario: Variant, threads: usize, job: PrimeJob, io_ms: f64) -> Result<Measured, engine::OffloadError> {
+    let n = if scenario == Variant::CpuOneThread { 1 } else { threads };
     let all_blocks = blocks(&job);
     let gil = Arc::new(Gil::default());
     let t0 = engine::now_ms();
@@ -133,9 +133,9 @@ pub async fn run(scenario: Scenario, threads: usize, job: PrimeJob, io_ms: f64) 
         // Thread i takes every n-th block: equal shares of the same work.
         let mine: Vec<(u64, u64)> = all_blocks.iter().skip(i).step_by(n).copied().collect();
         match scenario {
-            Scenario::CpuOneThread | Scenario::CpuThreadsGil => cpu_thread(i, mine, Some(&gil)),
-            Scenario::CpuThreadsNoGil => cpu_thread(i, mine, None),
-            Scenario::IoThreadsGil => io_thread(i, all_blocks[i % all_blocks.len()], io_ms, &gil),
+            Variant::CpuOneThread | Variant::CpuThreadsGil => cpu_thread(i, mine, Some(&gil)),
+            Variant::CpuThreadsNoGil => cpu_thread(i, mine, None),
+            Variant::IoThreadsGil => io_thread(i, all_blocks[i % all_blocks.len()], io_ms, &gil),
         }
     })
     .await?;
@@ -184,7 +184,7 @@ mod tests {
     #[test]
     fn with_the_gil_no_two_threads_run_bytecode_at_once() {
         let _cpu = crate::testing::exclusive_cpu();
-        let m = block_on(run(Scenario::CpuThreadsGil, 3, job(), 10.0)).unwrap();
+        let m = block_on(run(Variant::CpuThreadsGil, 3, job(), 10.0)).unwrap();
         assert_eq!(m.most_running, 1, "{:?}", m.trace);
         assert_eq!(m.trace.lanes().len(), 3);
         // The slices alternate: many hand-overs, not one thread after another.
@@ -198,8 +198,8 @@ mod tests {
         // measure speed): with the GIL one thread computes at any instant, without it both do.
         let _cpu = crate::testing::exclusive_cpu();
         let job = job();
-        let gil = block_on(run(Scenario::CpuThreadsGil, 2, job, 10.0)).unwrap();
-        let free = block_on(run(Scenario::CpuThreadsNoGil, 2, job, 10.0)).unwrap();
+        let gil = block_on(run(Variant::CpuThreadsGil, 2, job, 10.0)).unwrap();
+        let free = block_on(run(Variant::CpuThreadsNoGil, 2, job, 10.0)).unwrap();
         assert_eq!(gil.most_running, 1, "{:?}", gil.trace);
         assert_eq!(free.most_running, 2, "{:?}", free.trace);
         assert!(free.trace.parallel_on_distinct_lanes());
@@ -210,7 +210,7 @@ mod tests {
     #[test]
     fn io_waits_overlap_under_the_gil() {
         let _cpu = crate::testing::exclusive_cpu();
-        let m = block_on(run(Scenario::IoThreadsGil, 3, job(), 30.0)).unwrap();
+        let m = block_on(run(Variant::IoThreadsGil, 3, job(), 30.0)).unwrap();
         assert_eq!(m.most_running, 1);
         let waits = Trace::new(m.trace.spans.iter().filter(|s| s.kind == SpanKind::Wait).cloned().collect());
         assert!(waits.max_concurrency() >= 2, "{:?}", waits);

@@ -1,6 +1,6 @@
 //! The page of the simulated-GIL demo.
 
-use super::{run, Measured, Scenario, INFO, IO_MS, PYTHON_SOURCE, THREADS, WORK_MS};
+use super::{run, Measured, Variant, INFO, IO_MS, PYTHON_SOURCE, THREADS, WORK_MS};
 use crate::models::gil::SWITCH_MS;
 use crate::core::stats::speedup;
 use crate::core::workload::PrimeJob;
@@ -33,7 +33,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         let io = knobs.get(IO_MS).get_untracked() as f64;
         state.start(async move {
             let job = PrimeJob::sized_for(work, engine::now_ms);
-            Ok(state.steps(Scenario::ALL.to_vec(), |s| s.title(threads), |s| run(s, threads, job, io)).await?)
+            Ok(state.steps(Variant::ALL.to_vec(), |s| s.title(threads), |s| run(s, threads, job, io)).await?)
         });
     };
     view! {
@@ -59,7 +59,7 @@ fn results(all: Vec<Measured>) -> impl IntoView {
                 <thead><tr><th>"run"</th><th>"wall time"</th><th>"bytecode running, summed"</th>
                     <th>"threads running at once (most)"</th><th>"speedup over 1 thread"</th></tr></thead>
                 <tbody>{all.iter().map(|m| {
-                    let cpu = m.scenario != Scenario::IoThreadsGil;
+                    let cpu = m.scenario != Variant::IoThreadsGil;
                     view! {
                         <tr data-scenario=format!("{:?}", m.scenario) data-wall-ms=m.wall_ms data-most=m.most_running>
                             <td>{m.scenario.title(threads)}</td><td>{format!("{:.0} ms", m.wall_ms)}</td>

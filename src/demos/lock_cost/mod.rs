@@ -29,27 +29,27 @@ const MERGE_MS: f64 = 0.05;
 const MAX_DRAWN: usize = 300;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Strategy {
+pub enum Variant {
     SharedLock,
     PerThread,
     Atomic,
 }
 
-impl Strategy {
-    pub const ALL: [Strategy; 3] = [Strategy::SharedLock, Strategy::PerThread, Strategy::Atomic];
+impl Variant {
+    pub const ALL: [Variant; 3] = [Variant::SharedLock, Variant::PerThread, Variant::Atomic];
 
     pub fn title(self) -> &'static str {
         match self {
-            Strategy::SharedLock => "one shared Mutex, locked per add",
-            Strategy::PerThread => "a counter per thread, merged at the end",
-            Strategy::Atomic => "one atomic counter (fetch_add)",
+            Variant::SharedLock => "one shared Mutex, locked per add",
+            Variant::PerThread => "a counter per thread, merged at the end",
+            Variant::Atomic => "one atomic counter (fetch_add)",
         }
     }
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Measured {
-    pub strategy: Strategy,
+    pub strategy: Variant,
     pub threads: usize,
     pub total: u64,
     pub expected: u64,
@@ -121,7 +121,7 @@ fn lock_timed<'a>(m: &'a Mutex<u64>, waits: &mut Waits) -> std::sync::MutexGuard
     }
 }
 
-pub async fn count(strategy: Strategy, threads: usize, adds: u64) -> Result<Measured, engine::OffloadError> {
+pub async fn count(strategy: Variant, threads: usize, adds: u64) -> Result<Measured, engine::OffloadError> {
     let shared = Arc::new(Mutex::new(0u64));
     let atomic = Arc::new(AtomicU64::new(0));
     let (s, a) = (Arc::clone(&shared), Arc::clone(&atomic));
@@ -135,25 +135,25 @@ pub async fn count(strategy: Strategy, threads: usize, adds: u64) -> Result<Meas
         let mut waits = Waits::new();
         let start = engine::now_ms();
         match strategy {
-            Strategy::SharedLock => {
+            Variant::SharedLock => {
                 for _ in 0..adds {
                     *lock_timed(&s, &mut waits) += 1;
                 }
             }
-            Strategy::PerThread => {
+            Variant::PerThread => {
                 let mut mine = 0u64;
                 for _ in 0..adds {
                     mine = std::hint::black_box(mine + 1);
                 }
                 *lock_timed(&s, &mut waits) += mine; // one lock per thread, at the end
             }
-            Strategy::Atomic => {
+            Variant::Atomic => {
                 for _ in 0..adds {
                     a.fetch_add(1, Ordering::Relaxed);
                 }
             }
         }
-        let lane = Lane::Worker(engine::worker_index().unwrap_or(t));
+        let lane = engine::lane(t);
         (waits.count, waits.total_ms, waits.into_spans(t, lane, start, engine::now_ms()))
     })
     .await?;
@@ -200,7 +200,7 @@ mod tests {
     #[test]
     fn every_strategy_counts_exactly() {
         let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
-        for s in Strategy::ALL {
+        for s in Variant::ALL {
             let m = block_on(count(s, 3, 20_000)).unwrap();
             assert_eq!(m.total, m.expected, "{s:?}");
         }
@@ -210,13 +210,13 @@ mod tests {
     fn only_the_shared_lock_makes_threads_wait_while_counting() {
         let _cpu = crate::testing::exclusive_cpu();
         // Contention needs two threads counting at once: retry a few times, never skip.
-        let shared = (0..5).map(|_| block_on(count(Strategy::SharedLock, 2, 300_000)).unwrap()).find(|m| m.contended > 0);
+        let shared = (0..5).map(|_| block_on(count(Variant::SharedLock, 2, 300_000)).unwrap()).find(|m| m.contended > 0);
         let shared = shared.expect("two threads locking 300000 times each never collided");
         assert!(shared.waited_ms > 0.0);
         assert!(shared.trace.spans.iter().any(|s| s.kind == SpanKind::Blocked));
-        let private = block_on(count(Strategy::PerThread, 2, 300_000)).unwrap();
+        let private = block_on(count(Variant::PerThread, 2, 300_000)).unwrap();
         assert!(private.contended <= 1, "only the final merge can collide: {}", private.contended);
-        let atomic = block_on(count(Strategy::Atomic, 2, 300_000)).unwrap();
+        let atomic = block_on(count(Variant::Atomic, 2, 300_000)).unwrap();
         assert_eq!(atomic.contended, 0);
         assert!(private.wall_ms < shared.wall_ms, "{} vs {}", private.wall_ms, shared.wall_ms);
     }

@@ -1,6 +1,6 @@
 //! The page of the lock-cost demo.
 
-use super::{count, Measured, Strategy, INFO, PYTHON_SOURCE, THOUSANDS, THREADS};
+use super::{count, Measured, Variant, INFO, PYTHON_SOURCE, THOUSANDS, THREADS};
 use crate::core::stats::grouped;
 use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
 use leptos::prelude::*;
@@ -22,7 +22,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         let threads = knobs.get(THREADS).get_untracked() as usize;
         let adds = knobs.get(THOUSANDS).get_untracked() * 1000;
         state.start(async move {
-            Ok(state.steps(Strategy::ALL.to_vec(), |s| s.title().into(), |s| count(s, threads, adds)).await?)
+            Ok(state.steps(Variant::ALL.to_vec(), |s| s.title().into(), |s| count(s, threads, adds)).await?)
         });
     };
     view! {

@@ -47,7 +47,7 @@ fn hold_the_loop(hold_ms: f64) -> Span {
     let start = engine::now_ms();
     engine::busy_for(hold_ms);
     let label = format!("a callback that holds the loop for {hold_ms:.0} ms");
-    Span { task: CALLBACK_TASK, lane: Lane::EventLoop, label, kind: SpanKind::Run, start, end: engine::now_ms() }
+    Span::since(CALLBACK_TASK, Lane::EventLoop, label, SpanKind::Run, start)
 }
 
 pub async fn run(hold_ms: f64, threshold_ms: f64, meter: &SharedMeter) -> Measured {

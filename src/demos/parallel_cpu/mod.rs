@@ -3,7 +3,7 @@
 
 use crate::core::params::Knob;
 use crate::core::stats;
-use crate::core::trace::{Lane, Span, SpanKind, Trace};
+use crate::core::trace::{Span, SpanKind, Trace};
 use crate::core::workload::{count_primes_sieve, count_primes_striped};
 use crate::core::catalog::{DemoInfo, Group};
 use crate::engine;
@@ -48,9 +48,8 @@ pub fn run_split(limit: u64, threads: usize) -> SplitRun {
         .map(|k| {
             let start = engine::now_ms();
             let primes = count_primes_striped(limit, k as u64, threads as u64);
-            let lane = Lane::Worker(engine::worker_index().unwrap_or(0));
-            let span = Span { task: k, lane, label: format!("stripe {k}: {primes} primes"),
-                              kind: SpanKind::Run, start, end: engine::now_ms() };
+            let lane = engine::lane(0);
+            let span = Span::since(k, lane, format!("stripe {k}: {primes} primes"), SpanKind::Run, start);
             (primes, span)
         })
         .collect();

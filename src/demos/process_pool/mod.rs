@@ -7,7 +7,7 @@ pub mod view;
 
 use crate::core::params::Knob;
 use crate::core::process::sum_to;
-use crate::core::trace::{Lane, Span, SpanKind, Trace};
+use crate::core::trace::{Span, SpanKind, Trace};
 use crate::core::catalog::{DemoInfo, Group};
 use crate::engine;
 use crate::models::process_pool::{Job, Pool};
@@ -31,26 +31,26 @@ pub const TINY: Knob = Knob { key: "tiny", label: "tiny tasks", min: 10, max: 20
 pub const TINY_N: u64 = 1000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Runner {
+pub enum Variant {
     OneThread,
     ThreadPool,
     ProcessPool { chunk: usize },
 }
 
-impl Runner {
+impl Variant {
     pub fn title(self, p: usize) -> String {
         match self {
-            Runner::OneThread => "one thread".into(),
-            Runner::ThreadPool => format!("{p} threads"),
-            Runner::ProcessPool { chunk: 1 } => format!("{p} processes, one message per task"),
-            Runner::ProcessPool { chunk } => format!("{p} processes, chunks of {chunk} tasks"),
+            Variant::OneThread => "one thread".into(),
+            Variant::ThreadPool => format!("{p} threads"),
+            Variant::ProcessPool { chunk: 1 } => format!("{p} processes, one message per task"),
+            Variant::ProcessPool { chunk } => format!("{p} processes, chunks of {chunk} tasks"),
         }
     }
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Measured {
-    pub runner: Runner,
+    pub runner: Variant,
     pub tasks: usize,
     pub wall_ms: f64,
     /// The sum of all answers (the same for every runner, or something is wrong).
@@ -68,22 +68,22 @@ fn total(results: impl IntoIterator<Item = u64>) -> u64 {
 
 // region:run
 /// The same tasks (compute(n) for each n) on one thread, on `p` threads, or on the process pool.
-pub async fn run(runner: Runner, ns: Vec<u64>, p: usize, processes: &mut Pool) -> Result<Measured, String> {
+pub async fn run(runner: Variant, ns: Vec<u64>, p: usize, processes: &mut Pool) -> Result<Measured, String> {
     let tasks = ns.len();
     let t0 = engine::now_ms();
     let (total, spans) = match runner {
-        Runner::OneThread => {
+        Variant::OneThread => {
             let (sum, span) = engine::offload(move || {
                 let start = engine::now_ms();
                 let sum = total(ns.iter().map(|n| sum_to(*n)));
-                let lane = Lane::Worker(engine::worker_index().unwrap_or(0));
-                (sum, Span { task: 0, lane, label: format!("{tasks} tasks"), kind: SpanKind::Run, start, end: engine::now_ms() })
+                let lane = engine::lane(0);
+                (sum, Span::since(0, lane, format!("{tasks} tasks"), SpanKind::Run, start))
             })
             .await
             .map_err(|e| e.to_string())?;
             (sum, vec![span])
         }
-        Runner::ThreadPool => {
+        Variant::ThreadPool => {
             let next = Arc::new(AtomicUsize::new(0));
             let per_thread = engine::on_threads(p, move |w| {
                 let (start, mut sum) = (engine::now_ms(), 0u64);
@@ -92,15 +92,15 @@ pub async fn run(runner: Runner, ns: Vec<u64>, p: usize, processes: &mut Pool) -
                     sum = sum.wrapping_add(sum_to(*n));
                     done += 1;
                 }
-                let lane = Lane::Worker(engine::worker_index().unwrap_or(w));
-                (sum, Span { task: w, lane, label: format!("{done} tasks"), kind: SpanKind::Run, start, end: engine::now_ms() })
+                let lane = engine::lane(w);
+                (sum, Span::since(w, lane, format!("{done} tasks"), SpanKind::Run, start))
             })
             .await
             .map_err(|e| e.to_string())?;
             let (sums, spans): (Vec<u64>, Vec<Span>) = per_thread.into_iter().unzip();
             (total(sums), spans)
         }
-        Runner::ProcessPool { chunk } => {
+        Variant::ProcessPool { chunk } => {
             let jobs: Vec<Job> = ns.iter().map(|n| Job::Sum(*n)).collect();
             let out = processes.map(&jobs, chunk).await.map_err(|e| e.to_string())?;
             (total(out.results), out.spans)
@@ -136,7 +136,7 @@ mod tests {
         let _cpu = crate::testing::exclusive_cpu();
         let mut processes = block_on(Pool::start(2)).unwrap();
         let ns: Vec<u64> = (0..6).map(|i| 10_000 + i).collect();
-        let answers: Vec<u64> = [Runner::OneThread, Runner::ThreadPool, Runner::ProcessPool { chunk: 1 }, Runner::ProcessPool { chunk: 4 }]
+        let answers: Vec<u64> = [Variant::OneThread, Variant::ThreadPool, Variant::ProcessPool { chunk: 1 }, Variant::ProcessPool { chunk: 4 }]
             .into_iter()
             .map(|r| block_on(run(r, ns.clone(), 2, &mut processes)).unwrap().total)
             .collect();
@@ -148,8 +148,8 @@ mod tests {
         let _cpu = crate::testing::exclusive_cpu();
         let mut processes = block_on(Pool::start(2)).unwrap();
         let ns = vec![TINY_N; 40];
-        let one = block_on(run(Runner::ProcessPool { chunk: 1 }, ns.clone(), 2, &mut processes)).unwrap();
-        let chunked = block_on(run(Runner::ProcessPool { chunk: good_chunk(40, 2) }, ns, 2, &mut processes)).unwrap();
+        let one = block_on(run(Variant::ProcessPool { chunk: 1 }, ns.clone(), 2, &mut processes)).unwrap();
+        let chunked = block_on(run(Variant::ProcessPool { chunk: good_chunk(40, 2) }, ns, 2, &mut processes)).unwrap();
         assert_eq!(one.trace.spans.len(), 40, "a message (and a span) per task");
         assert_eq!(chunked.trace.spans.len(), 8);
         assert_eq!(one.total, chunked.total);

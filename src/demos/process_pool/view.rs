@@ -1,7 +1,7 @@
 //! The page of the process-pool demo.
 
 use crate::models::process_pool::{good_chunk, Pool};
-use super::{run, Measured, Runner, INFO, MILLIONS, PROCESSES, PYTHON_SOURCE, TASKS, TINY, TINY_N};
+use super::{run, Measured, Variant, INFO, MILLIONS, PROCESSES, PYTHON_SOURCE, TASKS, TINY, TINY_N};
 use crate::core::stats::speedup;
 use crate::engine;
 use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
@@ -18,7 +18,7 @@ const EXPLANATION: &[&str] = &[
 ];
 
 /// One result row: which workload, and the run or why it could not happen.
-type Row = (&'static str, Runner, Result<Measured, String>);
+type Row = (&'static str, Variant, Result<Measured, String>);
 
 #[component]
 pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
@@ -34,12 +34,12 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
             let mut processes = Pool::start(p).await.map_err(|e| format!("the processes could not start: {e}"))?;
             let startup_ms = engine::now_ms() - t;
             let plan = [
-                ("big", Runner::OneThread),
-                ("big", Runner::ThreadPool),
-                ("big", Runner::ProcessPool { chunk: 1 }),
-                ("tiny", Runner::OneThread),
-                ("tiny", Runner::ProcessPool { chunk: 1 }),
-                ("tiny", Runner::ProcessPool { chunk: good_chunk(tiny.len(), p) }),
+                ("big", Variant::OneThread),
+                ("big", Variant::ThreadPool),
+                ("big", Variant::ProcessPool { chunk: 1 }),
+                ("tiny", Variant::OneThread),
+                ("tiny", Variant::ProcessPool { chunk: 1 }),
+                ("tiny", Variant::ProcessPool { chunk: good_chunk(tiny.len(), p) }),
             ];
             let mut rows = Vec::new();
             for (i, (work, runner)) in plan.into_iter().enumerate() {
@@ -59,7 +59,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
 }
 
 fn results(startup_ms: f64, p: usize, rows: Vec<Row>) -> impl IntoView {
-    let baseline = |work: &str| rows.iter().find(|r| r.0 == work && r.1 == Runner::OneThread).and_then(|r| r.2.as_ref().ok()).map(|m| m.wall_ms);
+    let baseline = |work: &str| rows.iter().find(|r| r.0 == work && r.1 == Variant::OneThread).and_then(|r| r.2.as_ref().ok()).map(|m| m.wall_ms);
     let totals: Vec<(&str, u64)> = rows.iter().filter_map(|r| r.2.as_ref().ok().map(|m| (r.0, m.total))).collect();
     let agree = ["big", "tiny"].iter().all(|w| totals.iter().filter(|t| t.0 == *w).map(|t| t.1).collect::<std::collections::BTreeSet<_>>().len() <= 1);
     let table = rows
@@ -86,7 +86,7 @@ fn results(startup_ms: f64, p: usize, rows: Vec<Row>) -> impl IntoView {
         .collect_view();
     let timelines = rows
         .into_iter()
-        .filter(|r| r.1 != Runner::OneThread)
+        .filter(|r| r.1 != Variant::OneThread)
         .filter_map(|(work, runner, m)| m.ok().map(|m| (work, runner, m)))
         .map(|(work, runner, m)| view! { <Timeline trace=m.trace caption=format!("{work} tasks on {}", runner.title(p))/> })
         .collect_view();

@@ -17,7 +17,7 @@
 //! separate store: each step is atomic, the pair is not, which is exactly `counter += 1`'s race.
 
 use crate::core::params::Knob;
-use crate::core::trace::{Lane, Span, SpanKind, Trace};
+use crate::core::trace::{Span, SpanKind, Trace};
 use crate::core::catalog::{DemoInfo, Group};
 use crate::engine;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -38,27 +38,27 @@ pub const THOUSANDS: Knob = Knob { key: "k", label: "adds per thread (thousands)
 pub const REPEATS: Knob = Knob { key: "repeats", label: "repeats", min: 1, max: 10, default: 5, step: 1 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Method {
+pub enum Variant {
     ReadThenWrite,
     AtomicAdd,
     Mutex,
 }
 
-impl Method {
-    pub const ALL: [Method; 3] = [Method::ReadThenWrite, Method::AtomicAdd, Method::Mutex];
+impl Variant {
+    pub const ALL: [Variant; 3] = [Variant::ReadThenWrite, Variant::AtomicAdd, Variant::Mutex];
 
     pub fn title(self) -> &'static str {
         match self {
-            Method::ReadThenWrite => "read, then write (counter += 1)",
-            Method::AtomicAdd => "atomic fetch_add",
-            Method::Mutex => "Mutex around the add",
+            Variant::ReadThenWrite => "read, then write (counter += 1)",
+            Variant::AtomicAdd => "atomic fetch_add",
+            Variant::Mutex => "Mutex around the add",
         }
     }
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Counted {
-    pub method: Method,
+    pub method: Variant,
     pub expected: u64,
     pub actual: u64,
     pub wall_ms: f64,
@@ -83,18 +83,18 @@ struct Counter {
 }
 
 impl Counter {
-    fn add_one(&self, method: Method) {
+    fn add_one(&self, method: Variant) {
         match method {
             // Two steps: another thread can write between our read and our write, and then
             // our write puts back a stale value plus one. Its update is lost.
-            Method::ReadThenWrite => {
+            Variant::ReadThenWrite => {
                 let seen = self.atomic.load(Ordering::Relaxed);
                 self.atomic.store(seen + 1, Ordering::Relaxed);
             }
-            Method::AtomicAdd => {
+            Variant::AtomicAdd => {
                 self.atomic.fetch_add(1, Ordering::Relaxed);
             }
-            Method::Mutex => *self.locked.lock().unwrap() += 1,
+            Variant::Mutex => *self.locked.lock().unwrap() += 1,
         }
     }
 
@@ -103,7 +103,7 @@ impl Counter {
     }
 }
 
-pub async fn count(method: Method, threads: usize, adds: u64) -> Result<Counted, engine::OffloadError> {
+pub async fn count(method: Variant, threads: usize, adds: u64) -> Result<Counted, engine::OffloadError> {
     let counter = Arc::new(Counter { atomic: AtomicU64::new(0), locked: Mutex::new(0) });
     let shared = Arc::clone(&counter);
     // All threads start counting together: a worker that woke late would otherwise find the
@@ -120,8 +120,8 @@ pub async fn count(method: Method, threads: usize, adds: u64) -> Result<Counted,
         for _ in 0..adds {
             shared.add_one(method);
         }
-        let lane = Lane::Worker(engine::worker_index().unwrap_or(i));
-        Span { task: i, lane, label: format!("thread {i}: {adds} adds"), kind: SpanKind::Run, start, end: engine::now_ms() }
+        let lane = engine::lane(i);
+        Span::since(i, lane, format!("thread {i}: {adds} adds"), SpanKind::Run, start)
     })
     .await?;
     let wall_ms = engine::now_ms() - t0;
@@ -162,14 +162,14 @@ mod tests {
             return;
         }
         // The race is real but not guaranteed on any one run: retry a few times, never skip.
-        let lost = (0..5).map(|_| block_on(count(Method::ReadThenWrite, 2, 200_000)).unwrap().lost()).find(|l| *l > 0);
+        let lost = (0..5).map(|_| block_on(count(Variant::ReadThenWrite, 2, 200_000)).unwrap().lost()).find(|l| *l > 0);
         assert!(lost.is_some(), "five runs of 2 x 200000 racy adds lost nothing");
     }
 
     #[test]
     fn atomic_and_mutex_never_lose_an_update() {
         let _cpu = crate::testing::exclusive_cpu();
-        for method in [Method::AtomicAdd, Method::Mutex] {
+        for method in [Variant::AtomicAdd, Variant::Mutex] {
             for _ in 0..3 {
                 let c = block_on(count(method, 4, 50_000)).unwrap();
                 assert_eq!(c.actual, 200_000, "{method:?}");

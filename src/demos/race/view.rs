@@ -1,6 +1,6 @@
 //! The page of the race-condition demo.
 
-use super::{count, Counted, Method, INFO, PYTHON_SOURCE, REPEATS, THOUSANDS, THREADS};
+use super::{count, Counted, Variant, INFO, PYTHON_SOURCE, REPEATS, THOUSANDS, THREADS};
 use crate::core::stats::{grouped, median};
 use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
 use leptos::prelude::*;
@@ -30,7 +30,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         let repeats = knobs.get(REPEATS).get_untracked() as usize;
         state.start(async move {
             let mut all = Vec::new();
-            for method in Method::ALL {
+            for method in Variant::ALL {
                 let mut runs = Vec::new();
                 for r in 1..=repeats {
                     state.say(format!("{}: run {r} of {repeats}", method.title()));

@@ -24,23 +24,23 @@ pub const LIMIT: Knob = Knob { key: "limit", label: "at most at once (k)", min: 
 pub const WAIT_MS: Knob = Knob { key: "wait", label: "each request (ms)", min: 20, max: 1000, default: 200, step: 10 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
+pub enum Variant {
     Semaphore,
     WorkerQueue,
 }
 
-impl Mode {
+impl Variant {
     pub fn title(self) -> &'static str {
         match self {
-            Mode::Semaphore => "N tasks, one semaphore of k",
-            Mode::WorkerQueue => "k workers, one queue of N jobs",
+            Variant::Semaphore => "N tasks, one semaphore of k",
+            Variant::WorkerQueue => "k workers, one queue of N jobs",
         }
     }
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Measured {
-    pub mode: Mode,
+    pub mode: Variant,
     pub total_ms: f64,
     pub trace: Trace,
 }
@@ -56,10 +56,6 @@ pub fn rust_source() -> &'static str {
     super::region(include_str!("mod.rs"), "run")
 }
 
-fn span(task: usize, label: String, kind: SpanKind, start: f64) -> Span {
-    Span { task, lane: Lane::EventLoop, label, kind, start, end: engine::now_ms() }
-}
-
 // region:run
 /// All N tasks start at once; each waits for a permit (grey), then does its limited part (blue).
 async fn with_semaphore(tasks: usize, limit: usize, wait_ms: f64) -> Vec<Span> {
@@ -69,11 +65,11 @@ async fn with_semaphore(tasks: usize, limit: usize, wait_ms: f64) -> Vec<Span> {
         async move {
             let asked = engine::now_ms();
             let permit = semaphore.acquire().await; // async with sem:
-            let queued = span(task, format!("task {task}: waits for a permit"), SpanKind::Blocked, asked);
+            let queued = Span::since(task, Lane::EventLoop, format!("task {task}: waits for a permit"), SpanKind::Blocked, asked);
             let start = engine::now_ms();
             engine::sleep_ms(wait_ms).await; // the limited part, e.g. a request
             drop(permit);
-            vec![queued, span(task, format!("task {task}: request"), SpanKind::Wait, start)]
+            vec![queued, Span::since(task, Lane::EventLoop, format!("task {task}: request"), SpanKind::Wait, start)]
         }
     };
     futures::future::join_all((0..tasks).map(one)).await.into_iter().flatten().collect()
@@ -93,7 +89,7 @@ async fn with_worker_queue(tasks: usize, limit: usize, wait_ms: f64) -> Vec<Span
                 let Some(task) = next else { break };
                 let start = engine::now_ms();
                 engine::sleep_ms(wait_ms).await;
-                spans.push(span(task, format!("job {task}: request"), SpanKind::Wait, start));
+                spans.push(Span::since(task, Lane::EventLoop, format!("job {task}: request"), SpanKind::Wait, start));
             }
             spans
         }
@@ -102,11 +98,11 @@ async fn with_worker_queue(tasks: usize, limit: usize, wait_ms: f64) -> Vec<Span
 }
 // endregion:run
 
-pub async fn run(mode: Mode, tasks: usize, limit: usize, wait_ms: f64) -> Measured {
+pub async fn run(mode: Variant, tasks: usize, limit: usize, wait_ms: f64) -> Measured {
     let t0 = engine::now_ms();
     let spans = match mode {
-        Mode::Semaphore => with_semaphore(tasks, limit, wait_ms).await,
-        Mode::WorkerQueue => with_worker_queue(tasks, limit, wait_ms).await,
+        Variant::Semaphore => with_semaphore(tasks, limit, wait_ms).await,
+        Variant::WorkerQueue => with_worker_queue(tasks, limit, wait_ms).await,
     };
     Measured { mode, total_ms: engine::now_ms() - t0, trace: Trace::new(spans) }
 }
@@ -141,7 +137,7 @@ mod tests {
     fn never_more_than_k_in_the_critical_part() {
         let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
         for (n, k) in [(10, 3), (5, 1), (4, 8)] {
-            for mode in [Mode::Semaphore, Mode::WorkerQueue] {
+            for mode in [Variant::Semaphore, Variant::WorkerQueue] {
                 let m = block_on(run(mode, n, k, 20.0));
                 let critical = m.critical();
                 assert_eq!(critical.spans.len(), n, "{mode:?}");
@@ -153,7 +149,7 @@ mod tests {
     #[test]
     fn total_is_about_rounds_of_k() {
         let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
-        let m = block_on(run(Mode::Semaphore, 9, 3, 40.0));
+        let m = block_on(run(Variant::Semaphore, 9, 3, 40.0));
         assert!(m.total_ms >= 3.0 * 40.0, "{}", m.total_ms);
         assert!(m.total_ms < 9.0 * 40.0 * 0.6, "{}", m.total_ms);
     }
@@ -161,7 +157,7 @@ mod tests {
     #[test]
     fn tasks_beyond_k_wait_for_a_permit() {
         let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
-        let m = block_on(run(Mode::Semaphore, 6, 2, 30.0));
+        let m = block_on(run(Variant::Semaphore, 6, 2, 30.0));
         let waited = m.trace.spans.iter().filter(|s| s.kind == SpanKind::Blocked && s.duration() > 20.0).count();
         assert!(waited >= 4, "{:?}", m.trace);
     }

@@ -1,6 +1,6 @@
 //! The page of the semaphore demo.
 
-use super::{run, Measured, Mode, INFO, LIMIT, PYTHON_SOURCE, TASKS, WAIT_MS};
+use super::{run, Measured, Variant, INFO, LIMIT, PYTHON_SOURCE, TASKS, WAIT_MS};
 use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
 use leptos::prelude::*;
 
@@ -22,7 +22,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         let k = knobs.get(LIMIT).get_untracked() as usize;
         let d = knobs.get(WAIT_MS).get_untracked() as f64;
         state.start(async move {
-            let modes = vec![Mode::Semaphore, Mode::WorkerQueue];
+            let modes = vec![Variant::Semaphore, Variant::WorkerQueue];
             let all = state.steps(modes, |m| m.title().to_string(), |m| async move { Ok(run(m, n, k, d).await) });
             all.await.map(|all| (k, all))
         });

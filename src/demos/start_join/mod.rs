@@ -48,8 +48,8 @@ pub async fn run(waits: Vec<f64>) -> Result<Measured, engine::OffloadError> {
     let spans = engine::on_threads(n, move |i| {
         let started = engine::now_ms();
         engine::block_for(waits[i]); // an I/O-like wait that blocks this thread only
-        let lane = Lane::Worker(engine::worker_index().unwrap_or(i));
-        Span { task: i, lane, label: format!("thread {i}: wait {:.0} ms", waits[i]), kind: SpanKind::Wait, start: started, end: engine::now_ms() }
+        let lane = engine::lane(i);
+        Span::since(i, lane, format!("thread {i}: wait {:.0} ms", waits[i]), SpanKind::Wait, started)
     })
     .await?;
     let joined = engine::now_ms();

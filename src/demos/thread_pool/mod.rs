@@ -29,20 +29,20 @@ pub const TASK_MS: Knob = Knob { key: "ms", label: "longest task (ms)", min: 10,
 pub const CPU_PERCENT: Knob = Knob { key: "cpu", label: "of which CPU (%)", min: 0, max: 100, default: 0, step: 10 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
+pub enum Variant {
     /// `submit` each task, then `as_completed`.
     Submit,
     /// `executor.map`.
     Map,
 }
 
-impl Mode {
-    pub const ALL: [Mode; 2] = [Mode::Submit, Mode::Map];
+impl Variant {
+    pub const ALL: [Variant; 2] = [Variant::Submit, Variant::Map];
 
     pub fn title(self) -> &'static str {
         match self {
-            Mode::Submit => "submit + as_completed",
-            Mode::Map => "map",
+            Variant::Submit => "submit + as_completed",
+            Variant::Map => "map",
         }
     }
 }
@@ -68,7 +68,7 @@ pub fn tasks(n: usize, longest_ms: f64, cpu_percent: f64, per_ms: f64) -> Vec<Ta
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Measured {
-    pub mode: Mode,
+    pub mode: Variant,
     pub workers: usize,
     /// Results in the order the caller received them: (task, ms after the start).
     pub received: Vec<(usize, f64)>,
@@ -85,25 +85,25 @@ fn run_task(i: usize, task: Task, lane: Lane) -> Vec<Span> {
     let start = engine::now_ms();
     if task.wait_ms > 0.0 {
         engine::block_for(task.wait_ms);
-        spans.push(Span { task: i, lane, label: format!("task {i}: I/O wait"), kind: SpanKind::Wait, start, end: engine::now_ms() });
+        spans.push(Span::since(i, lane, format!("task {i}: I/O wait"), SpanKind::Wait, start));
     }
     if task.numbers > 0 {
         let start = engine::now_ms();
         count_primes_in(PrimeJob::FIRST, PrimeJob::FIRST + task.numbers);
-        spans.push(Span { task: i, lane, label: format!("task {i}: compute"), kind: SpanKind::Run, start, end: engine::now_ms() });
+        spans.push(Span::since(i, lane, format!("task {i}: compute"), SpanKind::Run, start));
     }
     spans
 }
 
 // region:run
-pub async fn run(mode: Mode, workers: usize, tasks: Vec<Task>) -> Result<Measured, engine::OffloadError> {
+pub async fn run(mode: Variant, workers: usize, tasks: Vec<Task>) -> Result<Measured, engine::OffloadError> {
     let n = tasks.len();
     let queue = Arc::new(Mutex::new(tasks.into_iter().enumerate().collect::<VecDeque<_>>()));
     let (done_tx, mut done_rx) = mpsc::unbounded::<(usize, Vec<Span>)>();
     let t0 = engine::now_ms();
     // The pool: `workers` threads, each taking the next task off the queue until it is empty.
     let pool = engine::on_threads(workers, move |w| {
-        let lane = Lane::Worker(engine::worker_index().unwrap_or(w));
+        let lane = engine::lane(w);
         loop {
             let next = queue.lock().unwrap().pop_front(); // the guard is dropped here
             let Some((i, task)) = next else { break };
@@ -120,9 +120,9 @@ pub async fn run(mode: Mode, workers: usize, tasks: Vec<Task>) -> Result<Measure
             spans.extend(task_spans);
             match mode {
                 // as_completed: each result as soon as it is done.
-                Mode::Submit => received.push((i, at)),
+                Variant::Submit => received.push((i, at)),
                 // map: result i only once 0..i have all been handed over.
-                Mode::Map => {
+                Variant::Map => {
                     ready[i] = Some(at);
                     while next_in_order < n && ready[next_in_order].is_some() {
                         received.push((next_in_order, at));
@@ -163,7 +163,7 @@ mod tests {
     #[test]
     fn map_hands_results_over_in_input_order() {
         let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
-        let m = block_on(run(Mode::Map, 4, io_tasks(8, 120.0))).unwrap();
+        let m = block_on(run(Variant::Map, 4, io_tasks(8, 120.0))).unwrap();
         assert_eq!(m.received.iter().map(|r| r.0).collect::<Vec<_>>(), (0..8).collect::<Vec<_>>());
         // Nothing before task 0, the slowest of the first batch, is done.
         assert!(m.received[0].1 >= 120.0, "{:?}", m.received);
@@ -172,7 +172,7 @@ mod tests {
     #[test]
     fn submit_hands_results_over_in_completion_order() {
         let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
-        let m = block_on(run(Mode::Submit, 4, io_tasks(4, 120.0))).unwrap();
+        let m = block_on(run(Variant::Submit, 4, io_tasks(4, 120.0))).unwrap();
         // All four start at once; the shortest (the last) finishes first.
         assert_eq!(m.received.iter().map(|r| r.0).collect::<Vec<_>>(), vec![3, 2, 1, 0]);
         assert!(m.received.windows(2).all(|w| w[0].1 <= w[1].1));
@@ -181,8 +181,8 @@ mod tests {
     #[test]
     fn a_pool_of_four_beats_a_pool_of_one_on_waits() {
         let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
-        let one = block_on(run(Mode::Submit, 1, io_tasks(4, 60.0))).unwrap();
-        let four = block_on(run(Mode::Submit, 4, io_tasks(4, 60.0))).unwrap();
+        let one = block_on(run(Variant::Submit, 1, io_tasks(4, 60.0))).unwrap();
+        let four = block_on(run(Variant::Submit, 4, io_tasks(4, 60.0))).unwrap();
         assert!(four.total_ms < 0.6 * one.total_ms, "{} vs {}", four.total_ms, one.total_ms);
         assert_eq!(four.trace.lanes().len(), 4);
         assert_eq!(one.trace.lanes().len(), 1);

@@ -1,6 +1,6 @@
 //! The page of the thread-pool demo.
 
-use super::{run, tasks, Measured, Mode, CPU_PERCENT, INFO, PYTHON_SOURCE, TASKS, TASK_MS, WORKERS};
+use super::{run, tasks, Measured, Variant, CPU_PERCENT, INFO, PYTHON_SOURCE, TASKS, TASK_MS, WORKERS};
 use crate::core::workload::PrimeJob;
 use crate::engine;
 use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
@@ -26,8 +26,8 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         let cpu = knobs.get(CPU_PERCENT).get_untracked() as f64;
         state.start(async move {
             let per_ms = if cpu > 0.0 { PrimeJob::sized_for(10.0, engine::now_ms).per_ms } else { 0.0 };
-            let label = |m: &Mode| format!("{n} tasks on {workers} workers, {}", m.title());
-            Ok(state.steps(Mode::ALL.to_vec(), label, |m| run(m, workers, tasks(n, longest, cpu, per_ms))).await?)
+            let label = |m: &Variant| format!("{n} tasks on {workers} workers, {}", m.title());
+            Ok(state.steps(Variant::ALL.to_vec(), label, |m| run(m, workers, tasks(n, longest, cpu, per_ms))).await?)
         });
     };
     view! {

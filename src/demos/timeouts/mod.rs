@@ -71,7 +71,7 @@ impl Recorder {
 
     fn end(&self, kind: SpanKind, suffix: &str) {
         if let Some((label, start)) = self.open.lock().unwrap().take() {
-            let span = Span { task: self.task, lane: Lane::EventLoop, label: format!("{label}{suffix}"), kind, start, end: engine::now_ms() };
+            let span = Span::since(self.task, Lane::EventLoop, format!("{label}{suffix}"), kind, start);
             self.spans.lock().unwrap().push(span);
         }
     }

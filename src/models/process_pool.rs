@@ -249,14 +249,11 @@ mod tests {
         let failed = out.spans.iter().find(|s| s.kind == SpanKind::Failed).unwrap();
         assert!(failed.end - failed.start >= 100.0, "given up at the timeout, not before");
         assert_eq!(pool.size(), 2);
-        // A native "process" cannot be killed: keep the CPU until the hung one has given up.
-        std::thread::sleep(std::time::Duration::from_secs_f64((450.0 - (engine::now_ms() - t)).max(0.0) / 1000.0));
     }
 
     #[test]
     fn call_within_terminates_a_slow_process() {
         let _cpu = crate::testing::exclusive_cpu();
-        let t = engine::now_ms();
         let process = block_on(Process::spawn()).unwrap();
         let slow = block_on(engine::call_within(&process, &Request::Spin(300).encode(), 50.0));
         assert_eq!(slow, Err(ProcessError::TimedOut));
@@ -265,6 +262,5 @@ mod tests {
         let quick = block_on(Process::spawn()).unwrap();
         let answer = block_on(engine::call_within(&quick, &Request::SumTo(10).encode(), 5_000.0)).unwrap();
         assert_eq!(Reply::decode(&answer), Ok(Reply::Value(45)));
-        std::thread::sleep(std::time::Duration::from_secs_f64((350.0 - (engine::now_ms() - t)).max(0.0) / 1000.0));
     }
 }

@@ -124,7 +124,7 @@ with ProcessPoolExecutor(3) as pool:
 mod tests {
     use super::*;
     use crate::core::trace::{Lane, SpanKind};
-    use crate::engine;
+    
     use futures::executor::block_on;
 
     #[test]
@@ -140,10 +140,7 @@ mod tests {
         let faults = Faults { panic_at: 2, oom_at: 4, hang_at: 6 };
         // Small tasks and a generous timeout: only the hung task may meet it, even in a debug
         // build printing a backtrace for each panic.
-        let t = engine::now_ms();
         let m = block_on(run(3, faults.jobs(8, 10_000, 48, 2_500), 1_500.0)).unwrap();
-        // A native "process" cannot be killed: keep the CPU until the hung one has given up.
-        std::thread::sleep(std::time::Duration::from_secs_f64((2_600.0 - (engine::now_ms() - t)).max(0.0) / 1000.0));
         assert!(m.correct);
         assert_eq!(m.crashes.len(), 3, "{:?}", m.crashes);
         for why in ["crashed on purpose", "out of memory", "no answer within 1500 ms"] {

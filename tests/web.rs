@@ -138,3 +138,23 @@ async fn under_the_simulated_gil_workers_never_run_bytecode_at_once() {
     let free = run(Variant::CpuThreadsNoGil, 2, job, 10.0).await.unwrap();
     assert_eq!(free.trace.lanes().len(), 2);
 }
+
+/// A debug build (which `wasm-pack test` is) says so in the status line, on screen; the e2e suite
+/// checks that the release build does not.
+#[wasm_bindgen_test]
+fn a_debug_build_is_labelled_on_screen() {
+    use concurrency_playground::app::StatusLine;
+    use concurrency_playground::widgets::PoolState;
+    use leptos::prelude::*;
+    let document = web_sys::window().unwrap().document().unwrap();
+    let host: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(document.create_element("footer").unwrap());
+    document.body().unwrap().append_child(&host).unwrap();
+    let mounted = leptos::mount::mount_to(host.clone(), || {
+        provide_context(RwSignal::new(PoolState::Starting));
+        view! { <StatusLine/> }
+    });
+    let label = host.query_selector("[data-testid=build]").unwrap().map(|e| e.text_content().unwrap_or_default());
+    assert!(label.as_deref().is_some_and(|t| t.contains("debug build")), "{label:?}");
+    drop(mounted);
+    host.remove();
+}

@@ -6,6 +6,8 @@ mod lag;
 mod route;
 mod status;
 
+pub use status::{build_note, StatusLine};
+
 use crate::core::catalog::{DemoInfo, Group};
 use crate::demos;
 use leptos::prelude::*;
@@ -40,6 +42,10 @@ pub fn start() {
 
 pub fn mount() {
     crate::engine::on_fatal_panic(show_fatal);
+    // What kind of build this is, for the tests and the benchmark (they refuse a debug build).
+    if let Some(html) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = html.set_attribute("data-build", status::build_kind());
+    }
     // The static "Loading…" line in index.html has done its job.
     if let Some(boot) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot")) {
         boot.remove();

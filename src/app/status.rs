@@ -23,6 +23,17 @@ pub fn start_pool() -> RwSignal<PoolState> {
     state
 }
 
+/// What the status line says of the build: a debug build's figures are 10-30x off the
+/// optimised build's, so it says so on every page (None for an optimised build).
+pub fn build_note() -> Option<&'static str> {
+    cfg!(debug_assertions).then_some("debug build: figures are not representative (xtask/run serve serves the optimised one)")
+}
+
+/// "debug" or "release", for the tests and the benchmark, which refuse a debug build.
+pub fn build_kind() -> &'static str {
+    if cfg!(debug_assertions) { "debug" } else { "release" }
+}
+
 #[component]
 pub fn StatusLine() -> impl IntoView {
     let pool = use_pool();
@@ -38,5 +49,17 @@ pub fn StatusLine() -> impl IntoView {
                 if n == 1 { "" } else { "s" }, if cores == 1 { "" } else { "s" }),
             PoolState::Unavailable(_) => "no worker threads".to_string(),
         }}</span>
+        {build_note().map(|note| view! { <span class="warn" data-testid="build">{note}</span> })}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_debug_build_says_so_and_an_optimised_one_does_not() {
+        // The native tests are a debug build; the e2e suite checks the release page has no note.
+        assert_eq!(super::build_note().is_some(), cfg!(debug_assertions));
+        assert!(super::build_note().is_none_or(|n| n.contains("not representative")));
+        assert_eq!(super::build_kind(), if cfg!(debug_assertions) { "debug" } else { "release" });
     }
 }

@@ -74,6 +74,7 @@ fn native_waits(runs: usize) -> (f64, f64) {
 async fn browser_cpu(browser: &Browser, server: &StaticServer, size_k: u64, runs: usize) -> Vec<f64> {
     browser.goto(&server.url(&format!("/#/parallel-cpu?size={size_k}&repeats={runs}"))).await;
     browser.wait_until(r"/^\d+ worker thread/.test(document.querySelector('[data-testid=threads]')?.textContent)", 30).await;
+    assert_eq!(browser.eval(support::REFUSE_DEBUG).await, true, "a debug build: the benchmark measures only the optimised one");
     browser.click("[data-testid=run]").await;
     browser.wait_for("[data-testid=results]", 600).await;
     let rows = browser.eval("[...document.querySelectorAll('tr[data-threads]')].map(r => +r.dataset.wallMs)").await;

@@ -19,6 +19,13 @@ fn isolated_server() -> StaticServer {
 async fn open_app(browser: &Browser, url: &str) {
     browser.goto(url).await;
     browser.wait_until(r"/^\d+ worker thread/.test(document.querySelector('[data-testid=threads]')?.textContent)", 20).await;
+    refuse_a_debug_build(browser).await;
+}
+
+/// The suite measures and screenshots the optimised build only: a debug build is 10-30x slower.
+async fn refuse_a_debug_build(browser: &Browser) {
+    let release = browser.eval(support::REFUSE_DEBUG).await;
+    assert_eq!(release, true, "dist/ holds a debug build: run `xtask/run dist` (trunk build --release)");
 }
 
 /// A fresh browser on `path` of the release build, served with the isolation headers.
@@ -72,6 +79,8 @@ async fn home_page_loads_isolated_with_worker_threads_and_no_errors() {
     assert!(threads.starts_with(&format!("{expected} worker threads")), "{threads}");
     assert!(browser.eval("document.querySelectorAll('a.card').length").await.as_u64().unwrap() >= 2);
     assert_eq!(browser.eval("document.title").await, "concurrency playground");
+    // The optimised build carries no "debug build" note (tests/web.rs checks a debug one does).
+    assert_eq!(browser.eval("document.querySelectorAll('[data-testid=build]').length").await, 0);
     browser.screenshot("home-1280").await;
     assert_no_console_errors(&browser).await;
     browser.close().await;

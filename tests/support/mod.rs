@@ -7,9 +7,11 @@ pub mod server;
 
 use std::path::PathBuf;
 
-/// The release build made by `trunk build --release` (`xtask/run dist`).
+/// The release build made by `trunk build --release` (`xtask/run dist`), or the build named by
+/// `PLAYGROUND_DIST` (e.g. `target/serve`, to measure what `xtask/run serve` serves).
 pub fn dist_dir() -> PathBuf {
-    let dist = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dist");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let dist = std::env::var_os("PLAYGROUND_DIST").map(|d| root.join(d)).unwrap_or_else(|| root.join("dist"));
     assert!(
         dist.join("index.html").exists(),
         "no release build in {}: run `xtask/run dist` (or `trunk build --release`) first",
@@ -23,6 +25,10 @@ pub fn dist_dir() -> PathBuf {
     );
     dist
 }
+
+/// The page's `data-build` ("debug" or "release", set by the app): the suite and the benchmark
+/// refuse to measure a debug build, which is 10-30x slower.
+pub const REFUSE_DEBUG: &str = "document.documentElement.dataset.build === 'release'";
 
 /// Where screenshots and reports go: under target/, never in the source tree.
 pub fn out_dir(kind: &str) -> PathBuf {

@@ -202,9 +202,12 @@ mod tests {
     fn only_the_unyielding_job_stops_the_heartbeat() {
         let _cpu = crate::testing::exclusive_cpu();
         let [on_loop, chunked, worker]: [Outcome; 3] = run_all(300.0, 10.0).try_into().unwrap();
-        let answer = on_loop.primes.clone().unwrap();
+        let answer = worker.primes.clone().unwrap();
         assert_eq!(chunked.primes, Ok(answer), "same job, same answer");
-        assert_eq!(worker.primes, Ok(answer));
+        // When other processes slow this one, the unyielding job can reach its safety bound
+        // (twice its sampled size) and stop there: it held the loop all along either way.
+        let stopped = on_loop.primes.as_ref().is_err_and(|e| e.contains("safety bound"));
+        assert!(stopped || on_loop.primes == Ok(answer), "{on_loop:?}");
         // Held for the whole job: no tick at all, and the timer fired only after it.
         assert_eq!(on_loop.ticks, 0, "{on_loop:?}");
         assert!(on_loop.worst_gap_ms >= 0.9 * on_loop.total_ms, "{on_loop:?}");

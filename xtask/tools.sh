@@ -91,5 +91,22 @@ ensure_chromium() {
     export CHROME_BIN=/usr/lib/chromium/chromium
 }
 
+ensure_python() {
+    # The pages' Python programs run under Debian's CPython in the tests; the fetch demo's uses
+    # aiohttp (PyPI), in a venv of ours (Debian's python3 is "externally managed").
+    local venv="$TOOLS_DIR/python"
+    if ! [ -x /usr/bin/python3 ] || ! /usr/bin/python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+        say "installing Python 3 and venv (Debian)"
+        as_root apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq python3 python3-venv
+    fi
+    if ! "$venv/bin/python" -c 'import aiohttp' >/dev/null 2>&1; then
+        say "installing aiohttp into $venv (PyPI)"
+        /usr/bin/python3 -m venv "$venv"
+        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check aiohttp
+    fi
+    export PLAYGROUND_PYTHON="$venv/bin/python"
+}
+
 ensure_serve_tools() { ensure_rust; ensure_wasm_bindgen; ensure_wasm_opt; ensure_trunk; }
-ensure_test_tools() { ensure_serve_tools; ensure_wasm_pack; ensure_chromium; }
+ensure_test_tools() { ensure_serve_tools; ensure_wasm_pack; ensure_chromium; ensure_python; }

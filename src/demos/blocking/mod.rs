@@ -147,31 +147,9 @@ pub fn trace_of(outcomes: &[Outcome]) -> Trace {
     Trace::new(outcomes.iter().flat_map(|o| o.spans.iter().cloned()).collect())
 }
 
-pub const PYTHON_SOURCE: &str = r#"import asyncio, time
-
-def count_primes(a, b): ...             # pure computation
-
-async def heartbeat():                  # the page's pulse
-    while True:
-        t = time.perf_counter()
-        await asyncio.sleep(0.02)
-        gap = time.perf_counter() - t   # > 0.02 s when something held the loop
-
-async def on_the_loop(a, b):
-    return count_primes(a, b)           # no await: the heartbeat stops
-
-async def chunked(a, b, step):
-    total = 0
-    for lo in range(a, b, step):
-        total += count_primes(lo, min(lo + step, b))
-        await asyncio.sleep(0)          # give the loop a turn
-    return total
-
-async def on_a_worker(a, b):
-    # A thread keeps the loop alive, but in CPython the GIL makes it share
-    # the CPU with the loop; a process (run_in_executor with a
-    # ProcessPoolExecutor) would really run beside it.
-    return await asyncio.to_thread(count_primes, a, b)"#;
+/// The same idea in Python: a real program of the repository (python/demo_blocking.py), shown byte
+/// for byte and run by CPython in the tests.
+pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_blocking.py");
 
 #[cfg(test)]
 mod tests {

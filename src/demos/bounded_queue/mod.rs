@@ -188,26 +188,9 @@ pub async fn run(setup: Setup, maxsize: usize) -> Result<Measured, engine::Offlo
 }
 // endregion:run
 
-pub const PYTHON_SOURCE: &str = r#"import queue, threading, time
-
-q = queue.Queue(maxsize=4)
-DONE = object()
-
-def producer(items):
-    for item in items:
-        time.sleep(0.005)        # make it
-        q.put(item)              # blocks while the queue is full
-
-def consumer():
-    while (item := q.get()) is not DONE:   # blocks while it is empty
-        time.sleep(0.012)        # use it
-
-producers = [threading.Thread(target=producer, args=(range(p, 40, 2),)) for p in range(2)]
-consumers = [threading.Thread(target=consumer) for _ in range(2)]
-for t in producers + consumers: t.start()
-for t in producers: t.join()
-for _ in consumers: q.put(DONE)  # one "no more" per consumer
-for t in consumers: t.join()"#;
+/// The same idea in Python: a real program of the repository (python/demo_bounded_queue.py), shown byte
+/// for byte and run by CPython in the tests.
+pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_bounded_queue.py");
 
 #[cfg(test)]
 mod tests {

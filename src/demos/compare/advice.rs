@@ -83,9 +83,13 @@ pub fn recommend(job: JobShape, evidence: Evidence) -> Advice {
             measured("threads on the same waits", evidence.io_threads),
         ));
         if job.shares_state {
-            reasons.push("The shared state is safe without locks: only one task runs at a time, and it switches only at an await.".into());
+            reasons.push("Shared state is simpler here: one task runs at a time and switches only at an await. But \
+                a read, an await, then a write still races with the other tasks: hold an asyncio.Lock across \
+                such an await.".into());
         }
         reasons.push("Processes would add start-up and copying and win nothing: the time is spent waiting, not computing.".into());
+        reasons.push("If the waits are in a library with no async version (requests, many database drivers), \
+            use threads instead (ThreadPoolExecutor), or call it from the loop with asyncio.to_thread.".into());
         return Advice { choice: Choice::EventLoop, reasons };
     }
     if evidence.cores <= 1 {

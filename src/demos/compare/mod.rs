@@ -28,26 +28,6 @@ pub fn rust_source() -> &'static str {
     super::region(include_str!("matrix.rs"), "matrix")
 }
 
-pub const PYTHON_SOURCE: &str = r#"import asyncio, time
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from threading import Thread
-
-def compute(n): return sum(range(n))
-def wait(ms): time.sleep(ms / 1000)
-
-def timed(f):
-    t = time.perf_counter(); f(); return (time.perf_counter() - t) * 1000
-
-tasks, n, ms = 8, 100_000_000, 100
-for job, arg in [(compute, n), (wait, ms)]:
-    print(job.__name__, "sequential", timed(lambda: [job(arg) for _ in range(tasks)]))
-    def threads():
-        ts = [Thread(target=job, args=(arg,)) for _ in range(tasks)]
-        [t.start() for t in ts]; [t.join() for t in ts]
-    print(job.__name__, "threads (GIL)", timed(threads))
-    with ThreadPoolExecutor(2) as pool:
-        print(job.__name__, "thread pool", timed(lambda: list(pool.map(job, [arg] * tasks))))
-    with ProcessPoolExecutor(2) as pool:
-        print(job.__name__, "process pool", timed(lambda: list(pool.map(job, [arg] * tasks))))
-async def gathered(): await asyncio.gather(*(asyncio.sleep(ms / 1000) for _ in range(tasks)))
-print("wait event loop", timed(lambda: asyncio.run(gathered())))"#;
+/// The same idea in Python: a real program of the repository (python/demo_compare.py), shown byte
+/// for byte and run by CPython in the tests.
+pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_compare.py");

@@ -201,11 +201,12 @@ fn summary_table(m: &Matrix) -> impl IntoView + use<> {
 fn plain_table() -> impl IntoView {
     const ROWS: &[(&str, &str, &str, &str)] = &[
         ("what runs at once", "one task at a time, switching at awaits", "several, in parallel on several cores (in CPython one computes at a time: the GIL)", "several, in parallel"),
-        ("memory", "one, shared, no locks needed", "one, shared: needs locks", "one each: nothing shared"),
-        ("start-up", "a task: microseconds", "a thread: about a millisecond (measured on Threads: start and join)", "a process: tens of milliseconds (measured on Processes: separate memory)"),
+        ("memory", "one, shared: a task switches only at an await, so a read, an await, then a write still races with the other tasks (asyncio.Lock exists for that)", "one, shared: needs locks", "one each: nothing shared"),
+        ("start-up", "a task: an object on the loop's queue", "a new OS thread in CPython (here the pool's workers are started once and handed each job: see Threads: start and join)", "a new interpreter in CPython (here a Web Worker with its own wasm instance: measured on Processes: separate memory)"),
         ("communication", "plain variables", "shared variables, queues", "messages: every byte copied (or transferred)"),
         ("good for", "many waits (network, timers)", "waits, and computing that releases the GIL", "computing in pure Python"),
-        ("a crash", "takes the loop's tasks with it", "takes its state (and held locks) with it", "only that process"),
+        ("a crash (Python)", "an exception ends that task; the others run on (gather raises it, a TaskGroup cancels the rest)", "an exception ends that thread; `with lock:` releases its lock; the rest run on", "only that process ends; the pool reports it (BrokenProcessPool)"),
+        ("a crash (Rust in this browser)", "a panic aborts the page's wasm instance: the page must reload", "a panic aborts that worker: its held locks stay held forever (see Crash isolation)", "only that process's instance ends; the pool replaces it"),
     ];
     view! {
         <div class="scroll">

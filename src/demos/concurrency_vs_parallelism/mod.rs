@@ -132,27 +132,9 @@ pub async fn parallel(tasks: usize, steps: usize, size: u64, lanes: usize) -> Re
 }
 // endregion:run
 
-pub const PYTHON_SOURCE: &str = r#"import asyncio, time
-from concurrent.futures import ProcessPoolExecutor
-
-def step(numbers):                     # pure computation
-    sum(is_prime(n) for n in numbers)
-
-async def task(steps, size):             # concurrency: interleaved on one loop
-    for _ in range(steps):
-        step(range(10**9, 10**9 + size))
-        await asyncio.sleep(0)         # let the other tasks have a go
-
-def whole_task(steps, size):
-    for _ in range(steps): step(range(10**9, 10**9 + size))
-
-async def main(n=4, steps=5, size=20_000):
-    await asyncio.gather(*(task(steps, size) for _ in range(n)))   # the sum of all steps
-    # parallelism: processes, since CPython threads share one GIL
-    with ProcessPoolExecutor() as pool:                          # that sum / cores
-        list(pool.map(whole_task, [steps] * n, [size] * n))
-
-asyncio.run(main())"#;
+/// The same idea in Python: a real program of the repository (python/demo_concurrency_vs_parallelism.py), shown byte
+/// for byte and run by CPython in the tests.
+pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_concurrency_vs_parallelism.py");
 
 #[cfg(test)]
 mod tests {

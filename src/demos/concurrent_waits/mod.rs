@@ -67,23 +67,9 @@ pub async fn run(mode: Variant, tasks: usize, wait_ms: f64) -> Measured {
 }
 // endregion:run
 
-pub const PYTHON_SOURCE: &str = r#"import asyncio, time
-
-async def wait_task(i, d):
-    await asyncio.sleep(d)          # yields to the loop
-    return i
-
-async def main(n=5, d=0.2):
-    t0 = time.perf_counter()
-    for i in range(n):              # one after another: ~n*d
-        await wait_task(i, d)
-    print("sequential", time.perf_counter() - t0)
-
-    t0 = time.perf_counter()        # all at once: ~d
-    await asyncio.gather(*(wait_task(i, d) for i in range(n)))
-    print("gather", time.perf_counter() - t0)
-
-asyncio.run(main())"#;
+/// The same idea in Python: a real program of the repository (python/demo_concurrent_waits.py), shown byte
+/// for byte and run by CPython in the tests.
+pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_concurrent_waits.py");
 
 #[cfg(test)]
 mod tests {

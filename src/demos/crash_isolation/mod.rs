@@ -93,32 +93,9 @@ pub async fn run(processes: usize, jobs: Vec<Job>, timeout_ms: f64) -> Result<Me
 }
 // endregion:run
 
-pub const PYTHON_SOURCE: &str = r#"import os
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-
-def compute(n, fault=None):
-    if fault == "crash":
-        os._exit(1)                      # the process dies, as on a segfault
-    if fault == "oom":
-        hog = []
-        while True:                      # MemoryError, or the OS kills the process
-            hog.append(bytearray(16 << 20))
-    if fault == "hang":
-        while True:
-            pass
-    return sum(range(n))
-
-tasks = [3_000_000 + i for i in range(12)]
-faults = {2: "crash", 5: "oom", 8: "hang"}
-with ProcessPoolExecutor(3) as pool:
-    futures = [pool.submit(compute, n, faults.get(i)) for i, n in enumerate(tasks)]
-    try:
-        results = [f.result(timeout=1.0) for f in futures]
-    except BrokenProcessPool:            # CPython's pool does not replace a dead worker:
-        pass                             # the whole pool is broken; start a new one, retry
-    except TimeoutError:                 # and cannot stop a hung task: the worker runs on,
-        pass                             # and leaving the `with` block waits for it forever"#;
+/// The same idea in Python: a real program of the repository (python/demo_crash_isolation.py), shown byte
+/// for byte and run by CPython in the tests.
+pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_crash_isolation.py");
 
 #[cfg(test)]
 mod tests {

@@ -124,29 +124,9 @@ pub async fn run(order: Variant, hold_ms: f64) -> Result<Measured, engine::Offlo
 }
 // endregion:run
 
-pub const PYTHON_SOURCE: &str = r#"import threading, time
-
-a, b = threading.Lock(), threading.Lock()
-
-def attempt(first, second, hold):
-    with first:
-        time.sleep(hold)
-        # the watchdog, by timeout: Python's locks keep no wait-for graph
-        if not second.acquire(timeout=1.0):
-            return False                  # leaving `with` releases `first`
-        try:
-            time.sleep(hold / 4)          # work with both locks
-        finally:
-            second.release()
-        return True
-
-def worker(first, second, hold=0.2):
-    while not attempt(first, second, hold):
-        time.sleep(hold / 2)              # deadlock: back off, start over
-
-t0 = threading.Thread(target=worker, args=(a, b))
-t1 = threading.Thread(target=worker, args=(b, a))   # the fix: (a, b) here too
-t0.start(); t1.start(); t0.join(); t1.join()"#;
+/// The same idea in Python: a real program of the repository (python/demo_deadlock.py), shown byte
+/// for byte and run by CPython in the tests.
+pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_deadlock.py");
 
 #[cfg(test)]
 mod tests {

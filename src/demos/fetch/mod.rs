@@ -122,23 +122,9 @@ pub async fn run(mode: Variant, plan: &[(String, &'static str)], delay_ms: f64) 
 }
 // endregion:run
 
-pub const PYTHON_SOURCE: &str = r#"import asyncio, aiohttp
-
-async def get(session, url, delay):
-    await asyncio.sleep(delay)                   # simulated network delay
-    try:
-        async with session.get(url) as r:
-            r.raise_for_status()
-            return len(await r.read())
-    except aiohttp.ClientError as e:             # 404, connection refused, ...
-        return e                                 # this one failed; the others go on
-
-async def main(urls, delay=0.3):
-    async with aiohttp.ClientSession() as session:
-        one_by_one = [await get(session, u, delay) for u in urls]
-        at_once = await asyncio.gather(*(get(session, u, delay) for u in urls))
-
-asyncio.run(main([f"http://127.0.0.1:8080/data/items.json?request={i}" for i in range(6)]))"#;
+/// The same idea in Python: a real program of the repository (python/demo_fetch.py), shown byte
+/// for byte and run by CPython in the tests.
+pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_fetch.py");
 
 #[cfg(test)]
 mod tests {

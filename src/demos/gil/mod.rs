@@ -147,30 +147,9 @@ pub async fn run(scenario: Variant, threads: usize, job: PrimeJob, io_ms: f64) -
 }
 // endregion:run
 
-pub const PYTHON_SOURCE: &str = r#"import threading, time, sys
-
-print(sys.getswitchinterval())        # 0.005: the GIL changes hands at most this often
-
-def count_primes(a, b):               # pure-Python bytecode: holds the GIL
-    return sum(all(n % d for d in range(3, int(n**.5) + 1, 2)) for n in range(a | 1, b, 2))
-
-def io_bound():
-    for _ in range(4):
-        count_primes(10**9, 10**9 + 2000)
-        time.sleep(0.05)              # releases the GIL while it waits
-
-def timed(target, args_list):
-    threads = [threading.Thread(target=target, args=a) for a in args_list]
-    t0 = time.perf_counter()
-    for t in threads: t.start()
-    for t in threads: t.join()
-    return time.perf_counter() - t0
-
-lo, hi = 10**9, 10**9 + 400_000
-mid = (lo + hi) // 2
-print(timed(count_primes, [(lo, hi)]))                 # 1 thread
-print(timed(count_primes, [(lo, mid), (mid, hi)]))     # 2 threads: no faster (the GIL)
-print(timed(io_bound, [(), ()]))                       # 2 threads of I/O: they overlap"#;
+/// The same idea in Python: a real program of the repository (python/demo_gil.py), shown byte
+/// for byte and run by CPython in the tests.
+pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_gil.py");
 
 #[cfg(test)]
 mod tests {

@@ -17,6 +17,9 @@ const EXPLANATION: &[&str] = &[
     "With the lock, CPU-bound threads take turns (the slices alternate on the timeline) and two \
      threads finish no sooner than one. Without it, the same threads run side by side. I/O-bound \
      threads still overlap under the lock, because a waiting thread does not hold it.",
+    "The GIL is no longer universal: PEP 703 made it optional (the free-threaded build, 3.13t, \
+     experimental; supported since 3.14 by PEP 779). There, CPU-bound threads do run in parallel, \
+     like the \"no GIL\" row below. The default CPython build still has the GIL.",
 ];
 
 const CPYTHON_FIGURES: &str = "Real CPython 3.11, measured on this kind of 2-core machine (not in \

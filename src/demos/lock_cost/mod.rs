@@ -172,25 +172,9 @@ pub async fn count(strategy: Variant, threads: usize, adds: u64) -> Result<Measu
 }
 // endregion:run
 
-pub const PYTHON_SOURCE: &str = r#"import threading
-from collections import Counter
-
-lock = threading.Lock()
-shared = 0
-
-def shared_lock(m):
-    global shared
-    for _ in range(m):
-        with lock:                 # every add queues for the one lock
-            shared += 1
-
-def per_thread(m, results, i):
-    mine = 0
-    for _ in range(m):
-        mine += 1                  # private: nothing to wait for
-    results[i] = mine              # merged once at the end
-
-# Python has no atomic integer; itertools.count() or a lock are the usual stand-ins."#;
+/// The same idea in Python: a real program of the repository (python/demo_lock_cost.py), shown byte
+/// for byte and run by CPython in the tests.
+pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_lock_cost.py");
 
 #[cfg(test)]
 mod tests {

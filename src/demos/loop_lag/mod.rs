@@ -66,20 +66,9 @@ pub async fn run(hold_ms: f64, threshold_ms: f64, meter: &SharedMeter) -> Measur
 }
 // endregion:run
 
-pub const PYTHON_SOURCE: &str = r#"import asyncio, logging, time
-logging.basicConfig(level=logging.DEBUG)
-
-def hold_the_loop(ms):
-    time.sleep(ms / 1000)              # never yields: nothing else runs meanwhile
-
-async def main(hold=300, threshold=100):
-    loop = asyncio.get_running_loop()
-    loop.slow_callback_duration = threshold / 1000
-    loop.call_soon(hold_the_loop, hold)
-    await asyncio.sleep(0.1)
-
-asyncio.run(main(), debug=True)
-# WARNING:asyncio:Executing <Handle hold_the_loop(300)> took 0.301 seconds"#;
+/// The same idea in Python: a real program of the repository (python/demo_loop_lag.py), shown byte
+/// for byte and run by CPython in the tests.
+pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_loop_lag.py");
 
 #[cfg(test)]
 mod tests {

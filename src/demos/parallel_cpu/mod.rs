@@ -103,27 +103,9 @@ pub fn expected_primes(limit: u64) -> u64 {
     count_primes_sieve(limit)
 }
 
-pub const PYTHON_SOURCE: &str = r#"from concurrent.futures import ProcessPoolExecutor
-import time
-
-def count_primes(limit, stripe, stripes, block=512):
-    # trial division over odd candidates, dealt to stripes in blocks
-    count = 1 if stripe == 0 and limit > 2 else 0
-    for first in range(3 + 2 * block * stripe, limit, 2 * block * stripes):
-        for n in range(first, min(first + 2 * block, limit), 2):
-            d = 3
-            while d * d <= n and n % d:
-                d += 2
-            count += d * d > n
-    return count
-
-if __name__ == "__main__":
-    limit = 1_500_000
-    for p in (1, 2):                        # threads would not help: the GIL
-        t0 = time.perf_counter()
-        with ProcessPoolExecutor(p) as pool:
-            total = sum(pool.map(count_primes, [limit] * p, range(p), [p] * p))
-        print(p, total, time.perf_counter() - t0)"#;
+/// The same idea in Python: a real program of the repository (python/demo_parallel_cpu.py), shown byte
+/// for byte and run by CPython in the tests.
+pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_parallel_cpu.py");
 
 #[cfg(test)]
 mod tests {

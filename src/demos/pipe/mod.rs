@@ -229,25 +229,9 @@ pub fn size_label(bytes: f64) -> String {
     }
 }
 
-pub const PYTHON_SOURCE: &str = r#"import time
-from multiprocessing import Pipe, Process
-
-def echo(conn):
-    while (msg := conn.recv_bytes()):
-        conn.send_bytes(msg)                 # every message is pickled/copied both ways
-
-if __name__ == "__main__":
-    parent, child = Pipe()
-    p = Process(target=echo, args=(child,)); p.start()
-    for size in [16, 1 << 10, 64 << 10, 1 << 20, 4 << 20]:
-        msg, trips = bytes(size), []
-        for _ in range(15):
-            t = time.perf_counter()
-            parent.send_bytes(msg); parent.recv_bytes()
-            trips.append(time.perf_counter() - t)
-        print(size, sorted(trips)[7] * 1000, "ms")
-    parent.send_bytes(b""); p.join()
-# threads would pass the same bytes object by reference: queue.Queue copies nothing"#;
+/// The same idea in Python: a real program of the repository (python/demo_queue_pipe.py), shown byte
+/// for byte and run by CPython in the tests.
+pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_queue_pipe.py");
 
 #[cfg(test)]
 mod tests {

@@ -110,20 +110,9 @@ pub async fn run(runner: Variant, ns: Vec<u64>, p: usize, processes: &mut Pool) 
 }
 // endregion:run
 
-pub const PYTHON_SOURCE: &str = r#"from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-
-def compute(n):
-    return sum(range(n))
-
-if __name__ == "__main__":
-    big, tiny = [20_000_000] * 8, [1000] * 2000
-    list(map(compute, big))                              # one thread
-    with ThreadPoolExecutor(2) as pool:                  # no faster: the GIL
-        list(pool.map(compute, big))
-    with ProcessPoolExecutor(2) as pool:
-        list(pool.map(compute, big))                     # ~2x on 2 cores
-        list(pool.map(compute, tiny))                    # a message per task: slow
-        list(pool.map(compute, tiny, chunksize=250))     # a message per 250 tasks"#;
+/// The same idea in Python: a real program of the repository (python/demo_process_pool.py), shown byte
+/// for byte and run by CPython in the tests.
+pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_process_pool.py");
 
 #[cfg(test)]
 mod tests {

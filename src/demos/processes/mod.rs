@@ -96,29 +96,9 @@ pub async fn run(processes: usize) -> Result<Measured, String> {
 }
 // endregion:run
 
-pub const PYTHON_SOURCE: &str = r#"import multiprocessing as mp, threading
-
-GLOBAL = 0
-
-def set_global(value, out):
-    global GLOBAL
-    GLOBAL = value                 # changes this process's copy only
-    out.put((value, GLOBAL))
-
-if __name__ == "__main__":
-    out = mp.Queue()
-    procs = [mp.Process(target=set_global, args=(100 + i, out)) for i in range(3)]
-    for p in procs: p.start()
-    for p in procs: p.join()
-    print([out.get() for _ in procs], GLOBAL)   # each saw its own value; here still 0
-
-    def set_in_thread(value):
-        global GLOBAL
-        GLOBAL = value             # one memory: everyone sees it
-    ts = [threading.Thread(target=set_in_thread, args=(200 + i,)) for i in range(3)]
-    for t in ts: t.start()
-    for t in ts: t.join()
-    print(GLOBAL)                  # the last thread's value"#;
+/// The same idea in Python: a real program of the repository (python/demo_processes.py), shown byte
+/// for byte and run by CPython in the tests.
+pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_processes.py");
 
 #[cfg(test)]
 mod tests {

@@ -11,7 +11,12 @@ const EXPLANATION: &[&str] = &[
      variable. It talks to the page only by messages, like a multiprocessing.Process.",
     "Each process sets the global value GLOBAL to its own number and reports it back; the page's \
      GLOBAL does not move. Then worker threads do the same: they share the page's memory, so the \
-     page sees their writes (the last one wins). The start-up columns show the price of a process.",
+     page sees their writes (the last one wins). The start-up columns compare creating a process (a \
+     new Worker that fetches and compiles the wasm module and gets a fresh memory) with handing a job \
+     to a worker thread that was started when the page loaded.",
+    "A stand-in: a browser page cannot start operating-system processes. Each \"process\" here is a Web \
+     Worker with its own wasm instance: no memory shared, only messages, like multiprocessing; but the \
+     same OS process as the page, and no PID.",
 ];
 
 #[component]

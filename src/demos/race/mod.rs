@@ -129,26 +129,9 @@ pub async fn count(method: Variant, threads: usize, adds: u64) -> Result<Counted
 }
 // endregion:run
 
-pub const PYTHON_SOURCE: &str = r#"import threading
-
-counter = 0
-lock = threading.Lock()
-
-def racy(m):
-    global counter
-    for _ in range(m):
-        counter += 1          # load, add, store: a thread switch in between loses an update
-
-def locked(m):
-    global counter
-    for _ in range(m):
-        with lock:
-            counter += 1
-
-threads = [threading.Thread(target=racy, args=(200_000,)) for _ in range(2)]
-for t in threads: t.start()
-for t in threads: t.join()
-print(counter)                # CPython 3.11: 400000 in practice (see the note)"#;
+/// The same idea in Python: a real program of the repository (python/demo_race_condition.py), shown byte
+/// for byte and run by CPython in the tests.
+pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_race_condition.py");
 
 #[cfg(test)]
 mod tests {

@@ -107,26 +107,9 @@ pub async fn run(mode: Variant, tasks: usize, limit: usize, wait_ms: f64) -> Mea
     Measured { mode, total_ms: engine::now_ms() - t0, trace: Trace::new(spans) }
 }
 
-pub const PYTHON_SOURCE: &str = r#"import asyncio
-
-async def request(i, sem, wait):
-    async with sem:                     # at most k inside
-        await asyncio.sleep(wait)
-
-async def main(n=10, k=3, wait=0.2):
-    sem = asyncio.Semaphore(k)
-    await asyncio.gather(*(request(i, sem, wait) for i in range(n)))
-
-    queue = asyncio.Queue()             # or: k workers and a queue
-    for i in range(n):
-        queue.put_nowait(i)
-    async def worker():
-        while not queue.empty():
-            queue.get_nowait()
-            await asyncio.sleep(wait)
-    await asyncio.gather(*(worker() for _ in range(k)))
-
-asyncio.run(main())"#;
+/// The same idea in Python: a real program of the repository (python/demo_semaphore.py), shown byte
+/// for byte and run by CPython in the tests.
+pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_semaphore.py");
 
 #[cfg(test)]
 mod tests {

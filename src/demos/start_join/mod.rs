@@ -64,19 +64,9 @@ pub async fn run(waits: Vec<f64>) -> Result<Measured, engine::OffloadError> {
 }
 // endregion:run
 
-pub const PYTHON_SOURCE: &str = r#"import threading, time
-
-def work(seconds):
-    time.sleep(seconds)                  # blocks this thread only
-
-n, longest = 4, 0.4
-threads = [threading.Thread(target=work, args=(longest * (n - i) / n,)) for i in range(n)]
-t0 = time.perf_counter()
-for t in threads:
-    t.start()
-for t in threads:
-    t.join()                             # returns when the slowest has ended
-print(time.perf_counter() - t0)          # ~ longest, not the sum"#;
+/// The same idea in Python: a real program of the repository (python/demo_threads.py), shown byte
+/// for byte and run by CPython in the tests.
+pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_threads.py");
 
 #[cfg(test)]
 mod tests {

@@ -9,7 +9,9 @@ const EXPLANATION: &[&str] = &[
      Thread 0 waits longest. They all wait at the same time, each on its own lane, and the page \
      does not wait for them: it only awaits the join.",
     "join() returns when the last thread has ended, so the total is about the longest wait, not \
-     the sum. The start column is what starting a thread cost here.",
+     the sum. The start column is what handing a job to a thread cost here: the page's worker \
+     threads are started once, when the page loads, and reused (Python's Thread.start creates an OS \
+     thread each time, which costs more).",
 ];
 
 #[component]

@@ -127,18 +127,9 @@ pub async fn run(argv: Vec<String>, input: &str, timeout_ms: f64) -> Result<Comp
 }
 // endregion:run
 
-pub const PYTHON_SOURCE: &str = r#"import subprocess, sys
-
-programs = [["tr", "a-z", "A-Z"], ["sort"], ["sh", "-c", "for i in 1 2 3 4 5; do echo line $i; sleep 0.1; done"],
-            ["sh", "-c", "echo 'error: asked to fail' >&2; exit 3"],
-            ["sh", "-c", "kill -SEGV $$"], [sys.executable, "-c", "while True: pass"]]
-for argv in programs:
-    try:
-        done = subprocess.run(argv, input="the quick brown fox\njumps over\nthe lazy dog\n",
-                              capture_output=True, text=True, timeout=1.0)
-        print(argv[0], done.returncode, repr(done.stdout), repr(done.stderr))  # -11: SIGSEGV
-    except subprocess.TimeoutExpired:
-        print(argv[0], "killed after 1 s")   # run() kills the child, then raises"#;
+/// The same idea in Python: a real program of the repository (python/demo_subprocess.py), shown byte
+/// for byte and run by CPython in the tests.
+pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_subprocess.py");
 
 #[cfg(test)]
 mod tests {

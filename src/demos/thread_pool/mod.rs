@@ -139,17 +139,9 @@ pub async fn run(mode: Variant, workers: usize, tasks: Vec<Task>) -> Result<Meas
 }
 // endregion:run
 
-pub const PYTHON_SOURCE: &str = r#"import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
-
-def task(i, n=8, longest=0.3):
-    time.sleep(longest * (n - i) / n)   # later tasks are shorter
-    return i
-
-with ThreadPoolExecutor(max_workers=4) as pool:
-    futures = [pool.submit(task, i) for i in range(8)]
-    print([f.result() for f in as_completed(futures)])   # completion order: 3, 2, 1, ...
-    print(list(pool.map(task, range(8))))                # input order: 0, 1, 2, ..."#;
+/// The same idea in Python: a real program of the repository (python/demo_thread_pool.py), shown byte
+/// for byte and run by CPython in the tests.
+pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_thread_pool.py");
 
 #[cfg(test)]
 mod tests {

@@ -117,27 +117,9 @@ pub async fn run(needs: &[f64], timeout_ms: f64, cancel: CancelSignal) -> Measur
 }
 // endregion:run
 
-pub const PYTHON_SOURCE: &str = r#"import asyncio
-
-async def job(needs):
-    await asyncio.sleep(needs / 2)     # fetch
-    parse()
-    await asyncio.sleep(needs / 2)     # fetch more
-
-async def one(i, needs, timeout):
-    try:
-        await asyncio.wait_for(job(needs), timeout)
-        return "done"
-    except asyncio.TimeoutError:       # job() got CancelledError at its await
-        return "timed out"
-
-async def main(n=6, timeout=0.6):
-    needs = [timeout * 1.6 * (i + 1) / n for i in range(n)]
-    run = asyncio.create_task(asyncio.gather(*(one(i, t, timeout) for i, t in enumerate(needs))))
-    # the Cancel button: run.cancel()
-    print(await run)
-
-asyncio.run(main())"#;
+/// The same idea in Python: a real program of the repository (python/demo_timeouts.py), shown byte
+/// for byte and run by CPython in the tests.
+pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_timeouts.py");
 
 #[cfg(test)]
 mod tests {

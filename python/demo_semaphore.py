@@ -1,0 +1,45 @@
+"""Semaphore: N tasks, at most k in their critical part at once (asyncio.Semaphore), then the
+same limit as k workers taking items from a queue."""
+import asyncio
+import sys
+import time
+
+
+async def main(n, k, wait):
+    inside = most = 0
+
+    async def request(sem):
+        nonlocal inside, most
+        async with sem:                 # at most k inside
+            inside += 1
+            most = max(most, inside)
+            await asyncio.sleep(wait)
+            inside -= 1
+
+    t0 = time.perf_counter()
+    sem = asyncio.Semaphore(k)
+    await asyncio.gather(*(request(sem) for _ in range(n)))
+    print(f"semaphore: {time.perf_counter() - t0:.3f} s, most at once {most}")
+
+    queue = asyncio.Queue()             # the same limit: k workers and a queue
+    for i in range(n):
+        queue.put_nowait(i)
+    inside = most = 0
+
+    async def worker():
+        nonlocal inside, most
+        while not queue.empty():
+            queue.get_nowait()
+            inside += 1
+            most = max(most, inside)
+            await asyncio.sleep(wait)
+            inside -= 1
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(k)))
+    print(f"k workers and a queue: {time.perf_counter() - t0:.3f} s, most at once {most}")
+
+
+if __name__ == "__main__":
+    small = "--small" in sys.argv
+    asyncio.run(main(10, 3, 0.03 if small else 0.2))

@@ -203,7 +203,21 @@ fn every_demo_has_its_python_program_shown_byte_for_byte() {
     // A file named like a standard module (subprocess.py) would shadow it for every program.
     for entry in std::fs::read_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("python")).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().to_string();
-        assert!(name.starts_with("demo_") || !name.ends_with(".py"), "{name}: programs are named demo_*.py");
+        assert!(name.starts_with("demo_") || name == "reference.py" || !name.ends_with(".py"), "{name}: programs are named demo_*.py");
+    }
+}
+
+/// python/reference.py still runs, and writes every key the committed data has (a small run).
+#[test]
+fn the_reference_script_runs_and_writes_every_figure_the_pages_cite() {
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("python").join("reference.py");
+    let out = Command::new(python()).arg(&script).arg("--small").output().expect("python runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let written = String::from_utf8_lossy(&out.stdout);
+    let committed = std::fs::read_to_string(script.with_file_name("reference.txt")).unwrap();
+    for line in committed.lines().filter(|l| !l.starts_with('#')) {
+        let key = line.split(" = ").next().unwrap();
+        assert!(written.lines().any(|l| l.starts_with(&format!("{key} = "))), "{key} is no longer written:\n{written}");
     }
 }
 

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod lag;
 pub mod params;
 pub mod process;
+pub mod reference;
 pub mod report;
 pub mod stats;
 pub mod sync;

@@ -22,9 +22,18 @@ const EXPLANATION: &[&str] = &[
      like the \"no GIL\" row below. The default CPython build still has the GIL.",
 ];
 
-const CPYTHON_FIGURES: &str = "Real CPython 3.11, measured on this kind of 2-core machine (not in \
-    your browser): two threads running a pure-Python CPU loop are no faster than one; two \
-    processes are about 2× faster; 1000 gathered asyncio.sleep(0.2) take 0.21 s.";
+/// Real CPython on the same kind of machine (not in this browser), from the reference data.
+fn cpython_figures() -> String {
+    use crate::core::reference::{get, num, source};
+    let figure = |k| num(k).unwrap_or(f64::NAN);
+    format!(
+        "Real CPython, not in your browser ({}): counting primes took {:.2} s on one thread, {:.2} s on two \
+         threads (the GIL: no faster) and {:.2} s on two processes. 1000 gathered asyncio.sleep(0.2) took {:.2} s. \
+         Free-threaded CPython: {}.",
+        source(), figure("cpu_one_thread_s"), figure("cpu_two_threads_s"), figure("cpu_two_processes_s"),
+        figure("gathered_1000_sleeps_of_0.2_s"), get("free_threaded").unwrap_or("not measured")
+    )
+}
 
 #[component]
 pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
@@ -47,7 +56,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
                           not promise. The threads, the work and every time shown are real.")}
             </p>
             {move || state.result.get().map(results)}
-            <p class="notice">{CPYTHON_FIGURES}</p>
+            <p class="notice" data-testid="cpython-reference">{cpython_figures()}</p>
         </DemoPage>
     }
 }

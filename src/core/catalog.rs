@@ -33,4 +33,13 @@ pub struct DemoInfo {
     pub teaser: &'static str,
     /// Needs the shared-memory worker pool.
     pub needs_threads: bool,
+    /// What the page runs in place of what Python has, when a browser cannot do the real thing
+    /// (shown on the page, labelled "Stand-in").
+    pub stand_in: Option<&'static str>,
 }
+
+/// The stand-in of every page about processes: a browser cannot start OS processes.
+pub const PROCESS_STAND_IN: &str = "\"processes\" here are Web Workers, each with its own wasm instance and memory: \
+    nothing shared, only messages, as with multiprocessing; but they live in the browser's one OS process and \
+    have no PID. In Python, keep the code that starts processes under if __name__ == \"__main__\": where workers \
+    are started by spawn (Windows, macOS, forkserver on Linux since 3.14) each one imports your file again.";

@@ -19,6 +19,7 @@ pub fn DemoFrame(
                 <p class="group">{info.group.title()}</p>
                 <h1>{info.title}</h1>
                 {explanation.iter().map(|p| view! { <p class="explain">{*p}</p> }).collect_view()}
+                {info.stand_in.map(|s| view! { <p class="notice stand-in" data-testid="stand-in"><strong>"Stand-in: "</strong>{s}</p> })}
             </header>
             {children()}
             <section class="code">

@@ -923,3 +923,31 @@ async fn process_pool_computes_in_parallel_and_chunks_cut_the_messages() {
     browser.close().await;
 }
 
+
+/// Truth on the pages: every CPython figure names where it was measured, and every page that runs
+/// a stand-in for what Python has says so.
+#[tokio::test]
+async fn cpython_figures_name_their_source_and_stand_ins_are_labelled() {
+    let (server, browser) = open("/").await;
+    for page in ["gil", "race-condition", "compare"] {
+        open_app(&browser, &server.url(&format!("/#/{page}"))).await;
+        browser.wait_for("[data-testid=cpython-reference]", 10).await;
+        let cited = browser.text("main").await;
+        assert!(cited.contains("measured by python/reference.py on CPython 3."), "{page}: a CPython figure without its source");
+        browser.screenshot(&format!("truth-{page}")).await;
+    }
+    for page in ["processes", "queue-pipe", "process-pool", "crash-isolation", "subprocess", "gil", "threads", "compare"] {
+        open_app(&browser, &server.url(&format!("/#/{page}"))).await;
+        browser.wait_for("[data-testid=stand-in]", 10).await;
+        assert!(browser.text("[data-testid=stand-in]").await.starts_with("Stand-in: "), "{page}");
+    }
+    // A page that runs the real thing claims no stand-in.
+    open_app(&browser, &server.url("/#/concurrent-waits")).await;
+    browser.wait_for("[data-demo='concurrent-waits']", 10).await;
+    assert_eq!(browser.eval("document.querySelectorAll('[data-testid=stand-in]').length").await, 0);
+    // The home page does not claim that Python runs here.
+    open_app(&browser, &server.url("/")).await;
+    assert!(browser.text(".lead").await.contains("no Python runs here"));
+    assert_no_console_errors(&browser).await;
+    browser.close().await;
+}

@@ -18,6 +18,7 @@ pub const INFO: DemoInfo = DemoInfo {
     group: Group::Threads,
     teaser: "queue.Queue(maxsize) between threads: producers block when it is full, consumers when empty.",
     needs_threads: true,
+    stand_in: None,
 };
 
 pub const PRODUCERS: Knob = Knob { key: "producers", label: "producers", min: 1, max: 4, default: 2, step: 1 };

@@ -7,7 +7,7 @@ pub mod matrix;
 pub mod view;
 
 use crate::core::params::Knob;
-use crate::core::catalog::{DemoInfo, Group};
+use crate::core::catalog::{DemoInfo, Group, PROCESS_STAND_IN};
 
 pub const INFO: DemoInfo = DemoInfo {
     id: "compare",
@@ -15,6 +15,7 @@ pub const INFO: DemoInfo = DemoInfo {
     group: Group::Compare,
     teaser: "The same CPU-bound and I/O-bound jobs under every model, measured side by side; then which to use when.",
     needs_threads: false,
+    stand_in: Some(PROCESS_STAND_IN),
 };
 
 pub const TASKS: Knob = Knob { key: "tasks", label: "tasks", min: 1, max: 64, default: 8, step: 1 };

@@ -202,11 +202,21 @@ fn plain_table() -> impl IntoView {
     const ROWS: &[(&str, &str, &str, &str)] = &[
         ("what runs at once", "one task at a time, switching at awaits", "several, in parallel on several cores (in CPython one computes at a time: the GIL)", "several, in parallel"),
         ("memory", "one, shared: a task switches only at an await, so a read, an await, then a write still races with the other tasks (asyncio.Lock exists for that)", "one, shared: needs locks", "one each: nothing shared"),
-        ("start-up", "a task: an object on the loop's queue", "a new OS thread in CPython (here the pool's workers are started once and handed each job: see Threads: start and join)", "a new interpreter in CPython (here a Web Worker with its own wasm instance: measured on Processes: separate memory)"),
         ("communication", "plain variables", "shared variables, queues", "messages: every byte copied (or transferred)"),
         ("good for", "many waits (network, timers)", "waits, and computing that releases the GIL", "computing in pure Python"),
         ("a crash (Python)", "an exception ends that task; the others run on (gather raises it, a TaskGroup cancels the rest)", "an exception ends that thread; `with lock:` releases its lock; the rest run on", "only that process ends; the pool reports it (BrokenProcessPool)"),
         ("a crash (Rust in this browser)", "a panic aborts the page's wasm instance: the page must reload", "a panic aborts that worker: its held locks stay held forever (see Crash isolation)", "only that process's instance ends; the pool replaces it"),
+    ];
+    use crate::core::reference::{num, source};
+    let figure = |k| num(k).unwrap_or(f64::NAN);
+    // CPython's own costs, from the reference data (its source is named under the table).
+    let cpython_rows = [
+        ("start-up in CPython".to_string(), "a task: an object on the loop's queue".to_string(),
+            format!("a thread: {:.2} ms to start and join", figure("thread_start_join_ms")),
+            format!("a process: {:.1} ms to start and join", figure("process_start_join_ms"))),
+        ("memory each in CPython".to_string(), format!("a coroutine: {:.1} KB", figure("kb_per_coroutine")),
+            format!("a thread: {:.0} KB", figure("kb_per_thread")),
+            format!("a process: {:.0} MB resident (pages shared with the parent included)", figure("kb_per_process") / 1024.0)),
     ];
     view! {
         <div class="scroll">
@@ -214,8 +224,12 @@ fn plain_table() -> impl IntoView {
                 <thead><tr><th class="text"></th><th class="text">"event loop (asyncio)"</th><th class="text">"threads"</th><th class="text">"processes"</th></tr></thead>
                 <tbody>{ROWS.iter().map(|(what, a, t, p)| view! {
                     <tr><th class="text">{*what}</th><td class="text">{*a}</td><td class="text">{*t}</td><td class="text">{*p}</td></tr>
+                }).collect_view()}
+                {cpython_rows.into_iter().map(|(what, a, t, p)| view! {
+                    <tr data-testid="cpython-reference"><th class="text">{what}</th><td class="text">{a}</td><td class="text">{t}</td><td class="text">{p}</td></tr>
                 }).collect_view()}</tbody>
             </table>
+            <p class="caption">{format!("CPython rows: {}.", source())}</p>
         </div>
     }
 }

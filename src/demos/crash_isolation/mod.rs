@@ -7,7 +7,7 @@ use crate::core::params::Knob;
 use crate::core::process::sum_to_by_formula;
 use crate::core::trace::Trace;
 use crate::models::process_pool::{Fault, Job, Pool};
-use crate::core::catalog::{DemoInfo, Group};
+use crate::core::catalog::{DemoInfo, Group, PROCESS_STAND_IN};
 
 pub mod thread_panic;
 pub mod view;
@@ -18,6 +18,7 @@ pub const INFO: DemoInfo = DemoInfo {
     group: Group::Processes,
     teaser: "A process that panics dies alone: the pool replaces it and the run still gets the right answer.",
     needs_threads: false,
+    stand_in: Some(PROCESS_STAND_IN),
 };
 
 pub const PROCESSES: Knob = Knob { key: "processes", label: "processes", min: 1, max: 8, default: 3, step: 1 };

@@ -20,6 +20,7 @@ pub const INFO: DemoInfo = DemoInfo {
     group: Group::Threads,
     teaser: "Two locks taken in opposite order: a watchdog finds the cycle, draws it and recovers.",
     needs_threads: true,
+    stand_in: None,
 };
 
 pub const HOLD_MS: Knob = Knob { key: "hold", label: "hold the first lock (ms)", min: 20, max: 2000, default: 200, step: 10 };

@@ -17,6 +17,7 @@ pub const INFO: DemoInfo = DemoInfo {
     group: Group::EventLoop,
     teaser: "aiohttp-style fetches of real resources, one by one vs all at once; failures stay contained.",
     needs_threads: false,
+    stand_in: None,
 };
 
 pub const REQUESTS: Knob = Knob { key: "requests", label: "requests", min: 1, max: 12, default: 6, step: 1 };

@@ -51,9 +51,8 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     view! {
         <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run gated=true>
             <p class="notice warn simulation" data-testid="simulation">
-                {format!("Simulation: the lock follows CPython's rules (switch interval {SWITCH_MS} ms, released \
-                          on I/O), except that waiting threads get it first come, first served, which CPython does \
-                          not promise. The threads, the work and every time shown are real.")}
+                {format!("Simulation: the lock below follows CPython's rules (switch interval {SWITCH_MS} ms); \
+                          the threads, the work and every time shown are real.")}
             </p>
             {move || state.result.get().map(results)}
             <p class="notice" data-testid="cpython-reference">{cpython_figures()}</p>

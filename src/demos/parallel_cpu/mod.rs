@@ -17,6 +17,7 @@ pub const INFO: DemoInfo = DemoInfo {
     group: Group::Threads,
     teaser: "One CPU-bound job on 1..P Web Worker threads: real speedup, measured.",
     needs_threads: true,
+    stand_in: None,
 };
 
 /// The size knob: count primes below this many thousand.

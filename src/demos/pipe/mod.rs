@@ -8,7 +8,7 @@
 use crate::core::params::Knob;
 use crate::core::process::{Reply, Request};
 use crate::core::stats::median;
-use crate::core::catalog::{DemoInfo, Group};
+use crate::core::catalog::{DemoInfo, Group, PROCESS_STAND_IN};
 use crate::engine::{self, Process};
 use futures::{StreamExt, TryStreamExt};
 use std::sync::{mpsc, Arc, Mutex};
@@ -21,6 +21,7 @@ pub const INFO: DemoInfo = DemoInfo {
     group: Group::Processes,
     teaser: "What a message to another process costs, from bytes to megabytes: copied, transferred, or a pointer between threads.",
     needs_threads: false,
+    stand_in: Some(PROCESS_STAND_IN),
 };
 
 pub const ROUNDS: Knob = Knob { key: "rounds", label: "round trips per size", min: 3, max: 200, default: 15, step: 1 };

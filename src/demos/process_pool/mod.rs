@@ -8,7 +8,7 @@ pub mod view;
 use crate::core::params::Knob;
 use crate::core::process::sum_to;
 use crate::core::trace::{Span, SpanKind, Trace};
-use crate::core::catalog::{DemoInfo, Group};
+use crate::core::catalog::{DemoInfo, Group, PROCESS_STAND_IN};
 use crate::engine;
 use crate::models::process_pool::{Job, Pool};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -20,6 +20,7 @@ pub const INFO: DemoInfo = DemoInfo {
     group: Group::Processes,
     teaser: "ProcessPoolExecutor.map: real parallelism for big tasks; messages swamp tiny ones unless chunked.",
     needs_threads: false,
+    stand_in: Some(PROCESS_STAND_IN),
 };
 
 pub const PROCESSES: Knob = Knob { key: "processes", label: "processes (and threads)", min: 1, max: 8, default: 2, step: 1 };

@@ -5,7 +5,7 @@
 
 use crate::core::params::Knob;
 use crate::core::process::{Reply, Request, GLOBAL};
-use crate::core::catalog::{DemoInfo, Group};
+use crate::core::catalog::{DemoInfo, Group, PROCESS_STAND_IN};
 use crate::engine::{self, Process, ProcessError};
 use std::sync::atomic::Ordering;
 
@@ -17,6 +17,7 @@ pub const INFO: DemoInfo = DemoInfo {
     group: Group::Processes,
     teaser: "multiprocessing.Process: each process changes its own copy of a global; threads share one.",
     needs_threads: false,
+    stand_in: Some(PROCESS_STAND_IN),
 };
 
 pub const PROCESSES: Knob = Knob { key: "processes", label: "processes", min: 1, max: 8, default: 3, step: 1 };

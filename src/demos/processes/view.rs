@@ -14,9 +14,6 @@ const EXPLANATION: &[&str] = &[
      page sees their writes (the last one wins). The start-up columns compare creating a process (a \
      new Worker that fetches and compiles the wasm module and gets a fresh memory) with handing a job \
      to a worker thread that was started when the page loaded.",
-    "A stand-in: a browser page cannot start operating-system processes. Each \"process\" here is a Web \
-     Worker with its own wasm instance: no memory shared, only messages, like multiprocessing; but the \
-     same OS process as the page, and no PID.",
 ];
 
 #[component]

@@ -17,6 +17,7 @@ pub const INFO: DemoInfo = DemoInfo {
     group: Group::EventLoop,
     teaser: "At most k of N tasks in flight: asyncio.Semaphore, and a bounded pool of workers.",
     needs_threads: false,
+    stand_in: None,
 };
 
 pub const TASKS: Knob = Knob { key: "tasks", label: "tasks", min: 1, max: 30, default: 10, step: 1 };

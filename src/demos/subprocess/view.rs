@@ -13,9 +13,6 @@ const EXPLANATION: &[&str] = &[
     "upper and sort are filters; count prints a line every 100 ms (output streams while it runs); \
      fail exits with a status; crash throws; spin loops forever and is terminated at the timeout, \
      as subprocess.run(timeout=…) kills its child. None of it can touch the page or the others.",
-    "A stand-in: a browser page cannot run programs of your operating system. These \"programs\" are \
-     JavaScript in a Worker, speaking an emulated stdin/stdout/stderr/exit-status protocol. The \
-     native tests run the same six as real sh child processes.",
 ];
 
 

@@ -1,20 +1,14 @@
 //! The landing page: what this is, and every demo grouped as in the side bar.
 
-use crate::core::catalog::Group;
-use crate::demos;
 use crate::widgets::{use_pool, PoolState};
 use leptos::prelude::*;
 
 #[component]
 pub fn Home() -> impl IntoView {
     let pool = use_pool();
-    let cards = Group::ALL
-        .into_iter()
-        .filter(|g| demos::ALL.iter().any(|d| d.group == *g))
-        .map(|group| {
-            let items = demos::ALL
-                .iter()
-                .filter(|d| d.group == group)
+    let cards = super::by_group()
+        .map(|(group, demos)| {
+            let items = demos
                 .map(|d| {
                     // Thread demos say so, and say when this page cannot run them.
                     let tag = d.needs_threads.then(|| view! {

@@ -91,15 +91,20 @@ fn App() -> impl IntoView {
     }
 }
 
-#[component]
-fn SideNav(current: Signal<String>) -> impl IntoView {
+/// The table of contents: each group that has demos, with its demos in order (the side bar and
+/// the home page list them the same way).
+fn by_group() -> impl Iterator<Item = (Group, impl Iterator<Item = &'static DemoInfo>)> {
     Group::ALL
         .into_iter()
         .filter(|g| demos::ALL.iter().any(|d| d.group == *g))
-        .map(|group| {
-            let links = demos::ALL
-                .iter()
-                .filter(|d| d.group == group)
+        .map(|group| (group, demos::ALL.iter().filter(move |d| d.group == group)))
+}
+
+#[component]
+fn SideNav(current: Signal<String>) -> impl IntoView {
+    by_group()
+        .map(|(group, demos)| {
+            let links = demos
                 .map(|d| {
                     let id = d.id;
                     view! {

@@ -24,7 +24,7 @@ fn cpython_note() -> String {
          forces that switch and loses updates every run), and a free-threaded build loses them freely. \
          Rust refuses the unsynchronised version outright: two threads cannot both hold &mut to one counter \
          (a compile_fail doc test checks it).",
-        figure("race_tries"), figure("race_adds_per_thread"), figure("race_tries_that_lost"), source()
+        figure("race_tries"), grouped(figure("race_adds_per_thread") as u64), figure("race_tries_that_lost"), source()
     )
 }
 

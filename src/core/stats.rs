@@ -16,6 +16,17 @@ pub fn speedup(baseline: f64, new: f64) -> f64 {
     if new > 0.0 { baseline / new } else { f64::INFINITY }
 }
 
+/// Slack for timer noise when judging a speedup against what the lanes can give.
+pub const SPEEDUP_SLACK: f64 = 1.05;
+
+/// True when `speedup` is more than `lanes` lanes computing at once can give: physics forbids
+/// it, so the baseline ran slower than the same work elsewhere (a busy machine, a cold lane),
+/// and the figure is noise, not a result. (`lanes` is what can compute at the same instant: the
+/// cores used, or 1 for an event loop or threads under a GIL.)
+pub fn impossible_speedup(speedup: f64, lanes: usize) -> bool {
+    speedup > lanes.max(1) as f64 * SPEEDUP_SLACK
+}
+
 /// Speedup per thread: 1.0 is perfect scaling.
 pub fn efficiency(speedup: f64, threads: usize) -> f64 {
     speedup / threads.max(1) as f64
@@ -37,6 +48,16 @@ pub fn grouped(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_speedup_above_the_lanes_is_noise() {
+        assert!(!impossible_speedup(1.9, 2));
+        assert!(!impossible_speedup(2.09, 2), "within the timer's slack");
+        assert!(impossible_speedup(2.25, 2), "two cores cannot give 2.25x");
+        assert!(impossible_speedup(1.15, 1), "one loop cannot beat sequential by 15%");
+        assert!(!impossible_speedup(0.5, 1), "slower is possible");
+        assert!(impossible_speedup(1.2, 0), "no lanes counts as one");
+    }
 
     #[test]
     fn median_of_odd_and_even_counts() {

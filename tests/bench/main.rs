@@ -12,7 +12,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
-use concurrency_playground::core::stats::{median, speedup};
+use concurrency_playground::core::stats::{impossible_speedup, median, speedup};
 use concurrency_playground::demos::concurrent_waits;
 use concurrency_playground::demos::parallel_cpu::run_split;
 use serde_json::Value;
@@ -49,16 +49,37 @@ fn options() -> Options {
 }
 
 /// Medians of `runs` native runs on a dedicated pool of each thread count.
-fn native_cpu(limit: u64, threads: &[usize], runs: usize) -> Vec<f64> {
+fn native_cpu(limit: u64, threads: &[usize], runs: usize) -> Vec<(f64, f64)> {
     threads
         .iter()
         .map(|&t| {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(t).build().unwrap();
             pool.install(|| run_split(limit, t)); // warm-up
             let times: Vec<f64> = (0..runs).map(|_| pool.install(|| run_split(limit, t)).wall_ms).collect();
-            median(&times).unwrap()
+            (median(&times).unwrap(), spread(&times))
         })
         .collect()
+}
+
+/// How far the runs lie apart: (slowest - fastest) / median. Over `NOISY_SPREAD` the median is
+/// not to be trusted: something else ran on the machine meanwhile.
+fn spread(times: &[f64]) -> f64 {
+    let (lo, hi) = times.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), t| (lo.min(*t), hi.max(*t)));
+    (hi - lo) / median(times).unwrap_or(f64::NAN)
+}
+
+const NOISY_SPREAD: f64 = 0.15;
+
+/// What the note column says of a figure: a speedup physics forbids, or runs too far apart.
+fn note(speedup: f64, lanes: usize, spread: Option<f64>) -> String {
+    let mut notes = Vec::new();
+    if impossible_speedup(speedup, lanes) {
+        notes.push(format!("NOISE: above {lanes} lane{}", if lanes == 1 { "" } else { "s" }));
+    }
+    if let Some(s) = spread.filter(|s| *s > NOISY_SPREAD) {
+        notes.push(format!("spread {:.0}%", s * 100.0));
+    }
+    notes.join(", ")
 }
 
 fn native_waits(runs: usize) -> (f64, f64) {
@@ -100,6 +121,7 @@ struct Cell {
     work: Work,
     model: Variant,
     native_ms: f64,
+    native_spread: f64,
     browser_ms: f64,
 }
 
@@ -112,13 +134,14 @@ fn workloads(o: &Options) -> [Workload; 2] {
 
 /// The matrix natively (std threads; "processes" are thread-isolated workers), `runs` times
 /// through `matrix::run_all`, the very protocol of the compare page: medians per cell.
-fn native_matrix(o: &Options, lanes: usize, runs: usize) -> Vec<(Work, Variant, f64)> {
+fn native_matrix(o: &Options, lanes: usize, runs: usize) -> Vec<(Work, Variant, f64, f64)> {
     use futures::executor::block_on;
     let [cpu, io] = workloads(o);
     let mut samples: Vec<(Work, Variant, Vec<f64>)> = Vec::new();
     for _ in 0..runs {
         let (_, never) = cancel_signal(); // a dropped sender: never cancelled
         let on_cell = |(work, model, outcome): matrix::Cell| {
+            // Each cell's runs go to its own sample list; their spread is reported beside it.
             let ms = outcome.expect("a native run").wall_ms;
             match samples.iter_mut().find(|s| s.0 == work && s.1 == model) {
                 Some(s) => s.2.push(ms),
@@ -127,7 +150,7 @@ fn native_matrix(o: &Options, lanes: usize, runs: usize) -> Vec<(Work, Variant, 
         };
         block_on(matrix::run_all(cpu, io, lanes, true, |_| {}, on_cell, never)).expect("the native matrix");
     }
-    samples.into_iter().map(|(w, m, v)| (w, m, median(&v).unwrap_or(f64::NAN))).collect()
+    samples.into_iter().map(|(w, m, v)| (w, m, median(&v).unwrap_or(f64::NAN), spread(&v))).collect()
 }
 
 /// The compare page's matrix, run `runs` times from the UI: medians per cell.
@@ -237,18 +260,21 @@ async fn main() {
     let lanes = cores.max(1);
     let cells: Vec<Cell> = native_matrix(&opts, lanes, matrix_runs)
         .into_iter()
-        .map(|(work, model, native_ms)| {
+        .map(|(work, model, native_ms, native_spread)| {
             let browser_ms = web_matrix.iter().find(|c| c.0 == work && c.1 == model).map(|c| c.2).unwrap_or(f64::NAN);
-            Cell { work, model, native_ms, browser_ms }
+            Cell { work, model, native_ms, native_spread, browser_ms }
         })
         .collect();
 
     let mut table = String::new();
     let _ = writeln!(table, "\nCPU work: primes below {limit} (median of {} runs, ms)", opts.runs);
-    let _ = writeln!(table, "{:<10} {:>10} {:>9} {:>10} {:>9} {:>14}", "threads", "native", "speedup", "browser", "speedup", "browser/native");
+    let _ = writeln!(table, "{:<10} {:>10} {:>9} {:>10} {:>9} {:>14}  {}", "threads", "native", "speedup", "browser", "speedup", "browser/native", "note");
     for (i, t) in threads.iter().enumerate() {
-        let _ = writeln!(table, "{:<10} {:>10.1} {:>8.2}x {:>10.1} {:>8.2}x {:>13.2}x", t, native[i],
-            speedup(native[0], native[i]), web_cpu[i], speedup(web_cpu[0], web_cpu[i]), web_cpu[i] / native[i]);
+        let (ns, bs) = (speedup(native[0].0, native[i].0), speedup(web_cpu[0], web_cpu[i]));
+        let notes = [("native", note(ns, *t, Some(native[i].1))), ("browser", note(bs, *t, None))]
+            .into_iter().filter(|(_, n)| !n.is_empty()).map(|(w, n)| format!("{w} {n}")).collect::<Vec<_>>().join("; ");
+        let _ = writeln!(table, "{:<10} {:>10.1} {:>8.2}x {:>10.1} {:>8.2}x {:>13.2}x  {notes}", t, native[i].0,
+            ns, web_cpu[i], bs, web_cpu[i] / native[i].0);
     }
     let _ = writeln!(table, "\nConcurrent waits: 5 tasks x 200 ms (median, ms)");
     let _ = writeln!(table, "{:<10} {:>10} {:>10}", "awaited", "native", "browser");
@@ -259,18 +285,22 @@ async fn main() {
         opts.tasks, opts.n_millions, opts.wait_ms
     );
     let _ = writeln!(table, "\n{matrix_title}");
-    let _ = writeln!(table, "{:<10} {:<32} {:>9} {:>8} {:>9} {:>8} {:>14}", "job", "model", "native", "speedup", "browser", "speedup", "browser/native");
+    let _ = writeln!(table, "{:<10} {:<32} {:>9} {:>8} {:>9} {:>8} {:>14}  {}", "job", "model", "native", "speedup", "browser", "speedup", "browser/native", "note");
     let base = |work: Work, browser: bool| {
         cells.iter().find(|c| c.work == work && c.model == Variant::Sequential).map(|c| if browser { c.browser_ms } else { c.native_ms }).unwrap_or(f64::NAN)
     };
     let mut json_rows = Vec::new();
     for c in &cells {
         let (ns, bs) = (speedup(base(c.work, false), c.native_ms), speedup(base(c.work, true), c.browser_ms));
-        let _ = writeln!(table, "{:<10} {:<32} {:>9.1} {:>7.2}x {:>9.1} {:>7.2}x {:>13.2}x", c.work.title(), c.model.title(),
+        let possible = c.model.parallel_lanes(c.work, opts.tasks, lanes, cores);
+        let notes = [("native", note(ns, possible, Some(c.native_spread))), ("browser", note(bs, possible, None))]
+            .into_iter().filter(|(_, n)| !n.is_empty()).map(|(w, n)| format!("{w} {n}")).collect::<Vec<_>>().join("; ");
+        let _ = writeln!(table, "{:<10} {:<32} {:>9.1} {:>7.2}x {:>9.1} {:>7.2}x {:>13.2}x  {notes}", c.work.title(), c.model.title(),
             c.native_ms, ns, c.browser_ms, bs, c.browser_ms / c.native_ms);
         json_rows.push(serde_json::json!({
             "job": c.work.title(), "model": c.model.title(), "native_ms": c.native_ms, "browser_ms": c.browser_ms,
             "native_speedup": ns, "browser_speedup": bs, "browser_over_native": c.browser_ms / c.native_ms,
+            "native_spread": c.native_spread, "note": notes,
         }));
     }
     let _ = writeln!(table, "\nRelease bundle (dist/)");

@@ -51,6 +51,24 @@ impl Variant {
         }
     }
 
+    /// How many lanes can make progress at the same instant on `work`: a speedup over
+    /// sequential above this (`core::stats::impossible_speedup`) is noise, not a result.
+    /// Computing needs a core per lane, and the event loop or a GIL lets one compute at a time;
+    /// waiting needs no core, so up to one lane per task can wait at once.
+    pub fn parallel_lanes(self, work: Work, tasks: usize, lanes: usize, cores: usize) -> usize {
+        let threads = tasks.min(engine::max_threads()).max(1);
+        let n = match (work, self) {
+            (_, Variant::Sequential) => 1,
+            (Work::Cpu, Variant::EventLoop | Variant::GilThreads) => 1,
+            (Work::Cpu, Variant::Threads) => threads.min(cores),
+            (Work::Cpu, _) => lanes.min(cores),
+            (Work::Io, Variant::EventLoop) => tasks,
+            (Work::Io, Variant::Threads | Variant::GilThreads) => threads,
+            (Work::Io, _) => lanes.min(tasks),
+        };
+        n.max(1)
+    }
+
     /// Needs the shared-memory worker pool.
     pub fn needs_threads(self) -> bool {
         !matches!(self, Variant::EventLoop | Variant::Processes | Variant::ProcessPool)
@@ -313,6 +331,21 @@ pub fn speedups(runs: &[Run]) -> Vec<(Variant, f64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn computing_cannot_beat_the_cores_and_waiting_can() {
+        use crate::core::stats::impossible_speedup;
+        // The run that prompted this: a process pool "2.25x" and an event loop "1.15x" on 2 cores.
+        let cpu = |v: Variant| v.parallel_lanes(Work::Cpu, 8, 2, 2);
+        assert!(impossible_speedup(2.25, cpu(Variant::ProcessPool)));
+        assert!(impossible_speedup(1.15, cpu(Variant::EventLoop)));
+        assert!(impossible_speedup(1.15, cpu(Variant::GilThreads)));
+        assert!(!impossible_speedup(1.9, cpu(Variant::ThreadPool)));
+        assert_eq!(cpu(Variant::Threads), 2, "eight threads still share two cores");
+        // Eight overlapping waits give up to 8x on any number of cores.
+        assert!(!impossible_speedup(7.97, Variant::EventLoop.parallel_lanes(Work::Io, 8, 2, 2)));
+        assert!(impossible_speedup(2.5, Variant::ProcessPool.parallel_lanes(Work::Io, 8, 2, 2)));
+    }
     use futures::executor::block_on;
 
     fn all_models(w: Workload, lanes: usize) -> Vec<Run> {

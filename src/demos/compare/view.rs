@@ -29,11 +29,28 @@ struct Matrix {
     cancelled: bool,
     /// Threads or processes per pool: one per core.
     lanes: usize,
+    tasks: usize,
+    cores: usize,
 }
 
 impl Matrix {
     fn rows(&self, work: Work) -> &Rows {
         if work == Work::Cpu { &self.cpu } else { &self.io }
+    }
+
+    /// A speedup more than the model's lanes can give: noise (see `impossible_speedup`).
+    fn noisy(&self, work: Work, model: Variant) -> bool {
+        let lanes = model.parallel_lanes(work, self.tasks, self.lanes, self.cores);
+        self.speedup(work, model).is_some_and(|s| crate::core::stats::impossible_speedup(s, lanes))
+    }
+
+    /// A speedup the guide may cite: none that is noise.
+    fn trusted(&self, work: Work, model: Variant) -> Option<f64> {
+        self.speedup(work, model).filter(|_| !self.noisy(work, model))
+    }
+
+    fn any_noisy(&self) -> bool {
+        [Work::Cpu, Work::Io].into_iter().any(|w| self.rows(w).iter().any(|(m, _)| self.noisy(w, *m)))
     }
 
     fn speedup(&self, work: Work, model: Variant) -> Option<f64> {
@@ -48,7 +65,11 @@ impl Matrix {
             .flat_map(|work| self.rows(work).iter().filter_map(move |(model, r)| r.as_ref().ok().map(|r| (work, *model, r.wall_ms))))
             .map(|(work, model, wall_ms)| ReportRow {
                 label: format!("{}, {}", work.title(), model.title()),
-                values: vec![("wall_ms".into(), wall_ms), ("speedup".into(), self.speedup(work, model).unwrap_or(f64::NAN))],
+                values: vec![
+                    ("wall_ms".into(), wall_ms),
+                    ("speedup".into(), self.speedup(work, model).unwrap_or(f64::NAN)),
+                    ("noise".into(), if self.noisy(work, model) { 1.0 } else { 0.0 }),
+                ],
             })
             .collect()
     }
@@ -56,12 +77,12 @@ impl Matrix {
     fn evidence(&self, cores: usize) -> Evidence {
         Evidence {
             cores,
-            cpu_event_loop: self.speedup(Work::Cpu, Variant::EventLoop),
-            cpu_threads: self.speedup(Work::Cpu, Variant::ThreadPool),
-            cpu_threads_gil: self.speedup(Work::Cpu, Variant::GilThreads),
-            cpu_processes: self.speedup(Work::Cpu, Variant::ProcessPool),
-            io_event_loop: self.speedup(Work::Io, Variant::EventLoop),
-            io_threads: self.speedup(Work::Io, Variant::Threads),
+            cpu_event_loop: self.trusted(Work::Cpu, Variant::EventLoop),
+            cpu_threads: self.trusted(Work::Cpu, Variant::ThreadPool),
+            cpu_threads_gil: self.trusted(Work::Cpu, Variant::GilThreads),
+            cpu_processes: self.trusted(Work::Cpu, Variant::ProcessPool),
+            io_event_loop: self.trusted(Work::Io, Variant::EventLoop),
+            io_threads: self.trusted(Work::Io, Variant::Threads),
         }
     }
 }
@@ -82,7 +103,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         let threads_ready = matches!(pool_state.get_untracked(), PoolState::Ready(_));
         let lanes = if threads_ready { cores.min(engine::max_threads()).max(1) } else { cores.max(1) };
         let signal = state.cancel_signal();
-        matrix.set(Some(Matrix { lanes, ..Matrix::default() }));
+        matrix.set(Some(Matrix { lanes, tasks, cores, ..Matrix::default() }));
         state.start(async move {
             let on_cell = |(work, model, outcome)| {
                 matrix.update(|m| {
@@ -111,6 +132,11 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
             {move || matrix.get().map(|m| view! {
                 <section class="results" data-testid="results" data-cancelled=m.cancelled.to_string()>
                     {m.cancelled.then(|| view! { <p class="notice warn">"Cancelled: the models below ran; the rest did not. Run again to measure them all."</p> })}
+                    {m.any_noisy().then(|| view! {
+                        <p class="notice warn" data-testid="noisy">"Noise, not results: the figures marked below are faster than \
+                            this machine's cores (or one event loop) can make them. Something else slowed the sequential \
+                            run they are compared with. Run again on a quieter machine."</p>
+                    })}
                     {workload_view(&m, Work::Cpu)}
                     {workload_view(&m, Work::Io)}
                     {summary_table(&m)}
@@ -143,10 +169,13 @@ fn workload_view(m: &Matrix, work: Work) -> impl IntoView + use<> {
         .map(|(model, outcome)| match outcome {
             Ok(r) => {
                 let speedup = m.speedup(work, model);
+                let noisy = m.noisy(work, model);
                 let width = format!("width: {:.1}%", r.wall_ms / longest * 100.0);
-                let label = format!("{:.0} ms{}", r.wall_ms, speedup.map(|s| format!(" · {s:.2}×")).unwrap_or_default());
+                let label = format!("{:.0} ms{}{}", r.wall_ms, speedup.map(|s| format!(" · {s:.2}×")).unwrap_or_default(),
+                    if noisy { " · noise" } else { "" });
                 view! {
-                    <li class="bar-row" data-model=format!("{model:?}") data-wall-ms=r.wall_ms data-speedup=speedup.unwrap_or(0.0)>
+                    <li class="bar-row" class:noisy=noisy data-model=format!("{model:?}") data-wall-ms=r.wall_ms
+                        data-speedup=speedup.unwrap_or(0.0) data-noisy=noisy.to_string()>
                         <span class="bar-name">{model.title()}</span>
                         <span class="bar-track"><span class="bar" style=width></span></span>
                         <span class="bar-value">{label}</span>
@@ -175,6 +204,7 @@ fn summary_table(m: &Matrix) -> impl IntoView + use<> {
     let cell = |work: Work, model: Variant| {
         let wall = m.rows(work).iter().find(|r| r.0 == model).and_then(|r| r.1.as_ref().ok()).map(|r| r.wall_ms);
         match (wall, m.speedup(work, model)) {
+            (Some(w), Some(s)) if m.noisy(work, model) => (format!("{w:.0} ms"), format!("{s:.2}× (noise)")),
             (Some(w), Some(s)) => (format!("{w:.0} ms"), format!("{s:.2}×")),
             (Some(w), None) => (format!("{w:.0} ms"), "—".into()),
             _ => ("—".into(), "—".into()),

@@ -1,7 +1,7 @@
 //! The page of the parallel-CPU demo.
 
 use super::{expected_primes, run_split, summarise, Row, SplitRun, INFO, PYTHON_SOURCE, REPEATS, SIZE_K};
-use crate::core::stats::grouped;
+use crate::core::stats::{grouped, impossible_speedup};
 use crate::engine;
 use crate::widgets::{use_pool, DemoPage, Knobs, PoolState, RunState, Timeline};
 use leptos::prelude::*;
@@ -62,15 +62,19 @@ fn results(limit: u64, rows: Vec<Row>) -> impl IntoView {
             <table class="numbers">
                 <thead><tr><th>"threads"</th><th>"wall time (median)"</th><th>"speedup"</th><th>"efficiency"</th><th>"answer"</th></tr></thead>
                 <tbody>
-                    {rows.iter().map(|r| view! {
-                        <tr data-threads=r.threads data-wall-ms=r.wall_ms data-speedup=r.speedup data-checked=r.checked.to_string()>
+                    {rows.iter().map(|r| {
+                        // More than r.threads cores can give: the 1-thread run was slowed by something else.
+                        let noisy = impossible_speedup(r.speedup, r.threads);
+                        view! {
+                        <tr data-threads=r.threads data-wall-ms=r.wall_ms data-speedup=r.speedup data-checked=r.checked.to_string()
+                            data-noisy=noisy.to_string() class:noisy=noisy>
                             <td>{r.threads}</td>
                             <td>{format!("{:.0} ms", r.wall_ms)}</td>
-                            <td>{format!("{:.2}×", r.speedup)}</td>
+                            <td>{format!("{:.2}×{}", r.speedup, if noisy { " (noise: run again)" } else { "" })}</td>
                             <td>{format!("{:.0}%", r.efficiency * 100.0)}</td>
                             <td>{if r.checked { "✓ checked" } else { "✗ WRONG" }}</td>
                         </tr>
-                    }).collect_view()}
+                    }}).collect_view()}
                 </tbody>
             </table>
             <p class="verdict">

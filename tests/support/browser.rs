@@ -4,6 +4,7 @@ use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -36,10 +37,13 @@ impl Browser {
     /// A browser with extra command-line switches (say, a dark colour scheme).
     pub async fn start_with(extra_args: &[&str]) -> Browser {
         let port = free_port();
+        // A process group of its own: the Chromium it starts joins it, so a test that fails (and
+        // never reaches `close`) still takes the whole browser down on drop (see `Drop`).
         let driver = Command::new("chromedriver")
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
+            .process_group(0)
             .spawn()
             .expect("chromedriver on PATH (xtask/run test installs it)");
         let url = format!("http://127.0.0.1:{port}");
@@ -148,16 +152,20 @@ impl Browser {
             .unwrap_or_default()
     }
 
-    pub async fn close(mut self) {
+    pub async fn close(self) {
         let _ = self.client.clone().close().await;
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+        // Drop ends the driver and anything of its group that is left.
     }
 }
 
 impl Drop for Browser {
+    /// Kills chromedriver's whole process group (the driver and every Chromium process it
+    /// started), then reaps the driver: nothing of a test's browser outlives it, passed or failed.
     fn drop(&mut self) {
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
         let _ = self.driver.kill();
+        let _ = self.driver.wait();
     }
 }
 

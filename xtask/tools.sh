@@ -9,6 +9,7 @@ WASM_BINDGEN_VERSION=0.2.130   # must equal the `=` pin in Cargo.toml
 TRUNK_VERSION=0.22.1
 WASM_PACK_VERSION=0.15.1
 BINARYEN_VERSION=132           # Debian's binaryen 108 produces a broken module
+AXE_VERSION=4.14.1
 TOOLS_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/concurrency-playground"
 
 # cargo install runs from $HOME: inside the repo its .cargo/config.toml (build-std) would
@@ -91,6 +92,17 @@ ensure_chromium() {
     export CHROME_BIN=/usr/lib/chromium/chromium
 }
 
+ensure_axe() {
+    # axe-core (npm): the accessibility rules the e2e suite runs on every page.
+    local axe="$TOOLS_DIR/node_modules/axe-core/axe.min.js"
+    if [ ! -f "$axe" ]; then
+        say "installing axe-core (npm)"
+        mkdir -p "$TOOLS_DIR"
+        npm install --silent --no-audit --no-fund --prefix "$TOOLS_DIR" "axe-core@$AXE_VERSION"
+    fi
+    export AXE_JS="$axe"
+}
+
 ensure_python() {
     # The pages' Python programs run under Debian's CPython in the tests; the fetch demo's uses
     # aiohttp (PyPI), in a venv of ours (Debian's python3 is "externally managed").
@@ -109,4 +121,4 @@ ensure_python() {
 }
 
 ensure_serve_tools() { ensure_rust; ensure_wasm_bindgen; ensure_wasm_opt; ensure_trunk; }
-ensure_test_tools() { ensure_serve_tools; ensure_wasm_pack; ensure_chromium; ensure_python; }
+ensure_test_tools() { ensure_serve_tools; ensure_wasm_pack; ensure_chromium; ensure_python; ensure_axe; }

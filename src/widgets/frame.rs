@@ -25,11 +25,12 @@ pub fn DemoFrame(
             <section class="code">
                 <details open>
                     <summary>"The Rust that ran"</summary>
-                    <pre><code class="rust">{rust}</code></pre>
+                    // Focusable, so a keyboard can scroll a long line into view.
+                    <pre tabindex="0" aria-label="The Rust that ran"><code class="rust">{rust}</code></pre>
                 </details>
                 <details open>
                     <summary>"The same in Python"</summary>
-                    <pre><code class="python">{python}</code></pre>
+                    <pre tabindex="0" aria-label="The same in Python"><code class="python">{python}</code></pre>
                 </details>
             </section>
         </article>

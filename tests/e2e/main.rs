@@ -964,3 +964,35 @@ async fn cpython_figures_name_their_source_and_stand_ins_are_labelled() {
     assert_no_console_errors(&browser).await;
     browser.close().await;
 }
+
+/// Accessibility: axe-core (installed from npm by `xtask/run test`, path in `AXE_JS`) finds no
+/// serious or critical violation on the home page or any demo page.
+#[tokio::test]
+async fn no_page_has_a_serious_accessibility_violation() {
+    let axe_path = std::env::var("AXE_JS").expect("AXE_JS: run the suite with `xtask/run test`, which installs axe-core");
+    let axe = std::fs::read_to_string(&axe_path).unwrap_or_else(|e| panic!("{axe_path}: {e}"));
+    let (server, browser) = open("/").await;
+    let mut found = Vec::new();
+    let pages = std::iter::once("").chain(concurrency_playground::demos::ALL.iter().map(|d| d.id));
+    for page in pages {
+        open_app(&browser, &server.url(&format!("/#/{page}"))).await;
+        browser.wait_for("main h1", 10).await;
+        browser.client.execute(&axe, vec![]).await.expect("inject axe-core");
+        let violations = browser
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document).then(r => done(r.violations
+                     .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                     .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))));",
+                vec![],
+            )
+            .await
+            .expect("axe.run");
+        for v in violations.as_array().unwrap() {
+            found.push(format!("#/{page}: {}", v.as_str().unwrap()));
+        }
+    }
+    assert!(found.is_empty(), "serious accessibility violations:\n{}", found.join("\n"));
+    browser.close().await;
+}

@@ -218,7 +218,7 @@ fn summary_table(m: &Matrix) -> impl IntoView + use<> {
         })
         .collect_view();
     view! {
-        <div class="scroll">
+        <div class="scroll" tabindex="0" role="region" aria-label="a wide table: scroll sideways">
             <table class="numbers" data-testid="matrix-table">
                 <thead><tr><th>"model"</th><th>"CPU-bound"</th><th>"speedup"</th><th>"I/O-bound"</th><th>"speedup"</th></tr></thead>
                 <tbody>{rows}</tbody>
@@ -249,7 +249,7 @@ fn plain_table() -> impl IntoView {
             format!("a process: {:.0} MB resident (pages shared with the parent included)", figure("kb_per_process") / 1024.0)),
     ];
     view! {
-        <div class="scroll">
+        <div class="scroll" tabindex="0" role="region" aria-label="a wide table: scroll sideways">
             <table class="numbers plain">
                 <thead><tr><th class="text"></th><th class="text">"event loop (asyncio)"</th><th class="text">"threads"</th><th class="text">"processes"</th></tr></thead>
                 <tbody>{ROWS.iter().map(|(what, a, t, p)| view! {

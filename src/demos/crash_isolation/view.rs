@@ -96,7 +96,7 @@ fn ThreadPanic() -> impl IntoView {
                 Ok(a) => aftermath(a).into_any(),
                 Err(e) => view! { <p class="notice warn">{format!("The thread run failed: {e}")}</p> }.into_any(),
             })}
-            <details><summary>"The Rust that ran"</summary><pre><code>{thread_panic::rust_source()}</code></pre></details>
+            <details><summary>"The Rust that ran"</summary><pre tabindex="0" aria-label="The Rust that ran: the thread that panics"><code>{thread_panic::rust_source()}</code></pre></details>
         </section>
     }
 }

@@ -106,7 +106,7 @@ fn results(startup_ms: f64, rows: Vec<Row>) -> impl IntoView {
             <p class="verdict">{verdict}</p>
             <LogLogChart series=series(|x| x.round_trip_ms) caption="Round trip of one message (median), by size".into()
                 x_label="message size" y_label="round trip" x_format=size_label y_format=decade_label/>
-            <div class="scroll">
+            <div class="scroll" tabindex="0" role="region" aria-label="a wide table: scroll sideways">
                 <table class="numbers">
                     <thead>
                         <tr><th rowspan="2">"size"</th><th colspan="3">"round trip (median)"</th><th colspan="3">"stream throughput"</th></tr>

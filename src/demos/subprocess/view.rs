@@ -72,7 +72,7 @@ fn results(timeout: f64, runs: Vec<Result<Completed, String>>) -> impl IntoView 
     let spans = runs.iter().enumerate().filter_map(|(i, r)| r.as_ref().ok().map(|c| c.span(i, timeout))).collect();
     view! {
         <section class="results" data-testid="results">
-            <div class="scroll">
+            <div class="scroll" tabindex="0" role="region" aria-label="a wide table: scroll sideways">
                 <table class="numbers">
                     <thead><tr><th class="text">"program"</th><th class="text">"standard output (arrival time)"</th><th class="text">"standard error"</th><th class="text">"how it ended"</th><th>"lived"</th></tr></thead>
                     <tbody>{rows}</tbody>

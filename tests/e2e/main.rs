@@ -966,18 +966,29 @@ async fn cpython_figures_name_their_source_and_stand_ins_are_labelled() {
 }
 
 /// Accessibility: axe-core (installed from npm by `xtask/run test`, path in `AXE_JS`) finds no
-/// serious or critical violation on the home page or any demo page.
+/// serious or critical violation on the home page or any demo page, in the light and dark themes.
 #[tokio::test]
 async fn no_page_has_a_serious_accessibility_violation() {
     let axe_path = std::env::var("AXE_JS").expect("AXE_JS: run the suite with `xtask/run test`, which installs axe-core");
     let axe = std::fs::read_to_string(&axe_path).unwrap_or_else(|e| panic!("{axe_path}: {e}"));
-    let (server, browser) = open("/").await;
+    let server = isolated_server();
+    let mut found = Vec::new();
+    for (theme, args) in [("light", &[][..]), ("dark", &["--blink-settings=preferredColorScheme=0"][..])] {
+        let browser = Browser::start_with(args).await;
+        found.extend(axe_every_page(&browser, &server, &axe).await.into_iter().map(|f| format!("{theme}: {f}")));
+        browser.close().await;
+    }
+    assert!(found.is_empty(), "serious accessibility violations:\n{}", found.join("\n"));
+}
+
+/// Every serious or critical axe-core finding on the home page and each demo page.
+async fn axe_every_page(browser: &Browser, server: &StaticServer, axe: &str) -> Vec<String> {
     let mut found = Vec::new();
     let pages = std::iter::once("").chain(concurrency_playground::demos::ALL.iter().map(|d| d.id));
     for page in pages {
         open_app(&browser, &server.url(&format!("/#/{page}"))).await;
         browser.wait_for("main h1", 10).await;
-        browser.client.execute(&axe, vec![]).await.expect("inject axe-core");
+        browser.client.execute(axe, vec![]).await.expect("inject axe-core");
         let violations = browser
             .client
             .execute_async(
@@ -993,6 +1004,5 @@ async fn no_page_has_a_serious_accessibility_violation() {
             found.push(format!("#/{page}: {}", v.as_str().unwrap()));
         }
     }
-    assert!(found.is_empty(), "serious accessibility violations:\n{}", found.join("\n"));
-    browser.close().await;
+    found
 }

@@ -267,7 +267,8 @@ async fn the_matrix_runs_every_model_and_the_guide_cites_it() {
     assert_eq!(browser.eval("document.querySelectorAll('[data-testid=matrix-table] tbody tr').length").await, Value::from(7));
     let guide = browser.text("[data-testid=guide]").await;
     assert!(!guide.contains("not measured yet"), "the reasons now cite this run: {guide}");
-    assert!(guide.contains("× here"), "{guide}");
+    // Each figure is cited, as a result or, when it is more than its lanes can give, as noise.
+    assert!(guide.contains("× here") || guide.contains("× in this run"), "{guide}");
     // The result can be shared: the JSON names the machine, the browser and every run.
     let shared = browser
         .eval("(window.__shared = null, fetch(document.querySelector('[data-testid=share-json]').href).then(r => r.json()).then(j => window.__shared = j), 1)")

@@ -43,12 +43,20 @@ impl Choice {
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Evidence {
     pub cores: usize,
-    pub cpu_event_loop: Option<f64>,
-    pub cpu_threads: Option<f64>,
-    pub cpu_threads_gil: Option<f64>,
-    pub cpu_processes: Option<f64>,
-    pub io_event_loop: Option<f64>,
-    pub io_threads: Option<f64>,
+    pub cpu_event_loop: Option<Figure>,
+    pub cpu_threads: Option<Figure>,
+    pub cpu_threads_gil: Option<Figure>,
+    pub cpu_processes: Option<Figure>,
+    pub io_event_loop: Option<Figure>,
+    pub io_threads: Option<Figure>,
+}
+
+/// A measured speedup, or one the matrix judged impossible (more than the model's lanes can
+/// give): the guide cites the first and names the second as noise, never as a result.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Figure {
+    Speedup(f64),
+    Noise(f64),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -62,9 +70,10 @@ pub const IO_BOUND_PERCENT: u64 = 50;
 /// Above this much data per task, copying it to a process costs more than it is worth.
 pub const HEAVY_DATA_KB: u64 = 1024;
 
-fn measured(label: &str, speedup: Option<f64>) -> String {
-    match speedup {
-        Some(s) => format!("{label} gave {s:.1}× here"),
+fn measured(label: &str, figure: Option<Figure>) -> String {
+    match figure {
+        Some(Figure::Speedup(s)) => format!("{label} gave {s:.1}× here"),
+        Some(Figure::Noise(s)) => format!("{label}: {s:.1}× in this run, more than its lanes can give, so noise, not a result (run again)"),
         None => format!("{label}: not measured yet (run the matrix above)"),
     }
 }
@@ -167,10 +176,15 @@ mod tests {
         let job = shape(0, 100, 1, false);
         let none = recommend(job, Evidence { cores: 2, ..Default::default() });
         assert!(none.reasons.join(" ").contains("not measured yet"));
-        let some = recommend(job, Evidence { cores: 2, cpu_threads: Some(1.9), cpu_threads_gil: Some(1.0), cpu_processes: Some(1.8), ..Default::default() });
+        let figure = |s| Some(Figure::Speedup(s));
+        let some = recommend(job, Evidence { cores: 2, cpu_threads: figure(1.9), cpu_threads_gil: figure(1.0), cpu_processes: figure(1.8), ..Default::default() });
         let text = some.reasons.join(" ");
         assert_eq!(some.choice, Choice::ProcessPool);
         assert!(text.contains("1.0×") && text.contains("1.9×") && text.contains("1.8×"), "{text}");
+        // A figure the matrix judged impossible is named as noise, not cited as a gain.
+        let noisy = recommend(job, Evidence { cores: 2, cpu_event_loop: Some(Figure::Noise(1.2)), ..Default::default() });
+        let text = noisy.reasons.join(" ");
+        assert!(text.contains("1.2× in this run") && text.contains("noise, not a result") && !text.contains("gave 1.2×"), "{text}");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The page of the compare-and-choose demo: the matrix, then the guide.
 
-use super::advice::{recommend, Evidence, JobShape};
+use super::advice::{recommend, Evidence, Figure, JobShape};
 use super::matrix::{run_all, speedups, Variant, Run, Work, Workload};
 use super::{DATA, INFO, MILLIONS, PYTHON_SOURCE, SHARED, TASKS, WAIT, WAITING};
 use crate::engine;
@@ -44,9 +44,10 @@ impl Matrix {
         self.speedup(work, model).is_some_and(|s| crate::core::stats::impossible_speedup(s, lanes))
     }
 
-    /// A speedup the guide may cite: none that is noise.
-    fn trusted(&self, work: Work, model: Variant) -> Option<f64> {
-        self.speedup(work, model).filter(|_| !self.noisy(work, model))
+    /// A speedup for the guide, marked as noise when it is.
+    fn figure(&self, work: Work, model: Variant) -> Option<Figure> {
+        let s = self.speedup(work, model)?;
+        Some(if self.noisy(work, model) { Figure::Noise(s) } else { Figure::Speedup(s) })
     }
 
     fn any_noisy(&self) -> bool {
@@ -77,12 +78,12 @@ impl Matrix {
     fn evidence(&self, cores: usize) -> Evidence {
         Evidence {
             cores,
-            cpu_event_loop: self.trusted(Work::Cpu, Variant::EventLoop),
-            cpu_threads: self.trusted(Work::Cpu, Variant::ThreadPool),
-            cpu_threads_gil: self.trusted(Work::Cpu, Variant::GilThreads),
-            cpu_processes: self.trusted(Work::Cpu, Variant::ProcessPool),
-            io_event_loop: self.trusted(Work::Io, Variant::EventLoop),
-            io_threads: self.trusted(Work::Io, Variant::Threads),
+            cpu_event_loop: self.figure(Work::Cpu, Variant::EventLoop),
+            cpu_threads: self.figure(Work::Cpu, Variant::ThreadPool),
+            cpu_threads_gil: self.figure(Work::Cpu, Variant::GilThreads),
+            cpu_processes: self.figure(Work::Cpu, Variant::ProcessPool),
+            io_event_loop: self.figure(Work::Io, Variant::EventLoop),
+            io_threads: self.figure(Work::Io, Variant::Threads),
         }
     }
 }

@@ -1007,3 +1007,19 @@ async fn axe_every_page(browser: &Browser, server: &StaticServer, axe: &str) -> 
     }
     found
 }
+
+/// A debug build (10-30x slower) says so on every page, and the optimised one does not (checked
+/// in `home_page_loads_isolated_with_worker_threads_and_no_errors`).
+#[tokio::test]
+async fn a_debug_build_says_so_on_every_page() {
+    let server = StaticServer::start(support::dev_dir(), true);
+    let browser = Browser::start().await;
+    for path in ["/", "/#/parallel-cpu"] {
+        browser.goto(&server.url(path)).await;
+        let note = browser.text("[data-testid=build]").await;
+        assert!(note.contains("debug build: figures are not representative"), "{path}: {note}");
+        assert_eq!(browser.eval("document.documentElement.dataset.build").await, "debug", "{path}");
+    }
+    browser.screenshot("debug-build-note").await;
+    browser.close().await;
+}

@@ -26,6 +26,14 @@ pub fn dist_dir() -> PathBuf {
     dist
 }
 
+/// The debug build that `xtask/run test` makes in `target/dev/` (plain `trunk build`), for the
+/// e2e check that a debug build says so on screen.
+pub fn dev_dir() -> PathBuf {
+    let dev = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target").join("dev");
+    assert!(dev.join("index.html").exists(), "no debug build in {}: run `xtask/run test` (or `trunk build --dist target/dev --public-url ./`)", dev.display());
+    dev
+}
+
 /// The page's `data-build` ("debug" or "release", set by the app): the suite and the benchmark
 /// refuse to measure a debug build, which is 10-30x slower.
 pub const REFUSE_DEBUG: &str = "document.documentElement.dataset.build === 'release'";

@@ -19,6 +19,12 @@ pub fn num(key: &str) -> Option<f64> {
     get(key)?.parse().ok()
 }
 
+/// A figure for a page to show (NaN, shown as "NaN", if the data lacks it: the native test
+/// `the_data_names_its_source_and_holds_every_cited_figure` keeps that from happening).
+pub fn figure(key: &str) -> f64 {
+    num(key).unwrap_or(f64::NAN)
+}
+
 /// Where the figures come from, for a page to cite: "measured by python/reference.py on CPython
 /// 3.11.2, 2 cores, 2026-11-23".
 pub fn source() -> String {

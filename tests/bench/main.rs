@@ -70,6 +70,16 @@ fn spread(times: &[f64]) -> f64 {
 
 const NOISY_SPREAD: f64 = 0.15;
 
+/// One row's note column: the native and the browser notes, each named, the empty ones left out.
+fn notes(native: String, browser: String) -> String {
+    [("native", native), ("browser", browser)]
+        .into_iter()
+        .filter(|(_, n)| !n.is_empty())
+        .map(|(w, n)| format!("{w} {n}"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// What the note column says of a figure: a speedup physics forbids, or runs too far apart.
 fn note(speedup: f64, lanes: usize, spread: Option<f64>) -> String {
     let mut notes = Vec::new();
@@ -271,8 +281,7 @@ async fn main() {
     let _ = writeln!(table, "{:<10} {:>10} {:>9} {:>10} {:>9} {:>14}  {}", "threads", "native", "speedup", "browser", "speedup", "browser/native", "note");
     for (i, t) in threads.iter().enumerate() {
         let (ns, bs) = (speedup(native[0].0, native[i].0), speedup(web_cpu[0], web_cpu[i]));
-        let notes = [("native", note(ns, *t, Some(native[i].1))), ("browser", note(bs, *t, None))]
-            .into_iter().filter(|(_, n)| !n.is_empty()).map(|(w, n)| format!("{w} {n}")).collect::<Vec<_>>().join("; ");
+        let notes = notes(note(ns, *t, Some(native[i].1)), note(bs, *t, None));
         let _ = writeln!(table, "{:<10} {:>10.1} {:>8.2}x {:>10.1} {:>8.2}x {:>13.2}x  {notes}", t, native[i].0,
             ns, web_cpu[i], bs, web_cpu[i] / native[i].0);
     }
@@ -293,8 +302,7 @@ async fn main() {
     for c in &cells {
         let (ns, bs) = (speedup(base(c.work, false), c.native_ms), speedup(base(c.work, true), c.browser_ms));
         let possible = c.model.parallel_lanes(c.work, opts.tasks, lanes, cores);
-        let notes = [("native", note(ns, possible, Some(c.native_spread))), ("browser", note(bs, possible, None))]
-            .into_iter().filter(|(_, n)| !n.is_empty()).map(|(w, n)| format!("{w} {n}")).collect::<Vec<_>>().join("; ");
+        let notes = notes(note(ns, possible, Some(c.native_spread)), note(bs, possible, None));
         let _ = writeln!(table, "{:<10} {:<32} {:>9.1} {:>7.2}x {:>9.1} {:>7.2}x {:>13.2}x  {notes}", c.work.title(), c.model.title(),
             c.native_ms, ns, c.browser_ms, bs, c.browser_ms / c.native_ms);
         json_rows.push(serde_json::json!({

@@ -238,8 +238,7 @@ fn plain_table() -> impl IntoView {
         ("a crash (Python)", "an exception ends that task; the others run on (gather raises it, a TaskGroup cancels the rest)", "an exception ends that thread; `with lock:` releases its lock; the rest run on", "only that process ends; the pool reports it (BrokenProcessPool)"),
         ("a crash (Rust in this browser)", "a panic aborts the page's wasm instance: the page must reload", "a panic aborts that worker: its held locks stay held forever (see Crash isolation)", "only that process's instance ends; the pool replaces it"),
     ];
-    use crate::core::reference::{num, source};
-    let figure = |k| num(k).unwrap_or(f64::NAN);
+    use crate::core::reference::{figure, source};
     // CPython's own costs, from the reference data (its source is named under the table).
     let cpython_rows = [
         ("start-up in CPython".to_string(), "a task: an object on the loop's queue".to_string(),

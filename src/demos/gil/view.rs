@@ -24,8 +24,7 @@ const EXPLANATION: &[&str] = &[
 
 /// Real CPython on the same kind of machine (not in this browser), from the reference data.
 fn cpython_figures() -> String {
-    use crate::core::reference::{get, num, source};
-    let figure = |k| num(k).unwrap_or(f64::NAN);
+    use crate::core::reference::{figure, get, source};
     format!(
         "Real CPython, not in your browser ({}): counting primes took {:.2} s on one thread, {:.2} s on two \
          threads (the GIL: no faster) and {:.2} s on two processes. 1000 gathered asyncio.sleep(0.2) took {:.2} s. \

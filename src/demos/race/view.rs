@@ -15,8 +15,7 @@ const EXPLANATION: &[&str] = &[
 
 /// What CPython does with the classic example, from the reference data (with its source).
 fn cpython_note() -> String {
-    use crate::core::reference::{num, source};
-    let figure = |k| num(k).unwrap_or(f64::NAN);
+    use crate::core::reference::{figure, source};
     format!(
         "About CPython: in {} tries of two threads doing counter += 1 {} times each, {} lost any update \
          ({}). The interpreter switches threads only at certain points between bytecodes, so a switch \

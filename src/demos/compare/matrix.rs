@@ -6,6 +6,7 @@
 
 use crate::core::process::{sum_between, sum_to, Reply, Request};
 use crate::core::trace::{Lane, Span, SpanKind, Trace};
+use crate::models::cooperative;
 use crate::models::gil::{hold_in_slices, Gil};
 use crate::models::process_pool::{Job, Pool};
 use crate::engine::{self, Process};
@@ -42,7 +43,7 @@ impl Variant {
     pub fn how(self, lanes: usize) -> String {
         match self {
             Variant::Sequential => "one thread, one task after another".into(),
-            Variant::EventLoop => format!("one thread, tasks interleaved, each yielding every {LOOP_SLICE_MS:.0} ms"),
+            Variant::EventLoop => format!("one thread, tasks interleaved, each yielding every {:.0} ms or less", cooperative::MAX_SLICE_MS),
             Variant::Threads => format!("a thread per task, started and joined (at most {} here)", engine::max_threads()),
             Variant::GilThreads => format!("a thread per task, one lock to compute (at most {} here)", engine::max_threads()),
             Variant::Processes => format!("{lanes} processes started for the run (start-up counted)"),
@@ -109,29 +110,17 @@ pub struct Run {
     pub trace: Trace,
 }
 
-/// How long a CPU task on the event loop computes before it yields: short enough to keep the
-/// page responsive (a frame), long enough that the yields cost little.
-pub const LOOP_SLICE_MS: f64 = 16.0;
-
-/// 0 + … + (n − 1) for task `task`, yielding to the loop every `LOOP_SLICE_MS`: CPU work that
-/// shares the event loop instead of freezing it (its answer equals `sum_to(n)`). A span per
-/// slice: the timeline shows the tasks taking turns.
-async fn sum_to_cooperatively(task: usize, n: u64, label: String) -> (u64, Vec<Span>) {
-    const BLOCK: u64 = 500_000;
-    let (mut total, mut i, mut spans) = (0u64, 0u64, Vec::new());
-    let mut slice_start = engine::now_ms();
-    while i < n {
-        let end = (i + BLOCK).min(n);
-        total = total.wrapping_add(sum_between(i, end));
-        i = end;
-        if engine::now_ms() - slice_start >= LOOP_SLICE_MS || i == n {
-            spans.push(Span::since(task, Lane::EventLoop, label.clone(), SpanKind::Run, slice_start));
-            if i < n {
-                engine::yield_now().await;
-                slice_start = engine::now_ms();
-            }
-        }
-    }
+/// 0 + … + (n − 1) for task `task` of `tasks`, in slices with a yield between them
+/// (`cooperative`): CPU work that shares the event loop instead of freezing it (its answer
+/// equals `sum_to(n)`). A span per slice: the timeline shows the tasks taking turns.
+async fn sum_to_cooperatively(task: usize, tasks: usize, n: u64, label: String) -> (u64, Vec<Span>) {
+    const BLOCK: u64 = 200_000;
+    let mut total = 0u64;
+    let slices = cooperative::in_slices(n.div_ceil(BLOCK), cooperative::slice_ms(tasks), |b| {
+        total = total.wrapping_add(sum_between(b * BLOCK, ((b + 1) * BLOCK).min(n)));
+    })
+    .await;
+    let spans = slices.into_iter().map(|(start, end)| Span { task, lane: Lane::EventLoop, label: label.clone(), kind: SpanKind::Run, start, end }).collect();
     (total, spans)
 }
 
@@ -245,7 +234,7 @@ pub async fn run(model: Variant, w: Workload, lanes: usize, pool: &mut Pool) -> 
         Variant::EventLoop => {
             let tasks = (0..w.tasks).map(|i| async move {
                 match w.work {
-                    Work::Cpu => sum_to_cooperatively(i, w.n, task_label(&w, i)).await,
+                    Work::Cpu => sum_to_cooperatively(i, w.tasks, w.n, task_label(&w, i)).await,
                     Work::Io => {
                         let start = engine::now_ms();
                         engine::sleep_ms(w.wait_ms).await;

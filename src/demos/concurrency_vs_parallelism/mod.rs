@@ -7,6 +7,7 @@ use crate::core::trace::{Lane, Span, SpanKind, Trace};
 use crate::core::catalog::{DemoInfo, Group};
 use crate::core::workload::{count_primes_in, PrimeJob};
 use crate::engine;
+use crate::models::cooperative;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -25,9 +26,9 @@ pub const TASKS: Knob = Knob { key: "tasks", label: "tasks", min: 1, max: 12, de
 pub const STEPS: Knob = Knob { key: "steps", label: "steps per task", min: 1, max: 20, default: 5, step: 1 };
 pub const STEP_MS: Knob = Knob { key: "step", label: "step (ms of CPU)", min: 1, max: 200, default: 20, step: 1 };
 
-/// Numbers a step tests so that it takes about `step_ms` on this machine.
-pub fn step_size(step_ms: f64) -> u64 {
-    (PrimeJob::sized_for(step_ms, engine::now_ms).per_ms * step_ms).max(1.0) as u64
+/// Numbers a step tests so that it takes about `step_ms` on this machine (sized off the loop).
+pub async fn step_size(step_ms: f64) -> u64 {
+    (cooperative::sized_job(step_ms).await.per_ms * step_ms).max(1.0) as u64
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,21 +91,41 @@ pub fn rust_source() -> &'static str {
 }
 
 // region:run
-/// Step `i` of `task`: testing `size` numbers for primality (fixed work, the same for every step).
+/// The numbers step `i` of `task` tests for primality (fixed work, the same for every step).
+fn numbers(task: usize, i: usize, steps: usize, size: u64) -> std::ops::Range<u64> {
+    let first = PrimeJob::FIRST + (task * steps + i) as u64 * size;
+    first..first + size
+}
+
+/// Step `i` of `task` at once, on a worker thread.
 fn step(task: usize, i: usize, steps: usize, size: u64, lane: Lane) -> Span {
     let start = engine::now_ms();
-    let first = PrimeJob::FIRST + (task * steps + i) as u64 * size;
-    count_primes_in(first, first + size);
+    let n = numbers(task, i, steps, size);
+    count_primes_in(n.start, n.end);
     Span::since(task, lane, format!("task {task} step {i}"), SpanKind::Run, start)
 }
 
-/// All tasks as coroutines on the one loop thread; each yields after every step.
+/// Pieces a step is cut into on the loop, so it can yield inside a long step.
+const BLOCKS: u64 = 50;
+
+/// All tasks as coroutines on the one loop thread. Each yields after every step, and inside a
+/// step every few milliseconds (`cooperative::slice_ms`), so the page never freezes: a step is
+/// drawn as the slices it was computed in.
 pub async fn interleaved(tasks: usize, steps: usize, size: u64) -> Measured {
     let t0 = engine::now_ms();
+    let slice = cooperative::slice_ms(tasks);
     let all = futures::future::join_all((0..tasks).map(|task| async move {
         let mut spans = Vec::new();
         for i in 0..steps {
-            spans.push(step(task, i, steps, size, Lane::EventLoop));
+            let n = numbers(task, i, steps, size);
+            let block = size.div_ceil(BLOCKS).max(1);
+            let slices = cooperative::in_slices(size.div_ceil(block), slice, |b| {
+                let first = n.start + b * block;
+                count_primes_in(first, (first + block).min(n.end));
+            })
+            .await;
+            let label = format!("task {task} step {i}");
+            spans.extend(slices.into_iter().map(|(start, end)| Span { task, lane: Lane::EventLoop, label: label.clone(), kind: SpanKind::Run, start, end }));
             engine::yield_now().await; // let the other tasks have a go
         }
         spans
@@ -145,8 +166,10 @@ mod tests {
     #[test]
     fn on_one_loop_tasks_interleave_but_never_compute_at_once() {
         let _cpu = crate::testing::exclusive_cpu();
-        let m = block_on(interleaved(3, 4, step_size(3.0)));
-        assert_eq!(m.trace.spans.len(), 12);
+        let m = block_on(async { interleaved(3, 4, step_size(3.0).await).await });
+        let mut steps: Vec<&str> = m.trace.spans.iter().map(|s| s.label.as_str()).collect();
+        steps.dedup();
+        assert_eq!(steps.len(), 12, "each step drawn as its slices");
         assert_eq!(m.most_at_once, 1, "one lane computes one step at a time");
         assert_eq!(m.in_progress, 3, "yet all tasks are in progress together");
         // Round robin: the first step of every task comes before any task's second step.
@@ -162,7 +185,7 @@ mod tests {
         if !crate::testing::has_two_cores("on_the_pool_steps_run_at_the_same_instant") {
             return;
         }
-        let (tasks, steps, size) = (4, 4, step_size(10.0));
+        let (tasks, steps, size) = (4, 4, block_on(step_size(10.0)));
         let seq = block_on(interleaved(tasks, steps, size));
         let par = block_on(parallel(tasks, steps, size, 2)).unwrap();
         assert_eq!(par.trace.lanes().len(), 2);

@@ -29,7 +29,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         state.start(async move {
             state.say(format!("1 of 2: {}", Variant::Interleaved.title()));
             engine::yield_now().await;
-            let size = step_size(step_ms);
+            let size = step_size(step_ms).await;
             let seq = interleaved(tasks, steps, size).await;
             state.say(format!("2 of 2: {}", Variant::Parallel.title()));
             // One lane per core: more threads than cores would only take turns on them.

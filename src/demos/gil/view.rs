@@ -3,8 +3,7 @@
 use super::{run, Measured, Variant, INFO, IO_MS, PYTHON_SOURCE, THREADS, WORK_MS};
 use crate::models::gil::SWITCH_MS;
 use crate::core::stats::speedup;
-use crate::core::workload::PrimeJob;
-use crate::engine;
+use crate::models::cooperative;
 use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
 use leptos::prelude::*;
 
@@ -43,7 +42,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         let work = knobs.get(WORK_MS).get_untracked() as f64;
         let io = knobs.get(IO_MS).get_untracked() as f64;
         state.start(async move {
-            let job = PrimeJob::sized_for(work, engine::now_ms);
+            let job = cooperative::sized_job(work).await;
             Ok(state.steps(Variant::ALL.to_vec(), |s| s.title(threads), |s| run(s, threads, job, io)).await?)
         });
     };

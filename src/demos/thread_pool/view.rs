@@ -1,8 +1,7 @@
 //! The page of the thread-pool demo.
 
 use super::{run, tasks, Measured, Variant, CPU_PERCENT, INFO, PYTHON_SOURCE, TASKS, TASK_MS, WORKERS};
-use crate::core::workload::PrimeJob;
-use crate::engine;
+use crate::models::cooperative;
 use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
 use leptos::prelude::*;
 
@@ -25,7 +24,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         let longest = knobs.get(TASK_MS).get_untracked() as f64;
         let cpu = knobs.get(CPU_PERCENT).get_untracked() as f64;
         state.start(async move {
-            let per_ms = if cpu > 0.0 { PrimeJob::sized_for(10.0, engine::now_ms).per_ms } else { 0.0 };
+            let per_ms = if cpu > 0.0 { cooperative::sized_job(10.0).await.per_ms } else { 0.0 };
             let label = |m: &Variant| format!("{n} tasks on {workers} workers, {}", m.title());
             Ok(state.steps(Variant::ALL.to_vec(), label, |m| run(m, workers, tasks(n, longest, cpu, per_ms))).await?)
         });

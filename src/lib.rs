@@ -14,6 +14,9 @@
 //!
 //! ARCHITECTURE.md has the bird's-eye view.
 
+// Per-function optimisation: the kernels for speed in a crate built for size.
+#![feature(optimize_attribute)]
+
 pub mod app;
 pub mod core;
 pub mod demos;

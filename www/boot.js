@@ -6,6 +6,8 @@
 //    When the page is not isolated yet, reload once so the worker can add the headers; the attempt
 //    is remembered for the tab's session, so a browser that still refuses never loops.
 (function () {
+    // A link to a demo: hide the static shell's home grid until the app shows the demo.
+    if (/^#\/./.test(location.hash)) document.documentElement.classList.add('deep-link');
     function fail(reason) {
         var boot = document.getElementById('boot');
         if (!boot) return; // the app is already up; its own error handling applies

@@ -31,9 +31,8 @@ pub fn Home() -> impl IntoView {
         .collect_view();
     view! {
         <section class="home">
-            <h1>"See how concurrency really behaves"</h1>
-            <p class="lead">"The ideas of Python's asyncio, threading and multiprocessing, run for real in Rust in your browser (no Python runs here; each page shows the Python program that does the same): the page's own "
-                "event loop, threads sharing one memory, processes sharing none. Every number is measured now, on this machine."</p>
+            <h1>{super::shell::HEADLINE}</h1>
+            <p class="lead">{super::shell::LEAD}</p>
             {cards}
         </section>
     }

@@ -4,6 +4,7 @@
 mod home;
 mod lag;
 mod route;
+mod shell;
 mod status;
 
 pub use status::{build_note, StatusLine};
@@ -41,14 +42,15 @@ pub fn start() {
 }
 
 pub fn mount() {
+    crate::engine::mark("wasm-started");
     crate::engine::on_fatal_panic(show_fatal);
     // What kind of build this is, for the tests and the benchmark (they refuse a debug build).
     if let Some(html) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
         let _ = html.set_attribute("data-build", status::build_kind());
     }
-    // The static "Loading…" line in index.html has done its job.
-    if let Some(boot) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot")) {
-        boot.remove();
+    // The static shell in index.html (and its "Loading…" line) has done its job.
+    if let Some(shell) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("shell")) {
+        shell.remove();
     }
     leptos::mount::mount_to_body(App);
 }
@@ -76,7 +78,7 @@ fn App() -> impl IntoView {
         <a class="skip" href="#main">"Skip to content"</a>
         <header class="topbar">
             <a class="brand" href="#/">"concurrency playground"</a>
-            <span class="tagline">"asyncio, threading and multiprocessing, live in your browser"</span>
+            <span class="tagline">{shell::TAGLINE}</span>
             // On a narrow screen the side bar would fill the first screen: it is hidden there and
             // this link leads to the home page's grid of every demo instead.
             <a class="all-demos" href="#/" hidden=move || route.get().page.is_empty()>"☰ All demos"</a>

@@ -5,18 +5,24 @@ use crate::widgets::{use_pool, PoolState};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-/// Threads for the thread demos even on a 2-core machine: races, deadlocks, pools and queues
-/// are about threads that wait, and need more of them than cores. CPU demos use one per core.
-const MIN_POOL_THREADS: usize = 4;
-const MAX_POOL_THREADS: usize = 16;
+/// Worker threads in the page's pool. Threads that wait (on a timer, a lock, a queue) need a
+/// lane each, however few the cores: races, deadlocks, pools and waiting jobs are about threads
+/// that wait, and a pool of 4 would cap 8 waiting threads at 4 at a time, a figure about the
+/// pool, not about threads. So the pool has as many as any demo starts (the thread demos' knobs
+/// stop at 16); CPU demos use one per core. An idle worker sleeps in `Atomics.wait`: it costs
+/// memory (a stack and a JS heap each), no CPU.
+const POOL_THREADS: usize = 16;
 
 /// Starts the shared-memory worker pool (one per page load).
 pub fn start_pool() -> RwSignal<PoolState> {
     let state = RwSignal::new(PoolState::Starting);
     spawn_local(async move {
-        let threads = engine::hardware_concurrency().clamp(MIN_POOL_THREADS, MAX_POOL_THREADS);
+        let threads = POOL_THREADS.max(engine::hardware_concurrency());
         state.set(match engine::init_threads(threads).await {
-            Ok(n) => PoolState::Ready(n),
+            Ok(n) => {
+                engine::mark("pool-ready");
+                PoolState::Ready(n)
+            }
             Err(why) => PoolState::Unavailable(why),
         });
     });

@@ -155,6 +155,7 @@ pub fn sum_to(n: u64) -> u64 {
 /// from + … + (to − 1), summed one by one. Never inlined: every model of the matrix (and every
 /// process) runs this same machine code, so none is faster for being compiled differently.
 #[inline(never)]
+#[optimize(speed)]
 pub fn sum_between(from: u64, to: u64) -> u64 {
     let mut total = 0u64;
     for i in from..std::hint::black_box(to) {

@@ -5,6 +5,7 @@ use std::hint::black_box;
 
 /// True when `n` is prime, by trial division: deliberately the slow way, so that the cost
 /// grows with the numbers tested and the work cannot be skipped.
+#[optimize(speed)]
 pub fn is_prime(n: u64) -> bool {
     if n < 2 {
         return false;
@@ -34,6 +35,7 @@ pub const BLOCK: u64 = 512;
 /// every multiple of 3). Stripe 0 also counts the prime 2. The stripes' counts add up to
 /// `count_primes_sieve(limit)`. `black_box` keeps the compiler from folding the loop when the
 /// arguments are constants (as in tests and benchmarks).
+#[optimize(speed)]
 pub fn count_primes_striped(limit: u64, stripe: u64, stripes: u64) -> u64 {
     assert!(stripes > 0 && stripe < stripes, "stripe {stripe} of {stripes}");
     let limit = black_box(limit);
@@ -54,6 +56,7 @@ pub fn count_primes_striped(limit: u64, stripe: u64, stripes: u64) -> u64 {
 
 /// Counts the primes in `first..end`: a job that can be cut into pieces of any size (the
 /// pieces' counts add up to the whole).
+#[optimize(speed)]
 pub fn count_primes_in(first: u64, end: u64) -> u64 {
     (black_box(first)..black_box(end)).filter(|&n| is_prime(n)).count() as u64
 }
@@ -77,16 +80,24 @@ impl PrimeJob {
     /// Sizes the job to take about `ms` on the calling thread (clock: `now`, in ms): the fastest
     /// of three 10 ms samples, since a sample interrupted by another program would undersize it.
     pub fn sized_for(ms: f64, now: impl Fn() -> f64) -> PrimeJob {
-        let sample = || {
-            let start = now();
-            let mut n = Self::FIRST;
-            while now() - start < 10.0 {
-                count_primes_in(n, n + 100);
-                n += 100;
-            }
-            (n - Self::FIRST) as f64 / (now() - start)
-        };
-        let per_ms = (0..3).map(|_| sample()).fold(0.0, f64::max);
+        let per_ms = (0..3).map(|_| Self::sample(&now)).fold(0.0, f64::max);
+        PrimeJob::of(ms, per_ms)
+    }
+
+    /// Numbers tested per millisecond in one 10 ms sample on the calling thread.
+    #[optimize(speed)]
+    pub fn sample(now: impl Fn() -> f64) -> f64 {
+        let start = now();
+        let mut n = Self::FIRST;
+        while now() - start < 10.0 {
+            count_primes_in(n, n + 100);
+            n += 100;
+        }
+        (n - Self::FIRST) as f64 / (now() - start)
+    }
+
+    /// A job of about `ms` on a thread that tests `per_ms` numbers a millisecond.
+    pub fn of(ms: f64, per_ms: f64) -> PrimeJob {
         PrimeJob { first: Self::FIRST, end: Self::FIRST + (per_ms * ms).max(1.0) as u64, per_ms }
     }
 

@@ -27,7 +27,7 @@ pub(crate) use offload::contain_panics_on_this_thread;
 
 pub use offload::{jobs_in_flight, offload, on_threads, settled, OffloadError};
 pub use platform::{
-    cross_origin_isolated, fetch, Child, Process, hardware_concurrency, init_threads, now_ms, sleep_ms, spawn, yield_now,
+    cross_origin_isolated, fetch, Child, Process, hardware_concurrency, init_threads, mark, now_ms, sleep_ms, spawn, yield_now,
 };
 
 /// Why a process could not answer.

@@ -25,6 +25,14 @@ pub fn now_ms() -> f64 {
     PERFORMANCE.with(|p| p.time_origin() + p.now())
 }
 
+/// A named instant on the page's performance timeline (`performance.mark`): the benchmark reads
+/// when the wasm started and when the pool was ready.
+pub fn mark(name: &str) {
+    PERFORMANCE.with(|p| {
+        let _ = p.mark(name);
+    });
+}
+
 pub fn hardware_concurrency() -> usize {
     web_sys::window().map(|w| w.navigator().hardware_concurrency() as usize).unwrap_or(1).max(1)
 }

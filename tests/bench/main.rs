@@ -242,6 +242,68 @@ fn bundle_sizes() -> Vec<(String, u64, u64)> {
     out
 }
 
+/// What a first visit costs, in a fresh browser profile (nothing cached) opening the home page:
+/// navigation -> first contentful paint, -> the wasm started, -> the worker pool ready (ms), and
+/// the gzip size of every file the visit loaded (the files of dist/, gzipped at -9).
+struct FirstVisit {
+    paint_ms: f64,
+    wasm_ms: f64,
+    pool_ms: f64,
+    gzip_kb: f64,
+    files: Vec<String>,
+}
+
+async fn first_visit(server: &StaticServer) -> FirstVisit {
+    let browser = Browser::start().await;
+    browser.goto(&server.url("/")).await;
+    let marks = browser
+        .wait_until(
+            "performance.getEntriesByName('pool-ready').length && {
+                paint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
+                wasm: performance.getEntriesByName('wasm-started')[0].startTime,
+                pool: performance.getEntriesByName('pool-ready')[0].startTime,
+                urls: [location.href, ...performance.getEntriesByType('resource').map(e => e.name)] }",
+            60,
+        )
+        .await;
+    browser.close().await;
+    let root = server.url("/");
+    let mut files: Vec<String> = marks["urls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|u| u.as_str()?.strip_prefix(root.as_str()).map(|p| p.split(['#', '?']).next().unwrap_or("").to_string()))
+        .map(|p| if p.is_empty() { "index.html".to_string() } else { p })
+        .collect();
+    files.sort();
+    files.dedup();
+    let dist = support::dist_dir();
+    let bytes: u64 = files.iter().map(|f| gzip_size(&dist.join(f))).sum();
+    let ms = |k: &str| marks[k].as_f64().unwrap_or(f64::NAN);
+    FirstVisit { paint_ms: ms("paint"), wasm_ms: ms("wasm"), pool_ms: ms("pool"), gzip_kb: bytes as f64 / 1024.0, files }
+}
+
+/// The longest main-thread holds over one run of every demo page (default knobs) except the two
+/// that freeze the page on purpose: (longest single task, longest timer gap, its demo).
+async fn longest_holds(browser: &Browser, server: &StaticServer) -> (f64, f64, String) {
+    let (mut task, mut gap, mut worst) = (0.0f64, 0.0f64, String::new());
+    for demo in concurrency_playground::demos::ALL.iter().filter(|d| !["blocking", "loop-lag"].contains(&d.id)) {
+        browser.goto(&server.url(&format!("/#/{}", demo.id))).await;
+        browser.wait_until(r"/^\d+ worker thread/.test(document.querySelector('[data-testid=threads]')?.textContent)", 30).await;
+        let h = support::run_recording_holds(browser, 300).await;
+        task = h.tasks.iter().copied().fold(task, f64::max);
+        if h.gap > gap {
+            (gap, worst) = (h.gap, demo.id.to_string());
+        }
+    }
+    (task, gap, worst)
+}
+
+/// One row of the goals table: what is measured, its value, the goal, and whether it is met.
+fn goal_row(table: &mut String, what: &str, value: String, goal: &str, met: bool) {
+    let _ = writeln!(table, "{:<44} {:>12} {:>12}  {}", what, value, goal, if met { "met" } else { "NOT MET" });
+}
+
 #[tokio::main]
 async fn main() {
     let opts = options();
@@ -250,7 +312,11 @@ async fn main() {
     eprintln!("benchmark: primes below {limit}, {} runs each, {cores} cores", opts.runs);
 
     let server = StaticServer::start(support::dist_dir(), true);
+    eprintln!("browser: a first visit");
+    let visit = first_visit(&server).await;
     let browser = Browser::start().await;
+    eprintln!("browser: main-thread holds, one run of every demo");
+    let holds = longest_holds(&browser, &server).await;
     eprintln!("browser: CPU work on 1..P workers");
     let web_cpu = browser_cpu(&browser, &server, opts.size_k, opts.runs).await;
     eprintln!("browser: concurrent waits");
@@ -316,6 +382,39 @@ async fn main() {
     for (kind, raw, gz) in bundle_sizes() {
         let _ = writeln!(table, "{:<10} {:>10.1} {:>10.1}", kind, raw as f64 / 1024.0, gz as f64 / 1024.0);
     }
+    let _ = writeln!(table, "first visit loaded: {}", visit.files.join(", "));
+
+    let _ = writeln!(table, "\nGoals (issue 15; reported, never failed on)");
+    let _ = writeln!(table, "{:<44} {:>12} {:>12}  {}", "what", "measured", "goal", "");
+    goal_row(&mut table, "first load, everything transferred (gzip KB)", format!("{:.0}", visit.gzip_kb), "<= 300", visit.gzip_kb <= 300.0);
+    goal_row(&mut table, "navigation -> first paint (ms)", format!("{:.0}", visit.paint_ms), "< wasm start", visit.paint_ms < visit.wasm_ms);
+    goal_row(&mut table, "navigation -> wasm started (ms)", format!("{:.0}", visit.wasm_ms), "-", true);
+    let ready = visit.pool_ms - visit.wasm_ms;
+    goal_row(&mut table, "wasm started -> worker pool ready (ms)", format!("{ready:.0}"), "<= 150", ready <= 150.0);
+    if let (Some(one), Some(two)) = (web_cpu.first(), web_cpu.get(1)) {
+        let s2 = speedup(*one, *two);
+        goal_row(&mut table, "browser, 2 workers, prime kernel (speedup)", format!("{s2:.2}x"), ">= 1.90x", s2 >= 1.9);
+        let ratio = one / native[0].0;
+        goal_row(&mut table, "browser/native, 1 thread, prime kernel", format!("{ratio:.2}x"), "<= 1.05x", ratio <= 1.05);
+    }
+    let outside: Vec<String> = cells
+        .iter()
+        .filter(|c| c.work == Work::Cpu && c.model != Variant::Sequential)
+        .filter(|c| {
+            let s = speedup(base(Work::Cpu, true), c.browser_ms);
+            let top = c.model.parallel_lanes(Work::Cpu, opts.tasks, lanes, cores) as f64;
+            let high = if top <= 1.0 { 1.1 } else { top * 1.05 };
+            !(0.9..=high).contains(&s)
+        })
+        .map(|c| c.model.title().to_string())
+        .collect();
+    goal_row(&mut table, "browser CPU speedups in range (cells outside)", outside.len().to_string(), "0", outside.is_empty());
+    if !outside.is_empty() {
+        let _ = writeln!(table, "  outside [0.9, lanes x 1.05] (1 lane: [0.9, 1.1]): {}", outside.join(", "));
+    }
+    goal_row(&mut table, "longest main-thread task in a demo run (ms)", format!("{:.0}", holds.0), "<= 50", holds.0 <= 50.0);
+    goal_row(&mut table, "longest 10 ms-timer gap in a demo run (ms)", format!("{:.0}", holds.1), "<= 50", holds.1 <= 50.0);
+    let _ = writeln!(table, "  (longest gap on: {})", holds.2);
     let _ = writeln!(table, "\nmachine: {cores} cores; browser: {}", browser_name.as_str().unwrap_or("?"));
     print!("{table}");
     let report = support::out_dir("bench").join("report.txt");

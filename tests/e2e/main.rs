@@ -1023,3 +1023,33 @@ async fn a_debug_build_says_so_on_every_page() {
     browser.screenshot("debug-build-note").await;
     browser.close().await;
 }
+
+/// No demo holds the main thread over 50 ms in one task during its run, except the two that
+/// freeze it on purpose. A hold our code causes comes back on a second run, while one the machine
+/// caused (a preempted main thread, a collection) rarely does twice. The longest frame and timer
+/// gap are printed for the diagnosis (the benchmark reports them); they also count the machine.
+#[tokio::test]
+async fn no_demo_holds_the_main_thread_over_50_ms() {
+    const FREEZE_ON_PURPOSE: [&str; 2] = ["blocking", "loop-lag"];
+    let server = isolated_server();
+    let browser = Browser::start().await;
+    let mut held = Vec::new();
+    for demo in concurrency_playground::demos::ALL.iter().filter(|d| !FREEZE_ON_PURPOSE.contains(&d.id)) {
+        open_app(&browser, &server.url(&format!("/#/{}", demo.id))).await;
+        let first = support::run_recording_holds(&browser, 120).await;
+        eprintln!("{}: {first:?}", demo.id);
+        if first.tasks.is_empty() {
+            continue;
+        }
+        let second = support::run_recording_holds(&browser, 120).await;
+        eprintln!("{} again: {second:?}", demo.id);
+        if !second.tasks.is_empty() {
+            held.push(format!("{}: {:?} then {:?} ms", demo.id, first.tasks, second.tasks));
+        }
+    }
+    // The fetch demo's missing file is requested on purpose.
+    let errors: Vec<String> = browser.console_errors().await.into_iter().filter(|e| !e.contains("/data/missing-")).collect();
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    browser.close().await;
+    assert!(held.is_empty(), "demos whose run held the main thread over 50 ms in one task, twice:\n{}", held.join("\n"));
+}

@@ -44,3 +44,43 @@ pub fn out_dir(kind: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).expect("create output dir");
     dir
 }
+
+/// Starts recording the page's main-thread holds: the long tasks the browser reports (one task
+/// over 50 ms), its long animation frames (over 50 ms without a paint, however many tasks), and
+/// the longest gap of a 10 ms interval timer (what a person feels). Idempotent per page load.
+const RECORD_HOLDS: &str = "
+    window.__holds = { tasks: [], frames: [], gap: 0 };
+    if (!window.__holdObserver) {
+        const h = () => window.__holds;
+        window.__holdObserver = new PerformanceObserver(l => l.getEntries().forEach(e =>
+            (e.entryType === 'longtask' ? h().tasks : h().frames).push(Math.round(e.duration))));
+        for (const type of ['longtask', 'long-animation-frame']) {
+            if (PerformanceObserver.supportedEntryTypes.includes(type)) window.__holdObserver.observe({ type });
+        }
+        let last = performance.now();
+        setInterval(() => { const t = performance.now(); h().gap = Math.max(h().gap, t - last); last = t; }, 10);
+    }
+    return true;";
+
+/// The main thread's holds during one run of the page's demo (ms).
+#[derive(Debug, Default)]
+pub struct Holds {
+    /// Single tasks over 50 ms.
+    pub tasks: Vec<f64>,
+    /// Frames over 50 ms without a paint.
+    pub frames: Vec<f64>,
+    /// The longest gap of a 10 ms interval timer.
+    pub gap: f64,
+}
+
+/// Clicks the page's Run and waits (up to `secs`) for its results, recording the holds meanwhile.
+pub async fn run_recording_holds(browser: &browser::Browser, secs: u64) -> Holds {
+    browser.client.execute(RECORD_HOLDS, vec![]).await.expect("record holds");
+    browser.click("[data-testid=run]").await;
+    browser
+        .wait_until("!document.querySelector('[data-testid=run]').disabled && !!document.querySelector('[data-testid=results]')", secs)
+        .await;
+    let h = browser.eval("window.__holds").await;
+    let list = |k: &str| h[k].as_array().map(|a| a.iter().filter_map(|v| v.as_f64()).collect()).unwrap_or_default();
+    Holds { tasks: list("tasks"), frames: list("frames"), gap: h["gap"].as_f64().unwrap_or(0.0) }
+}

@@ -75,7 +75,7 @@ async fn home_page_loads_isolated_with_worker_threads_and_no_errors() {
     assert_eq!(browser.text("[data-testid=isolation]").await, "cross-origin isolated");
     let threads = browser.text("[data-testid=threads]").await;
     let cores = browser.eval("navigator.hardwareConcurrency").await.as_u64().unwrap();
-    let expected = cores.clamp(4, 16); // the thread demos get at least 4 (ui/status.rs)
+    let expected = cores.max(16); // waiting threads get a lane each, up to the knobs' 16 (app/status.rs)
     assert!(threads.starts_with(&format!("{expected} worker threads")), "{threads}");
     assert!(browser.eval("document.querySelectorAll('a.card').length").await.as_u64().unwrap() >= 2);
     assert_eq!(browser.eval("document.title").await, "concurrency playground");
@@ -597,7 +597,8 @@ async fn concurrency_interleaves_on_one_lane_and_parallelism_spreads_over_worker
     run_demo(&browser, 30).await;
     let seq = drawn_spans(&browser, 0).await;
     let par = drawn_spans(&browser, 1).await;
-    assert_eq!((seq.len(), par.len()), (16, 16));
+    // On the loop a step is drawn as the slices it was computed in (models::cooperative).
+    assert!(seq.len() >= 16 && par.len() == 16, "{} slices on the loop, {} steps on workers", seq.len(), par.len());
     assert_eq!(max_overlap(&seq), 1, "one lane computes one step at a time");
     assert!(seq.iter().all(|(lane, _, _)| lane == "event loop"));
     assert!(max_overlap(&par) >= 2, "steps on different workers at the same instant: {par:?}");

@@ -9,6 +9,7 @@ mod support;
 
 use serde_json::Value;
 use support::browser::Browser;
+use support::run_demo;
 use support::server::{Hosting, ServiceWorker, StaticServer};
 
 fn isolated_server() -> StaticServer {
@@ -34,15 +35,6 @@ async fn open(path: &str) -> (StaticServer, Browser) {
     let browser = Browser::start().await;
     open_app(&browser, &server.url(path)).await;
     (server, browser)
-}
-
-/// Clicks Run and waits (up to `secs`) for the run to end with results (Run enabled again, so
-/// a second run never reads the first one's results).
-async fn run_demo(browser: &Browser, secs: u64) {
-    browser.click("[data-testid=run]").await;
-    browser
-        .wait_until("!document.querySelector('[data-testid=run]').disabled && !!document.querySelector('[data-testid=results]')", secs)
-        .await;
 }
 
 async fn assert_no_console_errors(browser: &Browser) {

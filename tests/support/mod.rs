@@ -73,13 +73,19 @@ pub struct Holds {
     pub gap: f64,
 }
 
-/// Clicks the page's Run and waits (up to `secs`) for its results, recording the holds meanwhile.
-pub async fn run_recording_holds(browser: &browser::Browser, secs: u64) -> Holds {
-    browser.client.execute(RECORD_HOLDS, vec![]).await.expect("record holds");
+/// Clicks Run and waits (up to `secs`) for the run to end with results (Run enabled again, so
+/// a second run never reads the first one's results).
+pub async fn run_demo(browser: &browser::Browser, secs: u64) {
     browser.click("[data-testid=run]").await;
     browser
         .wait_until("!document.querySelector('[data-testid=run]').disabled && !!document.querySelector('[data-testid=results]')", secs)
         .await;
+}
+
+/// Clicks the page's Run and waits (up to `secs`) for its results, recording the holds meanwhile.
+pub async fn run_recording_holds(browser: &browser::Browser, secs: u64) -> Holds {
+    browser.client.execute(RECORD_HOLDS, vec![]).await.expect("record holds");
+    run_demo(browser, secs).await;
     let h = browser.eval("window.__holds").await;
     let list = |k: &str| h[k].as_array().map(|a| a.iter().filter_map(|v| v.as_f64()).collect()).unwrap_or_default();
     Holds { tasks: list("tasks"), frames: list("frames"), gap: h["gap"].as_f64().unwrap_or(0.0) }

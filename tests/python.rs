@@ -230,3 +230,24 @@ fn every_python_program_runs_and_shows_what_its_page_claims() {
         check(demo.id, &out);
     }
 }
+
+/// The race page's step mode shows `plain()`'s loop as CPython 3.11 bytecode: it must be what
+/// the interpreter really runs. Under another version only the read-add-write core is compared
+/// (the loop's own instructions changed names across versions; those four did not).
+#[test]
+fn the_stepped_bytecode_is_what_cpython_runs() {
+    let script = "import dis, runpy, sys\n\
+                  ns = runpy.run_path(sys.argv[1])\n\
+                  print(sys.version_info[:2])\n\
+                  for i in dis.get_instructions(ns['plain']):\n    print((i.opname + ' ' + i.argrepr).strip())";
+    let out = Command::new(python()).arg("-c").arg(script).arg(program("race-condition")).output().expect("python runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut lines = text.lines();
+    let version = lines.next().unwrap_or_default().to_string();
+    let listing: Vec<String> = lines.map(|l| l.split(" to ").next().unwrap_or(l).trim().to_string()).collect();
+    let model = demos::race::steps::CODE;
+    let expected: Vec<&str> = if version == "(3, 11)" { model.to_vec() } else { model[2..6].to_vec() };
+    let found = listing.windows(expected.len()).any(|w| w.iter().map(String::as_str).eq(expected.iter().copied()));
+    assert!(found, "CPython {version} runs plain() as\n{}\nbut the page steps {expected:?}", listing.join("\n"));
+}

@@ -10,6 +10,7 @@ pub mod process;
 pub mod reference;
 pub mod report;
 pub mod stats;
+pub mod stepping;
 pub mod sync;
 pub mod trace;
 pub mod workload;

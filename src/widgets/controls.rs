@@ -12,6 +12,9 @@ pub struct Knobs {
     pub values: &'static [Knob],
     signals: [Option<RwSignal<u64>>; 6],
     pub notices: RwSignal<Vec<String>>,
+    /// More of the page's state for its URL, after the knobs (a stepped schedule): plain
+    /// URL-safe text only.
+    pub extra: RwSignal<Vec<(&'static str, String)>>,
 }
 
 impl Knobs {
@@ -26,10 +29,14 @@ impl Knobs {
             }
             *slot = Some(RwSignal::new(value));
         }
-        let this = Knobs { page, values: knobs, signals, notices };
+        let this = Knobs { page, values: knobs, signals, notices, extra: RwSignal::new(Vec::new()) };
         Effect::new(move |_| {
             let pairs: Vec<(&str, u64)> = knobs.iter().map(|k| (k.key, this.get(*k).get())).collect();
-            super::replace_query(page, &crate::core::params::to_query(&pairs));
+            let mut query = crate::core::params::to_query(&pairs);
+            for (key, value) in this.extra.get() {
+                query += &format!("&{key}={value}");
+            }
+            super::replace_query(page, &query);
         });
         this
     }

@@ -11,6 +11,7 @@ mod lag;
 mod pool;
 mod run;
 pub mod share;
+mod stepper;
 pub mod timeline;
 mod url;
 
@@ -19,5 +20,6 @@ pub use frame::DemoFrame;
 pub use lag::{describe as describe_slow_callback, use_lag, Heartbeat, Lag, SHOWN};
 pub use pool::{use_pool, PoolState, ThreadGate};
 pub use run::{DemoPage, RunState};
+pub use stepper::{StepRules, Stepper};
 pub use timeline::Timeline;
 pub use url::replace_query;

@@ -681,6 +681,85 @@ async fn racy_counter_loses_updates_and_synchronised_ones_do_not() {
     browser.close().await;
 }
 
+/// The step panel's shared value called `name`, as shown.
+async fn stepped(browser: &Browser, name: &str) -> String {
+    browser.eval(&format!("document.querySelector('[data-testid=step-shared] dd[data-name=\"{name}\"]').textContent")).await.as_str().unwrap_or_default().to_string()
+}
+
+/// Picks the step panel's rules by their URL key, as a person would with the select.
+async fn step_rules(browser: &Browser, key: &str) {
+    let options = browser.eval("[...document.querySelectorAll('[data-testid=step-rules] option')].map(o => o.textContent)").await;
+    let index = match key { "3.11" | "opposite" => 0, _ => 1 };
+    assert!(options[index].is_string(), "{options}");
+    browser
+        .eval(&format!("(s => {{ s.value = '{index}'; s.dispatchEvent(new Event('change')); return true; }})(document.querySelector('[data-testid=step-rules]'))"))
+        .await;
+    browser.wait_until(&format!("location.hash.includes('rules={key}')"), 5).await;
+}
+
+/// Step mode by keyboard: the learner splits a load from its store free-threaded and loses an
+/// update; undo takes it back; the link replays it; under 3.11's switch points the search
+/// proves no schedule loses one, and free-threaded the find button reaches one.
+#[tokio::test]
+async fn the_learner_steps_counter_plus_one_and_a_link_replays_the_schedule() {
+    let (_server, browser) = open("/#/race-condition?rules=free").await;
+    let panel = browser.wait_for("[data-testid=stepper]", 10).await;
+    // Thread 0 reads 0 (3 steps), thread 1 adds once (6), thread 0 adds and stores its stale 1 (3).
+    panel.send_keys("111222222111").await.expect("keys");
+    browser.wait_until("document.querySelector('[data-testid=step-verdict]')?.dataset.bad === 'true'", 5).await;
+    assert!(browser.text("[data-testid=step-last]").await.contains("an update is lost"));
+    assert_eq!((stepped(&browser, "counter").await, stepped(&browser, "lost").await), ("1".into(), "1".into()));
+    let link = browser.eval("location.href").await.as_str().unwrap().to_string();
+    assert!(link.contains("rules=free") && link.contains("steps=000111111000"), "{link}");
+    browser.screenshot_of("[data-testid=stepper]", "step-race").await;
+
+    panel.send_keys("u").await.expect("undo");
+    browser.wait_until("!document.querySelector('[data-testid=step-verdict]')", 5).await;
+    assert_eq!(stepped(&browser, "lost").await, "0", "undo took the losing store back");
+    panel.send_keys("\u{E011}").await.expect("Home");
+    browser.wait_until("document.querySelector('[data-testid=step-last]').textContent.includes('No step')", 5).await;
+
+    open_app(&browser, &server_url(&browser, "/#/").await).await;
+    open_app(&browser, &link).await;
+    browser.wait_until("document.querySelector('[data-testid=step-verdict]')?.dataset.bad === 'true'", 10).await;
+    assert_eq!(browser.eval("document.querySelectorAll('[data-testid=step-log] li').length").await, Value::from(12), "the link replays all 12 steps");
+
+    step_rules(&browser, "3.11").await;
+    let panel = browser.wait_for("[data-testid=stepper]", 10).await;
+    panel.send_keys("1111").await.expect("keys");
+    let buttons = "[...document.querySelectorAll('[data-testid=step-actor]')].map(b => b.disabled)";
+    assert_eq!(browser.eval(buttons).await, serde_json::json!([false, true]), "mid-round only the GIL holder may step");
+    panel.send_keys("f").await.expect("find");
+    browser.wait_until("document.querySelector('[data-testid=step-message]').textContent.includes('No schedule from here reaches a lost update')", 10).await;
+
+    step_rules(&browser, "free").await;
+    browser.click("[data-testid=step-find]").await;
+    browser.wait_until("document.querySelector('[data-testid=step-verdict]')?.dataset.bad === 'true'", 10).await;
+    assert!(browser.text("[data-testid=step-message]").await.starts_with("Found a lost update"));
+    assert_no_console_errors(&browser).await;
+    browser.close().await;
+}
+
+/// The deadlock by hand: the find button reaches it and the wait-for cycle is drawn; with one
+/// global order the search shows none, and the random scheduler always finishes.
+#[tokio::test]
+async fn the_learner_reaches_the_deadlock_and_one_global_order_makes_it_unreachable() {
+    let (_server, browser) = open("/#/deadlock").await;
+    browser.click("[data-testid=step-find]").await;
+    browser.wait_until("document.querySelector('[data-testid=wait-for]')?.dataset.cycle === 'true'", 10).await;
+    assert_eq!(browser.eval("[...document.querySelectorAll('[data-testid=step-actor]')].every(b => b.disabled)").await, Value::from(true));
+    assert!(browser.eval("location.hash").await.as_str().unwrap().contains("steps=01"));
+    browser.screenshot_of("[data-testid=stepper]", "step-deadlock").await;
+    step_rules(&browser, "global").await;
+    let panel = browser.wait_for("[data-testid=stepper]", 10).await;
+    panel.send_keys("f").await.expect("find");
+    browser.wait_until("document.querySelector('[data-testid=step-message]').textContent.includes('No schedule from here reaches a deadlock')", 10).await;
+    panel.send_keys("r").await.expect("random");
+    browser.wait_until("document.querySelector('[data-testid=step-verdict]')?.dataset.bad === 'false'", 10).await;
+    assert_no_console_errors(&browser).await;
+    browser.close().await;
+}
+
 #[tokio::test]
 async fn deadlock_is_found_drawn_and_recovered_from() {
     let (_server, browser) = open("/#/deadlock?hold=150").await;

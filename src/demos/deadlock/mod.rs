@@ -12,6 +12,7 @@ use crate::engine;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
+pub mod steps;
 pub mod view;
 
 pub const INFO: DemoInfo = DemoInfo {
@@ -27,7 +28,7 @@ pub const HOLD_MS: Knob = Knob { key: "hold", label: "hold the first lock (ms)",
 
 pub const LOCK_NAMES: [&str; 2] = ["lock A", "lock B"];
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Variant {
     /// Worker 0 takes A then B, worker 1 takes B then A.
     Opposite,
@@ -43,7 +44,15 @@ impl Variant {
         }
     }
 
-    fn locks_for(self, thread: usize) -> [usize; 2] {
+    /// Its name in a URL.
+    pub fn key(self) -> &'static str {
+        match self {
+            Variant::Opposite => "opposite",
+            Variant::Global => "global",
+        }
+    }
+
+    pub fn locks_for(self, thread: usize) -> [usize; 2] {
         match (self, thread) {
             (Variant::Opposite, 1) => [1, 0],
             _ => [0, 1],

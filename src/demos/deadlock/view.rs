@@ -1,7 +1,8 @@
 //! The page of the deadlock demo, with the wait-for cycle drawn as a graph.
 
 use super::{run, Link, Measured, Variant, HOLD_MS, INFO, LOCK_NAMES, PYTHON_SOURCE};
-use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
+use super::steps::Locks;
+use crate::widgets::{DemoPage, Knobs, RunState, StepRules, Stepper, Timeline};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -13,6 +14,15 @@ const EXPLANATION: &[&str] = &[
      releases its lock and backs off (red), the other finishes, then it starts over. With one \
      global lock order (both A then B) no cycle can form.",
 ];
+
+const STEP_INTRO: &str = "the two threads' lock operations, one step at a time, with no watchdog. A thread whose \
+    next acquire() names a lock the other holds cannot step; when neither can, the wait-for graph has a cycle: the \
+    deadlock. With one global order the search shows that no schedule reaches it. The measured run above is Rust on \
+    real threads, with a watchdog that recovers.";
+
+fn step_rules() -> Vec<StepRules<Locks>> {
+    [Variant::Opposite, Variant::Global].map(|o| StepRules { key: o.key(), title: o.title(), start: Locks::new(o) }).into()
+}
 
 #[component]
 pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
@@ -28,6 +38,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     view! {
         <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run gated=true>
             {move || state.result.get().map(results)}
+            <Stepper knobs query=query.clone() rules=step_rules() goal="a deadlock" intro=STEP_INTRO/>
         </DemoPage>
     }
 }

@@ -111,7 +111,7 @@ fn results(startup_ms: f64, rows: Vec<Row>) -> impl IntoView {
                     <thead>
                         <tr><th rowspan="2">"size"</th><th colspan="3">"round trip (median)"</th><th colspan="3">"stream throughput"</th></tr>
                         <tr>
-                            {Transport::ALL.map(|t| view! { <th>{t.title()}</th> }).to_vec()}
+                            {Transport::ALL.map(|t| view! { <th>{t.title()}</th> }).into_iter().collect_view()}
                             <th>"process, copied"</th><th>"process, transferred"</th><th>"threads: messages/s (no bytes move)"</th>
                         </tr>
                     </thead>

@@ -23,6 +23,7 @@ use crate::engine;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+pub mod steps;
 pub mod view;
 
 pub const INFO: DemoInfo = DemoInfo {

@@ -2,7 +2,8 @@
 
 use super::{count, Counted, Variant, INFO, PYTHON_SOURCE, REPEATS, THOUSANDS, THREADS};
 use crate::core::stats::{grouped, median};
-use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
+use super::steps::{Counter, Rules};
+use crate::widgets::{DemoPage, Knobs, RunState, StepRules, Stepper, Timeline};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -25,6 +26,16 @@ fn cpython_note() -> String {
          (a compile_fail doc test checks it).",
         figure("race_tries"), grouped(figure("race_adds_per_thread") as u64), figure("race_tries_that_lost"), source()
     )
+}
+
+const STEP_INTRO: &str = "two threads each run plain() from the Python program: for _ in range(2): counter += 1, \
+    as the CPython 3.11 bytecode dis shows. Pick which thread runs the next instruction. Under 3.11's rules a thread \
+    keeps the GIL until it reaches a switch point (JUMP_BACKWARD, where the interpreter checks for a switch \
+    request), so no schedule can split LOAD_GLOBAL from STORE_GLOBAL: the search proves it. Free-threaded, any \
+    instruction boundary is a switch. The measured run above is Rust on real threads.";
+
+fn step_rules() -> Vec<StepRules<Counter>> {
+    Rules::ALL.iter().map(|&r| StepRules { key: r.key(), title: r.title(), start: Counter::new(r) }).collect()
 }
 
 #[component]
@@ -52,6 +63,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run gated=true>
             {move || state.result.get().map(results)}
             <p class="notice" data-testid="cpython-reference">{cpython_note()}</p>
+            <Stepper knobs query=query.clone() rules=step_rules() goal="a lost update" intro=STEP_INTRO/>
         </DemoPage>
     }
 }

@@ -27,7 +27,10 @@ pub fn Stepper<M: Machine + Send + Sync + 'static>(
     knobs: Knobs,
     query: Vec<(String, String)>,
     rules: Vec<StepRules<M>>,
-    goal: &'static str,
+    /// What the find button looks for ("a lost update"); none: no find button (a program
+    /// with one actor has one schedule).
+    #[prop(optional)]
+    goal: Option<&'static str>,
     /// What the model shows and what it is not, in a sentence or two.
     intro: &'static str,
 ) -> impl IntoView {
@@ -61,10 +64,10 @@ pub fn Stepper<M: Machine + Send + Sync + 'static>(
             Action::Reset => steps.set(vec![]),
             Action::Random => {
                 let more = random_schedule(&m, engine::now_ms().to_bits());
-                message.set(Some(format!("The random scheduler took {} steps.", more.len())));
+                message.set(Some(format!("{} {} steps.", if m.actors().len() == 1 { "Ran to the end:" } else { "The random scheduler took" }, more.len())));
                 steps.update(|s| s.extend(more));
             }
-            Action::Find => message.set(Some(find(&m, goal, steps))),
+            Action::Find => message.set(goal.map(|g| find(&m, g, steps))),
         }
     };
     let on_key = move |e: leptos::ev::KeyboardEvent| {
@@ -82,6 +85,7 @@ pub fn Stepper<M: Machine + Send + Sync + 'static>(
         e.prevent_default();
         act(action);
     };
+    let one_actor = rules.with_value(|r| r[0].start.actors().len() == 1);
     let options = rules.with_value(|r| r.iter().enumerate().map(|(i, r)| view! { <option value=i.to_string() selected=i == first_rule>{r.title}</option> }).collect_view());
     view! {
         <section class="stepper" data-testid="stepper" tabindex="0" on:keydown=on_key aria-labelledby="stepper-title">
@@ -96,8 +100,8 @@ pub fn Stepper<M: Machine + Send + Sync + 'static>(
                 {move || actor_buttons(&now.get().0, act)}
                 <button data-testid="step-undo" on:click=move |_| act(Action::Undo) disabled=move || steps.with(Vec::is_empty)>"Undo (u)"</button>
                 <button data-testid="step-reset" on:click=move |_| act(Action::Reset) disabled=move || steps.with(Vec::is_empty)>"Start over (Home)"</button>
-                <button data-testid="step-random" on:click=move |_| act(Action::Random)>"Random scheduler (r)"</button>
-                <button data-testid="step-find" on:click=move |_| act(Action::Find)>{format!("Find {goal} (f)")}</button>
+                <button data-testid="step-random" on:click=move |_| act(Action::Random)>{if one_actor { "Run to the end (r)" } else { "Random scheduler (r)" }}</button>
+                {goal.map(|g| view! { <button data-testid="step-find" on:click=move |_| act(Action::Find)>{format!("Find {g} (f)")}</button> })}
             </div>
             <p class="step-message" data-testid="step-message" role="status">{move || message.get()}</p>
             <p class="step-last" data-testid="step-last" aria-live="polite">{move || now.with(|(_, events)| match events.last() {
@@ -181,7 +185,7 @@ fn drawing(p: Picture, events: Vec<String>) -> impl IntoView {
                             view! { <li class:at=here aria-current=here.then_some("step")><code>{line}</code></li> }
                         }).collect_view()}
                     </ol>
-                    <p class="step-stack" data-testid="step-stack">{if a.stack.is_empty() { "nothing held".to_string() } else { a.stack.join(" · ") }}</p>
+                    {(!a.stack.is_empty()).then(|| view! { <p class="step-stack" data-testid="step-stack">{a.stack.join(" · ")}</p> })}
                 </div>
             }).collect_view()}
             <div class="step-shared">

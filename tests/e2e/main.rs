@@ -689,7 +689,7 @@ async fn stepped(browser: &Browser, name: &str) -> String {
 /// Picks the step panel's rules by their URL key, as a person would with the select.
 async fn step_rules(browser: &Browser, key: &str) {
     let options = browser.eval("[...document.querySelectorAll('[data-testid=step-rules] option')].map(o => o.textContent)").await;
-    let index = match key { "3.11" | "opposite" => 0, _ => 1 };
+    let index = match key { "3.11" | "opposite" | "create-task" => 0, _ => 1 };
     assert!(options[index].is_string(), "{options}");
     browser
         .eval(&format!("(s => {{ s.value = '{index}'; s.dispatchEvent(new Event('change')); return true; }})(document.querySelector('[data-testid=step-rules]'))"))
@@ -736,6 +736,29 @@ async fn the_learner_steps_counter_plus_one_and_a_link_replays_the_schedule() {
     browser.click("[data-testid=step-find]").await;
     browser.wait_until("document.querySelector('[data-testid=step-verdict]')?.dataset.bad === 'true'", 10).await;
     assert!(browser.text("[data-testid=step-message]").await.starts_with("Found a lost update"));
+    assert_no_console_errors(&browser).await;
+    browser.close().await;
+}
+
+/// The event loop stepped one callback at a time: tasks created first all sleep before any
+/// wakes and finish shortest first; awaited one by one the waits add up.
+#[tokio::test]
+async fn the_learner_advances_the_event_loop_one_callback_at_a_time() {
+    let (_server, browser) = open("/#/coroutines").await;
+    let panel = browser.wait_for("[data-testid=stepper]", 10).await;
+    assert_eq!(browser.eval("document.querySelectorAll('[data-testid=step-find]').length").await, Value::from(0), "one actor: nothing to find");
+    panel.send_keys("11111").await.expect("keys");
+    browser.wait_until("document.querySelector('[data-testid=step-last]').textContent.startsWith('Step 5: nothing is ready')", 5).await;
+    assert_eq!(stepped(&browser, "clock").await, "0.109 s", "the loop jumped to the earliest timer");
+    assert_eq!(stepped(&browser, "ready queue").await, "task 2");
+    panel.send_keys("r").await.expect("to the end");
+    browser.wait_until("document.querySelector('[data-testid=step-verdict]')?.dataset.bad === 'false'", 5).await;
+    assert!(browser.text("[data-testid=step-verdict]").await.contains("Done at 0.306 s"));
+    assert_eq!(stepped(&browser, "finished").await, "[2, 1, 0]");
+    browser.screenshot_of("[data-testid=stepper]", "step-loop").await;
+    step_rules(&browser, "one-by-one").await;
+    browser.wait_for("[data-testid=stepper]", 10).await.send_keys("r").await.expect("to the end");
+    browser.wait_until("document.querySelector('[data-testid=step-verdict]')?.textContent.includes('Done at 0.618 s')", 5).await;
     assert_no_console_errors(&browser).await;
     browser.close().await;
 }

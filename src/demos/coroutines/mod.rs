@@ -8,6 +8,7 @@ use crate::core::catalog::{DemoInfo, Group};
 use crate::engine;
 use futures::FutureExt;
 
+pub mod steps;
 pub mod view;
 
 pub const INFO: DemoInfo = DemoInfo {

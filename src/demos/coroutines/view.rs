@@ -1,7 +1,8 @@
 //! The page of the coroutines-and-tasks demo.
 
 use super::{run, waits, Measured, Variant, INFO, PYTHON_SOURCE, TASKS, WAIT_MS};
-use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
+use super::steps::{EventLoop, Way};
+use crate::widgets::{DemoPage, Knobs, RunState, StepRules, Stepper, Timeline};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -13,6 +14,15 @@ const EXPLANATION: &[&str] = &[
      back in the order asked for, even though the short tasks finished first.",
     "All of it runs on one thread: the waits overlap, the orange compute steps never do.",
 ];
+
+const STEP_INTRO: &str = "the event loop running the Python program's task(i, wait) coroutines (waits 0.3, 0.2 \
+    and 0.1 s), one callback a step: its ready queue, its timers, which await suspends whom and when a timer \
+    wakes a task. Time here is virtual (computing advances it 3 ms; with nothing ready the loop jumps to the next \
+    timer); the run above is measured on this page's own loop.";
+
+fn step_rules() -> Vec<StepRules<EventLoop>> {
+    Way::ALL.iter().map(|&w| StepRules { key: w.key(), title: w.title(), start: EventLoop::new(w) }).collect()
+}
 
 #[component]
 pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
@@ -28,6 +38,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     view! {
         <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run>
             {move || state.result.get().map(results)}
+            <Stepper knobs query=query.clone() rules=step_rules() intro=STEP_INTRO/>
         </DemoPage>
     }
 }

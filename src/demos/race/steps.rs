@@ -205,7 +205,7 @@ impl Machine for Counter {
                     code: CODE.iter().map(|s| s.to_string()).collect(),
                     at: (!th.done).then_some(th.pc),
                     status: self.status(t),
-                    stack: th.stack.iter().map(|v| v.to_string()).collect(),
+                    stack: vec![format!("stack: {:?}", th.stack)],
                 }
             })
             .collect();

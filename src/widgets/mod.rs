@@ -9,6 +9,7 @@ mod controls;
 mod frame;
 mod lag;
 mod pool;
+mod predict;
 mod run;
 pub mod share;
 mod stepper;
@@ -19,6 +20,7 @@ pub use controls::{CancelButton, Canceller, KnobInput, Knobs, Notices, Progress,
 pub use frame::DemoFrame;
 pub use lag::{describe as describe_slow_callback, use_lag, Heartbeat, Lag, SHOWN};
 pub use pool::{use_pool, PoolState, ThreadGate};
+pub use predict::{judge, PredictBox, Prediction};
 pub use run::{DemoPage, RunState};
 pub use stepper::{StepRules, Stepper};
 pub use timeline::Timeline;

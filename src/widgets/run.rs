@@ -4,7 +4,7 @@
 //! the page drops it, put a failure into the notices, end "running" however it ends. `DemoPage`
 //! is the frame, the (optionally gated) run panel and the page's own results.
 
-use super::{CancelButton, Canceller, DemoFrame, Knobs, RunPanel, ThreadGate};
+use super::{CancelButton, Canceller, DemoFrame, Knobs, Prediction, PredictBox, RunPanel, ThreadGate};
 use crate::core::catalog::DemoInfo;
 use crate::engine;
 use leptos::prelude::*;
@@ -102,7 +102,7 @@ impl<T: Send + Sync + 'static> RunState<T> {
 /// run panel (behind the thread gate when `gated`), a Cancel button when `cancel`, then the
 /// page's own content (its results, notes) as children.
 #[component]
-pub fn DemoPage<T: Send + Sync + 'static>(
+pub fn DemoPage<T: Clone + Send + Sync + 'static>(
     info: &'static DemoInfo,
     explanation: &'static [&'static str],
     rust: &'static str,
@@ -119,6 +119,9 @@ pub fn DemoPage<T: Send + Sync + 'static>(
     /// Run stays disabled while this is false (default: always enabled).
     #[prop(optional, into)]
     enabled: Option<Signal<bool>>,
+    /// The one guess the page asks for before its run.
+    #[prop(optional)]
+    predict: Option<Prediction<T>>,
     children: Children,
 ) -> impl IntoView {
     let on_run = std::sync::Arc::new(on_run);
@@ -134,6 +137,7 @@ pub fn DemoPage<T: Send + Sync + 'static>(
     view! {
         <DemoFrame info explanation rust python>
             {if gated { view! { <ThreadGate>{panel.clone()}</ThreadGate> }.into_any() } else { panel().into_any() }}
+            {predict.map(|prediction| view! { <PredictBox info prediction state knobs/> })}
             {children()}
         </DemoFrame>
     }

@@ -174,6 +174,8 @@ async fn narrow_screen_has_no_horizontal_scroll() {
         assert!(top < 200.0, "{}: the demo starts on the first screen, not below the menu ({top} px)", demo.id);
         let menu = browser.eval("document.querySelector('.all-demos').getBoundingClientRect().width").await.as_f64().unwrap();
         assert!(menu > 0.0, "{}: the way back to all demos is visible", demo.id);
+        let question = browser.eval("document.querySelector('[data-testid=predict-question]')?.textContent || ''").await;
+        assert!(question.as_str().unwrap().ends_with('?'), "{}: the page asks for one prediction before its run: {question}", demo.id);
         browser.screenshot(&format!("page-{}-390", demo.id)).await;
     }
     for (path, shot) in [
@@ -610,7 +612,7 @@ async fn fetch_makes_real_requests_and_contains_failures() {
     let (_server, browser) = open("/#/fetch?requests=5&delay=200&failing=2").await;
     run_demo(&browser, 30).await;
     let one_by_one = row_number(&browser, "tr[data-mode=OneByOne]", "totalMs").await;
-    let at_once = row_number(&browser, "tr[data-mode=Concurrent]", "totalMs").await;
+    let at_once = row_number(&browser, "tr[data-mode=concurrent]", "totalMs").await;
     assert!(one_by_one >= 1000.0, "five 200 ms delays in a row: {one_by_one}");
     assert!(at_once < 0.5 * one_by_one, "{at_once} vs {one_by_one}");
     assert_eq!(max_overlap(&drawn_spans(&browser, 0).await), 1, "one by one never overlaps");
@@ -695,6 +697,27 @@ async fn step_rules(browser: &Browser, key: &str) {
         .eval(&format!("(s => {{ s.value = '{index}'; s.dispatchEvent(new Event('change')); return true; }})(document.querySelector('[data-testid=step-rules]'))"))
         .await;
     browser.wait_until(&format!("location.hash.includes('rules={key}')"), 5).await;
+}
+
+/// Predict, then run: the guess typed before Run is shown beside the measurement after it,
+/// judged against it, and tallied in this browser only; an empty guess is skipped.
+#[tokio::test]
+async fn a_guess_made_before_the_run_is_shown_beside_the_measurement() {
+    let (_server, browser) = open("/#/concurrent-waits?tasks=4&wait=100").await;
+    assert!(browser.text("[data-testid=predict-question]").await.starts_with("4 waits of 100 ms each"));
+    run_demo(&browser, 30).await;
+    assert_eq!(browser.eval("document.querySelectorAll('[data-testid=predict-result]').length").await, Value::from(0), "no guess: skipped");
+    browser.wait_for("[data-testid=predict-guess]", 10).await.send_keys("400").await.expect("type a guess");
+    run_demo(&browser, 30).await;
+    let result = browser.wait_for("[data-testid=predict-result]", 10).await;
+    let measured: f64 = result.attr("data-measured").await.unwrap().unwrap().parse().unwrap();
+    let concurrent = row_number(&browser, "tr[data-mode=concurrent]", "totalMs").await;
+    assert_eq!(measured, concurrent, "the guess is compared with this run's concurrent total");
+    assert_eq!(result.attr("data-close").await.unwrap().as_deref(), Some("false"), "4 waits of 100 ms together take ~100 ms, not 400");
+    assert!(result.text().await.unwrap().starts_with("You guessed 400 ms; measured"));
+    assert!(browser.text("[data-testid=predict-tally]").await.starts_with("Your guesses on this page: 1, 0 within"));
+    assert_no_console_errors(&browser).await;
+    browser.close().await;
 }
 
 /// Step mode by keyboard: the learner splits a load from its store free-threaded and loses an

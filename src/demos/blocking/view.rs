@@ -2,7 +2,7 @@
 
 use super::{run_variant, trace_of, Outcome, Variant, CHUNK_MS, INFO, JOB_MS, PYTHON_SOURCE, SAFE_FREEZE_MS, TIMER_MS};
 use crate::engine;
-use crate::widgets::{use_lag, DemoPage, Heartbeat, Knobs, RunState, Timeline};
+use crate::widgets::{use_lag, DemoPage, Heartbeat, Knobs, RunState, Timeline, Prediction};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -49,7 +49,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         });
     };
     view! {
-        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run enabled>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run enabled predict=prediction()>
             <Show when=long_freeze>
                 <p class="notice warn" data-testid="freeze-warning">
                     <label>
@@ -110,4 +110,9 @@ fn results(all: Vec<Outcome>) -> impl IntoView {
             <Timeline trace caption="The job (orange) and the heartbeat's silences (grey), all three variants in a row" task_names=TASK_NAMES/>
         </section>
     }
+}
+
+/// The guess this page asks for before its run.
+fn prediction() -> Prediction<Vec<Outcome>> {
+    Prediction::new(|k| format!("A {} ms CPU job on the loop in one piece: how long will the page go without a heartbeat?", k.get(JOB_MS).get()), "ms", |all: &Vec<Outcome>| all.iter().find(|o| o.variant == Variant::OnTheLoop).map(|o| o.worst_gap_ms))
 }

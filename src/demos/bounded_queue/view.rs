@@ -1,7 +1,7 @@
 //! The page of the producer/consumer demo.
 
 use super::{run, sizes, Measured, Setup, CONSUMERS, CONSUME_MS, INFO, ITEMS, MAXSIZE, PRODUCERS, PRODUCE_MS, PYTHON_SOURCE};
-use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
+use crate::widgets::{DemoPage, Knobs, RunState, Timeline, Prediction};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -33,7 +33,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         });
     };
     view! {
-        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run gated=true>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run gated=true predict=prediction()>
             {move || state.result.get().map(results)}
         </DemoPage>
     }
@@ -61,4 +61,9 @@ fn results(all: Vec<Measured>) -> impl IntoView {
             }).collect_view()}
         </section>
     }
+}
+
+/// The guess this page asks for before its run.
+fn prediction() -> Prediction<Vec<Measured>> {
+    Prediction::new(|k| format!("{} items through a queue of size 1, {} producers ({} ms an item), {} consumers ({} ms an item): how long?", k.get(ITEMS).get(), k.get(PRODUCERS).get(), k.get(PRODUCE_MS).get(), k.get(CONSUMERS).get(), k.get(CONSUME_MS).get()), "ms", |all: &Vec<Measured>| all.iter().find(|m| m.maxsize == 1).map(|m| m.wall_ms))
 }

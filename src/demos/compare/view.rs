@@ -6,7 +6,7 @@ use super::{DATA, INFO, MILLIONS, PYTHON_SOURCE, SHARED, TASKS, WAIT, WAITING};
 use crate::engine;
 use crate::core::report::ReportRow;
 use crate::widgets::share::{self, ShareResult};
-use crate::widgets::{use_pool, DemoPage, Knobs, PoolState, RunState, Timeline};
+use crate::widgets::{use_pool, DemoPage, Knobs, PoolState, Prediction, RunState, Timeline};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -129,7 +129,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         recommend(job, evidence)
     };
     view! {
-        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run cancel=true>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run cancel=true predict=prediction(matrix)>
             {move || matrix.get().map(|m| view! {
                 <section class="results" data-testid="results" data-cancelled=m.cancelled.to_string()>
                     {m.cancelled.then(|| view! { <p class="notice warn">"Cancelled: the models below ran; the rest did not. Run again to measure them all."</p> })}
@@ -262,4 +262,14 @@ fn plain_table() -> impl IntoView {
             <p class="caption">{format!("CPython rows: {}.", source())}</p>
         </div>
     }
+}
+
+/// The guess this page asks for: the matrix's CPU-bound process pool against sequential. The
+/// matrix fills in as it runs, so the answer is read from it once the run has ended.
+fn prediction(matrix: RwSignal<Option<Matrix>>) -> Prediction<bool> {
+    Prediction::new(
+        |k| format!("{} CPU tasks of compute({} million): how many times faster will the process pool be than one after another?", k.get(TASKS).get(), k.get(MILLIONS).get()),
+        "×",
+        move |_: &bool| matrix.with(|m| m.as_ref()?.speedup(Work::Cpu, Variant::ProcessPool)),
+    )
 }

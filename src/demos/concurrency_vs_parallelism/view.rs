@@ -2,7 +2,7 @@
 
 use super::{compare, interleaved, parallel, step_size, Measured, Variant, INFO, PYTHON_SOURCE, STEPS, STEP_MS, TASKS};
 use crate::engine;
-use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
+use crate::widgets::{DemoPage, Knobs, RunState, Timeline, Prediction};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -38,7 +38,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         });
     };
     view! {
-        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run predict=prediction()>
             {move || state.result.get().map(|(seq, par, lanes)| results(seq, par, lanes))}
         </DemoPage>
     }
@@ -96,4 +96,9 @@ fn results(seq: Measured, par: Result<Measured, String>, lanes: usize) -> impl I
             {par.map(|p| view! { <Timeline trace=p.trace caption=Variant::Parallel.title() axis_ms=axis/> })}
         </section>
     }
+}
+
+/// The guess this page asks for before its run.
+fn prediction() -> Prediction<(Measured, Result<Measured, String>, usize)> {
+    Prediction::new(|k| format!("{} tasks of {} steps of {} ms: how long on the worker threads, one per core?", k.get(TASKS).get(), k.get(STEPS).get(), k.get(STEP_MS).get()), "ms", |(_, par, _): &(Measured, Result<Measured, String>, usize)| par.as_ref().ok().map(|p| p.wall_ms))
 }

@@ -1,7 +1,7 @@
 //! The page of the concurrent-waits demo.
 
 use super::{run, Measured, Variant, INFO, PYTHON_SOURCE, TASKS, WAIT_MS};
-use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
+use crate::widgets::{DemoPage, Knobs, RunState, Timeline, Prediction};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -27,7 +27,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         });
     };
     view! {
-        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run predict=prediction()>
             {move || state.result.get().map(|(seq, con)| results(seq, con))}
         </DemoPage>
     }
@@ -58,4 +58,9 @@ fn results(seq: Measured, con: Measured) -> impl IntoView {
             <Timeline trace=con.trace caption="Joined concurrently" axis_ms=axis/>
         </section>
     }
+}
+
+/// The guess this page asks for before its run.
+fn prediction() -> Prediction<(Measured, Measured)> {
+    Prediction::new(|k| format!("{} waits of {} ms each, awaited together (gather): how long will the concurrent run take?", k.get(TASKS).get(), k.get(WAIT_MS).get()), "ms", |(_, concurrent): &(Measured, Measured)| Some(concurrent.total_ms))
 }

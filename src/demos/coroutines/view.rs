@@ -2,7 +2,7 @@
 
 use super::{run, waits, Measured, Variant, INFO, PYTHON_SOURCE, TASKS, WAIT_MS};
 use super::steps::{EventLoop, Way};
-use crate::widgets::{DemoPage, Knobs, RunState, StepRules, Stepper, Timeline};
+use crate::widgets::{DemoPage, Knobs, RunState, StepRules, Stepper, Timeline, Prediction};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -36,7 +36,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         });
     };
     view! {
-        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run predict=prediction()>
             {move || state.result.get().map(results)}
             <Stepper knobs query=query.clone() rules=step_rules() intro=STEP_INTRO/>
         </DemoPage>
@@ -63,4 +63,9 @@ fn results(runs: Vec<Measured>) -> impl IntoView {
             {runs.into_iter().map(|m| view! { <Timeline trace=m.trace caption=m.mode.title() axis_ms=axis/> }).collect_view()}
         </section>
     }
+}
+
+/// The guess this page asks for before its run.
+fn prediction() -> Prediction<Vec<Measured>> {
+    Prediction::new(|k| format!("{} tasks, the longest waiting {} ms, awaited one by one: how long in total?", k.get(TASKS).get(), k.get(WAIT_MS).get()), "ms", |runs: &Vec<Measured>| runs.iter().find(|r| r.mode == Variant::Sequential).map(|r| r.total_ms))
 }

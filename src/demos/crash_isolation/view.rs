@@ -4,7 +4,7 @@ use super::thread_panic::{self, Aftermath, LockState};
 use super::{run, Faults, Measured, HANG_AT, HANG_MS, INFO, N, OOM_AT, OOM_LIMIT_MB, PANIC_AT, PROCESSES, PYTHON_SOURCE, TASKS, TIMEOUT};
 use crate::models::process_pool::Job;
 use crate::engine;
-use crate::widgets::{use_pool, DemoPage, Knobs, PoolState, RunState, ThreadGate, Timeline};
+use crate::widgets::{use_pool, DemoPage, Knobs, PoolState, RunState, ThreadGate, Timeline, Prediction};
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
 
@@ -34,7 +34,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         });
     };
     view! {
-        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run predict=prediction()>
             {move || state.result.get().map(results)}
             <ThreadPanic/>
         </DemoPage>
@@ -120,4 +120,9 @@ fn aftermath(a: Aftermath) -> impl IntoView {
             </tbody>
         </table>
     }
+}
+
+/// The guess this page asks for before its run.
+fn prediction() -> Prediction<Measured> {
+    Prediction::new(|k| format!("{} tasks on {} processes; one panics, one runs out of memory, one hangs: how many crashes will the pool report?", k.get(TASKS).get(), k.get(PROCESSES).get()), "crashes", |m: &Measured| Some(m.crashes.len() as f64))
 }

@@ -2,7 +2,7 @@
 
 use super::{run, Link, Measured, Variant, HOLD_MS, INFO, LOCK_NAMES, PYTHON_SOURCE};
 use super::steps::Locks;
-use crate::widgets::{DemoPage, Knobs, RunState, StepRules, Stepper, Timeline};
+use crate::widgets::{DemoPage, Knobs, RunState, StepRules, Stepper, Timeline, Prediction};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -36,7 +36,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         });
     };
     view! {
-        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run gated=true>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run gated=true predict=prediction()>
             {move || state.result.get().map(results)}
             <Stepper knobs query=query.clone() rules=step_rules() goal="a deadlock" intro=STEP_INTRO/>
         </DemoPage>
@@ -125,4 +125,9 @@ fn CycleGraph(cycle: Vec<Link>) -> impl IntoView {
             </svg>
         </figure>
     }
+}
+
+/// The guess this page asks for before its run.
+fn prediction() -> Prediction<Vec<Measured>> {
+    Prediction::new(|_| "Both lock orders run once: in how many will the watchdog find a deadlock?".to_string(), "runs", |all: &Vec<Measured>| Some(all.iter().filter(|m| m.cycle.is_some()).count() as f64))
 }

@@ -1,7 +1,7 @@
 //! The page of the real-requests demo.
 
 use super::{plan, run, Measured, Variant, DELAY_MS, FAILING, INFO, PYTHON_SOURCE, REQUESTS};
-use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
+use crate::widgets::{DemoPage, Knobs, RunState, Timeline, Prediction};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -31,7 +31,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         });
     };
     view! {
-        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run predict=prediction()>
             {move || state.result.get().map(results)}
         </DemoPage>
     }
@@ -72,4 +72,9 @@ fn results(runs: Vec<Measured>) -> impl IntoView {
             </table>
         </section>
     }
+}
+
+/// The guess this page asks for before its run.
+fn prediction() -> Prediction<Vec<Measured>> {
+    Prediction::new(|k| format!("{} requests of {} ms each, all started at once: how long until the last one answers?", k.get(REQUESTS).get(), k.get(DELAY_MS).get()), "ms", |runs: &Vec<Measured>| runs.iter().find(|r| r.mode == Variant::Concurrent).map(|r| r.total_ms))
 }

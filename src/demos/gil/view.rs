@@ -4,7 +4,7 @@ use super::{run, Measured, Variant, INFO, IO_MS, PYTHON_SOURCE, THREADS, WORK_MS
 use crate::models::gil::SWITCH_MS;
 use crate::core::stats::speedup;
 use crate::models::cooperative;
-use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
+use crate::widgets::{DemoPage, Knobs, RunState, Timeline, Prediction};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -47,7 +47,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         });
     };
     view! {
-        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run gated=true>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run gated=true predict=prediction()>
             <p class="notice warn simulation" data-testid="simulation">
                 {format!("Simulation: the lock in these runs follows CPython's rules (switch interval {SWITCH_MS} ms); \
                           the threads, the work and every time shown are real.")}
@@ -81,4 +81,9 @@ fn results(all: Vec<Measured>) -> impl IntoView {
             {all.into_iter().map(|m| view! { <Timeline trace=m.trace caption=m.scenario.title(threads) axis_ms=axis/> }).collect_view()}
         </section>
     }
+}
+
+/// The guess this page asks for before its run.
+fn prediction() -> Prediction<Vec<Measured>> {
+    Prediction::new(|k| format!("{} threads share {} ms of CPU work under the simulated GIL: how long will it take?", k.get(THREADS).get(), k.get(WORK_MS).get()), "ms", |all: &Vec<Measured>| all.iter().find(|m| m.scenario == Variant::CpuThreadsGil).map(|m| m.wall_ms))
 }

@@ -2,7 +2,7 @@
 
 use super::{count, Measured, Variant, INFO, PYTHON_SOURCE, THOUSANDS, THREADS};
 use crate::core::stats::grouped;
-use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
+use crate::widgets::{DemoPage, Knobs, RunState, Timeline, Prediction};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -26,7 +26,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         });
     };
     view! {
-        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run gated=true>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run gated=true predict=prediction()>
             {move || state.result.get().map(results)}
         </DemoPage>
     }
@@ -53,4 +53,9 @@ fn results(all: Vec<Measured>) -> impl IntoView {
             {all.into_iter().map(|m| view! { <Timeline trace=m.trace caption=m.strategy.title() axis_ms=axis/> }).collect_view()}
         </section>
     }
+}
+
+/// The guess this page asks for before its run.
+fn prediction() -> Prediction<Vec<Measured>> {
+    Prediction::new(|k| format!("{} threads each add {} thousand times through one shared lock: how long will it take?", k.get(THREADS).get(), k.get(THOUSANDS).get()), "ms", |all: &Vec<Measured>| all.iter().find(|m| m.strategy == Variant::SharedLock).map(|m| m.wall_ms))
 }

@@ -1,7 +1,7 @@
 //! The page of the loop-lag demo: hold the loop on purpose and watch the monitor catch it.
 
 use super::{run, Measured, HOLD_MS, INFO, PYTHON_SOURCE, THRESHOLD_MS};
-use crate::widgets::{describe_slow_callback, use_lag, DemoPage, Heartbeat, Knobs, RunState, Timeline};
+use crate::widgets::{describe_slow_callback, use_lag, DemoPage, Heartbeat, Knobs, RunState, Timeline, Prediction};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -29,7 +29,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         });
     };
     view! {
-        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run predict=prediction()>
             <Heartbeat/>
             {move || state.result.get().map(results)}
             <section class="log">
@@ -67,4 +67,9 @@ fn results(m: Measured) -> impl IntoView {
             <Timeline trace=m.trace caption="The callback (orange) and the heartbeat's silence (grey)" task_names=TASK_NAMES/>
         </section>
     }
+}
+
+/// The guess this page asks for before its run.
+fn prediction() -> Prediction<Measured> {
+    Prediction::new(|k| format!("A callback holds the loop for {} ms: what will the longest gap between heartbeats be?", k.get(HOLD_MS).get()), "ms", |m: &Measured| Some(m.worst_gap_ms))
 }

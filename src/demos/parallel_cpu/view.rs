@@ -3,7 +3,7 @@
 use super::{expected_primes, run_split, summarise, Row, SplitRun, INFO, PYTHON_SOURCE, REPEATS, SIZE_K};
 use crate::core::stats::{grouped, impossible_speedup};
 use crate::engine;
-use crate::widgets::{use_pool, DemoPage, Knobs, PoolState, RunState, Timeline};
+use crate::widgets::{use_pool, DemoPage, Knobs, PoolState, RunState, Timeline, Prediction};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -30,7 +30,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         state.start(async move { Ok((limit, measure(limit, repeats, max_threads, state.phase).await?)) });
     };
     view! {
-        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run gated=true>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run gated=true predict=prediction()>
             {move || state.result.get().map(|(limit, rows)| results(limit, rows))}
         </DemoPage>
     }
@@ -87,4 +87,9 @@ fn results(limit: u64, rows: Vec<Row>) -> impl IntoView {
             }).collect_view()}
         </section>
     }
+}
+
+/// The guess this page asks for before its run.
+fn prediction() -> Prediction<(u64, Vec<Row>)> {
+    Prediction::new(|k| format!("Counting primes below {} thousand: how many times faster on all worker threads than on one?", k.get(SIZE_K).get()), "×", |(_, rows): &(u64, Vec<Row>)| rows.last().map(|r| r.speedup))
 }

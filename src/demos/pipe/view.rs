@@ -3,7 +3,7 @@
 use super::{decade_label, measure, size_label, sizes_up_to, Exchange, Transport, INFO, LARGEST, PYTHON_SOURCE, ROUNDS, STREAM};
 use crate::engine::{self, Process};
 use crate::widgets::chart::{LogLogChart, Series};
-use crate::widgets::{use_pool, DemoPage, Knobs, PoolState, RunState};
+use crate::widgets::{use_pool, DemoPage, Knobs, PoolState, RunState, Prediction};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -50,7 +50,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         });
     };
     view! {
-        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run predict=prediction()>
             {move || state.result.get().map(|(startup, rows)| results(startup, rows))}
         </DemoPage>
     }
@@ -120,4 +120,9 @@ fn results(startup_ms: f64, rows: Vec<Row>) -> impl IntoView {
             </div>
         </section>
     }
+}
+
+/// The guess this page asks for before its run.
+fn prediction() -> Prediction<(f64, Vec<Row>)> {
+    Prediction::new(|_| "How long does a new process (a worker with its own wasm instance) take to start?".to_string(), "ms", |(startup_ms, _): &(f64, Vec<Row>)| Some(*startup_ms))
 }

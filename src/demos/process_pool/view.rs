@@ -4,7 +4,7 @@ use crate::models::process_pool::{good_chunk, Pool};
 use super::{run, Measured, Variant, INFO, MILLIONS, PROCESSES, PYTHON_SOURCE, TASKS, TINY, TINY_N};
 use crate::core::stats::speedup;
 use crate::engine;
-use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
+use crate::widgets::{DemoPage, Knobs, RunState, Timeline, Prediction};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -52,7 +52,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         });
     };
     view! {
-        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run predict=prediction()>
             {move || state.result.get().map(|(startup, p, rows)| results(startup, p, rows))}
         </DemoPage>
     }
@@ -102,4 +102,9 @@ fn results(startup_ms: f64, p: usize, rows: Vec<Row>) -> impl IntoView {
             {timelines}
         </section>
     }
+}
+
+/// The guess this page asks for before its run.
+fn prediction() -> Prediction<(f64, usize, Vec<Row>)> {
+    Prediction::new(|k| format!("{} tiny tasks sent to {} processes one message each: how long in total?", k.get(TINY).get(), k.get(PROCESSES).get()), "ms", |(_, _, rows): &(f64, usize, Vec<Row>)| rows.iter().find(|r| r.0 == "tiny" && r.1 == Variant::ProcessPool { chunk: 1 })?.2.as_ref().ok().map(|m| m.wall_ms))
 }

@@ -2,7 +2,7 @@
 
 use super::{run, Measured, INFO, PROCESSES, PYTHON_SOURCE};
 use crate::core::stats::median;
-use crate::widgets::{DemoPage, Knobs, RunState};
+use crate::widgets::{DemoPage, Knobs, RunState, Prediction};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -28,7 +28,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         });
     };
     view! {
-        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run predict=prediction()>
             {move || state.result.get().map(results)}
         </DemoPage>
     }
@@ -72,4 +72,9 @@ fn results(m: Measured) -> impl IntoView {
                 data-page-after-threads=m.page_after_threads>{verdict}</p>
         </section>
     }
+}
+
+/// The guess this page asks for before its run.
+fn prediction() -> Prediction<Measured> {
+    Prediction::new(|k| format!("{} processes each set the page's global to their own number: what will the page read after them?", k.get(PROCESSES).get()), "", |m: &Measured| Some(m.page_after_processes as f64))
 }

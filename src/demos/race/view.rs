@@ -3,7 +3,7 @@
 use super::{count, Counted, Variant, INFO, PYTHON_SOURCE, REPEATS, THOUSANDS, THREADS};
 use crate::core::stats::{grouped, median};
 use super::steps::{Counter, Rules};
-use crate::widgets::{DemoPage, Knobs, RunState, StepRules, Stepper, Timeline};
+use crate::widgets::{DemoPage, Knobs, RunState, StepRules, Stepper, Timeline, Prediction};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -60,7 +60,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         });
     };
     view! {
-        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run gated=true>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run gated=true predict=prediction()>
             {move || state.result.get().map(results)}
             <p class="notice" data-testid="cpython-reference">{cpython_note()}</p>
             <Stepper knobs query=query.clone() rules=step_rules() goal="a lost update" intro=STEP_INTRO/>
@@ -91,4 +91,9 @@ fn results(all: Vec<Vec<Counted>>) -> impl IntoView {
             {racy_trace.map(|trace| view! { <Timeline trace caption="Read-then-write, last run: the threads really overlapped"/> })}
         </section>
     }
+}
+
+/// The guess this page asks for before its run.
+fn prediction() -> Prediction<Vec<Vec<Counted>>> {
+    Prediction::new(|k| format!("{} threads each add 1 to one counter {} thousand times, read then write: how many updates will the first run lose?", k.get(THREADS).get(), k.get(THOUSANDS).get()), "updates", |all: &Vec<Vec<Counted>>| all.first()?.first().map(|c| c.lost() as f64))
 }

@@ -1,7 +1,7 @@
 //! The page of the semaphore demo.
 
 use super::{run, Measured, Variant, INFO, LIMIT, PYTHON_SOURCE, TASKS, WAIT_MS};
-use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
+use crate::widgets::{DemoPage, Knobs, RunState, Timeline, Prediction};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -28,7 +28,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         });
     };
     view! {
-        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run predict=prediction()>
             {move || state.result.get().map(|(k, runs)| results(k, runs))}
         </DemoPage>
     }
@@ -53,4 +53,9 @@ fn results(k: usize, runs: Vec<Measured>) -> impl IntoView {
             {runs.into_iter().map(|m| view! { <Timeline trace=m.trace caption=m.mode.title() axis_ms=axis/> }).collect_view()}
         </section>
     }
+}
+
+/// The guess this page asks for before its run.
+fn prediction() -> Prediction<(usize, Vec<Measured>)> {
+    Prediction::new(|k| format!("{} requests of {} ms each, at most {} at once (asyncio.Semaphore): how long in total?", k.get(TASKS).get(), k.get(WAIT_MS).get(), k.get(LIMIT).get()), "ms", |(_, runs): &(usize, Vec<Measured>)| runs.iter().find(|r| r.mode == Variant::Semaphore).map(|r| r.total_ms))
 }

@@ -1,7 +1,7 @@
 //! The page of the start-and-join demo.
 
 use super::{run, waits, Measured, INFO, PYTHON_SOURCE, THREADS, WAIT_MS};
-use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
+use crate::widgets::{DemoPage, Knobs, RunState, Timeline, Prediction};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -26,7 +26,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         });
     };
     view! {
-        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run gated=true>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run gated=true predict=prediction()>
             {move || state.result.get().map(results)}
         </DemoPage>
     }
@@ -49,4 +49,9 @@ fn results(m: Measured) -> impl IntoView {
             <Timeline trace=m.trace caption="One lane per thread; the main thread awaits the join" task_names=&["main thread"]/>
         </section>
     }
+}
+
+/// The guess this page asks for before its run.
+fn prediction() -> Prediction<Measured> {
+    Prediction::new(|k| format!("{} threads, the longest waiting {} ms: when does the last join() return?", k.get(THREADS).get(), k.get(WAIT_MS).get()), "ms", |m: &Measured| Some(m.joined_ms))
 }

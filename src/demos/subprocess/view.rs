@@ -2,7 +2,7 @@
 
 use super::{commands, run, Completed, DEFAULT_INPUT, EXIT_CODE, INFO, LINES, MAX_INPUT, PYTHON_SOURCE, TIMEOUT};
 use crate::core::trace::Trace;
-use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
+use crate::widgets::{DemoPage, Knobs, RunState, Timeline, Prediction};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -37,7 +37,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         });
     };
     view! {
-        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run predict=prediction()>
             <label class="knob stdin">"standard input"
                 <textarea rows="3" spellcheck="false" prop:value=move || input.get()
                     on:input=move |ev| input.set(event_target_value(&ev)) disabled=move || state.running.get()></textarea>
@@ -81,4 +81,9 @@ fn results(timeout: f64, runs: Vec<Result<Completed, String>>) -> impl IntoView 
             <Timeline trace=Trace::new(spans) caption="One lane per program, from start to exit (red: not a success)"/>
         </section>
     }
+}
+
+/// The guess this page asks for before its run.
+fn prediction() -> Prediction<(f64, Vec<Result<Completed, String>>)> {
+    Prediction::new(|k| format!("One of the programs never ends; the timeout is {} ms: after how long is it killed?", k.get(TIMEOUT).get()), "ms", |(_, runs): &(f64, Vec<Result<Completed, String>>)| runs.iter().flatten().find(|c| c.timed_out()).map(|c| c.wall_ms))
 }

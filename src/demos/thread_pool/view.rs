@@ -2,7 +2,7 @@
 
 use super::{run, tasks, Measured, Variant, CPU_PERCENT, INFO, PYTHON_SOURCE, TASKS, TASK_MS, WORKERS};
 use crate::models::cooperative;
-use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
+use crate::widgets::{DemoPage, Knobs, RunState, Timeline, Prediction};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -30,7 +30,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         });
     };
     view! {
-        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run gated=true>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run gated=true predict=prediction()>
             {move || state.result.get().map(results)}
         </DemoPage>
     }
@@ -66,4 +66,9 @@ fn order(m: &Measured) -> String {
 
 fn first_ms(m: &Measured) -> f64 {
     m.received.first().map(|r| r.1).unwrap_or(0.0)
+}
+
+/// The guess this page asks for before its run.
+fn prediction() -> Prediction<Vec<Measured>> {
+    Prediction::new(|k| format!("{} tasks on {} workers, the first the longest ({} ms): when does map hand over its first result?", k.get(TASKS).get(), k.get(WORKERS).get(), k.get(TASK_MS).get()), "ms", |all: &Vec<Measured>| all.iter().find(|m| m.mode == Variant::Map)?.received.first().map(|r| r.1))
 }

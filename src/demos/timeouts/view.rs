@@ -1,7 +1,7 @@
 //! The page of the timeouts-and-cancellation demo.
 
 use super::{needs, run, Measured, Outcome, INFO, PYTHON_SOURCE, TASKS, TIMEOUT_MS};
-use crate::widgets::{DemoPage, Knobs, RunState, Timeline};
+use crate::widgets::{DemoPage, Knobs, RunState, Timeline, Prediction};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -26,7 +26,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         });
     };
     view! {
-        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run cancel=true>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run cancel=true predict=prediction()>
             {move || state.result.get().map(results)}
         </DemoPage>
     }
@@ -55,4 +55,9 @@ fn results(m: Measured) -> impl IntoView {
             <Timeline trace=m.trace caption="Each task's steps; red: cut off"/>
         </section>
     }
+}
+
+/// The guess this page asks for before its run.
+fn prediction() -> Prediction<Measured> {
+    Prediction::new(|k| format!("{} tasks, each needing longer than the last, under a {} ms timeout: how many finish in time?", k.get(TASKS).get(), k.get(TIMEOUT_MS).get()), "tasks", |m: &Measured| Some(m.results.iter().filter(|r| r.outcome == Outcome::Done).count() as f64))
 }

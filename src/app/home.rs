@@ -33,6 +33,7 @@ pub fn Home() -> impl IntoView {
         <section class="home">
             <h1>{super::shell::HEADLINE}</h1>
             <p class="lead">{super::shell::LEAD}</p>
+            <super::path::StartHere/>
             {cards}
         </section>
     }

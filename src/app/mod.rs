@@ -3,6 +3,7 @@
 
 mod home;
 mod lag;
+mod path;
 mod route;
 mod shell;
 mod status;
@@ -66,7 +67,7 @@ fn App() -> impl IntoView {
         let view = match route.page.as_str() {
             "" => home::Home().into_any(),
             id => match PAGES.iter().find(|p| p.info.id == id) {
-                Some(page) => (page.view)(route.query),
+                Some(page) => view! { {(page.view)(route.query)} <path::NextOnPath id=id.to_string()/> }.into_any(),
                 None => not_found(id),
             },
         };

@@ -28,6 +28,25 @@ fn card(d: &DemoInfo) -> String {
     format!(r##"<a class="card" href="#/{}"><strong>{}</strong><span>{}</span>{tag}</a>"##, d.id, escape(d.title), escape(d.teaser))
 }
 
+/// The home page's "start here", as `path::StartHere` renders it.
+#[cfg(test)]
+fn start_here() -> String {
+    use super::path::{stages, PATH};
+    let title = |id: &str| escape(crate::demos::find(id).map_or("", |d| d.title));
+    let items: String = stages()
+        .into_iter()
+        .map(|(stage, stops)| {
+            let links: Vec<String> = stops.iter().map(|s| format!(r##"<a href="#/{}">{}</a>"##, s.id, title(s.id))).collect();
+            format!("<li><strong>{}: </strong>{}</li>", escape(stage), links.join(" → "))
+        })
+        .collect();
+    format!(
+        r##"<section class="path" aria-labelledby="path-title"><h2 id="path-title">Start here: a path through the ideas</h2><ol class="path-stages">{items}</ol><p><a class="path-start" href="#/{}">Start with {} →</a></p></section>"##,
+        PATH[0].id,
+        title(PATH[0].id)
+    )
+}
+
 /// The shell's HTML: what the live app shows on its home page, minus anything live.
 #[cfg(test)]
 pub fn static_html() -> String {
@@ -43,12 +62,13 @@ pub fn static_html() -> String {
         r##"<div id="shell">
 <header class="topbar"><a class="brand" href="#/">concurrency playground</a><span class="tagline">{}</span></header>
 <div class="layout"><nav class="sidebar" aria-label="Demos">{nav}</nav>
-<main><section class="home"><h1>{}</h1><p class="lead">{}</p>{cards}</section></main></div>
+<main><section class="home"><h1>{}</h1><p class="lead">{}</p>{}{cards}</section></main></div>
 <footer class="statusline"><span id="boot" class="boot" role="status">Loading the playground…</span></footer>
 </div>"##,
         escape(TAGLINE),
         escape(HEADLINE),
-        escape(LEAD)
+        escape(LEAD),
+        start_here()
     )
 }
 

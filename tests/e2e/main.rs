@@ -699,6 +699,36 @@ async fn step_rules(browser: &Browser, key: &str) {
     browser.wait_until(&format!("location.hash.includes('rules={key}')"), 5).await;
 }
 
+/// The path: from the home page's start link, each page's "next" leads on, through every demo
+/// exactly once, to the matrix, and each page says the question it answered.
+#[tokio::test]
+async fn the_path_leads_through_every_page_once() {
+    let (_server, browser) = open("/#/").await;
+    browser.click("[data-testid=path-start]").await;
+    let page = async || browser.eval("location.hash.slice(2).split('?')[0]").await.as_str().unwrap().to_string();
+    let mut seen = Vec::new();
+    loop {
+        browser.wait_for("[data-testid=path-next]", 10).await;
+        let id = page().await;
+        browser.wait_until(&format!("document.querySelector('[data-demo=\"{id}\"]')"), 10).await;
+        assert!(browser.text("[data-testid=path-next]").await.contains("This page answered:"), "{id}");
+        seen.push(id.clone());
+        if browser.eval("document.querySelectorAll('[data-testid=path-next-link]').length").await == Value::from(0) {
+            break;
+        }
+        assert!(seen.len() <= concurrency_playground::demos::ALL.len(), "the path loops: {seen:?}");
+        browser.click("[data-testid=path-next-link]").await;
+        browser.wait_until(&format!("location.hash.slice(2).split('?')[0] !== '{id}'"), 10).await;
+    }
+    assert_eq!(seen.last().map(String::as_str), Some("compare"), "the path ends with choosing");
+    let mut sorted = seen.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), concurrency_playground::demos::ALL.len(), "every demo once: {seen:?}");
+    assert_no_console_errors(&browser).await;
+    browser.close().await;
+}
+
 /// Predict, then run: the guess typed before Run is shown beside the measurement after it,
 /// judged against it, and tallied in this browser only; an empty guess is skipped.
 #[tokio::test]

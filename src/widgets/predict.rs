@@ -2,7 +2,7 @@
 //! how long?"); the guess is taken when Run is pressed and shown beside the measurement after.
 //! Skippable (leave it empty). The tally stays in this browser's localStorage, nowhere else.
 
-use super::{Knobs, RunState};
+use super::Knobs;
 use crate::core::catalog::DemoInfo;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -44,22 +44,33 @@ fn figure(v: f64, unit: &str) -> String {
     if v.fract().abs() < 1e-9 || v.abs() >= 100.0 { format!("{v:.0} {unit}") } else { format!("{v:.1} {unit}") }
 }
 
+/// The question, the guess and the verdict. Not generic over the run's result (`DemoPage`
+/// turns that into `answer`), so the 22 pages share one copy of this code.
 #[component]
-pub fn PredictBox<T: Clone + Send + Sync + 'static>(info: &'static DemoInfo, prediction: Prediction<T>, state: RunState<T>, knobs: Knobs) -> impl IntoView {
-    let Prediction { question, unit, measured } = prediction;
+pub fn PredictBox(
+    info: &'static DemoInfo,
+    question: fn(&Knobs) -> String,
+    unit: &'static str,
+    /// This run's measured answer, once there is one.
+    #[prop(into)]
+    answer: Signal<Option<f64>>,
+    #[prop(into)]
+    running: Signal<bool>,
+    knobs: Knobs,
+) -> impl IntoView {
     let typed = RwSignal::new(String::new());
     let taken = RwSignal::new(None::<f64>);
     let tally_key = format!("cp-predict:{}", info.id);
     let tally = RwSignal::new(read_tally(&tally_key));
     // The guess counts as it stood when Run was pressed.
     Effect::new(move |_| {
-        if state.running.get() {
+        if running.get() {
             taken.set(typed.get_untracked().trim().parse::<f64>().ok().filter(|g| g.is_finite() && *g >= 0.0));
         }
     });
     let outcome = Memo::new(move |_| {
         let guess = taken.get()?;
-        let m = state.result.with(|r| r.as_ref().and_then(|r| measured(r)))?;
+        let m = answer.get()?;
         Some((guess, m))
     });
     Effect::new(move |_| {
@@ -78,7 +89,7 @@ pub fn PredictBox<T: Clone + Send + Sync + 'static>(info: &'static DemoInfo, pre
                 " Your guess ("{unit}", optional): "
                 <input type="number" min="0" step="any" inputmode="decimal" data-testid="predict-guess"
                     prop:value=move || typed.get() on:input=move |e| typed.set(event_target_value(&e))
-                    disabled=move || state.running.get()/>
+                    disabled=move || running.get()/>
             </label>
             {move || outcome.get().map(|(guess, m)| {
                 let (close, how) = judge(guess, m);

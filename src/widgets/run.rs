@@ -137,7 +137,10 @@ pub fn DemoPage<T: Clone + Send + Sync + 'static>(
     view! {
         <DemoFrame info explanation rust python>
             {if gated { view! { <ThreadGate>{panel.clone()}</ThreadGate> }.into_any() } else { panel().into_any() }}
-            {predict.map(|prediction| view! { <PredictBox info prediction state knobs/> })}
+            {predict.map(|Prediction { question, unit, measured }| {
+                let answer = Signal::derive(move || state.result.with(|r| r.as_ref().and_then(|r| measured(r))));
+                view! { <PredictBox info question unit answer running=state.running knobs/> }
+            })}
             {children()}
         </DemoFrame>
     }

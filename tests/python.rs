@@ -77,6 +77,13 @@ fn has(out: &str, text: &str) {
 /// What each program must show, by demo id: the claim its page makes.
 fn check(id: &str, out: &str) {
     match id {
+        "await-race" => {
+            has(out, "across_await: 5 tasks, balance 1, lost 4");
+            has(out, "locked: 5 tasks, balance 5, lost 0");
+            has(out, "no_await_between: 5 tasks, balance 5, lost 0");
+            let secs = |line: &str| numbers(out, line).last().copied().unwrap();
+            assert!(secs("locked:") > 2.0 * secs("across_await:"), "the lock runs the waits one after another: {out}");
+        }
         "concurrent-waits" => {
             assert!(first(out, "gathered:") < first(out, "one after another:") / 2.0, "{out}");
             has(out, "results in input order: True");

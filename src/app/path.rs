@@ -26,6 +26,7 @@ pub const PATH: &[Stop] = &[
     stop("The loop", "loop-lag", "How do you catch the callback that held the loop too long?"),
     stop("The loop", "semaphore", "How do you let at most k tasks run at once?"),
     stop("The loop", "timeouts", "How do you stop waiting for a task that takes too long?"),
+    stop("The loop", "await-race", "If only one task runs at a time, can the event loop still lose updates?"),
     stop("The loop", "concurrency-vs-parallelism", "Is taking turns on one loop the same as running in parallel?"),
     stop("Threads", "threads", "What do start and join cost, and what does join wait for?"),
     stop("Threads", "thread-pool", "With a pool, in which order do results come back: submit or map?"),

@@ -470,6 +470,26 @@ async fn coroutines_demo_shows_tasks_running_before_they_are_awaited() {
     browser.close().await;
 }
 
+/// One loop, no threads, lost updates: every task read the balance before any wrote; the lock
+/// keeps them all (its critical parts never overlap); with no await between read and write
+/// nothing is lost.
+#[tokio::test]
+async fn tasks_on_one_loop_lose_updates_across_an_await_and_a_lock_keeps_them() {
+    let (_server, browser) = open("/#/await-race?tasks=6&wait=20").await;
+    run_demo(&browser, 30).await;
+    let balance = async |v: &str| row_number(&browser, &format!("tr[data-variant={v}]"), "balance").await;
+    assert_eq!(balance("AcrossAwait").await, 1.0, "six tasks read 0 before any wrote");
+    assert_eq!(balance("Locked").await, 6.0);
+    assert_eq!(balance("NoAwaitBetween").await, 6.0);
+    assert_eq!(max_overlap(&drawn_spans(&browser, 0).await), 6, "all six between their read and their write at once");
+    let critical = browser.eval("[...document.querySelectorAll('[data-testid=timeline]')[1].querySelectorAll('rect.span.wait')].map(r => [r.dataset.lane, +r.dataset.start, +r.dataset.end])").await;
+    let critical: Vec<(String, f64, f64)> = critical.as_array().unwrap().iter().map(|s| (String::new(), s[1].as_f64().unwrap(), s[2].as_f64().unwrap())).collect();
+    assert_eq!((critical.len(), max_overlap(&critical)), (6, 1), "under the lock one task at a time is between read and write");
+    browser.screenshot_of("[data-testid=results]", "await-race").await;
+    assert_no_console_errors(&browser).await;
+    browser.close().await;
+}
+
 #[tokio::test]
 async fn semaphore_demo_never_exceeds_its_limit() {
     let (_server, browser) = open("/#/semaphore?tasks=8&limit=3&wait=100").await;

@@ -84,6 +84,12 @@ fn check(id: &str, out: &str) {
             let secs = |line: &str| numbers(out, line).last().copied().unwrap();
             assert!(secs("locked:") > 2.0 * secs("across_await:"), "the lock runs the waits one after another: {out}");
         }
+        "to-thread" => {
+            let figures = |line: &str| numbers(out, line); // [n, seconds, took, gap, ticks]
+            let (inline, threaded) = (figures("inline:"), figures("to_thread:"));
+            assert!(inline[2] >= 0.9 * inline[0] * inline[1] && inline[3] >= 0.9 * inline[2], "inline blocks the loop for all calls: {out}");
+            assert!(threaded[2] < inline[2] / 2.0 && threaded[3] < threaded[1], "to_thread overlaps and the ticker goes on: {out}");
+        }
         "concurrent-waits" => {
             assert!(first(out, "gathered:") < first(out, "one after another:") / 2.0, "{out}");
             has(out, "results in input order: True");

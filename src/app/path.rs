@@ -23,6 +23,7 @@ pub const PATH: &[Stop] = &[
     stop("Waiting", "coroutines", "When does a coroutine run: when it is called, when it becomes a task, or when it is awaited?"),
     stop("Waiting", "fetch", "What does waiting together buy with real requests, and what happens when one fails?"),
     stop("The loop", "blocking", "What freezes the event loop, and how do you keep it responsive?"),
+    stop("The loop", "to-thread", "What do you do with a blocking call you cannot await?"),
     stop("The loop", "loop-lag", "How do you catch the callback that held the loop too long?"),
     stop("The loop", "semaphore", "How do you let at most k tasks run at once?"),
     stop("The loop", "timeouts", "How do you stop waiting for a task that takes too long?"),

@@ -490,6 +490,28 @@ async fn tasks_on_one_loop_lose_updates_across_an_await_and_a_lock_keeps_them() 
     browser.close().await;
 }
 
+/// Blocking calls: inside the coroutines they run one after another on the loop and the ticker
+/// stops for all of them; through to_thread each blocks a worker of its own, they overlap and the
+/// ticker goes on.
+#[tokio::test]
+async fn blocking_calls_freeze_the_loop_inline_and_not_through_to_thread() {
+    let (_server, browser) = open("/#/to-thread?calls=4&ms=100").await;
+    run_demo(&browser, 30).await;
+    let figure = async |v: &str, a: &str| row_number(&browser, &format!("tr[data-variant={v}]"), a).await;
+    let (inline_ms, inline_gap) = (figure("Inline", "totalMs").await, figure("Inline", "gapMs").await);
+    let (thread_ms, thread_gap) = (figure("ToThread", "totalMs").await, figure("ToThread", "gapMs").await);
+    assert!(inline_ms >= 400.0 && inline_gap >= 0.9 * inline_ms, "inline: {inline_ms} ms, the ticker waited {inline_gap} ms");
+    assert!(thread_ms < inline_ms / 2.0 && thread_gap < inline_gap / 2.0, "to_thread: {thread_ms} ms, gap {thread_gap} ms");
+    assert!(figure("ToThread", "ticks").await >= 2.0, "the loop kept ticking");
+    let spans = drawn_spans(&browser, 1).await;
+    let mut lanes: Vec<&str> = spans.iter().map(|s| s.0.as_str()).collect();
+    lanes.dedup();
+    assert_eq!((spans.len(), lanes.len(), max_overlap(&spans)), (4, 4, 4), "a worker each, all blocked at once: {spans:?}");
+    browser.screenshot_of("[data-testid=results]", "to-thread").await;
+    assert_no_console_errors(&browser).await;
+    browser.close().await;
+}
+
 #[tokio::test]
 async fn semaphore_demo_never_exceeds_its_limit() {
     let (_server, browser) = open("/#/semaphore?tasks=8&limit=3&wait=100").await;
@@ -1119,7 +1141,7 @@ async fn cpython_figures_name_their_source_and_stand_ins_are_labelled() {
         assert!(cited.contains("measured by python/reference.py on CPython 3."), "{page}: a CPython figure without its source");
         browser.screenshot(&format!("truth-{page}")).await;
     }
-    for page in ["processes", "queue-pipe", "process-pool", "crash-isolation", "subprocess", "gil", "threads", "compare"] {
+    for page in ["processes", "queue-pipe", "process-pool", "crash-isolation", "subprocess", "gil", "threads", "compare", "to-thread"] {
         open_app(&browser, &server.url(&format!("/#/{page}"))).await;
         browser.wait_for("[data-testid=stand-in]", 10).await;
         assert!(browser.text("[data-testid=stand-in]").await.starts_with("Stand-in: "), "{page}");
@@ -1199,7 +1221,7 @@ async fn a_debug_build_says_so_on_every_page() {
 /// gap are printed for the diagnosis (the benchmark reports them); they also count the machine.
 #[tokio::test]
 async fn no_demo_holds_the_main_thread_over_50_ms() {
-    const FREEZE_ON_PURPOSE: [&str; 2] = ["blocking", "loop-lag"];
+    const FREEZE_ON_PURPOSE: [&str; 3] = ["blocking", "loop-lag", "to-thread"];
     let server = isolated_server();
     let browser = Browser::start().await;
     let mut held = Vec::new();

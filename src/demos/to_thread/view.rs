@@ -1,0 +1,68 @@
+//! The page of the asyncio.to_thread demo.
+
+use super::{run, Measured, Variant, CALLS, CALL_MS, INFO, PYTHON_SOURCE, TICK_MS};
+use crate::widgets::{DemoPage, Knobs, Prediction, RunState, Timeline};
+use leptos::prelude::*;
+
+const EXPLANATION: &[&str] = &[
+    "A ticker coroutine wants to run every 10 ms. First the blocking calls are made inside \
+     coroutines gathered on the loop: each holds the loop's thread until it returns, so they run \
+     one after another and nothing else runs meanwhile. This run freezes this page on purpose, for \
+     calls × duration (at most 2 s).",
+    "Then the same calls go through asyncio.to_thread (loop.run_in_executor with the default \
+     thread pool): each blocks a worker thread, not the loop. They overlap, the total is about one \
+     call, and the ticker never misses a beat. Blocking work that cannot be awaited belongs on a \
+     thread; CPU-heavy work under CPython's GIL belongs in a process (see Process pool).",
+];
+
+#[component]
+pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
+    let knobs = Knobs::new(INFO.id, &[CALLS, CALL_MS], &query);
+    let state = RunState::new(&knobs);
+    let on_run = move || {
+        let calls = knobs.get(CALLS).get_untracked() as usize;
+        let ms = knobs.get(CALL_MS).get_untracked() as f64;
+        state.start(async move { Ok(state.steps(Variant::ALL.to_vec(), |v| v.title().into(), |v| run(v, calls, ms)).await?) });
+    };
+    view! {
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run gated=true predict=prediction()>
+            {move || state.result.get().map(results)}
+        </DemoPage>
+    }
+}
+
+fn results(all: Vec<Measured>) -> impl IntoView {
+    let axis = all.iter().map(|m| m.total_ms).fold(0.0, f64::max);
+    let verdict = match all.as_slice() {
+        [inline, threaded] => format!(
+            "Inside the coroutines the calls took {:.0} ms and the ticker waited {:.0} ms at once; on threads they took {:.0} ms \
+             and the ticker's longest gap was {:.0} ms (it asks for {TICK_MS:.0}).",
+            inline.total_ms, inline.worst_gap_ms, threaded.total_ms, threaded.worst_gap_ms
+        ),
+        _ => String::new(),
+    };
+    view! {
+        <section class="results" data-testid="results">
+            <table class="numbers">
+                <thead><tr><th>"the blocking calls"</th><th>"time"</th><th>"ticker's longest gap"</th><th>"ticks meanwhile"</th></tr></thead>
+                <tbody>{all.iter().map(|m| view! {
+                    <tr data-variant=format!("{:?}", m.variant) data-total-ms=m.total_ms data-gap-ms=m.worst_gap_ms data-ticks=m.ticks>
+                        <td>{m.variant.title()}</td><td>{format!("{:.0} ms", m.total_ms)}</td>
+                        <td>{format!("{:.0} ms", m.worst_gap_ms)}</td><td>{m.ticks}</td>
+                    </tr>
+                }).collect_view()}</tbody>
+            </table>
+            <p class="verdict">{verdict}</p>
+            {all.into_iter().map(|m| view! { <Timeline trace=m.trace caption=m.variant.title() axis_ms=axis/> }).collect_view()}
+        </section>
+    }
+}
+
+/// The guess this page asks for before its run.
+fn prediction() -> Prediction<Vec<Measured>> {
+    Prediction::new(
+        |k| format!("{} blocking calls of {} ms each through asyncio.to_thread: how long in total?", k.get(CALLS).get(), k.get(CALL_MS).get()),
+        "ms",
+        |all: &Vec<Measured>| all.iter().find(|m| m.variant == Variant::ToThread).map(|m| m.total_ms),
+    )
+}

@@ -90,6 +90,13 @@ fn check(id: &str, out: &str) {
             assert!(inline[2] >= 0.9 * inline[0] * inline[1] && inline[3] >= 0.9 * inline[2], "inline blocks the loop for all calls: {out}");
             assert!(threaded[2] < inline[2] / 2.0 && threaded[3] < threaded[1], "to_thread overlaps and the ticker goes on: {out}");
         }
+        "async-queue" => {
+            has(out, "maxsize 3: finished True, consumed 20 of 20, each once True, most held 3,");
+            has(out, "unbounded: finished True, consumed 20 of 20, each once True");
+            assert!(numbers(out, "unbounded:")[2] > 3.0, "unbounded, the items pile up: {out}");
+            let cut = out.lines().last().unwrap_or_default();
+            assert!(cut.starts_with("maxsize 3: finished False") && cut.contains("each once True"), "the timeout cancels the group: {out}");
+        }
         "concurrent-waits" => {
             assert!(first(out, "gathered:") < first(out, "one after another:") / 2.0, "{out}");
             has(out, "results in input order: True");

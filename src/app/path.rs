@@ -22,6 +22,7 @@ pub const PATH: &[Stop] = &[
     stop("Waiting", "concurrent-waits", "Why do N waits started together take about one wait, not N?"),
     stop("Waiting", "coroutines", "When does a coroutine run: when it is called, when it becomes a task, or when it is awaited?"),
     stop("Waiting", "fetch", "What does waiting together buy with real requests, and what happens when one fails?"),
+    stop("The loop", "async-queue", "How do tasks hand work to each other, and stop a fast producer from piling it up?"),
     stop("The loop", "blocking", "What freezes the event loop, and how do you keep it responsive?"),
     stop("The loop", "to-thread", "What do you do with a blocking call you cannot await?"),
     stop("The loop", "loop-lag", "How do you catch the callback that held the loop too long?"),

@@ -1,5 +1,6 @@
 //! An async counting semaphore (asyncio.Semaphore): at most `permits` holders at once; the
 //! others wait without blocking their thread. Works on one event loop and across threads alike.
+//! On it, an async bounded queue (asyncio.Queue), and the cancel signal.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -33,6 +34,91 @@ impl Semaphore {
     pub fn available(&self) -> usize {
         self.state.lock().unwrap().permits
     }
+
+    /// Adds a permit (one taken by a forgotten `Permit` elsewhere) and lets a waiter in.
+    pub fn release(&self) {
+        let waiters = {
+            let mut state = self.state.lock().unwrap();
+            state.permits += 1;
+            std::mem::take(&mut state.waiters)
+        };
+        // Wake them all: whoever polls first takes the permit, the rest register again.
+        for w in waiters {
+            w.wake();
+        }
+    }
+}
+
+impl Permit<'_> {
+    /// Keeps the permit taken after this: someone else gives it back with `release`.
+    pub fn forget(self) {
+        std::mem::forget(self);
+    }
+}
+
+/// An async bounded FIFO queue (asyncio.Queue): `put` waits while it is full, `get` while it is
+/// empty, neither blocks its thread; `task_done` and `join` count the items not yet processed.
+/// A `maxsize` of 0 means unbounded, as in asyncio.
+pub struct AsyncQueue<T> {
+    items: Mutex<std::collections::VecDeque<T>>,
+    slots: Semaphore,
+    filled: Semaphore,
+    unfinished: Mutex<(usize, Vec<Waker>)>,
+}
+
+impl<T> AsyncQueue<T> {
+    pub fn new(maxsize: usize) -> AsyncQueue<T> {
+        let slots = if maxsize == 0 { usize::MAX / 2 } else { maxsize };
+        AsyncQueue { items: Mutex::new(Default::default()), slots: Semaphore::new(slots), filled: Semaphore::new(0), unfinished: Mutex::new((0, vec![])) }
+    }
+
+    pub async fn put(&self, item: T) {
+        self.slots.acquire().await.forget();
+        self.items.lock().unwrap().push_back(item);
+        self.unfinished.lock().unwrap().0 += 1;
+        self.filled.release();
+    }
+
+    pub async fn get(&self) -> T {
+        self.filled.acquire().await.forget();
+        let item = self.items.lock().unwrap().pop_front().expect("a filled permit means an item");
+        self.slots.release();
+        item
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.lock().unwrap().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// One item taken by `get` is processed.
+    pub fn task_done(&self) {
+        let waiters = {
+            let mut u = self.unfinished.lock().unwrap();
+            u.0 = u.0.saturating_sub(1);
+            if u.0 == 0 { std::mem::take(&mut u.1) } else { vec![] }
+        };
+        for w in waiters {
+            w.wake();
+        }
+    }
+
+    /// Waits until every item put has been marked done.
+    pub async fn join(&self) {
+        std::future::poll_fn(|cx| {
+            let mut u = self.unfinished.lock().unwrap();
+            if u.0 == 0 {
+                Poll::Ready(())
+            } else {
+                u.1.push(cx.waker().clone());
+                Poll::Pending
+            }
+        })
+        .await
+    }
 }
 
 struct Acquire<'a> {
@@ -56,15 +142,7 @@ impl<'a> Future for Acquire<'a> {
 
 impl Drop for Permit<'_> {
     fn drop(&mut self) {
-        let waiters = {
-            let mut state = self.semaphore.state.lock().unwrap();
-            state.permits += 1;
-            std::mem::take(&mut state.waiters)
-        };
-        // Wake them all: whoever polls first takes the permit, the rest register again.
-        for w in waiters {
-            w.wake();
-        }
+        self.semaphore.release();
     }
 }
 
@@ -103,6 +181,37 @@ mod tests {
         })));
         assert_eq!(most.load(Ordering::SeqCst), 2, "two held it at once, never three");
         assert_eq!(sem.available(), 2);
+    }
+
+    #[test]
+    fn the_queue_keeps_order_never_overfills_and_join_waits_for_task_done() {
+        let q = AsyncQueue::new(2);
+        let (most, joined) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let producer = async {
+            for i in 0..6 {
+                q.put(i).await;
+                most.fetch_max(q.len(), Ordering::SeqCst);
+            }
+        };
+        let consumer = async {
+            let mut got = vec![];
+            for _ in 0..6 {
+                yield_once().await; // slower than the producer: the queue fills
+                got.push(q.get().await);
+                assert_eq!(joined.load(Ordering::SeqCst), 0, "join waits while items are not done");
+                q.task_done();
+            }
+            got
+        };
+        let join = async {
+            yield_once().await;
+            q.join().await;
+            joined.store(1, Ordering::SeqCst);
+        };
+        let ((), got, ()) = block_on(async { futures::join!(producer, consumer, join) });
+        assert_eq!(got, vec![0, 1, 2, 3, 4, 5]);
+        assert_eq!(most.load(Ordering::SeqCst), 2, "never more than maxsize");
+        assert_eq!(joined.load(Ordering::SeqCst), 1);
     }
 }
 

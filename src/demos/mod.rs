@@ -13,7 +13,7 @@ pub use crate::core::catalog::{DemoInfo, Group};
 macro_rules! with_demos {
     ($then:path) => {
         $then! {
-            concurrent_waits, coroutines, fetch, semaphore, timeouts, await_race, blocking, to_thread, loop_lag,
+            concurrent_waits, coroutines, fetch, semaphore, timeouts, await_race, async_queue, blocking, to_thread, loop_lag,
             concurrency_vs_parallelism,
             start_join, race, lock_cost, deadlock, gil, thread_pool, bounded_queue, parallel_cpu,
             processes, pipe, process_pool, subprocess, crash_isolation,
@@ -67,7 +67,7 @@ mod tests {
             assert_eq!(ALL.iter().filter(|o| o.id == d.id).count(), 1);
         }
         assert_eq!(find("nope"), None);
-        assert_eq!(ALL.len(), 24);
+        assert_eq!(ALL.len(), 25);
     }
 
     #[test]

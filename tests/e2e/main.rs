@@ -512,6 +512,32 @@ async fn blocking_calls_freeze_the_loop_inline_and_not_through_to_thread() {
     browser.close().await;
 }
 
+/// The asyncio.Queue pipeline: bounded, producers wait on the full queue and it never holds
+/// more than maxsize; unbounded, items pile up; every item consumed once; a short
+/// asyncio.timeout cancels the group.
+#[tokio::test]
+async fn an_async_queue_gives_back_pressure_and_the_timeout_cancels_the_group() {
+    let (server, browser) = open("/#/async-queue?producers=2&consumers=2&items=16&maxsize=2&consume=20&timeout=10000").await;
+    run_demo(&browser, 30).await;
+    let figure = async |v: &str, a: &str| browser.eval(&format!("document.querySelector('[data-testid=results] tr[data-variant={v}]').dataset.{a}")).await;
+    for v in ["Bounded", "Unbounded"] {
+        assert_eq!(figure(v, "finished").await, Value::from("true"), "{v}");
+        assert_eq!(figure(v, "consumed").await, Value::from("16"), "{v}");
+        assert_eq!(figure(v, "eachOnce").await, Value::from("true"), "{v}");
+    }
+    let held = |v: Value| v.as_str().unwrap().parse::<u64>().unwrap();
+    assert!(held(figure("Bounded", "mostHeld").await) <= 2, "never more than maxsize");
+    assert!(held(figure("Unbounded", "mostHeld").await) > 2, "unbounded, the producers run ahead");
+    assert!(browser.eval("document.querySelectorAll('[data-testid=timeline]')[0].querySelectorAll('rect.span.blocked').length").await.as_u64().unwrap() > 0, "put() waited on the full queue");
+    browser.screenshot_of("[data-testid=results]", "async-queue").await;
+    open_app(&browser, &server.url("/#/async-queue?items=40&consume=50&timeout=100")).await;
+    run_demo(&browser, 30).await;
+    assert_eq!(figure("Bounded", "finished").await, Value::from("false"), "40 items of 50 ms do not fit in 100 ms");
+    assert!(held(figure("Bounded", "consumed").await) < 40);
+    assert_no_console_errors(&browser).await;
+    browser.close().await;
+}
+
 #[tokio::test]
 async fn semaphore_demo_never_exceeds_its_limit() {
     let (_server, browser) = open("/#/semaphore?tasks=8&limit=3&wait=100").await;

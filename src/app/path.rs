@@ -37,6 +37,7 @@ pub const PATH: &[Stop] = &[
     stop("Sharing", "race-condition", "How can counter += 1 on two threads lose updates?"),
     stop("Sharing", "lock-cost", "What does a shared lock cost, and what avoids it?"),
     stop("Sharing", "deadlock", "How do two locks stop two threads forever, and how do you prevent it?"),
+    stop("Sharing", "sync-primitives", "How do threads signal each other: start together, wait until something is true, meet between phases?"),
     stop("Sharing", "bounded-queue", "How does a bounded queue keep producers and consumers in step?"),
     stop("Processes", "processes", "Do processes share the program's memory?"),
     stop("Processes", "queue-pipe", "What does a message to another process cost?"),

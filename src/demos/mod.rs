@@ -15,7 +15,7 @@ macro_rules! with_demos {
         $then! {
             concurrent_waits, coroutines, fetch, semaphore, timeouts, await_race, async_queue, blocking, to_thread, loop_lag,
             concurrency_vs_parallelism,
-            start_join, race, lock_cost, deadlock, gil, thread_pool, bounded_queue, parallel_cpu,
+            start_join, race, lock_cost, deadlock, sync_primitives, gil, thread_pool, bounded_queue, parallel_cpu,
             processes, pipe, process_pool, subprocess, crash_isolation,
             compare,
         }
@@ -67,7 +67,7 @@ mod tests {
             assert_eq!(ALL.iter().filter(|o| o.id == d.id).count(), 1);
         }
         assert_eq!(find("nope"), None);
-        assert_eq!(ALL.len(), 25);
+        assert_eq!(ALL.len(), 26);
     }
 
     #[test]

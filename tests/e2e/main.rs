@@ -904,6 +904,28 @@ async fn the_learner_reaches_the_deadlock_and_one_global_order_makes_it_unreacha
     browser.close().await;
 }
 
+/// Event, Condition, Barrier, RLock on real workers: each keeps its promise, and the barrier's
+/// fast threads wait (grey) for the slowest.
+#[tokio::test]
+async fn event_condition_barrier_and_rlock_keep_their_promises_on_workers() {
+    let (_server, browser) = open("/#/sync-primitives?threads=4&wait=60").await;
+    run_demo(&browser, 30).await;
+    for v in ["Event", "Condition", "Barrier", "RLock"] {
+        let kept = browser.eval(&format!("document.querySelector('[data-testid=results] tr[data-variant={v}]').dataset.kept")).await;
+        assert_eq!(kept, Value::from("true"), "{v}");
+    }
+    let lanes = drawn_spans(&browser, 2).await;
+    let mut distinct: Vec<&str> = lanes.iter().map(|s| s.0.as_str()).collect();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 4, "the barrier's threads each on a worker of their own");
+    assert!(browser.eval("document.querySelectorAll('[data-testid=timeline]')[2].querySelectorAll('rect.span.blocked').length").await.as_u64().unwrap() >= 4);
+    browser.screenshot_of("[data-testid=results]", "sync-primitives").await;
+    assert_page_stayed_responsive(&browser).await;
+    assert_no_console_errors(&browser).await;
+    browser.close().await;
+}
+
 #[tokio::test]
 async fn deadlock_is_found_drawn_and_recovered_from() {
     let (_server, browser) = open("/#/deadlock?hold=150").await;

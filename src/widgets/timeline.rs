@@ -77,6 +77,35 @@ fn kind_class(kind: SpanKind) -> &'static str {
     }
 }
 
+/// One drawn mark: a span, or a run of spans of one kind each under a pixel wide and under a
+/// pixel apart (thousands of tiny tasks would be thousands of invisible rects, and a long hold
+/// of the main thread to draw them). The data table lists every span.
+#[derive(Debug, PartialEq)]
+pub struct Mark<'a> {
+    pub first: &'a Span,
+    pub end: f64,
+    pub count: usize,
+    /// Made of spans under a pixel wide (only such marks take in more).
+    tiny: bool,
+}
+
+/// The marks of one row's spans (sorted by start), with `x` mapping time to pixels.
+pub fn marks<'a>(spans: &[&'a Span], x: impl Fn(f64) -> f64) -> Vec<Mark<'a>> {
+    let mut out: Vec<Mark<'a>> = Vec::new();
+    for &s in spans {
+        let tiny = x(s.end) - x(s.start) < 1.0;
+        if let Some(m) = out.last_mut() {
+            if tiny && m.tiny && m.first.kind == s.kind && x(s.start) - x(m.end) < 1.0 {
+                m.end = m.end.max(s.end);
+                m.count += 1;
+                continue;
+            }
+        }
+        out.push(Mark { first: s, end: s.end, count: 1, tiny });
+    }
+    out
+}
+
 fn fmt_ms(ms: f64) -> String {
     if ms >= 1000.0 { format!("{:.2} s", ms / 1000.0) } else if ms >= 10.0 { format!("{ms:.0} ms") } else { format!("{ms:.1} ms") }
 }
@@ -114,16 +143,18 @@ pub fn Timeline(
         .map(|(i, row)| {
             let y = AXIS_H + ROW_H * i as f64;
             let label = row.label.clone();
-            let spans = row
-                .spans
-                .iter()
-                .map(|s| {
-                    let (x0, x1) = (x(s.start), x(s.end));
-                    let tip = format!("{} on {}: {} → {} ({})", s.label, s.lane, fmt_ms(s.start - origin),
-                        fmt_ms(s.end - origin), fmt_ms(s.duration()));
+            let spans = marks(&row.spans, x)
+                .into_iter()
+                .map(|m| {
+                    let s = m.first;
+                    let (x0, x1) = (x(s.start), x(m.end));
+                    let tip = match m.count {
+                        1 => format!("{} on {}: {} → {} ({})", s.label, s.lane, fmt_ms(s.start - origin), fmt_ms(m.end - origin), fmt_ms(s.duration())),
+                        n => format!("{n} spans too short to draw apart, from {} on {}: {} → {}", s.label, s.lane, fmt_ms(s.start - origin), fmt_ms(m.end - origin)),
+                    };
                     view! {
-                        <rect class=kind_class(s.kind) data-lane=s.lane.to_string() data-task=s.task
-                            data-start=s.start - origin data-end=s.end - origin
+                        <rect class=kind_class(s.kind) data-lane=s.lane.to_string() data-task=s.task data-count=m.count
+                            data-start=s.start - origin data-end=m.end - origin
                             x=x0 y=y + 3.0 width=(x1 - x0).max(1.0) height=ROW_H - 6.0 rx="3">
                             <title>{tip}</title>
                         </rect>
@@ -150,14 +181,74 @@ pub fn Timeline(
     let lanes = trace.lanes().len();
     let summary = format!("{caption}: {} spans on {lanes} lane{}, {} from first start to last end",
         trace.spans.len(), if lanes == 1 { "" } else { "s" }, fmt_ms(trace.end() - origin));
+    drop(rows); // the drawing is built: the spans move on to the text version, uncopied
+    let data = trace.spans;
     view! {
         <figure class="timeline" data-testid="timeline">
             <figcaption>{caption}<span class="legend">{legend}</span></figcaption>
-            <svg viewBox=format!("0 0 {WIDTH} {height}") role="img" aria-label=summary preserveAspectRatio="xMinYMin meet">
+            <svg viewBox=format!("0 0 {WIDTH} {height}") role="img" aria-label=summary.clone() preserveAspectRatio="xMinYMin meet">
                 {tick_marks}
                 {drawn_rows}
             </svg>
+            <SpanTable summary spans=data origin/>
         </figure>
+    }
+}
+
+/// The most rows the data table shows (a run can record thousands of slices).
+const TABLE_ROWS: usize = 200;
+
+/// The timeline as text: its summary, and its spans as a table behind a disclosure, built only
+/// when opened (a big trace's table would hold the main thread for nothing otherwise).
+#[component]
+fn SpanTable(summary: String, spans: Vec<Span>, origin: f64) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let total = spans.len();
+    let spans = StoredValue::new(spans);
+    let table = move || {
+        open.get().then(|| {
+            let rows = spans.with_value(|all| {
+                all.iter()
+                    .take(TABLE_ROWS)
+                    .map(|s| {
+                        view! {
+                            <tr><td class="text">{s.label.clone()}</td><td class="text">{s.lane.to_string()}</td>
+                                <td class="text">{kind_name(s.kind)}</td><td>{fmt_ms(s.start - origin)}</td><td>{fmt_ms(s.end - origin)}</td></tr>
+                        }
+                    })
+                    .collect_view()
+            });
+            view! {
+                <div class="scroll" tabindex="0" role="region" aria-label="the timeline's spans">
+                    <table class="numbers span-table" data-testid="span-table">
+                        <thead><tr><th class="text">"span"</th><th class="text">"lane"</th><th class="text">"kind"</th><th>"start"</th><th>"end"</th></tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+                {(total > TABLE_ROWS).then(|| view! { <p class="muted">{format!("The first {TABLE_ROWS} of {total} spans.")}</p> })}
+            }
+        })
+    };
+    view! {
+        <details class="timeline-data" data-testid="timeline-data" on:toggle=move |e| {
+            use wasm_bindgen::JsCast;
+            if let Some(d) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok()) {
+                open.set(d.open());
+            }
+        }>
+            <summary>"As text: " {summary}</summary>
+            {table}
+        </details>
+    }
+}
+
+fn kind_name(kind: SpanKind) -> &'static str {
+    match kind {
+        SpanKind::Run => "computing",
+        SpanKind::Wait => "waiting",
+        SpanKind::Blocked => "waiting for a turn",
+        SpanKind::Failed => "failed or cancelled",
+        SpanKind::Simulated => "simulated",
     }
 }
 
@@ -167,6 +258,19 @@ mod tests {
 
     fn span(lane: Lane, task: usize, start: f64, end: f64) -> Span {
         Span { task, lane, label: String::new(), kind: SpanKind::Wait, start, end }
+    }
+
+    #[test]
+    fn spans_under_a_pixel_merge_into_one_mark_and_wide_ones_stay_apart() {
+        let tiny: Vec<Span> = (0..1000).map(|i| span(Lane::Worker(0), i, i as f64 * 0.1, i as f64 * 0.1 + 0.05)).collect();
+        let wide = [span(Lane::Worker(0), 0, 200.0, 230.0), span(Lane::Worker(0), 1, 231.0, 260.0)];
+        let all: Vec<&Span> = tiny.iter().chain(&wide).collect();
+        let m = marks(&all, |t| t); // 1 ms a pixel
+        assert_eq!(m.len(), 3, "{m:?}");
+        assert_eq!((m[0].count, m[0].end), (1000, 99.95));
+        assert_eq!((m[1].count, m[2].count), (1, 1), "30 ms spans are drawn one by one");
+        let far: Vec<Span> = (0..3).map(|i| span(Lane::Worker(0), i, i as f64 * 10.0, i as f64 * 10.0 + 0.5)).collect();
+        assert_eq!(marks(&far.iter().collect::<Vec<_>>(), |t| t).len(), 3, "tiny but far apart: each its own mark");
     }
 
     #[test]

@@ -1209,8 +1209,7 @@ async fn cpython_figures_name_their_source_and_stand_ins_are_labelled() {
 /// serious or critical violation on the home page or any demo page, in the light and dark themes.
 #[tokio::test]
 async fn no_page_has_a_serious_accessibility_violation() {
-    let axe_path = std::env::var("AXE_JS").expect("AXE_JS: run the suite with `xtask/run test`, which installs axe-core");
-    let axe = std::fs::read_to_string(&axe_path).unwrap_or_else(|e| panic!("{axe_path}: {e}"));
+    let axe = axe_script();
     let server = isolated_server();
     let mut found = Vec::new();
     for (theme, args) in [("light", &[][..]), ("dark", &["--blink-settings=preferredColorScheme=0"][..])] {
@@ -1228,23 +1227,32 @@ async fn axe_every_page(browser: &Browser, server: &StaticServer, axe: &str) -> 
     for page in pages {
         open_app(&browser, &server.url(&format!("/#/{page}"))).await;
         browser.wait_for("main h1", 10).await;
-        browser.client.execute(axe, vec![]).await.expect("inject axe-core");
-        let violations = browser
-            .client
-            .execute_async(
-                "const done = arguments[arguments.length - 1];
-                 axe.run(document).then(r => done(r.violations
-                     .filter(v => v.impact === 'serious' || v.impact === 'critical')
-                     .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))));",
-                vec![],
-            )
-            .await
-            .expect("axe.run");
-        for v in violations.as_array().unwrap() {
-            found.push(format!("#/{page}: {}", v.as_str().unwrap()));
-        }
+        found.extend(axe_findings(browser, axe).await.into_iter().map(|f| format!("#/{page}: {f}")));
     }
     found
+}
+
+/// Every serious or critical axe-core finding on the page as it is now.
+async fn axe_findings(browser: &Browser, axe: &str) -> Vec<String> {
+    browser.client.execute(axe, vec![]).await.expect("inject axe-core");
+    let violations = browser
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document).then(r => done(r.violations
+                 .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                 .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))));",
+            vec![],
+        )
+        .await
+        .expect("axe.run");
+    violations.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
+}
+
+/// The axe-core script the suite injects (installed from npm by `xtask/run test`).
+fn axe_script() -> String {
+    let axe_path = std::env::var("AXE_JS").expect("AXE_JS: run the suite with `xtask/run test`, which installs axe-core");
+    std::fs::read_to_string(&axe_path).unwrap_or_else(|e| panic!("{axe_path}: {e}"))
 }
 
 /// A debug build (10-30x slower) says so on every page, and the optimised one does not (checked
@@ -1263,20 +1271,26 @@ async fn a_debug_build_says_so_on_every_page() {
     browser.close().await;
 }
 
-/// No demo holds the main thread over 50 ms in one task during its run, except the two that
-/// freeze it on purpose. A hold our code causes comes back on a second run, while one the machine
+/// No demo holds the main thread over 50 ms in one task during its run, except the three that
+/// freeze it on purpose; and each one's result view (its timelines' data tables open) has no
+/// serious accessibility violation. A hold our code causes comes back on a second run, while one the machine
 /// caused (a preempted main thread, a collection) rarely does twice. The longest frame and timer
 /// gap are printed for the diagnosis (the benchmark reports them); they also count the machine.
 #[tokio::test]
 async fn no_demo_holds_the_main_thread_over_50_ms() {
     const FREEZE_ON_PURPOSE: [&str; 3] = ["blocking", "loop-lag", "to-thread"];
+    let axe = axe_script();
     let server = isolated_server();
     let browser = Browser::start().await;
-    let mut held = Vec::new();
+    let (mut held, mut inaccessible) = (Vec::new(), Vec::new());
     for demo in concurrency_playground::demos::ALL.iter().filter(|d| !FREEZE_ON_PURPOSE.contains(&d.id)) {
         open_app(&browser, &server.url(&format!("/#/{}", demo.id))).await;
         let first = support::run_recording_holds(&browser, 120).await;
         eprintln!("{}: {first:?}", demo.id);
+        // The result view, with its timelines' data tables open, under axe-core too.
+        browser.eval("[...document.querySelectorAll('[data-testid=timeline-data]')].forEach(d => d.open = true) || true").await;
+        browser.wait_until("[...document.querySelectorAll('[data-testid=timeline-data]')].every(d => d.querySelector('table'))", 10).await;
+        inaccessible.extend(axe_findings(&browser, &axe).await.into_iter().map(|f| format!("#/{} after a run: {f}", demo.id)));
         if first.tasks.is_empty() {
             continue;
         }
@@ -1291,4 +1305,5 @@ async fn no_demo_holds_the_main_thread_over_50_ms() {
     assert!(errors.is_empty(), "console errors: {errors:#?}");
     browser.close().await;
     assert!(held.is_empty(), "demos whose run held the main thread over 50 ms in one task, twice:\n{}", held.join("\n"));
+    assert!(inaccessible.is_empty(), "serious accessibility violations on result views:\n{}", inaccessible.join("\n"));
 }

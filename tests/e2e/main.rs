@@ -680,7 +680,7 @@ async fn fetch_makes_real_requests_and_contains_failures() {
     let (_server, browser) = open("/#/fetch?requests=5&delay=200&failing=2").await;
     run_demo(&browser, 30).await;
     let one_by_one = row_number(&browser, "tr[data-mode=OneByOne]", "totalMs").await;
-    let at_once = row_number(&browser, "tr[data-mode=concurrent]", "totalMs").await;
+    let at_once = row_number(&browser, "tr[data-mode=Concurrent]", "totalMs").await;
     assert!(one_by_one >= 1000.0, "five 200 ms delays in a row: {one_by_one}");
     assert!(at_once < 0.5 * one_by_one, "{at_once} vs {one_by_one}");
     assert_eq!(max_overlap(&drawn_spans(&browser, 0).await), 1, "one by one never overlaps");

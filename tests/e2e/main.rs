@@ -8,6 +8,7 @@
 mod support;
 
 use serde_json::Value;
+use std::time::Duration;
 use support::browser::Browser;
 use support::run_demo;
 use support::server::{Hosting, ServiceWorker, StaticServer};
@@ -1306,4 +1307,120 @@ async fn no_demo_holds_the_main_thread_over_50_ms() {
     browser.close().await;
     assert!(held.is_empty(), "demos whose run held the main thread over 50 ms in one task, twice:\n{}", held.join("\n"));
     assert!(inaccessible.is_empty(), "serious accessibility violations on result views:\n{}", inaccessible.join("\n"));
+}
+
+/// A seeded xorshift: the same "random" addresses every run, so a failure replays.
+fn xorshift(state: &mut u64) -> u64 {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    *state
+}
+
+/// What an attacker or a mistyped link might put in an address.
+const ODD_VALUES: &[&str] = &[
+    "-1", "0", "99999999999999999999", "1e9", "NaN", "", "abc", "%00", "%E2%9C%93", "../../etc/passwd",
+    "<img src=x onerror=window.__pwned=1>", "\"><script>window.__pwned=1</script>", "javascript:window.__pwned=1",
+    "<svg onload=window.__pwned=1>", "'><iframe src=javascript:window.__pwned=1>", "0101010101", "3.11", "free",
+];
+
+fn random_hash(state: &mut u64) -> String {
+    let ids: Vec<&str> = concurrency_playground::demos::ALL.iter().map(|d| d.id).chain(["", "nope", "<b>x</b>", "%2e%2e"]).collect();
+    let keys = ["tasks", "wait", "threads", "k", "steps", "rules", "size", "repeats", "calls", "ms", "items", "x<y", "__proto__"];
+    let mut pick = |n: usize| (xorshift(state) % n as u64) as usize;
+    let id = ids[pick(ids.len())];
+    let pairs: Vec<String> = (0..pick(4)).map(|_| format!("{}={}", keys[pick(keys.len())], ODD_VALUES[pick(ODD_VALUES.len())])).collect();
+    format!("#/{id}?{}", pairs.join("&"))
+}
+
+/// 1,000 seeded random addresses, script-injection payloads among them: no console error,
+/// nothing injected or run, every one shows a page, and the app still runs a demo after.
+#[tokio::test]
+async fn a_thousand_random_addresses_break_nothing_and_inject_nothing() {
+    let (server, browser) = open("/").await;
+    browser.client.update_timeouts(fantoccini::wd::TimeoutConfiguration::new(Some(Duration::from_secs(120)), None, None)).await.unwrap();
+    let mut seed = 0x9e37_79b9_7f4a_7c15;
+    let hashes: Vec<String> = (0..1000).map(|_| random_hash(&mut seed)).collect();
+    for batch in hashes.chunks(100) {
+        let shown = browser
+            .client
+            .execute_async(
+                "const [hashes, done] = [arguments[0], arguments[arguments.length - 1]];
+                 (async () => {
+                     let shown = 0;
+                     for (const h of hashes) {
+                         location.hash = h;
+                         await new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
+                         if (document.querySelector('main h1')) shown += 1;
+                     }
+                     done(shown);
+                 })();",
+                vec![serde_json::json!(batch)],
+            )
+            .await
+            .expect("the batch ran");
+        assert_eq!(shown, Value::from(batch.len()), "every address shows a page (a demo, the home page or 'Not found')");
+        let injected = browser.eval("window.__pwned !== undefined || document.querySelectorAll('main script, main iframe, main [onerror], main [onload]').length > 0").await;
+        assert_eq!(injected, Value::from(false), "a payload got into the page: {batch:?}");
+    }
+    assert_no_console_errors(&browser).await;
+    open_app(&browser, &server.url("/#/concurrent-waits?tasks=3&wait=20")).await;
+    run_demo(&browser, 30).await;
+    browser.close().await;
+}
+
+/// Abuse: a double click starts one run; leaving a page mid-run and coming back, and the
+/// history's back and forward, leave every page working and the console clean.
+#[tokio::test]
+async fn double_clicks_leaving_mid_run_and_history_break_nothing() {
+    let (server, browser) = open("/#/coroutines?tasks=3&wait=200").await;
+    browser.eval("(b => { b.click(); b.click(); return true; })(document.querySelector('[data-testid=run]'))").await;
+    browser.wait_until("!document.querySelector('[data-testid=run]').disabled && !!document.querySelector('[data-testid=results]')", 30).await;
+    assert_eq!(browser.eval("document.querySelectorAll('[data-testid=results] tbody tr').length").await, Value::from(3), "one run's three ways, once");
+    // Leave a thread run and a loop run halfway, come back, run again.
+    for (page, away) in [("/#/parallel-cpu?size=3000&repeats=3", "/#/threads"), ("/#/concurrent-waits?tasks=5&wait=400", "/#/")] {
+        open_app(&browser, &server.url(page)).await;
+        browser.click("[data-testid=run]").await;
+        browser.goto(&server.url(away)).await;
+        browser.wait_for("main h1", 10).await;
+        browser.client.back().await.expect("back");
+        browser.wait_for("[data-testid=run]", 10).await;
+        run_demo(&browser, 120).await;
+    }
+    // Back and forward through three pages.
+    for id in ["threads", "deadlock", "gil"] {
+        open_app(&browser, &server.url(&format!("/#/{id}"))).await;
+    }
+    for (step, want) in [("back", "deadlock"), ("back", "threads"), ("forward", "deadlock"), ("forward", "gil")] {
+        if step == "back" { browser.client.back().await.unwrap() } else { browser.client.forward().await.unwrap() }
+        browser.wait_until(&format!("document.querySelector('[data-demo=\"{want}\"]')"), 10).await;
+    }
+    assert_no_console_errors(&browser).await;
+    browser.close().await;
+}
+
+/// Soak: 50 runs of a loop demo and of a thread demo in one page: the JS heap after a collection
+/// stays within a few MB of where it was after the first runs, and the pool keeps its threads.
+#[tokio::test]
+async fn fifty_runs_in_one_page_leave_the_heap_and_the_pool_as_they_were() {
+    let server = isolated_server();
+    let browser = Browser::start_with(&["--js-flags=--expose-gc"]).await;
+    let heap = async || browser.eval("(gc(), performance.memory.usedJSHeapSize)").await.as_f64().unwrap() / 1e6;
+    for page in ["/#/concurrent-waits?tasks=5&wait=10", "/#/race-condition?threads=2&k=20&repeats=1"] {
+        open_app(&browser, &server.url(page)).await;
+        let threads = browser.text("[data-testid=threads]").await;
+        let mut after_warm_up = 0.0;
+        for run in 1..=50 {
+            run_demo(&browser, 60).await;
+            if run == 5 {
+                after_warm_up = heap().await;
+            }
+        }
+        let after = heap().await;
+        eprintln!("{page}: JS heap after 5 runs {after_warm_up:.1} MB, after 50 {after:.1} MB");
+        assert!(after < after_warm_up + 5.0, "{page}: the JS heap grew from {after_warm_up:.1} to {after:.1} MB over 45 runs");
+        assert_eq!(browser.text("[data-testid=threads]").await, threads, "{page}: the pool kept its threads");
+    }
+    assert_no_console_errors(&browser).await;
+    browser.close().await;
 }

@@ -139,6 +139,14 @@ pub fn fetch(url: &str) -> impl Future<Output = Result<super::Fetched, String>> 
     }
 }
 
+/// The bytes of this instance's wasm memory (shared by the page and its pool threads). Memory
+/// only grows, so a number that stays put over many runs means nothing leaks in Rust (the soak
+/// test reads it through trunk's `window.wasmBindings`).
+#[wasm_bindgen]
+pub fn wasm_memory_bytes() -> f64 {
+    wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>().buffer().unchecked_into::<js_sys::SharedArrayBuffer>().byte_length() as f64
+}
+
 /// The process's own global value lives in `core::process::GLOBAL` of *its* instance; this is
 /// the entry point the process worker script calls for each request.
 #[wasm_bindgen]

@@ -1406,19 +1406,21 @@ async fn fifty_runs_in_one_page_leave_the_heap_and_the_pool_as_they_were() {
     let server = isolated_server();
     let browser = Browser::start_with(&["--js-flags=--expose-gc"]).await;
     let heap = async || browser.eval("(gc(), performance.memory.usedJSHeapSize)").await.as_f64().unwrap() / 1e6;
+    let wasm = async || browser.eval("window.wasmBindings.wasm_memory_bytes()").await.as_f64().unwrap() / 1e6;
     for page in ["/#/concurrent-waits?tasks=5&wait=10", "/#/race-condition?threads=2&k=20&repeats=1"] {
         open_app(&browser, &server.url(page)).await;
         let threads = browser.text("[data-testid=threads]").await;
-        let mut after_warm_up = 0.0;
+        let (mut after_warm_up, mut wasm_after_warm_up) = (0.0, 0.0);
         for run in 1..=50 {
             run_demo(&browser, 60).await;
             if run == 5 {
-                after_warm_up = heap().await;
+                (after_warm_up, wasm_after_warm_up) = (heap().await, wasm().await);
             }
         }
-        let after = heap().await;
-        eprintln!("{page}: JS heap after 5 runs {after_warm_up:.1} MB, after 50 {after:.1} MB");
+        let (after, wasm_after) = (heap().await, wasm().await);
+        eprintln!("{page}: after 5 runs JS heap {after_warm_up:.1} MB, wasm memory {wasm_after_warm_up:.1} MB; after 50: {after:.1} and {wasm_after:.1} MB");
         assert!(after < after_warm_up + 5.0, "{page}: the JS heap grew from {after_warm_up:.1} to {after:.1} MB over 45 runs");
+        assert!(wasm_after <= wasm_after_warm_up + 4.0, "{page}: the wasm memory grew from {wasm_after_warm_up:.1} to {wasm_after:.1} MB over 45 runs");
         assert_eq!(browser.text("[data-testid=threads]").await, threads, "{page}: the pool kept its threads");
     }
     assert_no_console_errors(&browser).await;

@@ -23,5 +23,5 @@ pub use pool::{use_pool, PoolState, ThreadGate};
 pub use predict::{judge, PredictBox, Prediction};
 pub use run::{DemoPage, RunState};
 pub use stepper::{StepRules, Stepper};
-pub use timeline::Timeline;
+pub use timeline::{Timeline, Timelines};
 pub use url::replace_query;

@@ -195,6 +195,20 @@ pub fn Timeline(
     }
 }
 
+/// Several runs of the same work, one timeline each on one shared time axis, so their lengths
+/// compare at a glance.
+#[component]
+pub fn Timelines(
+    /// Each run's caption and trace.
+    runs: Vec<(String, Trace)>,
+    /// Names for the event loop's rows, by task number.
+    #[prop(optional)]
+    task_names: &'static [&'static str],
+) -> impl IntoView {
+    let axis = runs.iter().map(|(_, t)| t.end() - t.start()).fold(0.0, f64::max);
+    runs.into_iter().map(|(caption, trace)| view! { <Timeline trace caption axis_ms=axis task_names/> }).collect_view()
+}
+
 /// The most rows the data table shows (a run can record thousands of slices).
 const TABLE_ROWS: usize = 200;
 

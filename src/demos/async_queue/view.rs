@@ -1,7 +1,7 @@
 //! The page of the asyncio.Queue pipeline demo.
 
 use super::{run, Measured, Setup, Variant, CONSUMERS, CONSUME_MS, INFO, ITEMS, MAXSIZE, PRODUCERS, PRODUCE_MS, PYTHON_SOURCE, TASK_NAMES, TIMEOUT_MS};
-use crate::widgets::{DemoPage, Knobs, Prediction, RunState, Timeline};
+use crate::widgets::{DemoPage, Knobs, Prediction, RunState, Timelines};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -39,7 +39,6 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
 }
 
 fn results(all: Vec<Measured>) -> impl IntoView {
-    let axis = all.iter().map(|m| m.trace.end() - m.trace.start()).fold(0.0, f64::max);
     let verdict = all
         .iter()
         .map(|m| match m.finished {
@@ -63,7 +62,7 @@ fn results(all: Vec<Measured>) -> impl IntoView {
                 }).collect_view()}</tbody>
             </table>
             <p class="verdict">{verdict}</p>
-            {all.into_iter().map(|m| view! { <Timeline trace=m.trace caption=m.variant.title() axis_ms=axis task_names=TASK_NAMES/> }).collect_view()}
+            <Timelines runs={all.into_iter().map(|m| (m.variant.title().to_string(), m.trace)).collect::<Vec<_>>()} task_names=TASK_NAMES/>
             <p class="muted">{format!("Producing an item takes {PRODUCE_MS:.0} ms; both producing and consuming are awaits here (a request, a write), so no CPU is held.")}</p>
         </section>
     }

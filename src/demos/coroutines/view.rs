@@ -2,7 +2,7 @@
 
 use super::{run, waits, Measured, Variant, INFO, PYTHON_SOURCE, TASKS, WAIT_MS};
 use super::steps::{EventLoop, Way};
-use crate::widgets::{DemoPage, Knobs, RunState, StepRules, Stepper, Timeline, Prediction};
+use crate::widgets::{DemoPage, Knobs, Prediction, RunState, StepRules, Stepper, Timelines};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -48,7 +48,6 @@ fn order(tasks: &[usize]) -> String {
 }
 
 fn results(runs: Vec<Measured>) -> impl IntoView {
-    let axis = runs.iter().map(|m| m.trace.end() - m.trace.start()).fold(0.0, f64::max);
     view! {
         <section class="results" data-testid="results">
             <table class="numbers">
@@ -60,7 +59,7 @@ fn results(runs: Vec<Measured>) -> impl IntoView {
                     </tr>
                 }).collect_view()}</tbody>
             </table>
-            {runs.into_iter().map(|m| view! { <Timeline trace=m.trace caption=m.mode.title() axis_ms=axis/> }).collect_view()}
+            <Timelines runs={runs.into_iter().map(|m| (m.mode.title().to_string(), m.trace)).collect::<Vec<_>>()}/>
         </section>
     }
 }

@@ -2,7 +2,7 @@
 
 use super::{run, Link, Measured, Variant, HOLD_MS, INFO, LOCK_NAMES, PYTHON_SOURCE};
 use super::steps::Locks;
-use crate::widgets::{DemoPage, Knobs, RunState, StepRules, Stepper, Timeline, Prediction};
+use crate::widgets::{DemoPage, Knobs, Prediction, RunState, StepRules, Stepper, Timelines};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -52,7 +52,6 @@ fn describe(cycle: &[Link]) -> String {
 }
 
 fn results(all: Vec<Measured>) -> impl IntoView {
-    let axis = all.iter().map(|m| m.trace.end() - m.trace.start()).fold(0.0, f64::max);
     view! {
         <section class="results" data-testid="results">
             <table class="numbers">
@@ -68,7 +67,7 @@ fn results(all: Vec<Measured>) -> impl IntoView {
                 }).collect_view()}</tbody>
             </table>
             {all.iter().find_map(|m| m.cycle.clone()).map(|c| view! { <CycleGraph cycle=c/> })}
-            {all.into_iter().map(|m| view! { <Timeline trace=m.trace caption=m.order.title() axis_ms=axis/> }).collect_view()}
+            <Timelines runs={all.into_iter().map(|m| (m.order.title().to_string(), m.trace)).collect::<Vec<_>>()}/>
         </section>
     }
 }

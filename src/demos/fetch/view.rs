@@ -1,7 +1,7 @@
 //! The page of the real-requests demo.
 
 use super::{plan, run, Measured, Variant, DELAY_MS, FAILING, INFO, PYTHON_SOURCE, REQUESTS};
-use crate::widgets::{DemoPage, Knobs, RunState, Timeline, Prediction};
+use crate::widgets::{DemoPage, Knobs, Prediction, RunState, Timelines};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -38,7 +38,6 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
 }
 
 fn results(runs: Vec<Measured>) -> impl IntoView {
-    let axis = runs.iter().map(|m| m.trace.end() - m.trace.start()).fold(0.0, f64::max);
     let requests = runs.last().map(|m| m.results.clone()).unwrap_or_default();
     let failed = requests.iter().filter(|r| r.outcome.is_err()).count();
     view! {
@@ -58,7 +57,7 @@ fn results(runs: Vec<Measured>) -> impl IntoView {
                     "{failed} request{} failed, as planned; the other {} finished.",
                     if failed == 1 { "" } else { "s" }, requests.len() - failed)}</p>
             })}
-            {runs.into_iter().map(|m| view! { <Timeline trace=m.trace caption=m.mode.title() axis_ms=axis/> }).collect_view()}
+            <Timelines runs={runs.into_iter().map(|m| (m.mode.title().to_string(), m.trace)).collect::<Vec<_>>()}/>
             <h2>"Each request (all at once)"</h2>
             <table class="numbers">
                 <thead><tr><th>"request"</th><th class="text">"asked for"</th><th>"outcome"</th><th>"real fetch"</th></tr></thead>

@@ -4,7 +4,7 @@ use super::{run, Measured, Variant, INFO, IO_MS, PYTHON_SOURCE, THREADS, WORK_MS
 use crate::models::gil::SWITCH_MS;
 use crate::core::stats::speedup;
 use crate::models::cooperative;
-use crate::widgets::{DemoPage, Knobs, RunState, Timeline, Prediction};
+use crate::widgets::{DemoPage, Knobs, Prediction, RunState, Timelines};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -59,7 +59,6 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
 }
 
 fn results(all: Vec<Measured>) -> impl IntoView {
-    let axis = all.iter().map(|m| m.trace.end() - m.trace.start()).fold(0.0, f64::max);
     let one = all[0].wall_ms;
     let threads = all[1].threads;
     view! {
@@ -78,7 +77,7 @@ fn results(all: Vec<Measured>) -> impl IntoView {
                     }
                 }).collect_view()}</tbody>
             </table>
-            {all.into_iter().map(|m| view! { <Timeline trace=m.trace caption=m.scenario.title(threads) axis_ms=axis/> }).collect_view()}
+            <Timelines runs={all.into_iter().map(|m| (m.scenario.title(threads).to_string(), m.trace)).collect::<Vec<_>>()}/>
         </section>
     }
 }

@@ -2,7 +2,7 @@
 
 use super::{count, Measured, Variant, INFO, PYTHON_SOURCE, THOUSANDS, THREADS};
 use crate::core::stats::grouped;
-use crate::widgets::{DemoPage, Knobs, RunState, Timeline, Prediction};
+use crate::widgets::{DemoPage, Knobs, Prediction, RunState, Timelines};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -33,7 +33,6 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
 }
 
 fn results(all: Vec<Measured>) -> impl IntoView {
-    let axis = all.iter().map(|m| m.trace.end() - m.trace.start()).fold(0.0, f64::max);
     view! {
         <section class="results" data-testid="results">
             <table class="numbers">
@@ -50,7 +49,7 @@ fn results(all: Vec<Measured>) -> impl IntoView {
                     </tr>
                 }).collect_view()}</tbody>
             </table>
-            {all.into_iter().map(|m| view! { <Timeline trace=m.trace caption=m.strategy.title() axis_ms=axis/> }).collect_view()}
+            <Timelines runs={all.into_iter().map(|m| (m.strategy.title().to_string(), m.trace)).collect::<Vec<_>>()}/>
         </section>
     }
 }

@@ -1,7 +1,7 @@
 //! The page of the semaphore demo.
 
 use super::{run, Measured, Variant, INFO, LIMIT, PYTHON_SOURCE, TASKS, WAIT_MS};
-use crate::widgets::{DemoPage, Knobs, RunState, Timeline, Prediction};
+use crate::widgets::{DemoPage, Knobs, Prediction, RunState, Timelines};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -35,7 +35,6 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
 }
 
 fn results(k: usize, runs: Vec<Measured>) -> impl IntoView {
-    let axis = runs.iter().map(|m| m.trace.end() - m.trace.start()).fold(0.0, f64::max);
     view! {
         <section class="results" data-testid="results">
             <table class="numbers">
@@ -50,7 +49,7 @@ fn results(k: usize, runs: Vec<Measured>) -> impl IntoView {
                     }
                 }).collect_view()}</tbody>
             </table>
-            {runs.into_iter().map(|m| view! { <Timeline trace=m.trace caption=m.mode.title() axis_ms=axis/> }).collect_view()}
+            <Timelines runs={runs.into_iter().map(|m| (m.mode.title().to_string(), m.trace)).collect::<Vec<_>>()}/>
         </section>
     }
 }

@@ -1,7 +1,7 @@
 //! The page of the asyncio.to_thread demo.
 
 use super::{run, Measured, Variant, CALLS, CALL_MS, INFO, PYTHON_SOURCE, TICK_MS};
-use crate::widgets::{DemoPage, Knobs, Prediction, RunState, Timeline};
+use crate::widgets::{DemoPage, Knobs, Prediction, RunState, Timelines};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -32,7 +32,6 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
 }
 
 fn results(all: Vec<Measured>) -> impl IntoView {
-    let axis = all.iter().map(|m| m.total_ms).fold(0.0, f64::max);
     let verdict = match all.as_slice() {
         [inline, threaded] => format!(
             "Inside the coroutines the calls took {:.0} ms and the ticker waited {:.0} ms at once; on threads they took {:.0} ms \
@@ -53,7 +52,7 @@ fn results(all: Vec<Measured>) -> impl IntoView {
                 }).collect_view()}</tbody>
             </table>
             <p class="verdict">{verdict}</p>
-            {all.into_iter().map(|m| view! { <Timeline trace=m.trace caption=m.variant.title() axis_ms=axis/> }).collect_view()}
+            <Timelines runs={all.into_iter().map(|m| (m.variant.title().to_string(), m.trace)).collect::<Vec<_>>()}/>
         </section>
     }
 }

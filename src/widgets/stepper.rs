@@ -79,7 +79,9 @@ pub fn Stepper<M: Machine + Send + Sync + 'static>(
             "Home" => Action::Reset,
             _ => return,
         };
-        if is_field(&e) {
+        // Keys typed into a form field are the field's; with a modifier they are the browser's
+        // (Ctrl+F, Ctrl+R).
+        if is_field(&e) || e.ctrl_key() || e.meta_key() || e.alt_key() {
             return;
         }
         e.prevent_default();

@@ -41,7 +41,8 @@ pub fn judge(guess: f64, measured: f64) -> (bool, String) {
 }
 
 fn figure(v: f64, unit: &str) -> String {
-    if v.fract().abs() < 1e-9 || v.abs() >= 100.0 { format!("{v:.0} {unit}") } else { format!("{v:.1} {unit}") }
+    let number = if v.fract().abs() < 1e-9 || v.abs() >= 100.0 { format!("{v:.0}") } else { format!("{v:.1}") };
+    if unit.is_empty() { number } else { format!("{number} {unit}") }
 }
 
 /// The question, the guess and the verdict. Not generic over the run's result (`DemoPage`
@@ -86,7 +87,7 @@ pub fn PredictBox(
         <div class="predict" data-testid="predict">
             <label>
                 <span class="predict-question" data-testid="predict-question">{move || question(&knobs)}</span>
-                " Your guess ("{unit}", optional): "
+                {if unit.is_empty() { " Your guess (optional): ".to_string() } else { format!(" Your guess ({unit}, optional): ") }}
                 <input type="number" min="0" step="any" inputmode="decimal" data-testid="predict-guess"
                     prop:value=move || typed.get() on:input=move |e| typed.set(event_target_value(&e))
                     disabled=move || running.get()/>
@@ -126,6 +127,12 @@ fn write_tally(key: &str, (tries, hits): (u32, u32)) {
 #[cfg(test)]
 mod tests {
     use super::judge;
+
+    #[test]
+    fn a_figure_without_a_unit_has_no_trailing_space() {
+        assert_eq!(super::figure(5.0, ""), "5");
+        assert_eq!(super::figure(12.5, "ms"), "12.5 ms");
+    }
 
     #[test]
     fn a_guess_is_judged_by_its_share_of_the_measurement() {

@@ -182,6 +182,20 @@ fn check(id: &str, out: &str) {
                 assert_eq!(n[1], n[2], "the count agrees with the sieve: {line}");
             }
         }
+        "shared-memory" => {
+            for way in ["locked:", "local:", "by_message:"] {
+                has(out, &format!("{way} counter 4000 of 4000, lost 0"));
+            }
+            let unlocked = numbers(out, "unlocked:"); // [counter, expected, lost, ms, us]
+            assert!(unlocked[0] <= 4000.0 && unlocked[0] + unlocked[2] == 4000.0, "never more than was added: {out}");
+            assert!(first(out, "by_message:") > 0.0 && numbers(out, "by_message:")[3] > numbers(out, "local:")[3], "a message per add costs more than one add: {out}");
+        }
+        "memory-cost" => {
+            let coroutine = numbers(out, "coroutines:")[2]; // [count, KB, bytes each]
+            assert!((100.0..10_000.0).contains(&coroutine), "a suspended coroutine holds under 10 KB: {out}");
+            assert!(numbers(out, "threads:")[2] > 0.0, "threads add resident memory: {out}");
+            assert!(numbers(out, "processes:")[1] > 5.0, "a process is a whole interpreter (MB): {out}");
+        }
         "processes" => {
             has(out, "processes read back: [(100, 100), (101, 101), (102, 102)]");
             has(out, "the parent's GLOBAL after the processes: 0");

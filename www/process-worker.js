@@ -2,6 +2,9 @@
 // own, with a fresh memory that no other thread or worker can see, and then answers requests
 // (bytes in, bytes out) one at a time. It shares nothing with the page but messages.
 let glue = null;
+// A SharedArrayBuffer the page handed over (multiprocessing.Value): the one memory this process
+// shares, as 32-bit words.
+let shared = undefined;
 
 self.onmessage = async (event) => {
     const data = event.data;
@@ -17,8 +20,12 @@ self.onmessage = async (event) => {
         }
         return;
     }
+    if (data && data.share) {
+        shared = new Int32Array(data.share);
+        return;
+    }
     try {
-        const reply = glue.process_serve(data.request);
+        const reply = glue.process_serve(data.request, shared);
         // The reply goes back the way the request came: moved, or copied.
         if (data.transfer) self.postMessage(reply, [reply.buffer]);
         else self.postMessage(reply);

@@ -41,9 +41,11 @@ pub const PATH: &[Stop] = &[
     stop("Sharing", "bounded-queue", "How does a bounded queue keep producers and consumers in step?"),
     stop("Processes", "processes", "Do processes share the program's memory?"),
     stop("Processes", "queue-pipe", "What does a message to another process cost?"),
+    stop("Processes", "shared-memory", "Can processes share memory after all, and is it safer than threads sharing it?"),
     stop("Processes", "process-pool", "When is a process pool worth the messages it sends?"),
     stop("Processes", "subprocess", "How do you run another program and get its output, status or timeout?"),
     stop("Processes", "crash-isolation", "What happens to the others when one process crashes?"),
+    stop("Choosing", "memory-cost", "What does each coroutine, thread and process cost in memory?"),
     stop("Choosing", "compare", "Which model fits my job?"),
 ];
 

@@ -31,6 +31,27 @@ pub enum Request {
     Hog { limit_mb: u64 },
     /// Block for this many milliseconds (a blocking I/O call, as `time.sleep` in a process).
     Sleep(u64),
+    /// Wait until `parties` processes have arrived, then add 1 to the attached shared block's
+    /// counter `adds` times, the way `way` says (multiprocessing.Value). Answers with when the
+    /// adds began and ended (`f64` bits, the engine's clock).
+    SharedAdd { adds: u64, way: Sharing, parties: u64 },
+    /// Answer with this process's memory: its instance's size and its heap in use, in bytes.
+    Memory,
+}
+
+/// How a process adds to a counter in memory it shares with other processes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Sharing {
+    /// `counter.value += 1`: a read, then a write; another process may write in between.
+    Unlocked,
+    /// `with counter.get_lock(): counter.value += 1`: one process at a time.
+    Locked,
+    /// Count in the process's own memory, then add the total once, under the lock.
+    Local,
+}
+
+impl Sharing {
+    pub const ALL: [Sharing; 3] = [Sharing::Unlocked, Sharing::Locked, Sharing::Local];
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,6 +71,8 @@ const CONSUME: u8 = 7;
 const SPIN: u8 = 8;
 const HOG: u8 = 9;
 const SLEEP: u8 = 10;
+const SHARED_ADD: u8 = 11;
+const MEMORY: u8 = 12;
 const VALUES: u8 = 106;
 const VALUE: u8 = 101;
 const ECHOED: u8 = 104;
@@ -102,6 +125,11 @@ impl Request {
             Request::Spin(ms) => with_u64(SPIN, *ms),
             Request::Hog { limit_mb } => with_u64(HOG, *limit_mb),
             Request::Sleep(ms) => with_u64(SLEEP, *ms),
+            Request::SharedAdd { adds, way, parties } => {
+                let way = Sharing::ALL.iter().position(|w| w == way).unwrap_or(0) as u64;
+                with_u64s(SHARED_ADD, &[*adds, way, *parties])
+            }
+            Request::Memory => vec![MEMORY],
         }
     }
 
@@ -117,6 +145,14 @@ impl Request {
             Some(&SPIN) => Ok(Request::Spin(read_u64(bytes)?)),
             Some(&HOG) => Ok(Request::Hog { limit_mb: read_u64(bytes)? }),
             Some(&SLEEP) => Ok(Request::Sleep(read_u64(bytes)?)),
+            Some(&SHARED_ADD) => match read_u64s(bytes)?[..] {
+                [adds, way, parties] => {
+                    let way = *Sharing::ALL.get(way as usize).ok_or("an unknown way of sharing")?;
+                    Ok(Request::SharedAdd { adds, way, parties })
+                }
+                _ => Err("a shared add needs three numbers".into()),
+            },
+            Some(&MEMORY) => Ok(Request::Memory),
             other => Err(format!("unknown request tag {other:?}")),
         }
     }
@@ -170,7 +206,7 @@ mod tests {
 
     #[test]
     fn messages_round_trip() {
-        for r in [Request::SetGlobal(42), Request::GetGlobal, Request::SumTo(u64::MAX), Request::Echo(vec![1, 2, 3]), Request::SumMany(vec![1, 2]), Request::Panic, Request::Consume(vec![9; 3]), Request::Spin(5), Request::Hog { limit_mb: 64 }, Request::Sleep(3)] {
+        for r in [Request::SetGlobal(42), Request::GetGlobal, Request::SumTo(u64::MAX), Request::Echo(vec![1, 2, 3]), Request::SumMany(vec![1, 2]), Request::Panic, Request::Consume(vec![9; 3]), Request::Spin(5), Request::Hog { limit_mb: 64 }, Request::Sleep(3), Request::SharedAdd { adds: 9, way: Sharing::Local, parties: 2 }, Request::Memory] {
             assert_eq!(Request::decode(&r.encode()), Ok(r));
         }
         for r in [Reply::Value(7), Reply::Values(vec![3, 4]), Reply::Echo(vec![])] {
@@ -178,6 +214,7 @@ mod tests {
         }
         assert!(Request::decode(&[]).is_err());
         assert!(Request::decode(&[SET, 1]).is_err());
+        assert!(Request::decode(&with_u64s(SHARED_ADD, &[1, 7, 2])).is_err(), "no such way");
     }
 
     #[test]

@@ -16,8 +16,8 @@ macro_rules! with_demos {
             concurrent_waits, coroutines, fetch, semaphore, timeouts, await_race, async_queue, blocking, to_thread, loop_lag,
             concurrency_vs_parallelism,
             start_join, race, lock_cost, deadlock, sync_primitives, gil, thread_pool, bounded_queue, parallel_cpu,
-            processes, pipe, process_pool, subprocess, crash_isolation,
-            compare,
+            processes, shared_memory, pipe, process_pool, subprocess, crash_isolation,
+            memory_cost, compare,
         }
     };
 }
@@ -67,7 +67,7 @@ mod tests {
             assert_eq!(ALL.iter().filter(|o| o.id == d.id).count(), 1);
         }
         assert_eq!(find("nope"), None);
-        assert_eq!(ALL.len(), 26);
+        assert_eq!(ALL.len(), 28);
     }
 
     #[test]

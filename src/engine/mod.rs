@@ -8,6 +8,7 @@
 //! | an I/O-like wait          | a timer thread wakes the future    | `setTimeout` resolves a promise               |
 //! | a real HTTP request       | a GET over a loopback socket       | the browser's `fetch`                         |
 //! | an isolated "process"     | a thread that owns its state       | a Worker with its own wasm instance and memory |
+//! | memory processes share    | an array of atomics                | a SharedArrayBuffer posted to each process    |
 //! | a separate program        | a child process (`sh`)             | a Worker running `www/subprocess.js`          |
 //! | worker threads            | rayon's std-thread pool            | wasm-bindgen-rayon's Web Workers, one memory  |
 //!
@@ -20,15 +21,28 @@ use crate::core::trace::{Lane, Span, SpanKind};
 #[cfg_attr(not(target_arch = "wasm32"), path = "native.rs")]
 mod platform;
 
+mod heap;
 mod offload;
 mod serve;
 #[cfg_attr(target_arch = "wasm32", allow(unused_imports))]
 pub(crate) use offload::contain_panics_on_this_thread;
 
+pub use heap::heap_in_use;
 pub use offload::{jobs_in_flight, offload, on_threads, settled, OffloadError};
 pub use platform::{
-    cross_origin_isolated, fetch, Child, Process, hardware_concurrency, init_threads, mark, now_ms, sleep_ms, spawn, yield_now,
+    cross_origin_isolated, fetch, instance_memory_bytes, pool_memory, Child, Process, SharedBlock, hardware_concurrency, init_threads, mark, now_ms, sleep_ms, spawn, yield_now,
 };
+
+/// What starting the worker pool took from this instance's memory: each thread's stack and
+/// thread-locals come out of the one shared memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolMemory {
+    pub threads: usize,
+    /// Heap bytes allocated while the pool started (`heap_in_use` after minus before).
+    pub heap_bytes: usize,
+    /// How much the instance's memory grew meanwhile.
+    pub memory_bytes: usize,
+}
 
 /// Why a process could not answer.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -22,6 +22,17 @@ pub fn hardware_concurrency() -> usize {
     std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
 }
 
+/// Natively every "process" is a thread of this one program: none has a memory of its own.
+pub fn instance_memory_bytes() -> usize {
+    0
+}
+
+/// Natively the pool's threads get their stacks from the system, outside the heap: nothing to
+/// report (the browser records what its pool took).
+pub fn pool_memory() -> Option<super::PoolMemory> {
+    None
+}
+
 /// Natively rayon's global pool is always there (started on first use).
 pub fn pool_threads() -> usize {
     rayon::current_num_threads()
@@ -200,6 +211,20 @@ fn http_get(url: &str) -> Result<super::Fetched, String> {
     Ok(super::Fetched { status, bytes: response.len() - head_end - 4 })
 }
 
+/// Memory several processes map at once: natively an array of atomics the process threads share.
+#[derive(Clone, Default)]
+pub struct SharedBlock(Arc<crate::core::shared::Words>);
+
+impl SharedBlock {
+    pub fn new() -> Result<SharedBlock, String> {
+        Ok(SharedBlock::default())
+    }
+
+    pub fn load(&self, i: usize) -> i32 {
+        crate::core::shared::SharedWords::load(&*self.0, i)
+    }
+}
+
 /// The native twin of a process: a thread that owns its state (its own global value) and talks
 /// only through channels, bytes in and bytes out. A panic kills it alone. A thread cannot be
 /// killed, so `terminate` raises a flag its long requests check, and joins it: once terminated,
@@ -207,6 +232,8 @@ fn http_get(url: &str) -> Result<super::Fetched, String> {
 pub struct Process {
     requests: Mutex<Option<std::sync::mpsc::Sender<(Vec<u8>, ProcessReply)>>>,
     killed: Arc<AtomicBool>,
+    /// The block of shared memory this process maps, if any.
+    shared: Arc<Mutex<Option<SharedBlock>>>,
     thread: Mutex<Option<std::thread::JoinHandle<()>>>,
 }
 
@@ -218,6 +245,8 @@ impl Process {
         let (ready_tx, ready_rx) = futures::channel::oneshot::channel::<()>();
         let killed = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&killed);
+        let shared = Arc::new(Mutex::new(None::<SharedBlock>));
+        let mapped = Arc::clone(&shared);
         let thread = std::thread::spawn(move || {
             super::contain_panics_on_this_thread();
             let global = std::sync::atomic::AtomicU64::new(0); // this process's memory
@@ -227,7 +256,9 @@ impl Process {
                 if is_killed() {
                     return;
                 }
-                let served = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| super::serve::serve(&request, &global, &is_killed)));
+                let block = mapped.lock().unwrap().clone();
+                let words = block.as_ref().map(|b| &*b.0 as &dyn crate::core::shared::SharedWords);
+                let served = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| super::serve::serve(&request, &global, words, &is_killed)));
                 match served {
                     Ok(bytes) => {
                         let _ = reply.send(Ok(bytes));
@@ -241,7 +272,13 @@ impl Process {
             }
         });
         ready_rx.await.map_err(|_| super::ProcessError::Died("never ready".into()))?;
-        Ok(Process { requests: Mutex::new(Some(tx)), killed, thread: Mutex::new(Some(thread)) })
+        Ok(Process { requests: Mutex::new(Some(tx)), killed, shared, thread: Mutex::new(Some(thread)) })
+    }
+
+    /// Maps `block` into this process (replacing any block it had): its later requests see it.
+    pub fn attach(&self, block: &SharedBlock) -> Result<(), super::ProcessError> {
+        *self.shared.lock().unwrap() = Some(block.clone());
+        Ok(())
     }
 
     /// Natively every message is a copy; `transfer` is accepted and means the same.

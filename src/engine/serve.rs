@@ -4,13 +4,15 @@
 //! itself is plain data in `core::process`.
 
 use crate::core::process::{sum_to, Reply, Request};
+use crate::core::shared::{self, SharedWords};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// What a process does with one request. `killed` says the process was terminated: natively a
 /// thread cannot be killed, so its long requests check it and stop (a Web Worker is simply ended).
 /// `global` is the process's own global value: in the
 /// browser a static in the process's own wasm memory, natively a value its thread owns.
-pub fn handle(request: Request, global: &AtomicU64, killed: &dyn Fn() -> bool) -> Reply {
+/// `shared` is the block of memory the page handed it, if any (`Process::attach`).
+pub fn handle(request: Request, global: &AtomicU64, shared: Option<&dyn SharedWords>, killed: &dyn Fn() -> bool) -> Reply {
     match request {
         Request::SetGlobal(v) => {
             global.store(v, Ordering::SeqCst);
@@ -36,6 +38,16 @@ pub fn handle(request: Request, global: &AtomicU64, killed: &dyn Fn() -> bool) -
                 super::block_for((end - super::now_ms()).min(5.0));
             }
             Reply::Value(ms)
+        }
+        Request::Memory => Reply::Values(vec![super::instance_memory_bytes() as u64, super::heap_in_use() as u64]),
+        Request::SharedAdd { adds, way, parties } => {
+            let words = shared.expect("a shared-memory request, but no shared block was attached");
+            if let Err(why) = shared::arrive(words, parties, 10_000.0, killed) {
+                panic!("{why}");
+            }
+            let start = super::now_ms();
+            shared::add(words, adds, way);
+            Reply::Values(vec![start.to_bits(), super::now_ms().to_bits()])
         }
     }
 }
@@ -64,9 +76,9 @@ fn hog(limit_mb: u64) -> ! {
 }
 
 /// Decodes, handles, encodes: a process's whole main loop body, bytes in and bytes out.
-pub fn serve(bytes: &[u8], global: &AtomicU64, killed: &dyn Fn() -> bool) -> Vec<u8> {
+pub fn serve(bytes: &[u8], global: &AtomicU64, shared: Option<&dyn SharedWords>, killed: &dyn Fn() -> bool) -> Vec<u8> {
     match Request::decode(bytes) {
-        Ok(request) => handle(request, global, killed).encode(),
+        Ok(request) => handle(request, global, shared, killed).encode(),
         Err(e) => panic!("a process got a bad request: {e}"),
     }
 }
@@ -79,14 +91,15 @@ mod tests {
     fn consume_answers_with_the_length_and_spin_holds_the_cpu() {
         let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
         let g = AtomicU64::new(0);
-        assert_eq!(handle(Request::Consume(vec![0; 1000]), &g, &|| false), Reply::Value(1000));
+        assert_eq!(handle(Request::Consume(vec![0; 1000]), &g, None, &|| false), Reply::Value(1000));
         let t = super::super::now_ms();
-        assert_eq!(handle(Request::Spin(30), &g, &|| false), Reply::Value(30));
+        assert_eq!(handle(Request::Spin(30), &g, None, &|| false), Reply::Value(30));
         assert!(super::super::now_ms() - t >= 30.0);
     }
 
     #[test]
     fn hog_dies_of_its_memory_limit() {
+        let _cpu = crate::testing::shared_cpu(); // 48 MB: not beside a test that weighs the heap
         super::super::contain_panics_on_this_thread(); // not a pool thread's panic
         let died = std::panic::catch_unwind(|| hog(48)).unwrap_err();
         let message = died.downcast_ref::<String>().cloned().unwrap_or_default();
@@ -96,9 +109,9 @@ mod tests {
     #[test]
     fn each_global_is_its_own() {
         let (a, b) = (AtomicU64::new(0), AtomicU64::new(0));
-        assert_eq!(handle(Request::SetGlobal(5), &a, &|| false), Reply::Value(5));
-        assert_eq!(handle(Request::GetGlobal, &b, &|| false), Reply::Value(0));
-        assert_eq!(serve(&Request::GetGlobal.encode(), &a, &|| false), Reply::Value(5).encode());
+        assert_eq!(handle(Request::SetGlobal(5), &a, None, &|| false), Reply::Value(5));
+        assert_eq!(handle(Request::GetGlobal, &b, None, &|| false), Reply::Value(0));
+        assert_eq!(serve(&Request::GetGlobal.encode(), &a, None, &|| false), Reply::Value(5).encode());
     }
 
     #[test]
@@ -107,7 +120,7 @@ mod tests {
         let g = AtomicU64::new(0);
         for request in [Request::Spin(5_000), Request::Sleep(5_000)] {
             let t = super::super::now_ms();
-            handle(request, &g, &|| true);
+            handle(request, &g, None, &|| true);
             assert!(super::super::now_ms() - t < 1_000.0, "did not stop");
         }
     }

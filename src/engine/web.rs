@@ -44,6 +44,13 @@ pub fn cross_origin_isolated() -> bool {
         .unwrap_or(false)
 }
 
+static POOL_MEMORY: std::sync::OnceLock<super::PoolMemory> = std::sync::OnceLock::new();
+
+/// What starting the pool took from the shared memory (None before it started).
+pub fn pool_memory() -> Option<super::PoolMemory> {
+    POOL_MEMORY.get().copied()
+}
+
 pub fn pool_threads() -> usize {
     POOL_THREADS.load(Ordering::Relaxed)
 }
@@ -69,9 +76,16 @@ pub async fn init_threads(threads: usize) -> Result<usize, String> {
                     so threads cannot share memory here"
             .into());
     }
+    let (heap, memory) = (super::heap_in_use(), instance_memory_bytes());
     JsFuture::from(wasm_bindgen_rayon::init_thread_pool(threads))
         .await
         .map_err(|e| format!("the worker pool did not start: {e:?}"))?;
+    let took = super::PoolMemory {
+        threads,
+        heap_bytes: super::heap_in_use().saturating_sub(heap),
+        memory_bytes: instance_memory_bytes().saturating_sub(memory),
+    };
+    let _ = POOL_MEMORY.set(took);
     POOL_THREADS.store(threads, Ordering::Relaxed);
     Ok(threads)
 }
@@ -144,13 +158,23 @@ pub fn fetch(url: &str) -> impl Future<Output = Result<super::Fetched, String>> 
 /// test reads it through trunk's `window.wasmBindings`).
 #[wasm_bindgen]
 pub fn wasm_memory_bytes() -> f64 {
-    wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>().buffer().unchecked_into::<js_sys::SharedArrayBuffer>().byte_length() as f64
+    instance_memory_bytes() as f64
+}
+
+/// The size of this instance's wasm memory: the page's (shared with its pool threads), or in a
+/// process worker that process's own.
+pub fn instance_memory_bytes() -> usize {
+    let buffer = wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>().buffer();
+    match buffer.dyn_ref::<js_sys::SharedArrayBuffer>() {
+        Some(shared) => shared.byte_length() as usize,
+        None => buffer.unchecked_into::<js_sys::ArrayBuffer>().byte_length() as usize,
+    }
 }
 
 /// The process's own global value lives in `core::process::GLOBAL` of *its* instance; this is
 /// the entry point the process worker script calls for each request.
 #[wasm_bindgen]
-pub fn process_serve(request: &[u8]) -> Vec<u8> {
+pub fn process_serve(request: &[u8], shared: Option<js_sys::Int32Array>) -> Vec<u8> {
     static HOOK: std::sync::Once = std::sync::Once::new();
     HOOK.call_once(|| {
         // Panics abort the instance; keep the message so the worker script can report it.
@@ -160,7 +184,55 @@ pub fn process_serve(request: &[u8]) -> Vec<u8> {
             }
         }));
     });
-    super::serve::serve(request, &crate::core::process::GLOBAL, &|| false) // a Worker is ended whole
+    let words = shared.map(JsWords);
+    let words = words.as_ref().map(|w| w as &dyn SharedWords);
+    super::serve::serve(request, &crate::core::process::GLOBAL, words, &|| false) // a Worker is ended whole
+}
+
+use crate::core::shared::SharedWords;
+
+/// Shared words as a process worker (or the page) sees them: an `Int32Array` over a
+/// SharedArrayBuffer, reached with `Atomics` (the only memory two wasm instances can share).
+struct JsWords(js_sys::Int32Array);
+
+impl SharedWords for JsWords {
+    fn load(&self, i: usize) -> i32 {
+        js_sys::Atomics::load(&self.0, i as u32).unwrap_or(0)
+    }
+    fn store(&self, i: usize, value: i32) {
+        let _ = js_sys::Atomics::store(&self.0, i as u32, value);
+    }
+    fn compare_exchange(&self, i: usize, current: i32, new: i32) -> i32 {
+        js_sys::Atomics::compare_exchange(&self.0, i as u32, current, new).unwrap_or(current.wrapping_add(1))
+    }
+    /// `Atomics.wait`: allowed in workers, where processes run (never on the page).
+    fn wait(&self, i: usize, expected: i32, ms: f64) {
+        let _ = js_sys::Atomics::wait_with_timeout(&self.0, i as u32, expected, ms);
+    }
+    fn wake(&self, i: usize) {
+        let _ = js_sys::Atomics::notify_with_count(&self.0, i as u32, 1);
+    }
+}
+
+/// Memory several processes map at once: a SharedArrayBuffer the page creates and hands to each
+/// process worker (`Process::attach`). Needs cross-origin isolation, as threads do.
+#[derive(Clone)]
+pub struct SharedBlock(js_sys::Int32Array);
+
+impl SharedBlock {
+    pub fn new() -> Result<SharedBlock, String> {
+        if !cross_origin_isolated() {
+            return Err("the page is not cross-origin isolated (it needs the COOP and COEP headers), \
+                        so no memory can be shared between processes here"
+                .into());
+        }
+        let words = crate::core::shared::WORDS as u32;
+        Ok(SharedBlock(js_sys::Int32Array::new(&js_sys::SharedArrayBuffer::new(4 * words))))
+    }
+
+    pub fn load(&self, i: usize) -> i32 {
+        JsWords(self.0.clone()).load(i)
+    }
 }
 
 static LAST_PANIC: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
@@ -295,6 +367,14 @@ impl Process {
             Ok(Err(why)) => Err(ProcessError::Died(why)),
             Err(_) => Err(ProcessError::Died("the process went away".into())),
         }
+    }
+
+    /// Maps `block` into this process (replacing any block it had): the worker keeps the buffer
+    /// and hands it to each later request. Messages arrive in order, so the next request sees it.
+    pub fn attach(&self, block: &SharedBlock) -> Result<(), super::ProcessError> {
+        let message = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&message, &"share".into(), &block.0.buffer());
+        self.worker.post_message(&message).map_err(|e| super::ProcessError::Died(format!("the shared block could not be sent: {e:?}")))
     }
 
     /// Ends the process at once (a running request is abandoned).

@@ -539,6 +539,58 @@ async fn an_async_queue_gives_back_pressure_and_the_timeout_cancels_the_group() 
     browser.close().await;
 }
 
+/// Shared memory between processes: two process workers add to one counter in a
+/// SharedArrayBuffer. The lock, counting alone and messages keep every add; without the lock adds
+/// are lost (tried up to three runs: two processes that really run at once collide within one);
+/// a message per add costs more than the lock.
+#[tokio::test]
+async fn processes_sharing_a_counter_lose_adds_without_its_lock() {
+    let (_server, browser) = open("/#/shared-memory?processes=2&adds=20000").await;
+    let figure = async |w: &str, a: &str| row_number(&browser, &format!("tr[data-way={w}]"), a).await;
+    let mut lost = Vec::new();
+    for _ in 0..3 {
+        run_demo(&browser, 120).await;
+        for w in ["locked", "local", "messages"] {
+            assert_eq!((figure(w, "counter").await, figure(w, "lost").await), (40000.0, 0.0), "{w} keeps every add");
+        }
+        let counter = figure("unlocked", "counter").await;
+        assert!(counter <= 40000.0 && counter + figure("unlocked", "lost").await == 40000.0, "never more than was added: {counter}");
+        lost.push(figure("unlocked", "lost").await);
+        if lost.last() > Some(&0.0) {
+            break;
+        }
+    }
+    assert!(lost.iter().any(|&l| l > 0.0), "no run lost an add without the lock: {lost:?}");
+    assert!(figure("messages", "totalMs").await > figure("locked", "totalMs").await, "a message per add costs more than the lock");
+    let spans = drawn_spans(&browser, 0).await;
+    let mut lanes: Vec<&str> = spans.iter().map(|s| s.0.as_str()).collect();
+    lanes.dedup();
+    assert_eq!(lanes, ["process 0", "process 1"], "a lane per process");
+    browser.screenshot_of("[data-testid=results]", "shared-memory").await;
+    assert_no_console_errors(&browser).await;
+    browser.close().await;
+}
+
+/// What each costs in memory: suspended coroutines hold bytes each, a worker thread its stack
+/// (megabytes of the shared memory), a process a whole memory of its own; CPython's figures cited.
+#[tokio::test]
+async fn memory_cost_measures_coroutines_threads_and_processes() {
+    let (_server, browser) = open("/#/memory-cost?coroutines=10000&processes=2").await;
+    run_demo(&browser, 60).await;
+    let figure = async |w: &str, a: &str| row_number(&browser, &format!("tr[data-what={w}]"), a).await;
+    let coroutine = figure("coroutines", "each").await;
+    let thread = figure("threads", "each").await;
+    let process = figure("processes", "each").await;
+    assert_eq!((figure("coroutines", "count").await, figure("processes", "count").await), (10000.0, 2.0));
+    assert!((16.0..4096.0).contains(&coroutine), "a coroutine: {coroutine} bytes");
+    assert!(thread > 64.0 * 1024.0 && thread > 100.0 * coroutine, "a thread's stack: {thread} bytes");
+    assert!(process > 1024.0 * 1024.0, "a process's own memory: {process} bytes");
+    assert!(browser.text("[data-testid=cpython-reference]").await.contains("measured by python/reference.py on CPython 3."));
+    browser.screenshot_of("[data-testid=results]", "memory-cost").await;
+    assert_no_console_errors(&browser).await;
+    browser.close().await;
+}
+
 #[tokio::test]
 async fn semaphore_demo_never_exceeds_its_limit() {
     let (_server, browser) = open("/#/semaphore?tasks=8&limit=3&wait=100").await;
@@ -1183,14 +1235,14 @@ async fn process_pool_computes_in_parallel_and_chunks_cut_the_messages() {
 #[tokio::test]
 async fn cpython_figures_name_their_source_and_stand_ins_are_labelled() {
     let (server, browser) = open("/").await;
-    for page in ["gil", "race-condition", "compare"] {
+    for page in ["gil", "race-condition", "compare", "memory-cost"] {
         open_app(&browser, &server.url(&format!("/#/{page}"))).await;
         browser.wait_for("[data-testid=cpython-reference]", 10).await;
         let cited = browser.text("main").await;
         assert!(cited.contains("measured by python/reference.py on CPython 3."), "{page}: a CPython figure without its source");
         browser.screenshot(&format!("truth-{page}")).await;
     }
-    for page in ["processes", "queue-pipe", "process-pool", "crash-isolation", "subprocess", "gil", "threads", "compare", "to-thread"] {
+    for page in ["processes", "queue-pipe", "process-pool", "crash-isolation", "subprocess", "gil", "threads", "compare", "to-thread", "shared-memory", "memory-cost"] {
         open_app(&browser, &server.url(&format!("/#/{page}"))).await;
         browser.wait_for("[data-testid=stand-in]", 10).await;
         assert!(browser.text("[data-testid=stand-in]").await.starts_with("Stand-in: "), "{page}");

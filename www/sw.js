@@ -15,6 +15,11 @@ const HASHED = /-[0-9a-f]{16}(_bg)?\.(js|wasm|css|svg)$/;
 self.addEventListener('install', () => self.skipWaiting());
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
 
+// The page's content security policy (index.html says the same in a meta tag, which does not
+// reach workers): only this origin's scripts, wasm compiled from them, requests to this origin.
+const POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; " +
+    "connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'";
+
 function sameOrigin(url) {
     return new URL(url, self.location.href).origin === self.location.origin;
 }
@@ -25,6 +30,7 @@ function isolated(response) {
     headers.set('Cross-Origin-Opener-Policy', 'same-origin');
     headers.set('Cross-Origin-Embedder-Policy', 'require-corp');
     headers.set('Cross-Origin-Resource-Policy', 'same-origin');
+    headers.set('Content-Security-Policy', POLICY);
     return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
 

@@ -102,10 +102,16 @@ impl Trace {
 
     /// The largest number of spans alive at one instant (a sweep over start/end events).
     pub fn max_concurrency(&self) -> usize {
+        self.max_concurrency_within(0.0)
+    }
+
+    /// The same, when the spans' clocks may disagree by up to `slack_ms` (threads that read
+    /// clocks of their own): an overlap no longer than that is no evidence, and is not counted.
+    pub fn max_concurrency_within(&self, slack_ms: f64) -> usize {
         let mut events: Vec<(f64, i32)> = Vec::with_capacity(self.spans.len() * 2);
         for s in &self.spans {
             events.push((s.start, 1));
-            events.push((s.end, -1));
+            events.push(((s.end - slack_ms).max(s.start), -1));
         }
         // Ends sort before starts at the same instant: touching spans are not concurrent.
         events.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
@@ -164,5 +170,15 @@ mod tests {
         let t = Trace::new(vec![span(Lane::EventLoop, 0.0, 10.0), span(Lane::EventLoop, 5.0, 15.0)]);
         assert!(t.any_overlap());
         assert!(!t.parallel_on_distinct_lanes());
+    }
+
+    #[test]
+    fn an_overlap_within_the_clocks_disagreement_is_not_counted() {
+        let span = |lane, start, end| Span { task: 0, lane: Lane::Worker(lane), label: String::new(), kind: SpanKind::Run, start, end };
+        let handed_on = Trace::new(vec![span(0, 0.0, 10.0), span(1, 9.95, 20.0)]);
+        assert_eq!(handed_on.max_concurrency(), 2);
+        assert_eq!(handed_on.max_concurrency_within(0.1), 1);
+        let together = Trace::new(vec![span(0, 0.0, 10.0), span(1, 5.0, 20.0)]);
+        assert_eq!(together.max_concurrency_within(0.1), 2, "a real overlap still counts");
     }
 }

@@ -140,6 +140,11 @@ pub fn busy_for(ms: f64) -> u64 {
     found
 }
 
+/// How closely two threads' readings of `now_ms` agree. Natively one clock serves all; in the
+/// browser each worker adds its own `timeOrigin`, and those agree to about a tenth of a
+/// millisecond, so a lock handed from one worker to the next can seem to overlap by that much.
+pub const CLOCK_AGREEMENT_MS: f64 = if cfg!(target_arch = "wasm32") { 0.1 } else { 0.0 };
+
 /// How many threads `on_threads` can start at once.
 pub fn max_threads() -> usize {
     platform::max_threads()

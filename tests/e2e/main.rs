@@ -230,7 +230,7 @@ async fn first_impression_landing_themes_and_keyboard() {
 
 #[tokio::test]
 async fn the_matrix_runs_every_model_and_the_guide_cites_it() {
-    let (server, browser) = open("/#/compare?tasks=4&n=5&wait=60&waiting=0&data=10&shared=0").await;
+    let (server, browser) = open("/#/compare?tasks=4&n=40&wait=60&waiting=0&data=10&shared=0").await;
     // Before any run the guide already answers, and says its numbers are still missing.
     assert_eq!(browser.eval("document.querySelector('[data-testid=guide] .verdict').dataset.choice").await, "ProcessPool");
     assert!(browser.text("[data-testid=guide]").await.contains("not measured yet"));
@@ -256,6 +256,8 @@ async fn the_matrix_runs_every_model_and_the_guide_cites_it() {
             assert!(!on_loop.is_empty() && on_loop.iter().all(|s| s.0 == "event loop"), "{on_loop:?}");
             assert_eq!(max_overlap(&on_loop), 1, "one slice at a time on the loop: {on_loop:?}");
             let lanes: std::collections::BTreeSet<String> = spans("ThreadPool").await.into_iter().map(|s| s.0).collect();
+            // (Tasks of ~40 ms each: long enough for a second worker to wake and take one, even
+            // on a busy machine; with tasks of a few ms the first worker could take them all.)
             assert!(lanes.len() >= 2, "the pool computed on several workers: {lanes:?}");
         }
     }
@@ -265,11 +267,11 @@ async fn the_matrix_runs_every_model_and_the_guide_cites_it() {
     // Each figure is cited, as a result or, when it is more than its lanes can give, as noise.
     assert!(guide.contains("× here") || guide.contains("× in this run"), "{guide}");
     // The result can be shared: the JSON names the machine, the browser and every run.
-    let shared = browser
-        .eval("(window.__shared = null, fetch(document.querySelector('[data-testid=share-json]').href).then(r => r.json()).then(j => window.__shared = j), 1)")
+    // (Read from the link itself: the content security policy lets the page fetch nothing but
+    // its own origin, data: URLs included; a download is not a fetch.)
+    let json = browser
+        .eval("JSON.parse(decodeURIComponent(document.querySelector('[data-testid=share-json]').href.split(',').slice(1).join(',')))")
         .await;
-    assert_eq!(shared, Value::from(1));
-    let json = browser.wait_until("window.__shared", 10).await;
     assert_eq!(json["rows"].as_array().map(|r| r.len()), Some(14), "{json}");
     assert!(json["cores"].as_u64().unwrap() >= 1 && json["platform"].as_str().unwrap().contains("Chrome"), "{json}");
     assert!(json["link"].as_str().unwrap().contains("#/compare?tasks=4"), "the link reproduces the setup: {json}");
@@ -383,7 +385,36 @@ async fn on_a_host_without_headers_the_service_worker_isolates_the_page() {
     assert_eq!(browser.eval("sessionStorage.getItem('playground-isolation-reload')").await, Value::Null);
     open_app(&browser, &server.url("/?again")).await;
     assert_eq!(browser.eval("crossOriginIsolated").await, Value::Bool(true));
+    // The service worker sends the page's content security policy as a header (workers too).
+    let policy = browser.eval("fetch('process-worker.js').then(r => r.headers.get('Content-Security-Policy'))").await;
+    assert!(policy.as_str().is_some_and(|p| p.contains("script-src 'self' 'wasm-unsafe-eval'")), "{policy}");
     assert_no_console_errors(&browser).await;
+    browser.close().await;
+}
+
+/// The content security policy: only this origin's files run (no inline script, no eval; wasm
+/// compiled from this origin), nothing is requested from another origin, and the pages that
+/// start workers, processes, a separate program and requests run under it with nothing refused.
+#[tokio::test]
+async fn every_page_runs_under_the_content_security_policy_and_asks_no_other_origin() {
+    let (server, browser) = open("/").await;
+    let policy = browser.eval("document.querySelector('meta[http-equiv=Content-Security-Policy]')?.content").await;
+    let policy = policy.as_str().unwrap_or_default().to_string();
+    assert!(policy.contains("script-src 'self' 'wasm-unsafe-eval'") && policy.contains("connect-src 'self'"), "{policy}");
+    assert!(!policy.contains("unsafe-inline") && !policy.contains("'unsafe-eval'"), "{policy}");
+    assert_eq!(browser.eval("[...document.scripts].filter(s => !s.src).length").await, 0, "no inline script");
+    browser.eval("(window.__refused = [], document.addEventListener('securitypolicyviolation', e => __refused.push(e.violatedDirective + ' ' + e.blockedURI)), true)").await;
+    for page in ["/#/processes?processes=2", "/#/subprocess", "/#/fetch", "/#/parallel-cpu", "/#/shared-memory?adds=1000"] {
+        browser.goto(&server.url(page)).await;
+        browser.wait_for("[data-testid=run]", 10).await;
+        run_demo(&browser, 60).await;
+    }
+    assert_eq!(browser.eval("window.__refused").await, serde_json::json!([]), "nothing refused by the policy");
+    let foreign = browser.eval("performance.getEntriesByType('resource').map(e => e.name).filter(u => new URL(u).origin !== location.origin)").await;
+    assert_eq!(foreign, serde_json::json!([]), "requests to another origin");
+    let errors = browser.console_errors().await;
+    let unexpected: Vec<_> = errors.iter().filter(|e| !e.contains("/data/missing-")).collect(); // the fetch demo's 404, on purpose
+    assert!(unexpected.is_empty(), "console errors: {unexpected:#?}");
     browser.close().await;
 }
 
@@ -1015,7 +1046,15 @@ async fn simulated_gil_serialises_cpu_work_but_not_io_waits() {
     let io: Vec<_> = browser.eval("[...document.querySelectorAll('[data-testid=timeline]')[3].querySelectorAll('rect.span.wait')].map(r => ['w', +r.dataset.start, +r.dataset.end])").await
         .as_array().unwrap().iter().map(|v| (String::new(), v[1].as_f64().unwrap(), v[2].as_f64().unwrap())).collect();
     assert!(max_overlap(&io) >= 2, "I/O waits overlap under the GIL: {waits:?}");
-    let (one, free) = (row_number(&browser, "tr[data-scenario=CpuOneThread]", "wallMs").await, row_number(&browser, "tr[data-scenario=CpuThreadsNoGil]", "wallMs").await);
+    // Without the GIL two threads compute at once, given two free cores: a run where the machine
+    // took one (a stall that rarely comes twice) is run again before judging.
+    let speeds = async || (row_number(&browser, "tr[data-scenario=CpuOneThread]", "wallMs").await, row_number(&browser, "tr[data-scenario=CpuThreadsNoGil]", "wallMs").await);
+    let (mut one, mut free) = speeds().await;
+    if free >= 0.8 * one {
+        eprintln!("simulated_gil: no speedup without the GIL ({free} ms vs {one} ms): running again");
+        run_demo(&browser, 60).await;
+        (one, free) = speeds().await;
+    }
     assert!(free < 0.8 * one, "without the GIL: {free} ms vs one thread {one} ms");
     browser.screenshot_of("main", "gil").await;
     assert_page_stayed_responsive(&browser).await;

@@ -118,8 +118,20 @@ fn serve_one(stream: TcpStream, root: &Path, hosting: &Hosting) -> std::io::Resu
     write!(out, "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n", body.len())?;
     if hosting.isolated {
         write!(out, "Cross-Origin-Opener-Policy: same-origin\r\nCross-Origin-Embedder-Policy: require-corp\r\n")?;
+        // What `trunk serve` sends (Trunk.toml): workers get their policy from this header.
+        write!(out, "Content-Security-Policy: {}\r\n", csp())?;
     }
     write!(out, "\r\n")?;
     out.write_all(&body)?;
     out.flush()
+}
+
+/// The playground's content security policy, as index.html's meta tag states it.
+fn csp() -> &'static str {
+    static POLICY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    POLICY.get_or_init(|| {
+        let html = include_str!("../../index.html");
+        let start = html.find("http-equiv=\"Content-Security-Policy\" content=\"").expect("index.html states its policy") + 46;
+        html[start..].split('"').next().unwrap().to_string()
+    })
 }

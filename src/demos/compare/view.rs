@@ -171,14 +171,14 @@ fn workload_view(m: &Matrix, work: Work) -> impl IntoView + use<> {
             Ok(r) => {
                 let speedup = m.speedup(work, model);
                 let noisy = m.noisy(work, model);
-                let width = format!("width: {:.1}%", r.wall_ms / longest * 100.0);
+                let width = format!("{:.1}%", r.wall_ms / longest * 100.0); // set through the CSSOM: the policy refuses style attributes
                 let label = format!("{:.0} ms{}{}", r.wall_ms, speedup.map(|s| format!(" · {s:.2}×")).unwrap_or_default(),
                     if noisy { " · noise" } else { "" });
                 view! {
                     <li class="bar-row" class:noisy=noisy data-model=format!("{model:?}") data-wall-ms=r.wall_ms
                         data-speedup=speedup.unwrap_or(0.0) data-noisy=noisy.to_string()>
                         <span class="bar-name">{model.title()}</span>
-                        <span class="bar-track"><span class="bar" style=width></span></span>
+                        <span class="bar-track"><span class="bar" style:width=width></span></span>
                         <span class="bar-value">{label}</span>
                         <details><summary>"timeline"</summary><Timeline trace=r.trace caption=model.how(lanes)/></details>
                     </li>

@@ -144,7 +144,7 @@ pub async fn run(scenario: Variant, threads: usize, job: PrimeJob, io_ms: f64) -
     let trace = Trace::new(spans.into_iter().flatten().collect());
     let running = Trace::new(trace.spans.iter().filter(|s| s.kind == SpanKind::Run).cloned().collect());
     let cpu_ms = running.spans.iter().map(Span::duration).sum();
-    Ok(Measured { scenario, threads: n, wall_ms, cpu_ms, most_running: running.max_concurrency(), trace })
+    Ok(Measured { scenario, threads: n, wall_ms, cpu_ms, most_running: running.max_concurrency_within(engine::CLOCK_AGREEMENT_MS), trace })
 }
 // endregion:run
 

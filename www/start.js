@@ -1,0 +1,9 @@
+// Starts the playground's wasm: what trunk would otherwise inline in index.html. Kept in a file
+// so that the content security policy can refuse every inline script (`script-src 'self'`).
+// Trunk writes the hashed names of the glue and the wasm on this script's tag (Trunk.toml's
+// `pattern_script`); module scripts have no `document.currentScript`, so it is found by them.
+const tag = document.querySelector('script[data-wasm]');
+const bindings = await import(tag.dataset.js);
+const wasm = await bindings.default({ module_or_path: tag.dataset.wasm });
+window.wasmBindings = bindings; // the tests and the benchmark read the wasm's memory through it
+dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));

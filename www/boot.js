@@ -18,8 +18,11 @@
               + 'its server must send Cross-Origin-Opener-Policy: same-origin and '
               + 'Cross-Origin-Embedder-Policy: require-corp (trunk serve does). Details: ' + reason;
     }
-    addEventListener('error', function (e) { fail(e.message || 'a script failed to load'); });
-    addEventListener('unhandledrejection', function (e) { fail(String(e.reason)); });
+    // Every uncaught error is also kept, for the tests in browsers whose driver cannot read the
+    // console (Firefox's).
+    var seen = window.__pageErrors = [];
+    addEventListener('error', function (e) { seen.push(String(e.message)); fail(e.message || 'a script failed to load'); });
+    addEventListener('unhandledrejection', function (e) { seen.push(String(e.reason)); fail(String(e.reason)); });
 
     var ATTEMPT = 'playground-isolation-reload';
     var sw = navigator.serviceWorker;

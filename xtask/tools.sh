@@ -10,6 +10,7 @@ TRUNK_VERSION=0.22.1
 WASM_PACK_VERSION=0.15.1
 BINARYEN_VERSION=132           # Debian's binaryen 108 produces a broken module
 AXE_VERSION=4.14.1
+GECKODRIVER_VERSION=0.37.1
 TOOLS_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/concurrency-playground"
 
 # cargo install runs from $HOME: inside the repo its .cargo/config.toml (build-std) would
@@ -92,6 +93,20 @@ ensure_chromium() {
     export CHROME_BIN=/usr/lib/chromium/chromium
 }
 
+ensure_firefox() {
+    # Firefox ESR (Debian) and geckodriver (crates.io): the e2e subset in a second engine.
+    if [ ! -x /usr/bin/firefox-esr ]; then
+        say "installing Firefox ESR (Debian)"
+        as_root apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq firefox-esr
+    fi
+    has_version geckodriver "$GECKODRIVER_VERSION" || {
+        say "installing geckodriver $GECKODRIVER_VERSION (crates.io)"
+        (cd "$HOME" && cargo +"$TOOLCHAIN" install --locked geckodriver --version "$GECKODRIVER_VERSION" --force)
+    }
+    export FIREFOX_BIN=/usr/bin/firefox-esr
+}
+
 ensure_axe() {
     # axe-core (npm): the accessibility rules the e2e suite runs on every page.
     local axe="$TOOLS_DIR/node_modules/axe-core/axe.min.js"
@@ -121,4 +136,4 @@ ensure_python() {
 }
 
 ensure_serve_tools() { ensure_rust; ensure_wasm_bindgen; ensure_wasm_opt; ensure_trunk; }
-ensure_test_tools() { ensure_serve_tools; ensure_wasm_pack; ensure_chromium; ensure_python; ensure_axe; }
+ensure_test_tools() { ensure_serve_tools; ensure_wasm_pack; ensure_chromium; ensure_firefox; ensure_python; ensure_axe; }

@@ -1,4 +1,5 @@
-//! Headless Chromium through chromedriver (both from Debian), driven with fantoccini.
+//! Headless Chromium through chromedriver (both from Debian), or Firefox ESR (Debian) through
+//! geckodriver (crates.io), driven with fantoccini.
 
 use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -11,6 +12,21 @@ use std::time::{Duration, Instant};
 pub struct Browser {
     pub client: Client,
     driver: Child,
+    pub kind: Kind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Chromium,
+    Firefox,
+}
+
+/// Firefox headless, at the suite's window size; its binary from `FIREFOX_BIN` (xtask sets it).
+fn firefox_caps() -> serde_json::Map<String, Value> {
+    let binary = std::env::var("FIREFOX_BIN").unwrap_or_else(|_| "/usr/bin/firefox-esr".into());
+    let mut caps = serde_json::Map::new();
+    caps.insert("moz:firefoxOptions".into(), json!({ "binary": binary, "args": ["-headless", "--width=1280", "--height=800"] }));
+    caps
 }
 
 /// Chromium as root in a container: no sandbox; no background networking (the machine's
@@ -36,32 +52,40 @@ impl Browser {
 
     /// A browser with extra command-line switches (say, a dark colour scheme).
     pub async fn start_with(extra_args: &[&str]) -> Browser {
+        let args = [CHROME_ARGS, extra_args].concat();
+        let mut caps = serde_json::Map::new();
+        caps.insert("goog:chromeOptions".into(), json!({ "binary": chrome_binary(), "args": args }));
+        caps.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
+        Browser::launch(Kind::Chromium, caps).await
+    }
+
+    /// Headless Firefox ESR through geckodriver.
+    pub async fn firefox() -> Browser {
+        Browser::launch(Kind::Firefox, firefox_caps()).await
+    }
+
+    async fn launch(kind: Kind, caps: serde_json::Map<String, Value>) -> Browser {
         let port = free_port();
-        // A process group of its own: the Chromium it starts joins it, so a test that fails (and
+        let program = match kind {
+            Kind::Chromium => "chromedriver",
+            Kind::Firefox => "geckodriver",
+        };
+        // A process group of its own: the browser it starts joins it, so a test that fails (and
         // never reaches `close`) still takes the whole browser down on drop (see `Drop`).
-        let driver = Command::new("chromedriver")
+        let driver = Command::new(program)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .process_group(0)
             .spawn()
-            .expect("chromedriver on PATH (xtask/run test installs it)");
+            .unwrap_or_else(|e| panic!("{program} on PATH (xtask/run test installs it): {e}"));
         let url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(20);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "chromedriver did not start");
+            assert!(Instant::now() < deadline, "{program} did not start");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        let args = [CHROME_ARGS, extra_args].concat();
-        let mut caps = serde_json::Map::new();
-        caps.insert("goog:chromeOptions".into(), json!({ "binary": chrome_binary(), "args": args }));
-        caps.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
-        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps)
-            .connect(&url)
-            .await
-            .expect("a Chromium session");
-        Browser { client, driver }
+        Browser { client: connect(&url, caps).await, driver, kind }
     }
 
     pub async fn goto(&self, url: &str) {
@@ -138,8 +162,16 @@ impl Browser {
         path
     }
 
-    /// Console messages at level SEVERE since the last call (chromedriver's log endpoint).
+    /// Console messages at level SEVERE since the last call (chromedriver's log endpoint). Firefox's
+    /// driver has no log endpoint: there, the page's uncaught errors and rejections (kept by
+    /// `boot.js` in `window.__pageErrors`) and a fatal banner's text.
     pub async fn console_errors(&self) -> Vec<String> {
+        if self.kind == Kind::Firefox {
+            let found = self
+                .eval("[...(window.__pageErrors || []), ...[...document.querySelectorAll('#fatal:not([hidden])')].map(e => 'fatal: ' + e.textContent)]")
+                .await;
+            return serde_json::from_value(found).unwrap_or_default();
+        }
         let entries = self.client.issue_cmd(BrowserLog).await.unwrap_or(Value::Null);
         entries
             .as_array()
@@ -181,4 +213,12 @@ impl WebDriverCompatibleCommand for BrowserLog {
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
         (http::Method::POST, Some(json!({ "type": "browser" }).to_string()))
     }
+}
+
+async fn connect(url: &str, caps: serde_json::Map<String, Value>) -> Client {
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(url)
+        .await
+        .unwrap_or_else(|e| panic!("a browser session at {url}: {e}"))
 }

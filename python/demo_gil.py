@@ -14,7 +14,7 @@ def count_primes(a, b):               # pure-Python bytecode: holds the GIL
 
 def io_bound(rounds, wait):
     for _ in range(rounds):
-        count_primes(10 ** 9, 10 ** 9 + 200)  # a little bytecode
+        count_primes(10 ** 9, 10 ** 9 + 50)   # a little bytecode
         time.sleep(wait)                     # releases the GIL while it waits
 
 
@@ -44,4 +44,5 @@ if __name__ == "__main__":                # spawned workers import this file aga
     print(f"CPU, 2 threads: {timed_threads(count_primes, [(lo, mid), (mid, hi)]):.3f} s")
     print(f"CPU, 2 processes: {timed_processes([(lo, mid), (mid, hi)]):.3f} s")
     rounds, wait = 4, 0.05
+    print(f"I/O, 1 thread of {2 * rounds} x {wait} s waits: {timed_threads(io_bound, [(2 * rounds, wait)]):.3f} s")
     print(f"I/O, 2 threads of {rounds} x {wait} s waits: {timed_threads(io_bound, [(rounds, wait)] * 2):.3f} s")

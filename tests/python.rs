@@ -162,8 +162,10 @@ fn check(id: &str, out: &str) {
             assert!(!global.contains("deadlock") && global.matches(" took ").count() == 2, "{global}");
         }
         "gil" => {
-            // Two threads of 4 x 50 ms waits: overlapping, far below the 0.4 s one after another.
-            assert!(*numbers(out, "I/O, 2 threads").last().unwrap() < 0.35, "{out}");
+            // Two threads of 4 waits overlap them: well below the same 8 waits on one thread,
+            // measured in the same run (the bytecode between waits still takes turns).
+            let (one, two) = (*numbers(out, "I/O, 1 thread").last().unwrap(), *numbers(out, "I/O, 2 threads").last().unwrap());
+            assert!(two < one * 0.8, "waits overlap: {out}");
             has(out, "switch interval: 0.005 s");
         }
         "thread-pool" => {

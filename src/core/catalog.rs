@@ -36,6 +36,9 @@ pub struct DemoInfo {
     /// What the page runs in place of what Python has, when a browser cannot do the real thing
     /// (shown on the page, labelled "Stand-in").
     pub stand_in: Option<&'static str>,
+    /// Its run holds the page's main thread on purpose (bounded, and said on the page): the
+    /// checks that no run holds it over 50 ms leave it out.
+    pub freezes_on_purpose: bool,
 }
 
 /// The stand-in of every page about processes: a browser cannot start OS processes.

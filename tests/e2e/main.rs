@@ -1370,12 +1370,11 @@ async fn a_debug_build_says_so_on_every_page() {
 /// gap are printed for the diagnosis (the benchmark reports them); they also count the machine.
 #[tokio::test]
 async fn no_demo_holds_the_main_thread_over_50_ms() {
-    const FREEZE_ON_PURPOSE: [&str; 3] = ["blocking", "loop-lag", "to-thread"];
     let axe = axe_script();
     let server = isolated_server();
     let browser = Browser::start().await;
     let (mut held, mut inaccessible) = (Vec::new(), Vec::new());
-    for demo in concurrency_playground::demos::ALL.iter().filter(|d| !FREEZE_ON_PURPOSE.contains(&d.id)) {
+    for demo in concurrency_playground::demos::ALL.iter().filter(|d| !d.freezes_on_purpose) {
         open_app(&browser, &server.url(&format!("/#/{}", demo.id))).await;
         let first = support::run_recording_holds(&browser, 120).await;
         eprintln!("{}: {first:?}", demo.id);

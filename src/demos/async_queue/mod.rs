@@ -20,6 +20,7 @@ pub const INFO: DemoInfo = DemoInfo {
     teaser: "Producer and consumer tasks, await get and put, task_done and join, a bounded queue's back-pressure, all under asyncio.timeout.",
     needs_threads: false,
     stand_in: None,
+    freezes_on_purpose: false,
 };
 
 pub const PRODUCERS: Knob = Knob { key: "producers", label: "producers", min: 1, max: 4, default: 2, step: 1 };

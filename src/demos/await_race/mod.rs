@@ -21,6 +21,7 @@ pub const INFO: DemoInfo = DemoInfo {
     teaser: "One loop, no threads, and still lost updates: state read before an await and written after it. asyncio.Lock fixes it.",
     needs_threads: false,
     stand_in: None,
+    freezes_on_purpose: false,
 };
 
 pub const TASKS: Knob = Knob { key: "tasks", label: "tasks", min: 2, max: 20, default: 5, step: 1 };

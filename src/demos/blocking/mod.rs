@@ -20,6 +20,7 @@ pub const INFO: DemoInfo = DemoInfo {
     teaser: "A CPU job on the loop freezes the page; chunks that yield keep it alive; a worker costs the loop nothing.",
     needs_threads: false,
     stand_in: None,
+    freezes_on_purpose: true,
 };
 
 pub const JOB_MS: Knob = Knob { key: "job", label: "job (ms of CPU)", min: 100, max: 5000, default: 1000, step: 100 };

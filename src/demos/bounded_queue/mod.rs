@@ -19,6 +19,7 @@ pub const INFO: DemoInfo = DemoInfo {
     teaser: "queue.Queue(maxsize) between threads: producers block when it is full, consumers when empty.",
     needs_threads: true,
     stand_in: None,
+    freezes_on_purpose: false,
 };
 
 pub const PRODUCERS: Knob = Knob { key: "producers", label: "producers", min: 1, max: 4, default: 2, step: 1 };

@@ -16,6 +16,7 @@ pub const INFO: DemoInfo = DemoInfo {
     teaser: "The same CPU-bound and I/O-bound jobs under every model, measured side by side; then which to use when.",
     needs_threads: false,
     stand_in: Some(PROCESS_STAND_IN),
+    freezes_on_purpose: false,
 };
 
 pub const TASKS: Knob = Knob { key: "tasks", label: "tasks", min: 1, max: 64, default: 8, step: 1 };

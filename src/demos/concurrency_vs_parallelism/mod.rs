@@ -21,6 +21,7 @@ pub const INFO: DemoInfo = DemoInfo {
     teaser: "The same tasks interleaved on one loop and spread over worker threads, on one time axis.",
     needs_threads: true,
     stand_in: None,
+    freezes_on_purpose: false,
 };
 
 pub const TASKS: Knob = Knob { key: "tasks", label: "tasks", min: 1, max: 12, default: 4, step: 1 };

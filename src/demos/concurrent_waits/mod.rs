@@ -15,6 +15,7 @@ pub const INFO: DemoInfo = DemoInfo {
     teaser: "asyncio.gather on the browser's own event loop: N waits take d, not N·d.",
     needs_threads: false,
     stand_in: None,
+    freezes_on_purpose: false,
 };
 
 pub const TASKS: Knob = Knob { key: "tasks", label: "tasks", min: 1, max: 20, default: 5, step: 1 };

@@ -18,6 +18,7 @@ pub const INFO: DemoInfo = DemoInfo {
     teaser: "await in sequence vs create_task vs gather: when each task starts, waits and resumes.",
     needs_threads: false,
     stand_in: None,
+    freezes_on_purpose: false,
 };
 
 pub const TASKS: Knob = Knob { key: "tasks", label: "tasks", min: 2, max: 8, default: 3, step: 1 };

@@ -19,6 +19,7 @@ pub const INFO: DemoInfo = DemoInfo {
     teaser: "A process that panics dies alone: the pool replaces it and the run still gets the right answer.",
     needs_threads: false,
     stand_in: Some(PROCESS_STAND_IN),
+    freezes_on_purpose: false,
 };
 
 pub const PROCESSES: Knob = Knob { key: "processes", label: "processes", min: 1, max: 8, default: 3, step: 1 };

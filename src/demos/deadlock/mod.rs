@@ -22,6 +22,7 @@ pub const INFO: DemoInfo = DemoInfo {
     teaser: "Two locks taken in opposite order: a watchdog finds the cycle, draws it and recovers.",
     needs_threads: true,
     stand_in: None,
+    freezes_on_purpose: false,
 };
 
 pub const HOLD_MS: Knob = Knob { key: "hold", label: "hold the first lock (ms)", min: 20, max: 2000, default: 200, step: 10 };

@@ -18,6 +18,7 @@ pub const INFO: DemoInfo = DemoInfo {
     teaser: "aiohttp-style fetches of real resources, one by one vs all at once; failures stay contained.",
     needs_threads: false,
     stand_in: None,
+    freezes_on_purpose: false,
 };
 
 pub const REQUESTS: Knob = Knob { key: "requests", label: "requests", min: 1, max: 12, default: 6, step: 1 };

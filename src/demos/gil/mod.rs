@@ -21,6 +21,7 @@ pub const INFO: DemoInfo = DemoInfo {
     teaser: "A simulation of CPython's GIL on real threads: CPU work gets no speedup, I/O still overlaps.",
     needs_threads: true,
     stand_in: Some("the GIL is simulated: a lock with CPython's rules (5 ms switch interval, released on I/O) on real threads doing real work. Waiting threads get it first come, first served, which CPython does not promise."),
+    freezes_on_purpose: false,
 };
 
 pub const THREADS: Knob = Knob { key: "threads", label: "threads", min: 2, max: 8, default: 2, step: 1 };

@@ -19,6 +19,7 @@ pub const INFO: DemoInfo = DemoInfo {
     teaser: "One shared lock vs per-thread counters vs atomics: time, and how long threads queued.",
     needs_threads: true,
     stand_in: None,
+    freezes_on_purpose: false,
 };
 
 pub const THREADS: Knob = Knob { key: "threads", label: "threads", min: 1, max: 8, default: 2, step: 1 };

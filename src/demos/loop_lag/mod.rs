@@ -19,6 +19,7 @@ pub const INFO: DemoInfo = DemoInfo {
     teaser: "asyncio's slow-callback warning: a heartbeat catches whatever holds the loop too long.",
     needs_threads: false,
     stand_in: None,
+    freezes_on_purpose: true,
 };
 
 pub const HOLD_MS: Knob = Knob { key: "hold", label: "hold the loop (ms)", min: 10, max: 2000, default: 300, step: 10 };

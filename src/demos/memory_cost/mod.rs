@@ -18,6 +18,7 @@ pub const INFO: DemoInfo = DemoInfo {
     teaser: "10,000 coroutines, the worker threads, N processes: the bytes each holds, measured, beside CPython's.",
     needs_threads: false,
     stand_in: Some(PROCESS_STAND_IN),
+    freezes_on_purpose: false,
 };
 
 pub const COROUTINES: Knob = Knob { key: "coroutines", label: "coroutines", min: 1_000, max: 50_000, default: 10_000, step: 1_000 };

@@ -18,6 +18,7 @@ pub const INFO: DemoInfo = DemoInfo {
     teaser: "One CPU-bound job on 1..P Web Worker threads: real speedup, measured.",
     needs_threads: true,
     stand_in: None,
+    freezes_on_purpose: false,
 };
 
 /// The size knob: count primes below this many thousand.

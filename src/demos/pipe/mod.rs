@@ -22,6 +22,7 @@ pub const INFO: DemoInfo = DemoInfo {
     teaser: "What a message to another process costs, from bytes to megabytes: copied, transferred, or a pointer between threads.",
     needs_threads: false,
     stand_in: Some(PROCESS_STAND_IN),
+    freezes_on_purpose: false,
 };
 
 pub const ROUNDS: Knob = Knob { key: "rounds", label: "round trips per size", min: 3, max: 200, default: 15, step: 1 };

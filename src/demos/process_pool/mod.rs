@@ -21,6 +21,7 @@ pub const INFO: DemoInfo = DemoInfo {
     teaser: "ProcessPoolExecutor.map: real parallelism for big tasks; messages swamp tiny ones unless chunked.",
     needs_threads: false,
     stand_in: Some(PROCESS_STAND_IN),
+    freezes_on_purpose: false,
 };
 
 pub const PROCESSES: Knob = Knob { key: "processes", label: "processes (and threads)", min: 1, max: 8, default: 2, step: 1 };

@@ -18,6 +18,7 @@ pub const INFO: DemoInfo = DemoInfo {
     teaser: "multiprocessing.Process: each process changes its own copy of a global; threads share one.",
     needs_threads: false,
     stand_in: Some(PROCESS_STAND_IN),
+    freezes_on_purpose: false,
 };
 
 pub const PROCESSES: Knob = Knob { key: "processes", label: "processes", min: 1, max: 8, default: 3, step: 1 };

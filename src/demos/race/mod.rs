@@ -33,6 +33,7 @@ pub const INFO: DemoInfo = DemoInfo {
     teaser: "counter += 1 on several threads loses updates; an atomic add or a lock does not.",
     needs_threads: true,
     stand_in: None,
+    freezes_on_purpose: false,
 };
 
 pub const THREADS: Knob = Knob { key: "threads", label: "threads", min: 2, max: 8, default: 2, step: 1 };

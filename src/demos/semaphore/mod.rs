@@ -18,6 +18,7 @@ pub const INFO: DemoInfo = DemoInfo {
     teaser: "At most k of N tasks in flight: asyncio.Semaphore, and a bounded pool of workers.",
     needs_threads: false,
     stand_in: None,
+    freezes_on_purpose: false,
 };
 
 pub const TASKS: Knob = Knob { key: "tasks", label: "tasks", min: 1, max: 30, default: 10, step: 1 };

@@ -20,6 +20,7 @@ pub const INFO: DemoInfo = DemoInfo {
     teaser: "multiprocessing.Value: two processes adding to one counter lose updates without its lock; messages are dearer still.",
     needs_threads: false,
     stand_in: Some(PROCESS_STAND_IN),
+    freezes_on_purpose: false,
 };
 
 pub const PROCESSES: Knob = Knob { key: "processes", label: "processes", min: 2, max: 4, default: 2, step: 1 };

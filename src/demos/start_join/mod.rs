@@ -16,6 +16,7 @@ pub const INFO: DemoInfo = DemoInfo {
     teaser: "threading.Thread: start N workers, join them; the join returns when the last one ends.",
     needs_threads: true,
     stand_in: Some("starting a thread here hands a job to a pool worker started when the page loaded; CPython's Thread.start creates an OS thread each time."),
+    freezes_on_purpose: false,
 };
 
 pub const THREADS: Knob = Knob { key: "threads", label: "threads", min: 1, max: 16, default: 4, step: 1 };

@@ -17,6 +17,7 @@ pub const INFO: DemoInfo = DemoInfo {
     teaser: "Run separate programs with input, output and an exit status; a crash or an endless loop is contained and reported.",
     needs_threads: false,
     stand_in: Some("the six \"programs\" are JavaScript in a Worker (www/subprocess.js) speaking an emulated stdin/stdout/stderr/exit-status protocol: a browser page cannot run programs of your system. The native tests run the same six as real sh children."),
+    freezes_on_purpose: false,
 };
 
 pub const TIMEOUT: Knob = Knob { key: "timeout", label: "timeout (ms)", min: 100, max: 10_000, default: 1_000, step: 100 };

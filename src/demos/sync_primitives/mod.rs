@@ -18,6 +18,7 @@ pub const INFO: DemoInfo = DemoInfo {
     teaser: "A start signal, a wait until something is true, phases that wait for all, and a lock its holder can take again.",
     needs_threads: true,
     stand_in: None,
+    freezes_on_purpose: false,
 };
 
 pub const THREADS: Knob = Knob { key: "threads", label: "threads", min: 2, max: 8, default: 4, step: 1 };

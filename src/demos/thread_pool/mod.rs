@@ -22,6 +22,7 @@ pub const INFO: DemoInfo = DemoInfo {
     teaser: "ThreadPoolExecutor: as_completed hands results over as they finish, map in input order.",
     needs_threads: true,
     stand_in: None,
+    freezes_on_purpose: false,
 };
 
 pub const WORKERS: Knob = Knob { key: "workers", label: "max_workers", min: 1, max: 16, default: 4, step: 1 };

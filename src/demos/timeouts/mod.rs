@@ -19,6 +19,7 @@ pub const INFO: DemoInfo = DemoInfo {
     teaser: "asyncio.wait_for and Task.cancel: late tasks are cut off, the rest go on; cancel a run.",
     needs_threads: false,
     stand_in: None,
+    freezes_on_purpose: false,
 };
 
 pub const TASKS: Knob = Knob { key: "tasks", label: "tasks", min: 1, max: 12, default: 6, step: 1 };

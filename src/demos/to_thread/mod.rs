@@ -23,6 +23,7 @@ pub const INFO: DemoInfo = DemoInfo {
         "On the event loop's own thread the blocking call is a busy wait of the same length: a browser's main \
          thread may not sleep. On the worker threads it is a real blocking sleep, as time.sleep is.",
     ),
+    freezes_on_purpose: true,
 };
 
 pub const CALLS: Knob = Knob { key: "calls", label: "blocking calls", min: 1, max: 8, default: 4, step: 1 };

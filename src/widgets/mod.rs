@@ -6,6 +6,7 @@
 
 pub mod chart;
 mod controls;
+mod disclosure;
 mod frame;
 mod lag;
 mod pool;
@@ -17,6 +18,7 @@ pub mod timeline;
 mod url;
 
 pub use controls::{CancelButton, Canceller, KnobInput, Knobs, Notices, Progress, RunButton, RunPanel};
+pub use disclosure::Disclosure;
 pub use frame::DemoFrame;
 pub use lag::{describe as describe_slow_callback, use_lag, Heartbeat, Lag, SHOWN};
 pub use pool::{use_pool, PoolState, ThreadGate};

@@ -41,7 +41,7 @@ pub fn ShareResult(report: Report, file_name: &'static str) -> impl IntoView {
     view! {
         <details class="share" data-testid="share">
             <summary>"Share this result"</summary>
-            <textarea readonly rows="6" data-testid="share-text">{text}</textarea>
+            <textarea readonly rows="6" data-testid="share-text" aria-label="this result as text, to copy">{text}</textarea>
             <div class="share-actions">
                 <button type="button" class="run secondary" on:click=on_copy>"Copy as text"</button>
                 <a class="run secondary" data-testid="share-json" href=report.json_data_url() download=file_name>"Download JSON"</a>

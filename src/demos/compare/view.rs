@@ -6,7 +6,7 @@ use super::{DATA, INFO, MILLIONS, PYTHON_SOURCE, SHARED, TASKS, WAIT, WAITING};
 use crate::engine;
 use crate::core::report::ReportRow;
 use crate::widgets::share::{self, ShareResult};
-use crate::widgets::{use_pool, DemoPage, Knobs, PoolState, Prediction, RunState, Timeline};
+use crate::widgets::{use_pool, DemoPage, Disclosure, Knobs, PoolState, Prediction, RunState, Timeline};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -31,6 +31,8 @@ struct Matrix {
     lanes: usize,
     tasks: usize,
     cores: usize,
+    /// Which run of the page this is: a bar belongs to one run (the key of its row).
+    run: u32,
 }
 
 impl Matrix {
@@ -95,6 +97,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     // The matrix fills in cell by cell while it runs, so it is a signal of its own; the run's
     // result is only whether it ran to the end.
     let matrix: RwSignal<Option<Matrix>> = RwSignal::new(None);
+    let shown = Memo::new(move |_| matrix.with(Option::is_some));
     let state: RunState<bool> = RunState::new(&knobs);
     let cores = engine::hardware_concurrency();
     let on_run = move || {
@@ -104,7 +107,8 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         let threads_ready = matches!(pool_state.get_untracked(), PoolState::Ready(_));
         let lanes = if threads_ready { cores.min(engine::max_threads()).max(1) } else { cores.max(1) };
         let signal = state.cancel_signal();
-        matrix.set(Some(Matrix { lanes, tasks, cores, ..Matrix::default() }));
+        let run = matrix.with_untracked(|m| m.as_ref().map_or(0, |m| m.run + 1));
+        matrix.set(Some(Matrix { lanes, tasks, cores, run, ..Matrix::default() }));
         state.start(async move {
             let on_cell = |(work, model, outcome)| {
                 matrix.update(|m| {
@@ -130,18 +134,24 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     };
     view! {
         <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run cancel=true predict=prediction(matrix)>
-            {move || matrix.get().map(|m| view! {
-                <section class="results" data-testid="results" data-cancelled=m.cancelled.to_string()>
-                    {m.cancelled.then(|| view! { <p class="notice warn">"Cancelled: the models below ran; the rest did not. Run again to measure them all."</p> })}
-                    {m.any_noisy().then(|| view! {
+            // Built once per page, not once per cell: the matrix fills in cell by cell, and
+            // rebuilding every bar and timeline at each cell held the main thread ~85 ms a time.
+            {move || shown.get().then(|| view! {
+                <section class="results" data-testid="results" data-cancelled=move || matrix.with(|m| m.as_ref().is_some_and(|m| m.cancelled).to_string())>
+                    {move || matrix.with(|m| m.as_ref().is_some_and(|m| m.cancelled)).then(|| view! {
+                        <p class="notice warn">"Cancelled: the models below ran; the rest did not. Run again to measure them all."</p>
+                    })}
+                    {move || matrix.with(|m| m.as_ref().is_some_and(Matrix::any_noisy)).then(|| view! {
                         <p class="notice warn" data-testid="noisy">"Noise, not results: the figures marked below are faster than \
                             this machine's cores (or one event loop) can make them. Something else slowed the sequential \
                             run they are compared with. Run again on a quieter machine."</p>
                     })}
-                    {workload_view(&m, Work::Cpu)}
-                    {workload_view(&m, Work::Io)}
-                    {summary_table(&m)}
-                    {(!state.running.get()).then(|| view! { <ShareResult report=share::report(INFO.title, m.report_rows()) file_name="compare-result.json"/> })}
+                    <WorkloadBars matrix work=Work::Cpu/>
+                    <WorkloadBars matrix work=Work::Io/>
+                    {move || matrix.with(|m| m.as_ref().map(summary_table))}
+                    {move || (!state.running.get()).then(|| matrix.with(|m| m.as_ref().map(|m| {
+                        view! { <ShareResult report=share::report(INFO.title, m.report_rows()) file_name="compare-result.json"/> }
+                    })))}
                 </section>
             })}
             <section class="guide" data-testid="guide">
@@ -160,43 +170,66 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     }
 }
 
-fn workload_view(m: &Matrix, work: Work) -> impl IntoView + use<> {
-    let rows = m.rows(work).clone();
-    let longest = rows.iter().filter_map(|r| r.1.as_ref().ok()).map(|r| r.wall_ms).fold(0.0, f64::max).max(1e-3);
-    let totals: std::collections::BTreeSet<u64> = rows.iter().filter_map(|r| r.1.as_ref().ok()).map(|r| r.total).collect();
-    let lanes = m.lanes;
-    let bars = rows
-        .into_iter()
-        .map(|(model, outcome)| match outcome {
-            Ok(r) => {
-                let speedup = m.speedup(work, model);
-                let noisy = m.noisy(work, model);
-                let width = format!("{:.1}%", r.wall_ms / longest * 100.0); // set through the CSSOM: the policy refuses style attributes
-                let label = format!("{:.0} ms{}{}", r.wall_ms, speedup.map(|s| format!(" · {s:.2}×")).unwrap_or_default(),
-                    if noisy { " · noise" } else { "" });
-                view! {
-                    <li class="bar-row" class:noisy=noisy data-model=format!("{model:?}") data-wall-ms=r.wall_ms
-                        data-speedup=speedup.unwrap_or(0.0) data-noisy=noisy.to_string()>
-                        <span class="bar-name">{model.title()}</span>
-                        <span class="bar-track"><span class="bar" style:width=width></span></span>
-                        <span class="bar-value">{label}</span>
-                        <details><summary>"timeline"</summary><Timeline trace=r.trace caption=model.how(lanes)/></details>
-                    </li>
-                }
-                .into_any()
-            }
-            Err(why) => view! {
-                <li class="bar-row" data-model=format!("{model:?}")>
-                    <span class="bar-name">{model.title()}</span><span class="bar-value text">{why}</span>
-                </li>
-            }
-            .into_any(),
-        })
-        .collect_view();
+/// One workload's bars, a row per model as its cell arrives: a row is built once (its figures
+/// are final when it arrives: sequential, the baseline, comes first); only the bars' widths
+/// follow the longest run so far.
+#[component]
+fn WorkloadBars(matrix: RwSignal<Option<Matrix>>, work: Work) -> impl IntoView {
+    let keys = move || matrix.with(|m| m.as_ref().map(|m| m.rows(work).iter().map(|(model, _)| (m.run, *model)).collect::<Vec<_>>()).unwrap_or_default());
+    let longest = Memo::new(move |_| {
+        matrix.with(|m| m.as_ref().map_or(0.0, |m| m.rows(work).iter().filter_map(|r| r.1.as_ref().ok()).map(|r| r.wall_ms).fold(0.0, f64::max)))
+            .max(1e-3)
+    });
+    let differ = move || {
+        matrix.with(|m| m.as_ref().is_some_and(|m| {
+            let totals: std::collections::BTreeSet<u64> = m.rows(work).iter().filter_map(|r| r.1.as_ref().ok()).map(|r| r.total).collect();
+            totals.len() > 1
+        }))
+    };
+    let bar = move |(_, model): (u32, Variant)| matrix.with_untracked(|m| m.as_ref().map(|m| bar_row(m, work, model, longest)));
     view! {
         <h2>{format!("{} job", work.title())}</h2>
-        <ul class="bars" data-work=format!("{work:?}")>{bars}</ul>
-        {(work == Work::Cpu && totals.len() > 1).then(|| view! { <p class="notice warn">"The models' answers DIFFER: a bug."</p> })}
+        <ul class="bars" data-work=format!("{work:?}")>
+            <For each=keys key=|k| *k children=bar/>
+        </ul>
+        {move || (work == Work::Cpu && differ()).then(|| view! { <p class="notice warn">"The models' answers DIFFER: a bug."</p> })}
+    }
+}
+
+/// One model's bar: its wall time, speedup and whether that is noise; its timeline one click away
+/// (built when opened).
+fn bar_row(m: &Matrix, work: Work, model: Variant, longest: Memo<f64>) -> impl IntoView + use<> {
+    let outcome = m.rows(work).iter().find(|r| r.0 == model).map(|r| r.1.clone());
+    match outcome {
+        Some(Ok(r)) => {
+            let speedup = m.speedup(work, model);
+            let noisy = m.noisy(work, model);
+            let wall_ms = r.wall_ms;
+            // Set through the CSSOM: the content security policy refuses style attributes.
+            let width = move || format!("{:.1}%", wall_ms / longest.get() * 100.0);
+            let label = format!("{:.0} ms{}{}", r.wall_ms, speedup.map(|s| format!(" · {s:.2}×")).unwrap_or_default(),
+                if noisy { " · noise" } else { "" });
+            let drawn = StoredValue::new((r.trace, model.how(m.lanes)));
+            view! {
+                <li class="bar-row" class:noisy=noisy data-model=format!("{model:?}") data-wall-ms=r.wall_ms
+                    data-speedup=speedup.unwrap_or(0.0) data-noisy=noisy.to_string()>
+                    <span class="bar-name">{model.title()}</span>
+                    <span class="bar-track"><span class="bar" style:width=width></span></span>
+                    <span class="bar-value">{label}</span>
+                    <Disclosure summary="timeline">
+                        {move || drawn.with_value(|(trace, caption)| view! { <Timeline trace=trace.clone() caption=caption.clone()/> })}
+                    </Disclosure>
+                </li>
+            }
+            .into_any()
+        }
+        Some(Err(why)) => view! {
+            <li class="bar-row" data-model=format!("{model:?}")>
+                <span class="bar-name">{model.title()}</span><span class="bar-value text">{why}</span>
+            </li>
+        }
+        .into_any(),
+        None => ().into_any(),
     }
 }
 

@@ -171,6 +171,33 @@ pub fn instance_memory_bytes() -> usize {
     }
 }
 
+static LIVE_WORKERS: AtomicUsize = AtomicUsize::new(0);
+
+/// One Web Worker of ours alive (a process or a separate program) while this lives.
+struct LiveWorker;
+
+impl LiveWorker {
+    fn new() -> LiveWorker {
+        LIVE_WORKERS.fetch_add(1, Ordering::Relaxed);
+        LiveWorker
+    }
+}
+
+impl Drop for LiveWorker {
+    fn drop(&mut self) {
+        LIVE_WORKERS.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// The Web Workers this page has alive: the pool's threads, and the processes and separate
+/// programs not yet ended. A number that stays put over many runs means no worker leaks (the
+/// soak test reads it through `window.wasmBindings`; the browser's own memory measurement
+/// answered only at its 60 s limit on these pages).
+#[wasm_bindgen]
+pub fn live_workers() -> f64 {
+    (pool_threads() + LIVE_WORKERS.load(Ordering::Relaxed)) as f64
+}
+
 /// The process's own global value lives in `core::process::GLOBAL` of *its* instance; this is
 /// the entry point the process worker script calls for each request.
 #[wasm_bindgen]
@@ -247,6 +274,7 @@ pub fn process_last_panic() -> String {
 /// own, with a fresh memory nobody else can see, and answers requests one at a time, as bytes.
 pub struct Process {
     worker: web_sys::Worker,
+    _live: LiveWorker,
     state: std::rc::Rc<std::cell::RefCell<ProcessState>>,
     _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::ErrorEvent)>,
@@ -328,7 +356,7 @@ impl Process {
         let _ = js_sys::Reflect::set(&init, &"glue".into(), &glue.into());
         let _ = js_sys::Reflect::set(&init, &"module".into(), &wasm_bindgen::module());
         worker.post_message(&init).map_err(|e| ProcessError::Unavailable(format!("{e:?}")))?;
-        let process = Process { worker, state, _on_message: on_message, _on_error: on_error };
+        let process = Process { worker, _live: LiveWorker::new(), state, _on_message: on_message, _on_error: on_error };
         match ready_rx.await {
             Ok(Ok(())) => Ok(process),
             Ok(Err(why)) => Err(ProcessError::Died(why)),
@@ -394,6 +422,7 @@ impl Drop for Process {
 /// module), spoken to with its own small protocol of stdin, stdout, stderr and exit messages.
 pub struct Child {
     worker: web_sys::Worker,
+    _live: LiveWorker,
     events: futures::channel::mpsc::UnboundedReceiver<super::ChildEvent>,
     /// Set once `Exited` was sent: nothing may follow it.
     exited: std::rc::Rc<std::cell::Cell<bool>>,
@@ -443,7 +472,7 @@ impl Child {
         let start = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&start, &"argv".into(), &args);
         worker.post_message(&start).map_err(|e| format!("{e:?}"))?;
-        Ok(Child { worker, events, exited, tx, _on_message: on_message, _on_error: on_error })
+        Ok(Child { worker, _live: LiveWorker::new(), events, exited, tx, _on_message: on_message, _on_error: on_error })
     }
 
     fn send(&self, key: &str, value: &JsValue) -> Result<(), String> {

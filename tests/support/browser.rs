@@ -11,8 +11,30 @@ use std::time::{Duration, Instant};
 
 pub struct Browser {
     pub client: Client,
-    driver: Child,
     pub kind: Kind,
+    _driver: Driver,
+}
+
+/// The WebDriver server and everything it started, alive until dropped, even when the session
+/// never started (a panic in `connect` drops this too).
+struct Driver {
+    child: Child,
+    /// The driver's and the browser's temporary folder (profiles, Chromium's scoped dirs):
+    /// theirs alone, removed on drop. Killed browsers never clean up after themselves, and
+    /// hundreds of runs once left 3 GB in /tmp.
+    scratch: std::path::PathBuf,
+}
+
+/// Where every test browser keeps its files: under this folder of the system's temporary one,
+/// so that the suite can check at its end that none is left (`xtask/run`'s `no_leftovers`).
+pub const SCRATCH_PREFIX: &str = "concurrency-playground-browser-";
+
+fn scratch_dir() -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!("{SCRATCH_PREFIX}{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed)));
+    std::fs::create_dir_all(&dir).expect("a temporary folder for the browser");
+    dir
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,20 +94,24 @@ impl Browser {
         };
         // A process group of its own: the browser it starts joins it, so a test that fails (and
         // never reaches `close`) still takes the whole browser down on drop (see `Drop`).
-        let driver = Command::new(program)
+        let scratch = scratch_dir();
+        let child = Command::new(program)
             .arg(format!("--port={port}"))
+            // Chromium's profile and scoped dirs, geckodriver's Firefox profile: all in here.
+            .env("TMPDIR", &scratch)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .process_group(0)
             .spawn()
             .unwrap_or_else(|e| panic!("{program} on PATH (xtask/run test installs it): {e}"));
+        let driver = Driver { child, scratch };
         let url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(20);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(Instant::now() < deadline, "{program} did not start");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        Browser { client: connect(&url, caps).await, driver, kind }
+        Browser { client: connect(&url, caps).await, kind, _driver: driver }
     }
 
     pub async fn goto(&self, url: &str) {
@@ -190,14 +216,16 @@ impl Browser {
     }
 }
 
-impl Drop for Browser {
-    /// Kills chromedriver's whole process group (the driver and every Chromium process it
-    /// started), then reaps the driver: nothing of a test's browser outlives it, passed or failed.
+impl Drop for Driver {
+    /// Kills the driver's whole process group (the driver and every browser process it
+    /// started), reaps the driver and removes their temporary folder: nothing of a test's
+    /// browser outlives it, passed or failed.
     fn drop(&mut self) {
-        let group = format!("-{}", self.driver.id());
+        let group = format!("-{}", self.child.id());
         let _ = Command::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.scratch);
     }
 }
 

@@ -8,6 +8,7 @@ pub mod lag;
 pub mod params;
 pub mod process;
 pub mod reference;
+pub mod region;
 pub mod shared;
 pub mod report;
 pub mod stats;

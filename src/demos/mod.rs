@@ -43,19 +43,6 @@ pub fn find(id: &str) -> Option<&'static DemoInfo> {
     ALL.iter().find(|d| d.id == id)
 }
 
-/// The lines of `source` between `// region:NAME` and `// endregion:NAME`: what a demo page
-/// shows as "the Rust that ran" is the real code, cut from the module's own file.
-pub fn region<'a>(source: &'a str, name: &str) -> &'a str {
-    let start_marker = format!("// region:{name}\n");
-    let end_marker = format!("// endregion:{name}");
-    let start = source.find(&start_marker).map(|i| i + start_marker.len());
-    let end = source.find(&end_marker);
-    match (start, end) {
-        (Some(s), Some(e)) if s <= e => source[s..e].trim_end(),
-        _ => panic!("region {name} is missing"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,6 +67,10 @@ mod tests {
             assert!(code.contains("fn "), "{id}: shows no function");
         }
         assert!(concurrent_waits::rust_source().contains("join_all"));
+        let file = include_str!("concurrent_waits/mod.rs");
+        let (a, b) = crate::core::region::region_range(file, "run");
+        assert_eq!(concurrent_waits::rust_source(), &file[a..b], "the cut is the file's own text");
+        assert!(file[..a].ends_with("// region:run\n") && file[b..].trim_start().starts_with("// endregion:run"));
         assert!(parallel_cpu::rust_source().contains("count_primes_striped"));
     }
 }

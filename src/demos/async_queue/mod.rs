@@ -81,7 +81,7 @@ pub struct Measured {
 }
 
 pub fn rust_source() -> &'static str {
-    super::region(include_str!("mod.rs"), "run")
+    crate::region!("mod.rs", "run")
 }
 
 /// Where a run's numbers accumulate while its tasks run.

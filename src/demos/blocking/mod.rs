@@ -67,7 +67,7 @@ pub struct Outcome {
 }
 
 pub fn rust_source() -> &'static str {
-    super::region(include_str!("mod.rs"), "run")
+    crate::region!("mod.rs", "run")
 }
 
 // region:run

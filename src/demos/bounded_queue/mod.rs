@@ -121,7 +121,7 @@ pub fn sizes(chosen: usize) -> Vec<usize> {
 }
 
 pub fn rust_source() -> &'static str {
-    super::region(include_str!("mod.rs"), "run")
+    crate::region!("mod.rs", "run")
 }
 
 const FULL: &str = "blocked: queue full";

@@ -27,7 +27,7 @@ pub const DATA: Knob = Knob { key: "data", label: "your job: KB per task", min: 
 pub const SHARED: Knob = Knob { key: "shared", label: "your job: shares state (0/1)", min: 0, max: 1, default: 0, step: 1 };
 
 pub fn rust_source() -> &'static str {
-    super::region(include_str!("matrix.rs"), "matrix")
+    crate::region!("matrix.rs", "matrix")
 }
 
 /// The same idea in Python: a real program of the repository (python/demo_compare.py), shown byte

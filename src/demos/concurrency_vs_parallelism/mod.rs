@@ -114,7 +114,7 @@ pub fn tasks_in_progress(trace: &Trace) -> usize {
 }
 
 pub fn rust_source() -> &'static str {
-    super::region(include_str!("mod.rs"), "run")
+    crate::region!("mod.rs", "run")
 }
 
 // region:run

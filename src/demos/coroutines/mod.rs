@@ -64,7 +64,7 @@ pub fn waits(tasks: usize, longest_ms: f64) -> Vec<f64> {
 
 /// The rust that ran, shown on the page.
 pub fn rust_source() -> &'static str {
-    super::region(include_str!("mod.rs"), "run")
+    crate::region!("mod.rs", "run")
 }
 
 struct Finished {

@@ -71,7 +71,7 @@ pub struct Measured {
 }
 
 pub fn rust_source() -> &'static str {
-    super::region(include_str!("mod.rs"), "run")
+    crate::region!("mod.rs", "run")
 }
 
 // region:run

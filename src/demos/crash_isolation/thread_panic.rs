@@ -114,7 +114,7 @@ pub async fn panic_a_thread() -> Result<Aftermath, String> {
 // endregion:thread_panic
 
 pub fn rust_source() -> &'static str {
-    super::super::region(include_str!("thread_panic.rs"), "thread_panic")
+    crate::region!("thread_panic.rs", "thread_panic")
 }
 
 #[cfg(test)]

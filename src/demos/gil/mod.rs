@@ -65,7 +65,7 @@ pub struct Measured {
 }
 
 pub fn rust_source() -> &'static str {
-    super::region(include_str!("mod.rs"), "run")
+    crate::region!("mod.rs", "run")
 }
 
 /// The work of a CPU-bound run: `job` cut into blocks of about half a millisecond, so that a

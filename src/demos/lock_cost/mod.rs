@@ -105,7 +105,7 @@ impl Waits {
 }
 
 pub fn rust_source() -> &'static str {
-    super::region(include_str!("mod.rs"), "run")
+    crate::region!("mod.rs", "run")
 }
 
 // region:run

@@ -36,7 +36,7 @@ pub struct SplitRun {
 
 /// The code between the `region:run` markers below: what the page shows as "the Rust that ran".
 pub fn rust_source() -> &'static str {
-    super::region(include_str!("mod.rs"), "run")
+    crate::region!("mod.rs", "run")
 }
 
 // region:run

@@ -94,7 +94,7 @@ pub fn payload(size: usize) -> Vec<u8> {
 }
 
 pub fn rust_source() -> &'static str {
-    super::region(include_str!("mod.rs"), "exchange")
+    crate::region!("mod.rs", "exchange")
 }
 
 // region:exchange

@@ -61,7 +61,7 @@ pub struct Measured {
 }
 
 pub fn rust_source() -> &'static str {
-    super::region(include_str!("mod.rs"), "run")
+    crate::region!("mod.rs", "run")
 }
 
 fn total(results: impl IntoIterator<Item = u64>) -> u64 {

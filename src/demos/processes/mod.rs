@@ -52,7 +52,7 @@ fn value_of(reply: Vec<u8>) -> Result<u64, ProcessError> {
 }
 
 pub fn rust_source() -> &'static str {
-    super::region(include_str!("mod.rs"), "run")
+    crate::region!("mod.rs", "run")
 }
 
 // region:run

@@ -80,7 +80,7 @@ impl Measured {
 }
 
 pub fn rust_source() -> &'static str {
-    super::region(include_str!("mod.rs"), "run")
+    crate::region!("mod.rs", "run")
 }
 
 fn unexpected(reply: Result<Reply, String>) -> ProcessError {

@@ -39,7 +39,7 @@ pub fn waits(threads: usize, longest_ms: f64) -> Vec<f64> {
 }
 
 pub fn rust_source() -> &'static str {
-    super::region(include_str!("mod.rs"), "run")
+    crate::region!("mod.rs", "run")
 }
 
 // region:run

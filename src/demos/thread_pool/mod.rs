@@ -79,7 +79,7 @@ pub struct Measured {
 }
 
 pub fn rust_source() -> &'static str {
-    super::region(include_str!("mod.rs"), "run")
+    crate::region!("mod.rs", "run")
 }
 
 fn run_task(i: usize, task: Task, lane: Lane) -> Vec<Span> {

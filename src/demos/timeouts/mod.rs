@@ -56,7 +56,7 @@ pub fn needs(tasks: usize, timeout_ms: f64) -> Vec<f64> {
 pub use crate::core::sync::{cancel_signal, CancelSignal};
 
 pub fn rust_source() -> &'static str {
-    super::region(include_str!("mod.rs"), "run")
+    crate::region!("mod.rs", "run")
 }
 
 /// Records a task's steps; the step in progress when the task is cut off ends as a failed span.

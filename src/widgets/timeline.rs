@@ -195,7 +195,10 @@ pub fn Timeline(
     view! {
         <figure class="timeline" data-testid="timeline">
             <figcaption>{caption}<span class="legend">{legend}</span></figcaption>
-            <svg viewBox=format!("0 0 {WIDTH} {height}") role="img" aria-label=summary.clone() preserveAspectRatio="xMinYMin meet" inner_html=markup></svg>
+            // On a phone the plot keeps a readable width and scrolls sideways (by keyboard too).
+            <div class="scroll plot" tabindex="0" role="region" aria-label="timeline, scrolls sideways on a narrow screen">
+                <svg viewBox=format!("0 0 {WIDTH} {height}") role="img" aria-label=summary.clone() preserveAspectRatio="xMinYMin meet" inner_html=markup></svg>
+            </div>
             <SpanTable summary spans=data origin/>
         </figure>
     }

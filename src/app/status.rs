@@ -49,7 +49,8 @@ pub fn StatusLine() -> impl IntoView {
         <span class=if isolated { "ok" } else { "warn" } data-testid="isolation">
             {if isolated { "cross-origin isolated" } else { "not cross-origin isolated" }}
         </span>
-        <span data-testid="threads">{move || match pool.get() {
+        // Why there are no threads is on the span too, for whoever hovers it (and the tests).
+        <span data-testid="threads" title=move || match pool.get() { PoolState::Unavailable(why) => why, _ => String::new() }>{move || match pool.get() {
             PoolState::Starting => "starting worker threads…".to_string(),
             PoolState::Ready(n) => format!("{n} worker thread{} · {cores} core{} reported",
                 if n == 1 { "" } else { "s" }, if cores == 1 { "" } else { "s" }),

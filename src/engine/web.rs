@@ -77,9 +77,7 @@ pub async fn init_threads(threads: usize) -> Result<usize, String> {
             .into());
     }
     let (heap, memory) = (super::heap_in_use(), instance_memory_bytes());
-    JsFuture::from(wasm_bindgen_rayon::init_thread_pool(threads))
-        .await
-        .map_err(|e| format!("the worker pool did not start: {e:?}"))?;
+    start_pool_in_a_worker(threads).await.map_err(|e| format!("the worker pool did not start: {e}"))?;
     let took = super::PoolMemory {
         threads,
         heap_bytes: super::heap_in_use().saturating_sub(heap),
@@ -88,6 +86,71 @@ pub async fn init_threads(threads: usize) -> Result<usize, String> {
     let _ = POOL_MEMORY.set(took);
     POOL_THREADS.store(threads, Ordering::Relaxed);
     Ok(threads)
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The URL of this wasm's JS glue: a worker imports it to join this instance.
+    #[wasm_bindgen(thread_local_v2, js_namespace = ["import", "meta"], js_name = url)]
+    static GLUE_URL: js_sys::JsString;
+}
+
+fn glue_url() -> String {
+    GLUE_URL.with(|url| url.into())
+}
+
+/// Called by the pool starter in its worker (`pool_starter.js`), never by the page.
+#[wasm_bindgen]
+pub fn pool_start(threads: usize) -> js_sys::Promise {
+    wasm_bindgen_rayon::init_thread_pool(threads)
+}
+
+/// The pool is started by a worker, not by the page. Once all its workers have loaded, the
+/// starter hands each a rayon thread through a crossbeam channel, whose send locks a std mutex;
+/// a worker just woken holds that mutex for a moment, and where the sender is the page a
+/// contended lock is `Atomics.wait`, which the page may not call: the start then throws
+/// ("Atomics.wait cannot be called in this context", wasm-bindgen-rayon issue #36) and the page
+/// has no threads for good (timing-dependent: more likely the more workers wake at once). A
+/// worker may wait, so there the lock is only a short wait.
+async fn start_pool_in_a_worker(threads: usize) -> Result<(), String> {
+    let js = |e: JsValue| format!("{e:?}");
+    let props = web_sys::BlobPropertyBag::new();
+    props.set_type("text/javascript");
+    let source = js_sys::Array::of1(&include_str!("pool_starter.js").into());
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&source, &props).map_err(js)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(js)?;
+    let options = web_sys::WorkerOptions::new();
+    options.set_type(web_sys::WorkerType::Module);
+    let worker = web_sys::Worker::new_with_options(&url, &options).map_err(js)?;
+    let (tx, rx) = futures::channel::oneshot::channel::<Result<(), String>>();
+    let tx = std::rc::Rc::new(std::cell::RefCell::new(Some(tx)));
+    let answer = tx.clone();
+    let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+        let error = js_sys::Reflect::get(&event.data(), &"error".into()).ok().and_then(|e| e.as_string());
+        if let Some(tx) = answer.borrow_mut().take() {
+            let _ = tx.send(error.map_or(Ok(()), Err));
+        }
+    });
+    let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
+        event.prevent_default();
+        if let Some(tx) = tx.borrow_mut().take() {
+            let _ = tx.send(Err(format!("its starter failed: {}", event.message())));
+        }
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    let init = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&init, &"glue".into(), &glue_url().into());
+    let _ = js_sys::Reflect::set(&init, &"module".into(), &wasm_bindgen::module());
+    let _ = js_sys::Reflect::set(&init, &"memory".into(), &wasm_bindgen::memory());
+    let _ = js_sys::Reflect::set(&init, &"threads".into(), &threads.into());
+    worker.post_message(&init).map_err(js)?;
+    let answer = rx.await.unwrap_or_else(|_| Err("its starter never answered".into()));
+    let _ = web_sys::Url::revoke_object_url(&url);
+    // The starter lives as long as the page: the pool's workers end with it. Its handle and
+    // callbacks are kept for good (one of each per page load).
+    std::mem::forget((worker, on_message, on_error));
+    answer
 }
 
 /// An I/O-like wait on the event loop: a timer resolves a promise; nothing is blocked meanwhile.
@@ -301,25 +364,11 @@ impl ProcessState {
     }
 }
 
-/// The URL of the page's own JS glue (trunk preloads it), for the process to import.
-fn glue_url() -> Result<String, String> {
-    let doc = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
-    let link = doc
-        .query_selector("link[rel=modulepreload][href*='concurrency-playground']")
-        .ok()
-        .flatten()
-        .ok_or("the page does not name its wasm glue script")?;
-    link.get_attribute("href")
-        .map(|href| web_sys::Url::new_with_base(&href, &doc.base_uri().ok().flatten().unwrap_or_default()).map(|u| u.href()))
-        .ok_or("the glue link has no href")?
-        .map_err(|_| "the glue link's href is not a URL".to_string())
-}
-
 impl Process {
     /// Starts the worker and resolves once its wasm instance is ready.
     pub async fn spawn() -> Result<Process, super::ProcessError> {
         use super::ProcessError;
-        let glue = glue_url().map_err(ProcessError::Unavailable)?;
+        let glue = glue_url();
         let options = web_sys::WorkerOptions::new();
         options.set_type(web_sys::WorkerType::Module);
         let worker = web_sys::Worker::new_with_options("process-worker.js", &options)

@@ -20,7 +20,16 @@ fn isolated_server() -> StaticServer {
 /// Waits for the app to mount and the worker pool to report in the status line.
 async fn open_app(browser: &Browser, url: &str) {
     browser.goto(url).await;
-    browser.wait_until(r"/^\d+ worker thread/.test(document.querySelector('[data-testid=threads]')?.textContent)", 20).await;
+    let status = browser
+        .wait_until("(t => t && !t.startsWith('starting') && t)(document.querySelector('[data-testid=threads]')?.textContent)", 20)
+        .await;
+    let status = status.as_str().unwrap_or_default();
+    if !(status.starts_with(|c: char| c.is_ascii_digit()) && status.contains(" worker thread")) {
+        let why = browser.eval("document.querySelector('[data-testid=threads]').title").await;
+        let errors = browser.console_errors().await;
+        browser.screenshot("no-pool").await;
+        panic!("{url}: the status line says {status:?} ({why}); console errors: {errors:#?}");
+    }
     refuse_a_debug_build(browser).await;
 }
 

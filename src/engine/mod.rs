@@ -37,6 +37,8 @@ pub use platform::{
 /// thread-locals come out of the one shared memory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PoolMemory {
+    /// The wasm threads started with the pool, each with a stack: its workers, and in the
+    /// browser the one worker that started them.
     pub threads: usize,
     /// Heap bytes allocated while the pool started (`heap_in_use` after minus before).
     pub heap_bytes: usize,

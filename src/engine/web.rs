@@ -79,7 +79,7 @@ pub async fn init_threads(threads: usize) -> Result<usize, String> {
     let (heap, memory) = (super::heap_in_use(), instance_memory_bytes());
     start_pool_in_a_worker(threads).await.map_err(|e| format!("the worker pool did not start: {e}"))?;
     let took = super::PoolMemory {
-        threads,
+        threads: threads + 1, // and the starter, whose stack is in the same memory
         heap_bytes: super::heap_in_use().saturating_sub(heap),
         memory_bytes: instance_memory_bytes().saturating_sub(memory),
     };

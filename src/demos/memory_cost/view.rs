@@ -76,7 +76,7 @@ fn results(m: Measured, pool: PoolState) -> impl IntoView {
     let processes_total: usize = m.processes.iter().map(|p| p.memory_bytes).sum();
     let process_each = processes_total as f64 / m.processes.len().max(1) as f64;
     let thread_row = match (m.threads, pool) {
-        (Some(t), _) => row("threads", "worker threads and the one that started them (stacks reserved), started with the page".into(), t.threads, t.heap_bytes as f64, figure("kb_per_thread")).into_any(),
+        (Some(t), _) => row("threads", "worker threads and their starter (stacks reserved)".into(), t.threads, t.heap_bytes as f64, figure("kb_per_thread")).into_any(),
         (None, PoolState::Unavailable(why)) => view! { <tr data-what="threads"><td colspan="5">{format!("worker threads: none on this page ({why})")}</td></tr> }.into_any(),
         (None, _) => view! { <tr data-what="threads"><td colspan="5">"worker threads: none measured on this page"</td></tr> }.into_any(),
     };

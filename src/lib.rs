@@ -16,6 +16,8 @@
 
 // Per-function optimisation: the kernels for speed in a crate built for size.
 #![feature(optimize_attribute)]
+// The browser's lanes sleep on a futex word (engine/web_threads.rs).
+#![cfg_attr(target_arch = "wasm32", feature(stdarch_wasm_atomic_wait))]
 
 pub mod app;
 pub mod core;

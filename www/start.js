@@ -3,6 +3,14 @@
 // Trunk writes the hashed names of the glue and the wasm on this script's tag (Trunk.toml's
 // `pattern_script`); module scripts have no `document.currentScript`, so it is found by them.
 const tag = document.querySelector('script[data-wasm]');
+// Let the browser paint the app shell (index.html's header, side bar and home grid) first:
+// compiling and starting the wasm holds the main thread, and a module script that runs at once
+// holds the first paint behind it. A frame, then a task after it, is after that paint (a tab
+// opened in the background has no frames: it waits 100 ms at most).
+await new Promise(resolve => {
+    requestAnimationFrame(() => setTimeout(resolve, 0));
+    setTimeout(resolve, 100);
+});
 const bindings = await import(tag.dataset.js);
 const wasm = await bindings.default({ module_or_path: tag.dataset.wasm });
 window.wasmBindings = bindings; // the tests and the benchmark read the wasm's memory through it

@@ -5,26 +5,26 @@ use crate::widgets::{use_pool, PoolState};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-/// Worker threads in the page's pool. Threads that wait (on a timer, a lock, a queue) need a
-/// lane each, however few the cores: races, deadlocks, pools and waiting jobs are about threads
-/// that wait, and a pool of 4 would cap 8 waiting threads at 4 at a time, a figure about the
-/// pool, not about threads. So the pool has as many as any demo starts (the thread demos' knobs
-/// stop at 16); CPU demos use one per core. An idle worker sleeps in `Atomics.wait`: it costs
-/// memory (a stack and a JS heap each), no CPU.
-const POOL_THREADS: usize = 16;
-
-/// Starts the shared-memory worker pool (one per page load).
+/// Starts the page's worker threads (once per page load): first the compute pool, one per core,
+/// which is all the CPU demos need, so they can run while the rest start; then the lanes, a
+/// thread each for jobs that wait (engine/web_threads.rs says why two kinds). The state counts
+/// both once both are up.
 pub fn start_pool() -> RwSignal<PoolState> {
     let state = RwSignal::new(PoolState::Starting);
     spawn_local(async move {
-        let threads = POOL_THREADS.max(engine::hardware_concurrency());
-        state.set(match engine::init_threads(threads).await {
+        match engine::init_threads(engine::hardware_concurrency()).await {
             Ok(n) => {
                 engine::mark("pool-ready");
-                PoolState::Ready(n)
+                state.set(PoolState::Ready(n));
             }
-            Err(why) => PoolState::Unavailable(why),
-        });
+            Err(why) => return state.set(PoolState::Unavailable(why)),
+        }
+        let lanes = engine::start_lanes().await;
+        engine::mark("lanes-ready");
+        if let Err(why) = lanes {
+            web_sys::console::warn_1(&format!("no threads for waiting jobs: {why}").into());
+        }
+        state.set(PoolState::Ready(engine::pool_threads()));
     });
     state
 }
@@ -49,11 +49,25 @@ pub fn StatusLine() -> impl IntoView {
         <span class=if isolated { "ok" } else { "warn" } data-testid="isolation">
             {if isolated { "cross-origin isolated" } else { "not cross-origin isolated" }}
         </span>
-        // Why there are no threads is on the span too, for whoever hovers it (and the tests).
-        <span data-testid="threads" title=move || match pool.get() { PoolState::Unavailable(why) => why, _ => String::new() }>{move || match pool.get() {
+        // Why there are no threads is on the span too, for whoever hovers it (and the tests);
+        // data-state says whether every thread is up (the tests wait for "ready").
+        <span data-testid="threads"
+            data-state=move || match pool.get() {
+                PoolState::Starting => "starting",
+                PoolState::Ready(_) if engine::lanes_now().is_none() => "partial",
+                PoolState::Ready(_) => "ready",
+                PoolState::Unavailable(_) => "unavailable",
+            }
+            title=move || match pool.get() {
+                PoolState::Unavailable(why) => why,
+                PoolState::Ready(_) => format!("{} compute (one per core), the rest run jobs that wait, one each", engine::compute_threads()),
+                PoolState::Starting => String::new(),
+            }>{move || match pool.get() {
             PoolState::Starting => "starting worker threads…".to_string(),
-            PoolState::Ready(n) => format!("{n} worker thread{} · {cores} core{} reported",
-                if n == 1 { "" } else { "s" }, if cores == 1 { "" } else { "s" }),
+            PoolState::Ready(n) => format!("{n} worker thread{}{} · {cores} core{} reported",
+                if n == 1 { "" } else { "s" },
+                if engine::lanes_now().is_none() { ", more starting for waiting jobs…" } else { "" },
+                if cores == 1 { "" } else { "s" }),
             PoolState::Unavailable(_) => "no worker threads".to_string(),
         }}</span>
         {build_note().map(|note| view! { <span class="warn" data-testid="build">{note}</span> })}

@@ -10,7 +10,8 @@
 //! | an isolated "process"     | a thread that owns its state       | a Worker with its own wasm instance and memory |
 //! | memory processes share    | an array of atomics                | a SharedArrayBuffer posted to each process    |
 //! | a separate program        | a child process (`sh`)             | a Worker running `www/subprocess.js`          |
-//! | worker threads            | rayon's std-thread pool            | wasm-bindgen-rayon's Web Workers, one memory  |
+//! | threads that compute      | rayon's std-thread pool            | wasm-bindgen-rayon's Web Workers, one memory  |
+//! | threads that may block    | a std thread per job               | a lane each: a Web Worker of the same memory  |
 //!
 //! The `cfg` below is the only platform switch in the crate's logic. Work sent to the pool is
 //! awaited through a oneshot channel, so the caller (the browser's main thread) never blocks.
@@ -30,7 +31,7 @@ pub(crate) use offload::contain_panics_on_this_thread;
 pub use heap::heap_in_use;
 pub use offload::{jobs_in_flight, offload, on_threads, settled, OffloadError};
 pub use platform::{
-    cross_origin_isolated, fetch, instance_memory_bytes, pool_memory, Child, Process, SharedBlock, hardware_concurrency, init_threads, mark, now_ms, sleep_ms, spawn, yield_now,
+    cross_origin_isolated, fetch, instance_memory_bytes, pool_memory, Child, Process, SharedBlock, hardware_concurrency, init_threads, lanes_now, mark, now_ms, sleep_ms, spawn, start_lanes, yield_now,
 };
 
 /// What starting the worker pool took from this instance's memory: each thread's stack and
@@ -167,10 +168,21 @@ pub fn on_fatal_panic(tell: fn(&str)) {
     let _ = FATAL.set(tell);
 }
 
-/// Threads in the worker pool, or 0 while it is not running (browser without isolation,
-/// or before start-up finished).
+/// Worker threads alive, of both kinds (`compute_threads` and `lane_threads`), or 0 while none
+/// runs (browser without isolation, or before start-up finished).
 pub fn pool_threads() -> usize {
     platform::pool_threads()
+}
+
+/// Threads of the pool that computes (`offload`): one per core in the browser.
+pub fn compute_threads() -> usize {
+    platform::compute_threads()
+}
+
+/// Standing threads for jobs that may block (`on_threads`): the browser's lanes, started with
+/// the page; natively none stand by (each such job starts a std thread of its own).
+pub fn lane_threads() -> usize {
+    platform::lane_threads()
 }
 
 // A page's run is a `Result<T, String>`: `?` on an engine error says it in the page's words.

@@ -38,9 +38,30 @@ pub fn pool_threads() -> usize {
     rayon::current_num_threads()
 }
 
+/// Natively rayon's pool computes: the same threads as `pool_threads`.
+pub fn compute_threads() -> usize {
+    pool_threads()
+}
+
+/// Natively no thread stands by for blocking jobs: each starts its own.
+pub fn lane_threads() -> usize {
+    0
+}
+
 /// Natively a demo may start as many threads as it likes (within reason).
 pub fn max_threads() -> usize {
     64
+}
+
+/// Natively a job that may block gets a std thread of its own when it starts: there are no
+/// lanes to start first.
+pub async fn start_lanes() -> Result<usize, String> {
+    Ok(max_threads())
+}
+
+/// See `start_lanes`: always there.
+pub fn lanes_now() -> Option<usize> {
+    Some(max_threads())
 }
 
 /// A thread of its own for a job that may block.

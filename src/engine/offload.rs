@@ -124,33 +124,44 @@ where
     R: Send + 'static,
     F: FnOnce() -> R + Send + 'static,
 {
-    let available = super::platform::pool_threads() > 0;
+    let available = super::platform::compute_threads() > 0;
     run_on(|task| rayon::spawn(task), available, job)
 }
 
 /// Runs `job(0)`, …, `job(n - 1)` on `n` threads at the same time (threading.Thread start, then
 /// join) and resolves to their results in order. Unlike `offload`, each job may block (on a lock,
 /// a condition, a sleep) without holding up the others: natively each is a std thread, in the
-/// browser an idle worker of the pool, so `n` may not exceed `engine::max_threads()`.
+/// browser a lane of its own, so `n` may not exceed `engine::max_threads()`. The jobs start at
+/// once where the lanes are up; in the browser before they are, once they are (the first run
+/// then waits for them instead of failing).
 pub fn on_threads<R, F>(n: usize, job: F) -> impl Future<Output = Result<Vec<R>, OffloadError>>
 where
     R: Send + 'static,
     F: Fn(usize) -> R + Send + Sync + 'static,
 {
-    let max = super::platform::max_threads();
     let job = std::sync::Arc::new(job);
-    let started: Option<Vec<Offloaded<R>>> = (n <= max).then(|| {
-        (0..n)
-            .map(|i| {
-                let job = std::sync::Arc::clone(&job);
-                run_on(super::platform::spawn_thread, true, move || job(i))
-            })
-            .collect()
-    });
+    let start = move |max: usize| -> Option<Vec<Offloaded<R>>> {
+        (n <= max).then(|| {
+            (0..n)
+                .map(|i| {
+                    let job = std::sync::Arc::clone(&job);
+                    run_on(super::platform::spawn_thread, true, move || job(i))
+                })
+                .collect()
+        })
+    };
+    let now = super::platform::lanes_now().map(|max| (max, start(max)));
     async move {
+        let (max, started) = match now {
+            Some(started) => started,
+            None => {
+                let max = super::platform::start_lanes().await.unwrap_or(0);
+                (max, start(max))
+            }
+        };
         match started {
             Some(threads) => futures::future::try_join_all(threads).await,
-            None if max == 0 => Err(OffloadError::NoThreads("the worker pool is not running on this page".into())),
+            None if max == 0 => Err(OffloadError::NoThreads("the worker threads are not running on this page".into())),
             None => Err(OffloadError::NoThreads(format!("{n} threads were asked for and this page has {max}"))),
         }
     }

@@ -8,6 +8,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
+#[path = "web_threads.rs"]
+mod threads;
+pub use threads::{compute_threads, init_threads, lane_threads, lanes_now, max_threads, pool_memory, pool_threads, spawn_thread, start_lanes};
+
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(js_name = setTimeout)]
@@ -16,8 +20,6 @@ extern "C" {
     #[wasm_bindgen(thread_local_v2, js_name = performance)]
     static PERFORMANCE: web_sys::Performance;
 }
-
-static POOL_THREADS: AtomicUsize = AtomicUsize::new(0);
 
 /// Milliseconds on one clock shared by the page and all its workers: each scope's
 /// `performance.now()` counts from its own origin, `timeOrigin` puts them on a common one.
@@ -44,50 +46,6 @@ pub fn cross_origin_isolated() -> bool {
         .unwrap_or(false)
 }
 
-static POOL_MEMORY: std::sync::OnceLock<super::PoolMemory> = std::sync::OnceLock::new();
-
-/// What starting the pool took from the shared memory (None before it started).
-pub fn pool_memory() -> Option<super::PoolMemory> {
-    POOL_MEMORY.get().copied()
-}
-
-pub fn pool_threads() -> usize {
-    POOL_THREADS.load(Ordering::Relaxed)
-}
-
-/// Jobs that may block each need an idle worker of the pool: no more than it has.
-pub fn max_threads() -> usize {
-    pool_threads()
-}
-
-/// A job that may block goes to the pool, where an idle Web Worker takes it.
-pub fn spawn_thread(job: Box<dyn FnOnce() + Send>) {
-    rayon::spawn(job);
-}
-
-/// Starts the worker pool once per page load. Without cross-origin isolation there is no shared
-/// memory, so this says why instead of failing somewhere deep in the pool.
-pub async fn init_threads(threads: usize) -> Result<usize, String> {
-    if pool_threads() > 0 {
-        return Ok(pool_threads());
-    }
-    if !cross_origin_isolated() {
-        return Err("the page is not cross-origin isolated (it needs the COOP and COEP headers), \
-                    so threads cannot share memory here"
-            .into());
-    }
-    let (heap, memory) = (super::heap_in_use(), instance_memory_bytes());
-    start_pool_in_a_worker(threads).await.map_err(|e| format!("the worker pool did not start: {e}"))?;
-    let took = super::PoolMemory {
-        threads: threads + 1, // and the starter, whose stack is in the same memory
-        heap_bytes: super::heap_in_use().saturating_sub(heap),
-        memory_bytes: instance_memory_bytes().saturating_sub(memory),
-    };
-    let _ = POOL_MEMORY.set(took);
-    POOL_THREADS.store(threads, Ordering::Relaxed);
-    Ok(threads)
-}
-
 #[wasm_bindgen]
 extern "C" {
     /// The URL of this wasm's JS glue: a worker imports it to join this instance.
@@ -97,60 +55,6 @@ extern "C" {
 
 fn glue_url() -> String {
     GLUE_URL.with(|url| url.into())
-}
-
-/// Called by the pool starter in its worker (`pool_starter.js`), never by the page.
-#[wasm_bindgen]
-pub fn pool_start(threads: usize) -> js_sys::Promise {
-    wasm_bindgen_rayon::init_thread_pool(threads)
-}
-
-/// The pool is started by a worker, not by the page. Once all its workers have loaded, the
-/// starter hands each a rayon thread through a crossbeam channel, whose send locks a std mutex;
-/// a worker just woken holds that mutex for a moment, and where the sender is the page a
-/// contended lock is `Atomics.wait`, which the page may not call: the start then throws
-/// ("Atomics.wait cannot be called in this context", wasm-bindgen-rayon issue #36) and the page
-/// has no threads for good (timing-dependent: more likely the more workers wake at once). A
-/// worker may wait, so there the lock is only a short wait.
-async fn start_pool_in_a_worker(threads: usize) -> Result<(), String> {
-    let js = |e: JsValue| format!("{e:?}");
-    let props = web_sys::BlobPropertyBag::new();
-    props.set_type("text/javascript");
-    let source = js_sys::Array::of1(&include_str!("pool_starter.js").into());
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&source, &props).map_err(js)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(js)?;
-    let options = web_sys::WorkerOptions::new();
-    options.set_type(web_sys::WorkerType::Module);
-    let worker = web_sys::Worker::new_with_options(&url, &options).map_err(js)?;
-    let (tx, rx) = futures::channel::oneshot::channel::<Result<(), String>>();
-    let tx = std::rc::Rc::new(std::cell::RefCell::new(Some(tx)));
-    let answer = tx.clone();
-    let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-        let error = js_sys::Reflect::get(&event.data(), &"error".into()).ok().and_then(|e| e.as_string());
-        if let Some(tx) = answer.borrow_mut().take() {
-            let _ = tx.send(error.map_or(Ok(()), Err));
-        }
-    });
-    let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
-        event.prevent_default();
-        if let Some(tx) = tx.borrow_mut().take() {
-            let _ = tx.send(Err(format!("its starter failed: {}", event.message())));
-        }
-    });
-    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    let init = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&init, &"glue".into(), &glue_url().into());
-    let _ = js_sys::Reflect::set(&init, &"module".into(), &wasm_bindgen::module());
-    let _ = js_sys::Reflect::set(&init, &"memory".into(), &wasm_bindgen::memory());
-    let _ = js_sys::Reflect::set(&init, &"threads".into(), &threads.into());
-    worker.post_message(&init).map_err(js)?;
-    let answer = rx.await.unwrap_or_else(|_| Err("its starter never answered".into()));
-    let _ = web_sys::Url::revoke_object_url(&url);
-    // The starter lives as long as the page: the pool's workers end with it. Its handle and
-    // callbacks are kept for good (one of each per page load).
-    std::mem::forget((worker, on_message, on_error));
-    answer
 }
 
 /// An I/O-like wait on the event loop: a timer resolves a promise; nothing is blocked meanwhile.
@@ -179,12 +83,10 @@ pub fn yield_now() -> impl Future<Output = ()> {
 pub const PANICS_ABORT: bool = true;
 
 /// Panics abort in the browser: say so in the console and tell whoever asked (the app shows a
-/// banner when the main thread panics: the engine knows no page). A pool worker that panics is
-/// gone for good: the pool counts one thread fewer, so no later `on_threads` call waits for it.
+/// banner when the main thread panics: the engine knows no page). A worker thread that panics is
+/// gone for good: it is counted out, so no later `on_threads` call waits for it.
 pub fn report_panic(message: &str) {
-    if rayon::current_thread_index().is_some() {
-        let _ = POOL_THREADS.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1));
-    }
+    threads::count_out_this_thread();
     web_sys::console::error_1(&format!("panic: {message}").into());
     if web_sys::window().is_some() {
         if let Some(tell) = super::FATAL.get() {

@@ -21,7 +21,7 @@ fn isolated_server() -> StaticServer {
 async fn open_app(browser: &Browser, url: &str) {
     browser.goto(url).await;
     let status = browser
-        .wait_until("(t => t && !t.startsWith('starting') && t)(document.querySelector('[data-testid=threads]')?.textContent)", 20)
+        .wait_until("(e => e && !['starting', 'partial'].includes(e.dataset.state) && e.textContent)(document.querySelector('[data-testid=threads]'))", 20)
         .await;
     let status = status.as_str().unwrap_or_default();
     if !(status.starts_with(|c: char| c.is_ascii_digit()) && status.contains(" worker thread")) {
@@ -77,7 +77,7 @@ async fn home_page_loads_isolated_with_worker_threads_and_no_errors() {
     assert_eq!(browser.text("[data-testid=isolation]").await, "cross-origin isolated");
     let threads = browser.text("[data-testid=threads]").await;
     let cores = browser.eval("navigator.hardwareConcurrency").await.as_u64().unwrap();
-    let expected = cores.max(16); // waiting threads get a lane each, up to the knobs' 16 (app/status.rs)
+    let expected = cores + 16; // one per core computes; waiting threads get a lane each, up to the knobs' 16 (engine/web_threads.rs)
     assert!(threads.starts_with(&format!("{expected} worker threads")), "{threads}");
     assert!(browser.eval("document.querySelectorAll('a.card').length").await.as_u64().unwrap() >= 2);
     assert_eq!(browser.eval("document.title").await, "concurrency playground");

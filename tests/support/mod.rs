@@ -36,6 +36,10 @@ pub fn dev_dir() -> PathBuf {
 
 /// The page's `data-build` ("debug" or "release", set by the app): the suite and the benchmark
 /// refuse to measure a debug build, which is 10-30x slower.
+/// True once the status line counts every worker thread as up: the compute pool and the lanes
+/// for waiting jobs ("partial" while the lanes start; app/status.rs).
+pub const THREADS_READY: &str = "document.querySelector('[data-testid=threads]')?.dataset.state === 'ready'";
+
 pub const REFUSE_DEBUG: &str = "document.documentElement.dataset.build === 'release'";
 
 /// Where screenshots and reports go: under target/, never in the source tree.

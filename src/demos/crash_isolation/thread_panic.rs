@@ -51,27 +51,37 @@ fn lock_state() -> LockState {
     }
 }
 
-/// Sends one short probe job per thread the pool had and counts the distinct threads that take
-/// one before `deadline_ms` (a dead thread never does).
-async fn threads_answering(probes: usize, deadline_ms: f64) -> usize {
+/// Sends one short probe job per thread the page had, of each kind (computing, and standing by
+/// for jobs that wait), and counts the distinct threads that take one before `deadline_ms` (a
+/// dead thread never does).
+async fn threads_answering(compute: usize, lanes: usize, deadline_ms: f64) -> usize {
     let answered = std::sync::Arc::new(Mutex::new(BTreeSet::new()));
-    for _ in 0..probes {
+    // Each probe holds its thread a moment, so one thread cannot take them all.
+    let probe = {
         let answered = answered.clone();
-        // Each probe holds its thread a moment, so one thread cannot take them all.
-        let probe = engine::offload(move || {
+        move || {
             engine::block_for(50.0);
-            if let (Some(i), Ok(mut seen)) = (engine::worker_index(), answered.lock()) {
-                seen.insert(i);
+            if let Ok(mut seen) = answered.lock() {
+                seen.insert(format!("{:?}", std::thread::current().id()));
             }
-        });
+        }
+    };
+    for _ in 0..compute {
+        let probe = engine::offload(probe.clone());
         engine::spawn(async move {
             let _ = probe.await;
+        });
+    }
+    if lanes > 0 {
+        let probes = engine::on_threads(lanes, move |_| probe());
+        engine::spawn(async move {
+            let _ = probes.await;
         });
     }
     // try_lock: this may be the browser's main thread, which must never wait on a lock.
     let seen = || answered.try_lock().map(|s| s.len()).unwrap_or(0);
     let start = engine::now_ms();
-    while seen() < probes && engine::now_ms() - start < deadline_ms {
+    while seen() < compute + lanes && engine::now_ms() - start < deadline_ms {
         engine::sleep_ms(25.0).await;
     }
     seen()
@@ -80,6 +90,7 @@ async fn threads_answering(probes: usize, deadline_ms: f64) -> usize {
 // region:thread_panic
 /// Panics a pool thread in the middle of a locked update and reports what survived.
 pub async fn panic_a_thread() -> Result<Aftermath, String> {
+    let compute = engine::compute_threads();
     let threads_before = engine::pool_threads();
     if threads_before == 0 {
         return Err("there is no worker pool on this page".into());
@@ -108,7 +119,9 @@ pub async fn panic_a_thread() -> Result<Aftermath, String> {
         Ok(_) => return Err("the thread did not panic".into()),
     };
     let lock = lock_state();
-    let threads_answering = threads_answering(threads_before, 1_000.0).await;
+    // The lanes still counted (a lane that panicked is counted out): a probe each, yet only the
+    // distinct threads that take one count, so a dead lane counted in would still not answer.
+    let threads_answering = threads_answering(compute, engine::lane_threads(), 1_000.0).await;
     Ok(Aftermath { reported, lock, written: WRITTEN.load(Ordering::SeqCst), threads_before, threads_answering })
 }
 // endregion:thread_panic

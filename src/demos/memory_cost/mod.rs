@@ -102,7 +102,8 @@ async fn process_memory() -> Result<ProcessMemory, ProcessError> {
 
 pub async fn run(coroutine_count: usize, process_count: usize) -> Result<Measured, String> {
     let coroutines = coroutines(coroutine_count).await;
-    let threads = engine::pool_memory(); // recorded when the pool started with the page
+    let _ = engine::start_lanes().await; // the lanes start after the page's first paint: count them too
+    let threads = engine::pool_memory(); // recorded when the threads started with the page
     let started = futures::future::join_all((0..process_count).map(|_| process_memory())).await;
     let processes = started.into_iter().collect::<Result<Vec<_>, _>>()?;
     Ok(Measured { coroutines, threads, page_memory_bytes: engine::instance_memory_bytes(), processes })

@@ -19,12 +19,46 @@ pub fn speedup(baseline: f64, new: f64) -> f64 {
 /// Slack for timer noise when judging a speedup against what the lanes can give.
 pub const SPEEDUP_SLACK: f64 = 1.05;
 
+/// The most `lanes` lanes computing at once can give, with slack for the timers: `lanes` x 1.05,
+/// and 1.1x for one lane (one loop, or threads under a GIL: a short run's timer noise is larger
+/// beside a single lane's gain of nothing).
+pub fn speedup_ceiling(lanes: usize) -> f64 {
+    if lanes <= 1 { 1.1 } else { lanes as f64 * SPEEDUP_SLACK }
+}
+
 /// True when `speedup` is more than `lanes` lanes computing at once can give: physics forbids
 /// it, so the baseline ran slower than the same work elsewhere (a busy machine, a cold lane),
 /// and the figure is noise, not a result. (`lanes` is what can compute at the same instant: the
 /// cores used, or 1 for an event loop or threads under a GIL.)
 pub fn impossible_speedup(speedup: f64, lanes: usize) -> bool {
-    speedup > lanes.max(1) as f64 * SPEEDUP_SLACK
+    speedup > speedup_ceiling(lanes)
+}
+
+/// A CPU-bound model that computes the same work as sequential, on one lane or more, should not
+/// be more than a tenth slower than it: below this its start-up or switching cost, or something
+/// else running on the machine, took the time. Possible, unlike an impossible speedup, but not
+/// to be read as the model's result without a second run.
+pub const SPEEDUP_FLOOR: f64 = 0.9;
+
+/// How to read a CPU-bound speedup over sequential, against what its `lanes` can give.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reading {
+    /// Within [`SPEEDUP_FLOOR`, `speedup_ceiling(lanes)`]: a result.
+    Result,
+    /// Above the ceiling: noise (see `impossible_speedup`).
+    Noise,
+    /// Below the floor: the model's overhead or a busy machine; run again to tell which.
+    Suspect,
+}
+
+pub fn read_cpu_speedup(speedup: f64, lanes: usize) -> Reading {
+    if impossible_speedup(speedup, lanes) {
+        Reading::Noise
+    } else if speedup < SPEEDUP_FLOOR {
+        Reading::Suspect
+    } else {
+        Reading::Result
+    }
 }
 
 /// Speedup per thread: 1.0 is perfect scaling.
@@ -57,6 +91,18 @@ mod tests {
         assert!(impossible_speedup(1.15, 1), "one loop cannot beat sequential by 15%");
         assert!(!impossible_speedup(0.5, 1), "slower is possible");
         assert!(impossible_speedup(1.2, 0), "no lanes counts as one");
+    }
+
+    #[test]
+    fn a_cpu_speedup_is_read_against_its_lanes_floor_and_ceiling() {
+        assert_eq!(read_cpu_speedup(1.0, 1), Reading::Result);
+        assert_eq!(read_cpu_speedup(1.09, 1), Reading::Result, "one lane: [0.9, 1.1]");
+        assert_eq!(read_cpu_speedup(1.12, 1), Reading::Noise);
+        assert_eq!(read_cpu_speedup(0.76, 1), Reading::Suspect, "a GIL that costs a quarter is not a result yet");
+        assert_eq!(read_cpu_speedup(1.9, 2), Reading::Result);
+        assert_eq!(read_cpu_speedup(2.25, 2), Reading::Noise);
+        assert_eq!(read_cpu_speedup(0.89, 2), Reading::Suspect);
+        assert_eq!(read_cpu_speedup(0.9, 2), Reading::Result, "the floor itself is in range");
     }
 
     #[test]

@@ -14,7 +14,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
-use concurrency_playground::core::stats::{impossible_speedup, median, speedup};
+use concurrency_playground::core::stats::{impossible_speedup, median, speedup, Reading};
 use concurrency_playground::demos::concurrent_waits;
 use concurrency_playground::demos::parallel_cpu::run_split;
 use serde_json::Value;
@@ -419,10 +419,7 @@ async fn main() {
         .iter()
         .filter(|c| c.work == Work::Cpu && c.model != Variant::Sequential)
         .filter(|c| {
-            let s = speedup(base(Work::Cpu, true), c.browser_ms);
-            let top = c.model.parallel_lanes(Work::Cpu, opts.tasks, lanes, cores) as f64;
-            let high = if top <= 1.0 { 1.1 } else { top * 1.05 };
-            !(0.9..=high).contains(&s)
+            matrix::reading(Work::Cpu, c.model, speedup(base(Work::Cpu, true), c.browser_ms), opts.tasks, lanes, cores) != Reading::Result
         })
         .map(|c| c.model.title().to_string())
         .collect();

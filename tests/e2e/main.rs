@@ -275,6 +275,20 @@ async fn the_matrix_runs_every_model_and_the_guide_cites_it() {
         }
     }
     assert_eq!(browser.eval("document.querySelectorAll('[data-testid=matrix-table] tbody tr').length").await, Value::from(7));
+    // A figure outside its model's range is marked where it stands and said above the bars, with
+    // a second run offered; a figure in range is not (whichever this run gave).
+    let marks = browser
+        .eval("({ noise: document.querySelectorAll('.bar-row[data-noisy=true]').length, suspect: document.querySelectorAll('.bar-row[data-suspect=true]').length,
+                  noise_said: !!document.querySelector('[data-testid=noisy]'), suspect_said: !!document.querySelector('[data-testid=suspect]'),
+                  rerun: !!document.querySelector('[data-testid=rerun]'),
+                  labels: [...document.querySelectorAll('.bar-row')].every(r => r.textContent.includes('· noise') === (r.dataset.noisy === 'true')
+                      && r.textContent.includes('· suspect') === (r.dataset.suspect === 'true')) })")
+        .await;
+    let count = |k: &str| marks[k].as_u64().unwrap();
+    assert_eq!(marks["noise_said"], Value::Bool(count("noise") > 0), "{marks}");
+    assert_eq!(marks["suspect_said"], Value::Bool(count("suspect") > 0), "{marks}");
+    assert_eq!(marks["rerun"], Value::Bool(count("noise") + count("suspect") > 0), "{marks}");
+    assert_eq!(marks["labels"], Value::Bool(true), "{marks}");
     let guide = browser.text("[data-testid=guide]").await;
     assert!(!guide.contains("not measured yet"), "the reasons now cite this run: {guide}");
     // Each figure is cited, as a result or, when it is more than its lanes can give, as noise.

@@ -5,6 +5,7 @@
 //! of `wait_ms`: awaited on the event loop, a blocking sleep on a thread or in a process.
 
 use crate::core::process::{sum_between, sum_to, Reply, Request};
+use crate::core::stats::{impossible_speedup, read_cpu_speedup, Reading};
 use crate::core::trace::{Lane, Span, SpanKind, Trace};
 use crate::models::cooperative;
 use crate::models::gil::{hold_in_slices, Gil};
@@ -317,13 +318,38 @@ pub fn speedups(runs: &[Run]) -> Vec<(Variant, f64)> {
     runs.iter().map(|r| (r.model, crate::core::stats::speedup(base.wall_ms, r.wall_ms))).collect()
 }
 
+/// How to read `model`'s speedup over sequential on `work`, with `tasks` tasks, `lanes` per pool
+/// and `cores`: a result, noise (more than its lanes can give), or suspect (a CPU-bound model
+/// more than a tenth slower than sequential). Waiting has no floor: a model with fewer lanes
+/// than tasks waits longer, and that is its result. The compare page and the benchmark both
+/// judge by this.
+pub fn reading(work: Work, model: Variant, speedup: f64, tasks: usize, lanes: usize, cores: usize) -> Reading {
+    let lanes = model.parallel_lanes(work, tasks, lanes, cores);
+    match work {
+        _ if model == Variant::Sequential => Reading::Result,
+        Work::Cpu => read_cpu_speedup(speedup, lanes),
+        Work::Io if impossible_speedup(speedup, lanes) => Reading::Noise,
+        Work::Io => Reading::Result,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
+    fn a_slow_cpu_model_is_suspect_a_slow_waiting_one_is_a_result() {
+        let read = |work, model, s| reading(work, model, s, 8, 2, 2);
+        assert_eq!(read(Work::Cpu, Variant::GilThreads, 0.76), Reading::Suspect, "the browser's GIL cell of 12-02");
+        assert_eq!(read(Work::Cpu, Variant::GilThreads, 0.95), Reading::Result);
+        assert_eq!(read(Work::Cpu, Variant::ProcessPool, 2.25), Reading::Noise);
+        assert_eq!(read(Work::Cpu, Variant::Sequential, 1.0), Reading::Result);
+        assert_eq!(read(Work::Io, Variant::Processes, 0.5), Reading::Result, "2 lanes for 8 waits: slower, truly");
+        assert_eq!(read(Work::Io, Variant::ProcessPool, 2.5), Reading::Noise);
+    }
+
+    #[test]
     fn computing_cannot_beat_the_cores_and_waiting_can() {
-        use crate::core::stats::impossible_speedup;
         // The run that prompted this: a process pool "2.25x" and an event loop "1.15x" on 2 cores.
         let cpu = |v: Variant| v.parallel_lanes(Work::Cpu, 8, 2, 2);
         assert!(impossible_speedup(2.25, cpu(Variant::ProcessPool)));

@@ -1,10 +1,11 @@
 //! The page of the compare-and-choose demo: the matrix, then the guide.
 
 use super::advice::{recommend, Evidence, Figure, JobShape};
-use super::matrix::{run_all, speedups, Variant, Run, Work, Workload};
+use super::matrix::{reading, run_all, speedups, Variant, Run, Work, Workload};
 use super::{DATA, INFO, MILLIONS, PYTHON_SOURCE, SHARED, TASKS, WAIT, WAITING};
 use crate::engine;
 use crate::core::report::ReportRow;
+use crate::core::stats::{Reading, SPEEDUP_FLOOR};
 use crate::widgets::share::{self, ShareResult};
 use crate::widgets::{use_pool, DemoPage, Disclosure, Knobs, PoolState, Prediction, RunState, Timeline};
 use leptos::prelude::*;
@@ -40,10 +41,17 @@ impl Matrix {
         if work == Work::Cpu { &self.cpu } else { &self.io }
     }
 
+    fn reading(&self, work: Work, model: Variant) -> Option<Reading> {
+        Some(reading(work, model, self.speedup(work, model)?, self.tasks, self.lanes, self.cores))
+    }
+
     /// A speedup more than the model's lanes can give: noise (see `impossible_speedup`).
     fn noisy(&self, work: Work, model: Variant) -> bool {
-        let lanes = model.parallel_lanes(work, self.tasks, self.lanes, self.cores);
-        self.speedup(work, model).is_some_and(|s| crate::core::stats::impossible_speedup(s, lanes))
+        self.reading(work, model) == Some(Reading::Noise)
+    }
+
+    fn suspect(&self, work: Work, model: Variant) -> bool {
+        self.reading(work, model) == Some(Reading::Suspect)
     }
 
     /// A speedup for the guide, marked as noise when it is.
@@ -52,8 +60,8 @@ impl Matrix {
         Some(if self.noisy(work, model) { Figure::Noise(s) } else { Figure::Speedup(s) })
     }
 
-    fn any_noisy(&self) -> bool {
-        [Work::Cpu, Work::Io].into_iter().any(|w| self.rows(w).iter().any(|(m, _)| self.noisy(w, *m)))
+    fn any(&self, reading: Reading) -> bool {
+        [Work::Cpu, Work::Io].into_iter().any(|w| self.rows(w).iter().any(|(m, _)| self.reading(w, *m) == Some(reading)))
     }
 
     fn speedup(&self, work: Work, model: Variant) -> Option<f64> {
@@ -72,6 +80,7 @@ impl Matrix {
                     ("wall_ms".into(), wall_ms),
                     ("speedup".into(), self.speedup(work, model).unwrap_or(f64::NAN)),
                     ("noise".into(), if self.noisy(work, model) { 1.0 } else { 0.0 }),
+                    ("suspect".into(), if self.suspect(work, model) { 1.0 } else { 0.0 }),
                 ],
             })
             .collect()
@@ -141,10 +150,19 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
                     {move || matrix.with(|m| m.as_ref().is_some_and(|m| m.cancelled)).then(|| view! {
                         <p class="notice warn">"Cancelled: the models below ran; the rest did not. Run again to measure them all."</p>
                     })}
-                    {move || matrix.with(|m| m.as_ref().is_some_and(Matrix::any_noisy)).then(|| view! {
-                        <p class="notice warn" data-testid="noisy">"Noise, not results: the figures marked below are faster than \
-                            this machine's cores (or one event loop) can make them. Something else slowed the sequential \
-                            run they are compared with. Run again on a quieter machine."</p>
+                    {move || matrix.with(|m| m.as_ref().is_some_and(|m| m.any(Reading::Noise))).then(|| view! {
+                        <p class="notice warn" data-testid="noisy">"Noise, not results: the figures marked \u{201c}noise\u{201d} below are \
+                            faster than this machine's cores (or one event loop) can make them. Something else slowed the \
+                            sequential run they are compared with."</p>
+                    })}
+                    {move || matrix.with(|m| m.as_ref().is_some_and(|m| m.any(Reading::Suspect))).then(|| view! {
+                        <p class="notice warn" data-testid="suspect">{format!("Suspect: the figures marked \u{201c}suspect\u{201d} \
+                            below are more than a tenth slower than one task after another (under {SPEEDUP_FLOOR}\u{d7}), where a \
+                            model that computes the same work should not be. Its start-up or switching cost took the time, \
+                            or something else running on this machine did: a second run tells which.")}</p>
+                    })}
+                    {move || (!state.running.get() && matrix.with(|m| m.as_ref().is_some_and(|m| m.any(Reading::Noise) || m.any(Reading::Suspect)))).then(|| view! {
+                        <p><button type="button" data-testid="rerun" on:click=move |_| on_run()>"Run the matrix again"</button></p>
                     })}
                     <WorkloadBars matrix work=Work::Cpu/>
                     <WorkloadBars matrix work=Work::Io/>
@@ -203,16 +221,16 @@ fn bar_row(m: &Matrix, work: Work, model: Variant, longest: Memo<f64>) -> impl I
     match outcome {
         Some(Ok(r)) => {
             let speedup = m.speedup(work, model);
-            let noisy = m.noisy(work, model);
+            let (noisy, suspect) = (m.noisy(work, model), m.suspect(work, model));
             let wall_ms = r.wall_ms;
             // Set through the CSSOM: the content security policy refuses style attributes.
             let width = move || format!("{:.1}%", wall_ms / longest.get() * 100.0);
             let label = format!("{:.0} ms{}{}", r.wall_ms, speedup.map(|s| format!(" · {s:.2}×")).unwrap_or_default(),
-                if noisy { " · noise" } else { "" });
+                if noisy { " · noise" } else if suspect { " · suspect" } else { "" });
             let drawn = StoredValue::new((r.trace, model.how(m.lanes)));
             view! {
-                <li class="bar-row" class:noisy=noisy data-model=format!("{model:?}") data-wall-ms=r.wall_ms
-                    data-speedup=speedup.unwrap_or(0.0) data-noisy=noisy.to_string()>
+                <li class="bar-row" class:noisy=noisy||suspect data-model=format!("{model:?}") data-wall-ms=r.wall_ms
+                    data-speedup=speedup.unwrap_or(0.0) data-noisy=noisy.to_string() data-suspect=suspect.to_string()>
                     <span class="bar-name">{model.title()}</span>
                     <span class="bar-track"><span class="bar" style:width=width></span></span>
                     <span class="bar-value">{label}</span>
@@ -239,6 +257,7 @@ fn summary_table(m: &Matrix) -> impl IntoView + use<> {
         let wall = m.rows(work).iter().find(|r| r.0 == model).and_then(|r| r.1.as_ref().ok()).map(|r| r.wall_ms);
         match (wall, m.speedup(work, model)) {
             (Some(w), Some(s)) if m.noisy(work, model) => (format!("{w:.0} ms"), format!("{s:.2}× (noise)")),
+            (Some(w), Some(s)) if m.suspect(work, model) => (format!("{w:.0} ms"), format!("{s:.2}× (suspect)")),
             (Some(w), Some(s)) => (format!("{w:.0} ms"), format!("{s:.2}×")),
             (Some(w), None) => (format!("{w:.0} ms"), "—".into()),
             _ => ("—".into(), "—".into()),

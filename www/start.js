@@ -3,6 +3,21 @@
 // Trunk writes the hashed names of the glue and the wasm on this script's tag (Trunk.toml's
 // `pattern_script`); module scripts have no `document.currentScript`, so it is found by them.
 const tag = document.querySelector('script[data-wasm]');
+// The compute pool's workers (one per core, and the one that builds the pool) start now, while the
+// wasm downloads and compiles: a worker takes ~0.1-0.25 s to boot and load the glue on 2 cores,
+// which would otherwise come after the wasm started. The app takes them from this list and hands
+// each the module and the memory (engine/web_threads.rs); it starts its own where none is left.
+if (crossOriginIsolated) {
+    const glue = new URL(tag.dataset.js, document.baseURI).href;
+    const list = window.prestartedThreads = [];
+    for (let i = 0; i <= (navigator.hardwareConcurrency || 1); i++) {
+        const worker = new Worker('thread_worker.js', { type: 'module' });
+        // One that fails before the app takes it is not offered (the app starts another).
+        worker.addEventListener('error', () => list.includes(worker) && list.splice(list.indexOf(worker), 1), { once: true });
+        worker.postMessage({ glue });
+        list.push(worker);
+    }
+}
 // Let the browser paint the app shell (index.html's header, side bar and home grid) first:
 // compiling and starting the wasm holds the main thread, and a module script that runs at once
 // holds the first paint behind it. A frame, then a task after it, is after that paint (a tab

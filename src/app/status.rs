@@ -11,8 +11,10 @@ use leptos::task::spawn_local;
 /// both once both are up.
 pub fn start_pool() -> RwSignal<PoolState> {
     let state = RwSignal::new(PoolState::Starting);
+    // The workers start in this call, while the page renders, not when the task first runs.
+    let compute = engine::init_threads(engine::hardware_concurrency());
     spawn_local(async move {
-        match engine::init_threads(engine::hardware_concurrency()).await {
+        match compute.await {
             Ok(n) => {
                 engine::mark("pool-ready");
                 state.set(PoolState::Ready(n));

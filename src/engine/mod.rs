@@ -10,7 +10,7 @@
 //! | an isolated "process"     | a thread that owns its state       | a Worker with its own wasm instance and memory |
 //! | memory processes share    | an array of atomics                | a SharedArrayBuffer posted to each process    |
 //! | a separate program        | a child process (`sh`)             | a Worker running `www/subprocess.js`          |
-//! | threads that compute      | rayon's std-thread pool            | wasm-bindgen-rayon's Web Workers, one memory  |
+//! | threads that compute      | rayon's std-thread pool            | rayon on Web Workers sharing one memory       |
 //! | threads that may block    | a std thread per job               | a lane each: a Web Worker of the same memory  |
 //!
 //! The `cfg` below is the only platform switch in the crate's logic. Work sent to the pool is

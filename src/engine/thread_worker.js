@@ -1,20 +1,24 @@
 // One wasm thread of the page's memory, in a worker of its own (engine/web_threads.rs says why):
-// either the starter of the rayon pool, or a lane for jobs that may block. It joins the page's
-// memory, says it is ready and then works: the starter asks for the pool and stays idle (a
-// worker's workers end with it); a lane takes jobs until the page goes (`lane_run` never
-// returns, unless a job panics: panics abort, and the page has then counted the lane out).
-// Run from a blob URL (the page makes it from this text), so it needs no file of its own.
+// a worker of the compute pool (`compute`: the one that builds the rayon pool, or one of its
+// threads) or a lane for jobs that may block. It joins the page's memory, says it is ready and
+// then takes jobs of its kind until the page goes (`thread_run` never returns, unless a job
+// panics: panics abort, and the page has then counted the thread out).
+// The page runs it from a blob URL made from this text (so tests need no file of its own), or,
+// for the compute pool, as the file dist/thread_worker.js that www/start.js starts before the
+// wasm has even compiled: its first message then names only the glue, which loads meanwhile, and
+// the module and memory follow once the page has them.
+let glue; // the glue module's import, begun by the first message
 self.onmessage = async ({ data }) => {
     try {
-        const glue = await import(data.glue);
-        glue.initSync({ module: data.module, memory: data.memory });
-        if (data.lane) {
-            self.postMessage({ ready: true });
-            glue.lane_run();
-        } else {
-            await glue.pool_start(data.threads);
-            self.postMessage({ ready: true });
+        if (!glue) {
+            glue = import(data.glue);
+            glue.catch(() => {}); // a failed import is told in answer to the message that needs it
         }
+        if (!data.memory) return;
+        const bindings = await glue;
+        bindings.initSync({ module: data.module, memory: data.memory });
+        self.postMessage({ ready: true });
+        bindings.thread_run(data.compute);
     } catch (e) {
         self.postMessage({ error: String(e) });
     }

@@ -1,30 +1,42 @@
 //! The browser's threads: wasm threads of the page's one memory, each in a Web Worker.
 //!
 //! Two kinds, because jobs are of two kinds:
-//! - **The compute pool**: wasm-bindgen-rayon's pool, one worker per core. CPU work (`offload`)
-//!   goes there; more workers than cores would only share the cores, and every one of them is a
-//!   worker to load before the pool is ready (16 took 0.45-0.97 s on 2 cores; 2 are quick).
+//! - **The compute pool**: a rayon pool of one worker per core. CPU work (`offload`) goes there;
+//!   more workers than cores would only share the cores, and every one of them is a worker to
+//!   load before the pool is ready.
 //! - **Lanes**: one worker per job that may block (`on_threads`): a thread that waits on a lock,
 //!   a timer or a queue needs a thread of its own however few the cores, or 8 waiting threads run
 //!   4 at a time and the figure is about the pool. 16 of them (the thread demos' knobs stop at
 //!   16), started after the compute pool, in the background. An idle lane sleeps in
 //!   `memory.atomic.wait`: it costs a stack and a JS heap, no CPU.
 //!
-//! Neither is started by the page itself: starting the rayon pool locks a std mutex that a woken
-//! worker may hold, and on the page a contended lock is `Atomics.wait`, which throws there
-//! ("Atomics.wait cannot be called in this context", wasm-bindgen-rayon issue #36): the pool
-//! would be gone for good. So a worker of its own starts it (`thread_worker.js`). The page hands
-//! jobs to the lanes without any lock: a lock-free queue and a futex word it only notifies.
+//! Every thread is a `thread_worker.js` that joins the page's memory and then takes jobs from a
+//! queue of its kind for good. The page only pushes to a queue (lock-free) and notifies a futex
+//! word: it never waits, for a contended lock on the page is `Atomics.wait`, which throws there
+//! ("Atomics.wait cannot be called in this context", wasm-bindgen-rayon issue #36).
+//!
+//! The rayon pool is built here, not by wasm-bindgen-rayon's `init_thread_pool`: that one is
+//! called from a worker of its own (the page may not wait for the build), which loads only then
+//! and only then starts the pool's workers, one load after another (~330 ms after the wasm
+//! started on 2 cores, 12-03). Here the page starts every worker of the pool at once, as it
+//! starts, and queues the build as their first job: one worker builds the pool and waits until
+//! its threads run (a worker may wait), each other worker becomes one of those threads.
 
 use super::glue_url;
 use crate::engine::PoolMemory;
 use crossbeam_deque::{Injector, Steal};
+use std::future::Future;
 use std::sync::atomic::{AtomicI32, AtomicU8, AtomicUsize, Ordering};
 use std::sync::OnceLock;
 use wasm_bindgen::prelude::*;
 
-/// Workers in the compute pool (0 until it has started).
+/// Workers in the compute pool (0 until it has started), whether it was asked for yet, and why
+/// it did not start (read by the page only).
 static COMPUTE: AtomicUsize = AtomicUsize::new(0);
+static COMPUTE_STATE: AtomicU8 = AtomicU8::new(NOT_ASKED);
+thread_local! {
+    static COMPUTE_FAILED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
 
 /// The lanes: how many a page starts, how many are alive (a job that panics takes its lane with
 /// it: panics abort), and whether they were asked for yet.
@@ -35,11 +47,51 @@ const NOT_ASKED: u8 = 0;
 const STARTING: u8 = 1;
 const SETTLED: u8 = 2;
 
-/// Jobs waiting for a lane, and the word idle lanes sleep on: bumped after every push, so a lane
-/// that read it before finding the queue empty cannot sleep through the job (an event count).
 type Job = Box<dyn FnOnce() + Send>;
-static JOBS: OnceLock<Injector<Job>> = OnceLock::new();
-static WAKE: AtomicI32 = AtomicI32::new(0);
+
+/// Jobs waiting for a thread of one kind, and the word its idle threads sleep on: bumped after
+/// every push, so a thread that read it before finding the queue empty cannot sleep through the
+/// job (an event count). Made by the page before it starts a thread that reads it.
+struct Queue {
+    jobs: Injector<Job>,
+    wake: AtomicI32,
+}
+
+static COMPUTE_JOBS: OnceLock<Queue> = OnceLock::new();
+static LANE_JOBS: OnceLock<Queue> = OnceLock::new();
+
+impl Queue {
+    fn of(compute: bool) -> &'static OnceLock<Queue> {
+        if compute { &COMPUTE_JOBS } else { &LANE_JOBS }
+    }
+
+    /// The page's way in: makes the queue if need be.
+    fn made(compute: bool) -> &'static Queue {
+        Queue::of(compute).get_or_init(|| Queue { jobs: Injector::new(), wake: AtomicI32::new(0) })
+    }
+
+    fn push(&self, job: Job) {
+        self.jobs.push(job);
+        self.wake.fetch_add(1, Ordering::SeqCst);
+        // Notifying is allowed on the page (only waiting is not).
+        unsafe { core::arch::wasm32::memory_atomic_notify(self.wake.as_ptr(), 1) };
+    }
+
+    /// A thread's life: take jobs for good, sleeping while there are none.
+    fn serve(&self) -> ! {
+        loop {
+            let seen = self.wake.load(Ordering::SeqCst);
+            match self.jobs.steal() {
+                Steal::Success(job) => job(),
+                Steal::Retry => {}
+                // Sleeps unless a job was pushed since `seen` was read.
+                Steal::Empty => unsafe {
+                    core::arch::wasm32::memory_atomic_wait32(self.wake.as_ptr(), seen, -1);
+                },
+            }
+        }
+    }
+}
 
 thread_local! {
     static IS_LANE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
@@ -88,28 +140,15 @@ pub fn max_threads() -> usize {
 
 /// A job that may block goes to the lanes' queue; an idle lane takes it.
 pub fn spawn_thread(job: Job) {
-    JOBS.get_or_init(Injector::new).push(job);
-    WAKE.fetch_add(1, Ordering::SeqCst);
-    // Notifying is allowed on the page (only waiting is not).
-    unsafe { core::arch::wasm32::memory_atomic_notify(WAKE.as_ptr() as *mut i32, 1) };
+    Queue::made(false).push(job);
 }
 
-/// Called by a lane's worker (`thread_worker.js`), never by the page: takes jobs for good.
+/// Called by a thread's worker (`thread_worker.js`), never by the page: takes jobs of its kind
+/// for good (unless a job panics: panics abort, and the page has then counted the thread out).
 #[wasm_bindgen]
-pub fn lane_run() {
-    IS_LANE.with(|l| l.set(true));
-    let jobs = JOBS.get().expect("the page makes the queue before it starts a lane");
-    loop {
-        let seen = WAKE.load(Ordering::SeqCst);
-        match jobs.steal() {
-            Steal::Success(job) => job(),
-            Steal::Retry => {}
-            // Sleeps unless a job was pushed since `seen` was read.
-            Steal::Empty => unsafe {
-                core::arch::wasm32::memory_atomic_wait32(WAKE.as_ptr(), seen, -1);
-            },
-        }
-    }
+pub fn thread_run(compute: bool) {
+    IS_LANE.with(|l| l.set(!compute));
+    Queue::of(compute).get().expect("the page makes the queue before it starts a thread").serve()
 }
 
 /// A panic aborts the thread it happens on: count it out of whichever kind it was.
@@ -124,18 +163,71 @@ pub fn count_out_this_thread() {
     }
 }
 
-/// Starts the compute pool once per page load. Without cross-origin isolation there is no shared
-/// memory, so this says why instead of failing somewhere deep in the pool.
-pub async fn init_threads(threads: usize) -> Result<usize, String> {
-    if compute_threads() > 0 {
-        return Ok(compute_threads());
+/// Starts the compute pool once per page load: `threads` rayon workers. The workers are started
+/// in this call, before its future is first polled, so call it as early as the page can; the
+/// future resolves once the pool runs (later callers wait for that start), or says why it does
+/// not. Without cross-origin isolation there is no shared memory: it says so.
+pub fn init_threads(threads: usize) -> impl Future<Output = Result<usize, String>> {
+    let first = COMPUTE_STATE.compare_exchange(NOT_ASKED, STARTING, Ordering::SeqCst, Ordering::SeqCst).is_ok();
+    let start = first.then(|| isolated().map(|()| (Taken::now(), start_compute(threads))));
+    async move {
+        if let Some(start) = start {
+            let built = match start {
+                Ok((before, built)) => built.await.map(|()| before),
+                Err(why) => Err(why),
+            };
+            match built {
+                Ok(before) => {
+                    // The builder is a thread too, whose stack is in the same memory.
+                    let _ = COMPUTE_MEMORY.set(before.since(threads + 1));
+                    COMPUTE.store(threads, Ordering::Relaxed);
+                }
+                Err(why) => COMPUTE_FAILED.with(|f| *f.borrow_mut() = why),
+            }
+            COMPUTE_STATE.store(SETTLED, Ordering::SeqCst);
+        }
+        settled(&COMPUTE_STATE).await;
+        match compute_threads() {
+            0 => Err(COMPUTE_FAILED.with(|f| f.borrow().clone())),
+            n => Ok(n),
+        }
     }
-    isolated()?;
-    let before = Taken::now();
-    start_thread_worker(vec![("threads", threads.into())]).await.map_err(|e| format!("the worker pool did not start: {e}"))?;
-    let _ = COMPUTE_MEMORY.set(before.since(threads + 1)); // and the starter, whose stack is in the same memory
-    COMPUTE.store(threads, Ordering::Relaxed);
-    Ok(threads)
+}
+
+/// Starts `threads + 1` workers at once and queues the pool's build as their first job: the
+/// worker that takes it builds the pool (waiting until every rayon thread runs, which a worker
+/// may do) and then idles; each other worker takes one rayon thread's life. Resolves once the
+/// pool is built, or when a worker fails to start (the build would wait for it forever).
+fn start_compute(threads: usize) -> impl Future<Output = Result<(), String>> {
+    let queue = Queue::made(true);
+    let workers = futures::future::try_join_all((0..=threads).map(|_| start_thread_worker(true)));
+    let (built_tx, built) = futures::channel::oneshot::channel::<Result<(), String>>();
+    queue.push(Box::new(move || {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .spawn_handler(|thread| {
+                Queue::made(true).push(Box::new(move || thread.run()));
+                Ok(())
+            })
+            .build_global();
+        let _ = built_tx.send(pool.map_err(|e| e.to_string()));
+    }));
+    async move {
+        let never = || Err::<(), String>("the pool's builder never answered".into());
+        let failed = |e: String| format!("the worker pool did not start: {e}");
+        match futures::future::select(built, workers).await {
+            futures::future::Either::Left((built, _)) => built.unwrap_or_else(|_| never()).map_err(failed),
+            futures::future::Either::Right((Err(e), _)) => Err(failed(e)),
+            futures::future::Either::Right((Ok(_), built)) => built.await.unwrap_or_else(|_| never()).map_err(failed),
+        }
+    }
+}
+
+/// Waits (without blocking the page) until a start another caller made has settled.
+async fn settled(state: &AtomicU8) {
+    while state.load(Ordering::SeqCst) != SETTLED {
+        super::sleep_ms(10.0).await;
+    }
 }
 
 /// Starts the lanes (once; later callers wait for that start) and resolves to how many are
@@ -143,18 +235,16 @@ pub async fn init_threads(threads: usize) -> Result<usize, String> {
 pub async fn start_lanes() -> Result<usize, String> {
     if LANES_STATE.compare_exchange(NOT_ASKED, STARTING, Ordering::SeqCst, Ordering::SeqCst).is_ok() {
         if isolated().is_ok() {
-            JOBS.get_or_init(Injector::new); // made here, by the page, before any lane reads it
+            Queue::made(false); // by the page, before any lane reads it
             let before = Taken::now();
-            let lanes = (0..LANES).map(|_| start_thread_worker(vec![("lane", true.into())]));
+            let lanes: Vec<_> = (0..LANES).map(|_| start_thread_worker(false)).collect();
             let up = futures::future::join_all(lanes).await.into_iter().filter(Result::is_ok).count();
             let _ = LANES_MEMORY.set(before.since(up));
             LANES_ALIVE.store(up, Ordering::Relaxed);
         }
         LANES_STATE.store(SETTLED, Ordering::SeqCst);
     }
-    while LANES_STATE.load(Ordering::SeqCst) != SETTLED {
-        super::sleep_ms(10.0).await;
-    }
+    settled(&LANES_STATE).await;
     match LANES_ALIVE.load(Ordering::Relaxed) {
         0 => Err(isolated().err().unwrap_or_else(|| "no thread for waiting jobs started".into())),
         n => Ok(n),
@@ -196,12 +286,6 @@ impl Taken {
     }
 }
 
-/// Called by the pool's starter in its worker (`thread_worker.js`), never by the page.
-#[wasm_bindgen]
-pub fn pool_start(threads: usize) -> js_sys::Promise {
-    wasm_bindgen_rayon::init_thread_pool(threads)
-}
-
 thread_local! {
     /// The blob URL of `thread_worker.js` (one per page load: every thread worker starts from it).
     static WORKER_URL: Result<String, String> = worker_url();
@@ -216,43 +300,59 @@ fn worker_url() -> Result<String, String> {
     web_sys::Url::create_object_url_with_blob(&blob).map_err(js)
 }
 
-/// Starts one thread worker that joins this memory with `fields` added to its first message,
-/// and resolves once it says it is ready (or why it is not). The worker lives as long as the
-/// page: its handle and callbacks are kept for good (a few per page load).
-async fn start_thread_worker(fields: Vec<(&'static str, JsValue)>) -> Result<(), String> {
+/// A thread worker `www/start.js` started while the wasm loaded (its glue loading meanwhile), if
+/// one is left: the page's list `prestartedThreads`.
+fn prestarted() -> Option<web_sys::Worker> {
+    let list = js_sys::Reflect::get(&web_sys::window()?.into(), &"prestartedThreads".into()).ok()?;
+    list.dyn_into::<js_sys::Array>().ok()?.shift().dyn_into::<web_sys::Worker>().ok()
+}
+
+/// Starts one thread worker that joins this memory and takes jobs from the queue of its kind
+/// (made before this is called): one `www/start.js` started early, or a new one. It is started
+/// (or handed the memory) now, not when the future is first polled; the future resolves once it says it is ready (or why it is not). It lives as long as
+/// the page: its handle and callbacks are kept for good (a few per page load).
+fn start_thread_worker(compute: bool) -> impl Future<Output = Result<(), String>> {
     let js = |e: JsValue| format!("{e:?}");
-    let url = WORKER_URL.with(Clone::clone)?;
-    let options = web_sys::WorkerOptions::new();
-    options.set_type(web_sys::WorkerType::Module);
-    let worker = web_sys::Worker::new_with_options(&url, &options).map_err(js)?;
     let (tx, rx) = futures::channel::oneshot::channel::<Result<(), String>>();
-    let tx = std::rc::Rc::new(std::cell::RefCell::new(Some(tx)));
-    let answer = tx.clone();
-    // Only the first message counts: a lane whose job panicked later says so too, and by then
-    // the panic hook has counted it out.
-    let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-        let error = js_sys::Reflect::get(&event.data(), &"error".into()).ok().and_then(|e| e.as_string());
-        if let Some(tx) = answer.borrow_mut().take() {
-            let _ = tx.send(error.map_or(Ok(()), Err));
-        }
-    });
-    let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
-        event.prevent_default();
-        if let Some(tx) = tx.borrow_mut().take() {
-            let _ = tx.send(Err(format!("its worker failed: {}", event.message())));
-        }
-    });
-    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    let init = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&init, &"glue".into(), &glue_url().into());
-    let _ = js_sys::Reflect::set(&init, &"module".into(), &wasm_bindgen::module());
-    let _ = js_sys::Reflect::set(&init, &"memory".into(), &wasm_bindgen::memory());
-    for (key, value) in fields {
-        let _ = js_sys::Reflect::set(&init, &key.into(), &value);
+    let started = (|| -> Result<(), String> {
+        let worker = match prestarted() {
+            Some(worker) => worker,
+            None => {
+                let url = WORKER_URL.with(Clone::clone)?;
+                let options = web_sys::WorkerOptions::new();
+                options.set_type(web_sys::WorkerType::Module);
+                web_sys::Worker::new_with_options(&url, &options).map_err(js)?
+            }
+        };
+        let tx = std::rc::Rc::new(std::cell::RefCell::new(Some(tx)));
+        let answer = tx.clone();
+        // Only the first message counts: a thread whose job panicked later says so too, and by
+        // then the panic hook has counted it out.
+        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            let error = js_sys::Reflect::get(&event.data(), &"error".into()).ok().and_then(|e| e.as_string());
+            if let Some(tx) = answer.borrow_mut().take() {
+                let _ = tx.send(error.map_or(Ok(()), Err));
+            }
+        });
+        let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
+            event.prevent_default();
+            if let Some(tx) = tx.borrow_mut().take() {
+                let _ = tx.send(Err(format!("its worker failed: {}", event.message())));
+            }
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let init = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&init, &"glue".into(), &glue_url().into());
+        let _ = js_sys::Reflect::set(&init, &"module".into(), &wasm_bindgen::module());
+        let _ = js_sys::Reflect::set(&init, &"memory".into(), &wasm_bindgen::memory());
+        let _ = js_sys::Reflect::set(&init, &"compute".into(), &compute.into());
+        worker.post_message(&init).map_err(js)?;
+        std::mem::forget((worker, on_message, on_error));
+        Ok(())
+    })();
+    async move {
+        started?;
+        rx.await.unwrap_or_else(|_| Err("its worker never answered".into()))
     }
-    worker.post_message(&init).map_err(js)?;
-    let answer = rx.await.unwrap_or_else(|_| Err("its worker never answered".into()));
-    std::mem::forget((worker, on_message, on_error));
-    answer
 }

@@ -110,6 +110,21 @@ pub struct Fetched {
     pub bytes: usize,
 }
 
+/// Lets the other tasks ready on this thread run before the caller goes on (a wake-up and one
+/// `Pending`), without giving the browser's loop a turn: no timer, no repaint, no input between.
+pub fn pass() -> impl std::future::Future<Output = ()> {
+    let mut passed = false;
+    std::future::poll_fn(move |cx| {
+        if passed {
+            std::task::Poll::Ready(())
+        } else {
+            passed = true;
+            cx.waker().wake_by_ref();
+            std::task::Poll::Pending
+        }
+    })
+}
+
 /// The worker thread running the caller, as an index into the pool (None off the pool).
 pub fn worker_index() -> Option<usize> {
     rayon::current_thread_index()

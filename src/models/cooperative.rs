@@ -14,7 +14,6 @@ use crate::core::workload::PrimeJob;
 use crate::engine;
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use std::cell::RefCell;
-use std::task::Poll;
 
 /// The longest one turn of the loop computes (under the 50 ms a person notices, with room for
 /// the page's own work and a timer's own period).
@@ -59,20 +58,6 @@ async fn next_turn() {
     });
 }
 
-/// Lets the other tasks ready on this thread run a slice, without leaving the loop's turn.
-fn pass() -> impl std::future::Future<Output = ()> {
-    let mut passed = false;
-    std::future::poll_fn(move |cx| {
-        if passed {
-            Poll::Ready(())
-        } else {
-            passed = true;
-            cx.waker().wake_by_ref();
-            Poll::Pending
-        }
-    })
-}
-
 /// Runs `block(0)`, `block(1)`, … `block(blocks - 1)` on the calling task in slices of
 /// `slice_ms` (blocks must be much shorter than a slice), starting on a turn of the loop's and
 /// waiting for the next once a turn is used up; between slices the other cooperative tasks take
@@ -98,7 +83,7 @@ pub async fn in_slices(blocks: u64, slice_ms: f64, mut block: impl FnMut(u64)) -
             slices.push((start, now));
             slice_start = None;
             if !last && turn_left(now) {
-                pass().await;
+                engine::pass().await;
             }
         }
     }

@@ -162,7 +162,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
                             or something else running on this machine did: a second run tells which.")}</p>
                     })}
                     {move || (!state.running.get() && matrix.with(|m| m.as_ref().is_some_and(|m| m.any(Reading::Noise) || m.any(Reading::Suspect)))).then(|| view! {
-                        <p><button type="button" data-testid="rerun" on:click=move |_| on_run()>"Run the matrix again"</button></p>
+                        <p><button class="run secondary" type="button" data-testid="rerun" on:click=move |_| on_run()>"Run the matrix again"</button></p>
                     })}
                     <WorkloadBars matrix work=Work::Cpu/>
                     <WorkloadBars matrix work=Work::Io/>

@@ -12,8 +12,8 @@
 
 use crate::core::workload::PrimeJob;
 use crate::engine;
-use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use std::cell::RefCell;
+use std::task::{Poll, Waker};
 
 /// The longest one turn of the loop computes (under the 50 ms a person notices, with room for
 /// the page's own work and a timer's own period).
@@ -28,13 +28,15 @@ pub fn slice_ms(tasks: usize) -> f64 {
     (TURN_MS / tasks.max(1) as f64).clamp(0.5, MAX_SLICE_MS)
 }
 
-/// This thread's turns: when the current one started, and the next one, which every task that
-/// found the turn used up awaits (one timer for all of them; a task that is dropped meanwhile
-/// leaves the timer to the others).
+/// This thread's turns: when the current one started, which turn it is, whether a task is already
+/// waiting on the loop for the next (one timer for all: the others wait for it to say the turn
+/// began), and who waits so.
 #[derive(Default)]
 struct Turns {
     started: f64,
-    next: Option<Shared<LocalBoxFuture<'static, ()>>>,
+    turn: u64,
+    driven: bool,
+    waiting: Vec<Waker>,
 }
 
 thread_local! {
@@ -45,17 +47,59 @@ fn turn_left(now: f64) -> bool {
     TURNS.with(|t| now - t.borrow().started < TURN_MS)
 }
 
-/// Waits for the loop's next turn; the first task back starts it.
+/// Waits for the loop's next turn. The first task to ask waits on the loop (one timer) and starts
+/// the turn, then the others go on in the order they are polled, as they took their slices.
 async fn next_turn() {
-    let next = TURNS.with(|t| t.borrow_mut().next.get_or_insert_with(|| engine::yield_now().boxed_local().shared()).clone());
-    next.await;
-    TURNS.with(|t| {
-        let mut t = t.borrow_mut();
-        if t.next.as_ref().is_some_and(|n| n.peek().is_some()) {
-            t.next = None;
-            t.started = engine::now_ms();
+    let seen = TURNS.with(|t| t.borrow().turn);
+    loop {
+        let drive = TURNS.with(|t| {
+            let mut t = t.borrow_mut();
+            (t.turn == seen).then(|| !std::mem::replace(&mut t.driven, true))
+        });
+        match drive {
+            None => return,
+            Some(true) => {
+                let driving = Driving;
+                engine::yield_now().await;
+                drop(driving);
+                TURNS.with(|t| {
+                    let mut t = t.borrow_mut();
+                    t.turn += 1;
+                    t.started = engine::now_ms();
+                });
+                return;
+            }
+            Some(false) => {
+                std::future::poll_fn(|cx| {
+                    TURNS.with(|t| {
+                        let mut t = t.borrow_mut();
+                        if t.turn != seen || !t.driven {
+                            return Poll::Ready(());
+                        }
+                        if !t.waiting.iter().any(|w| w.will_wake(cx.waker())) {
+                            t.waiting.push(cx.waker().clone());
+                        }
+                        Poll::Pending
+                    })
+                })
+                .await
+            }
         }
-    });
+    }
+}
+
+/// Held by the task that waits on the loop for everyone: when it is done, or dropped halfway (a
+/// cancelled run), the others are woken (to go on, or for one of them to wait on the loop instead).
+struct Driving;
+
+impl Drop for Driving {
+    fn drop(&mut self) {
+        let _ = TURNS.try_with(|t| {
+            let mut t = t.borrow_mut();
+            t.driven = false;
+            t.waiting.drain(..).for_each(Waker::wake);
+        });
+    }
 }
 
 /// Runs `block(0)`, `block(1)`, … `block(blocks - 1)` on the calling task in slices of

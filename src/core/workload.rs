@@ -5,11 +5,43 @@ use std::hint::black_box;
 
 /// True when `n` is prime, by trial division: deliberately the slow way, so that the cost
 /// grows with the numbers tested and the work cannot be skipped.
+///
+/// Numbers that fit in 32 bits are divided in 32 bits. Native x86-64 code does that by itself
+/// (LLVM checks both operands before a 64-bit divide and takes the cheaper 32-bit one when it
+/// can); WebAssembly has no such check, so the browser divided in 64 bits and was 1.15-1.22x
+/// slower than native on the same numbers. By hand, both do the same work (12-03, in node on this
+/// machine: 351-360 ms -> 304-320 ms for what native does in 304-308 ms).
 #[optimize(speed)]
 pub fn is_prime(n: u64) -> bool {
+    match u32::try_from(n) {
+        Ok(small) => is_prime_u32(small),
+        Err(_) => is_prime_u64(n),
+    }
+}
+
+#[optimize(speed)]
+#[inline(always)]
+fn is_prime_u32(n: u32) -> bool {
     if n < 2 {
         return false;
     }
+    if n % 2 == 0 {
+        return n == 2;
+    }
+    let mut d: u32 = 3;
+    // d * d in 64 bits: d reaches 65 537 for n near 2^32, whose square overflows 32 bits.
+    while u64::from(d) * u64::from(d) <= u64::from(n) {
+        if n % d == 0 {
+            return false;
+        }
+        d += 2;
+    }
+    true
+}
+
+#[optimize(speed)]
+#[inline(always)]
+fn is_prime_u64(n: u64) -> bool {
     if n % 2 == 0 {
         return n == 2;
     }
@@ -138,6 +170,20 @@ pub fn count_primes_sieve(limit: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_32_bit_path_and_the_64_bit_path_agree_at_the_border() {
+        // The largest prime below 2^32, 2^32 + 1 = 641 x 6 700 417, the first prime above 2^32.
+        assert!(is_prime(4_294_967_291));
+        assert!(!is_prime(4_294_967_295) && !is_prime(4_294_967_296) && !is_prime(4_294_967_297));
+        assert!(is_prime(4_294_967_311));
+        // A square of a prime whose root is past 16 bits, on each side of the border.
+        assert!(!is_prime(65_537 * 65_537) && !is_prime(65_521 * 65_521));
+        let (a, b) = (u64::from(u32::MAX) - 2_000, u64::from(u32::MAX) + 2_000);
+        let trial = (a..b).filter(|&n| is_prime(n)).count();
+        let by_u64 = (a..b).filter(|&n| is_prime_u64(n)).count();
+        assert_eq!(trial, by_u64);
+    }
 
     #[test]
     fn known_prime_counts() {

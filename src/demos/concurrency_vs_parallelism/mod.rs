@@ -135,7 +135,7 @@ fn step(task: usize, i: usize, steps: usize, size: u64, lane: Lane) -> Span {
 /// Pieces a step is cut into on the loop, so it can yield inside a long step.
 const BLOCKS: u64 = 50;
 
-/// All tasks as coroutines on the one loop thread. Each yields after every step, and inside a
+/// All tasks as coroutines on the one loop thread. Each lets the others go after every step, and inside a
 /// step every few milliseconds (`cooperative::slice_ms`), so the page never freezes: a step is
 /// drawn as the slices it was computed in.
 pub async fn interleaved(tasks: usize, steps: usize, size: u64) -> Measured {
@@ -153,7 +153,8 @@ pub async fn interleaved(tasks: usize, steps: usize, size: u64) -> Measured {
             .await;
             let label = format!("task {task} step {i}");
             spans.extend(slices.into_iter().map(|(start, end)| Span { task, lane: Lane::EventLoop, label: label.clone(), kind: SpanKind::Run, start, end }));
-            engine::yield_now().await; // let the other tasks have a go
+            // Let the other tasks have a go (within the loop's turn: `in_slices` waits for the next).
+            engine::pass().await;
         }
         spans
     }))

@@ -95,7 +95,7 @@ async fn concurrent_waits_run_from_the_ui() {
     browser.click("[data-testid=run]").await;
     // The progress line is visible while the run goes.
     browser.wait_until("!document.querySelector('[data-testid=progress]').hidden", 5).await;
-    browser.wait_for("[data-testid=results]", 20).await;
+    browser.wait_until(support::RESULTS_DRAWN, 20).await;
 
     let total = |mode: &str| format!("+document.querySelector('tr[data-mode={mode}]').dataset.totalMs");
     let sequential = browser.eval(&total("sequential")).await.as_f64().unwrap();
@@ -680,14 +680,14 @@ async fn timeouts_cut_off_late_tasks_and_cancel_stops_a_run() {
     browser.click("[data-testid=run]").await;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     browser.click("[data-testid=cancel]").await;
-    browser.wait_for("[data-testid=results]", 5).await;
+    browser.wait_until(support::RESULTS_DRAWN, 5).await;
     let got: Vec<String> = serde_json::from_value(browser.eval(outcomes).await).unwrap();
     assert!(got.iter().all(|o| o == "Cancelled"), "{got:?}");
     // The page still works: a new run starts, and can be cancelled again.
     browser.click("[data-testid=run]").await;
     browser.wait_until("!document.querySelector('[data-testid=results]')", 5).await;
     browser.click("[data-testid=cancel]").await;
-    browser.wait_for("[data-testid=results]", 5).await;
+    browser.wait_until(support::RESULTS_DRAWN, 5).await;
     assert_no_console_errors(&browser).await;
     browser.close().await;
 }
@@ -1492,7 +1492,7 @@ async fn a_thousand_random_addresses_break_nothing_and_inject_nothing() {
 async fn double_clicks_leaving_mid_run_and_history_break_nothing() {
     let (server, browser) = open("/#/coroutines?tasks=3&wait=200").await;
     browser.eval("(b => { b.click(); b.click(); return true; })(document.querySelector('[data-testid=run]'))").await;
-    browser.wait_until("!document.querySelector('[data-testid=run]').disabled && !!document.querySelector('[data-testid=results]')", 30).await;
+    browser.wait_until(&format!("!document.querySelector('[data-testid=run]').disabled && {}", support::RESULTS_DRAWN), 30).await;
     assert_eq!(browser.eval("document.querySelectorAll('[data-testid=results] tbody tr').length").await, Value::from(3), "one run's three ways, once");
     // Leave a thread run and a loop run halfway, come back, run again.
     for (page, away) in [("/#/parallel-cpu?size=3000&repeats=3", "/#/threads"), ("/#/concurrent-waits?tasks=5&wait=400", "/#/")] {

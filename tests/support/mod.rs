@@ -77,13 +77,15 @@ pub struct Holds {
     pub gap: f64,
 }
 
-/// Clicks Run and waits (up to `secs`) for the run to end with results (Run enabled again, so
-/// a second run never reads the first one's results).
+/// The results are shown in full: every timeline among them is drawn (each draws on a turn of
+/// the loop after the results appear, widgets/timeline.rs).
+pub const RESULTS_DRAWN: &str = "!!document.querySelector('[data-testid=results]') && !document.querySelector('[data-testid=timeline][data-drawn=false]')";
+
+/// Clicks Run and waits (up to `secs`) for the run to end with its results drawn (Run enabled
+/// again, so a second run never reads the first one's results).
 pub async fn run_demo(browser: &browser::Browser, secs: u64) {
     browser.click("[data-testid=run]").await;
-    browser
-        .wait_until("!document.querySelector('[data-testid=run]').disabled && !!document.querySelector('[data-testid=results]')", secs)
-        .await;
+    browser.wait_until(&format!("!document.querySelector('[data-testid=run]').disabled && {RESULTS_DRAWN}"), secs).await;
 }
 
 /// Clicks the page's Run and waits (up to `secs`) for its results, recording the holds meanwhile.

@@ -74,6 +74,29 @@ fn spread(times: &[f64]) -> f64 {
 
 const NOISY_SPREAD: f64 = 0.15;
 
+/// The machine's own speed: one thread, one fixed loop (compute(100M)), the fastest of three, in
+/// ms. Taken between the phases, because the browser's figures and the native ones are measured
+/// minutes apart, and on this machine kind (a 2-vCPU VM) the very same loop on the very same
+/// thread, with nothing else running and no steal time reported, took 123-222 ms for four
+/// compute(100M) from one second to the next (12-03): the host, not the code, sets the pace. A
+/// browser/native ratio holds only as far as the machine held still between its two figures.
+fn machine_speed() -> f64 {
+    use concurrency_playground::core::process::sum_to;
+    (0..3)
+        .map(|_| {
+            let t = std::time::Instant::now();
+            std::hint::black_box(sum_to(std::hint::black_box(100_000_000)));
+            t.elapsed().as_secs_f64() * 1000.0
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// The probes' drift: (slowest - fastest) / fastest.
+fn drift(probes: &[(&str, f64)]) -> f64 {
+    let (lo, hi) = probes.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), p| (lo.min(p.1), hi.max(p.1)));
+    (hi - lo) / lo
+}
+
 /// One row's note column: the native and the browser notes, each named, the empty ones left out.
 fn notes(native: String, browser: String) -> String {
     [("native", native), ("browser", browser)]
@@ -137,6 +160,7 @@ struct Cell {
     native_ms: f64,
     native_spread: f64,
     browser_ms: f64,
+    browser_spread: f64,
 }
 
 fn workloads(o: &Options) -> [Workload; 2] {
@@ -168,7 +192,7 @@ fn native_matrix(o: &Options, lanes: usize, runs: usize) -> Vec<(Work, Variant, 
 }
 
 /// The compare page's matrix, run `runs` times from the UI: medians per cell.
-async fn browser_matrix(browser: &Browser, server: &StaticServer, o: &Options, runs: usize) -> Vec<(Work, Variant, f64)> {
+async fn browser_matrix(browser: &Browser, server: &StaticServer, o: &Options, runs: usize) -> Vec<(Work, Variant, f64, f64)> {
     browser.goto(&server.url(&format!("/#/compare?tasks={}&n={}&wait={}", o.tasks, o.n_millions, o.wait_ms))).await;
     browser.wait_until(support::THREADS_READY, 30).await;
     let mut samples: Vec<(Work, Variant, Vec<f64>)> = Vec::new();
@@ -190,7 +214,7 @@ async fn browser_matrix(browser: &Browser, server: &StaticServer, o: &Options, r
             }
         }
     }
-    samples.into_iter().map(|(w, m, v)| (w, m, median(&v).unwrap_or(f64::NAN))).collect()
+    samples.into_iter().map(|(w, m, v)| (w, m, median(&v).unwrap_or(f64::NAN), spread(&v))).collect()
 }
 
 /// The matrix as a chart: per workload, a pair of bars (native, browser) for every model.
@@ -323,17 +347,20 @@ async fn main() {
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     eprintln!("benchmark: primes below {limit}, {} runs each, {cores} cores", opts.runs);
 
+    let mut probes = vec![("start", machine_speed())];
     let server = StaticServer::start(support::dist_dir(), true);
     eprintln!("browser: a first visit");
     let visit = first_visit(&server, opts.firefox).await;
     let browser = open_browser(opts.firefox).await;
     eprintln!("browser: main-thread holds, one run of every demo");
     let holds = longest_holds(&browser, &server).await;
+    probes.push(("before the browser's CPU work", machine_speed()));
     eprintln!("browser: CPU work on 1..P workers");
     let web_cpu = browser_cpu(&browser, &server, opts.size_k, opts.runs).await;
     eprintln!("browser: concurrent waits");
     let web_waits = browser_waits(&browser, &server, opts.runs.min(3)).await;
     let matrix_runs = opts.runs.min(3);
+    probes.push(("before the browser's matrix", machine_speed()));
     eprintln!("browser: the matrix ({matrix_runs} runs of the compare page)");
     let web_matrix = browser_matrix(&browser, &server, &opts, matrix_runs).await;
     let browser_name: Value = browser.eval("navigator.userAgent.match(/(Chrom(e|ium)|Firefox)\\/[\\d.]+/)?.[0]").await;
@@ -342,27 +369,38 @@ async fn main() {
     browser.close().await;
 
     let threads: Vec<usize> = (1..=web_cpu.len()).collect();
+    probes.push(("before the native CPU work", machine_speed()));
     eprintln!("native: CPU work on 1..P threads");
     let native = native_cpu(limit, &threads, opts.runs);
     eprintln!("native: concurrent waits");
     let native_waits = native_waits(opts.runs.min(3));
+    probes.push(("before the native matrix", machine_speed()));
     eprintln!("native: the matrix");
     let lanes = cores.max(1);
     let cells: Vec<Cell> = native_matrix(&opts, lanes, matrix_runs)
         .into_iter()
         .map(|(work, model, native_ms, native_spread)| {
-            let browser_ms = web_matrix.iter().find(|c| c.0 == work && c.1 == model).map(|c| c.2).unwrap_or(f64::NAN);
-            Cell { work, model, native_ms, native_spread, browser_ms }
+            let (browser_ms, browser_spread) =
+                web_matrix.iter().find(|c| c.0 == work && c.1 == model).map_or((f64::NAN, f64::NAN), |c| (c.2, c.3));
+            Cell { work, model, native_ms, native_spread, browser_ms, browser_spread }
         })
         .collect();
 
+    probes.push(("end", machine_speed()));
+    let drift = drift(&probes);
+    // Said beside every browser/native figure when the machine's pace changed between phases.
+    let drifted = (drift > NOISY_SPREAD).then(|| format!("machine drift {:.0}%", drift * 100.0));
     let mut table = String::new();
     let _ = writeln!(table, "\nCPU work: primes below {limit} (median of {} runs, ms)", opts.runs);
     let _ = writeln!(table, "{:<10} {:>10} {:>9} {:>10} {:>9} {:>14}  {}", "threads", "native", "speedup", "browser", "speedup", "browser/native", "note");
     let _ = writeln!(table, "(browser: {browser_name})");
     for (i, t) in threads.iter().enumerate() {
         let (ns, bs) = (speedup(native[0].0, native[i].0), speedup(web_cpu[0], web_cpu[i]));
-        let notes = notes(note(ns, *t, Some(native[i].1)), note(bs, *t, None));
+        let notes = [notes(note(ns, *t, Some(native[i].1)), note(bs, *t, None)), drifted.clone().unwrap_or_default()]
+            .into_iter()
+            .filter(|n| !n.is_empty())
+            .collect::<Vec<_>>()
+            .join("; ");
         let _ = writeln!(table, "{:<10} {:>10.1} {:>8.2}x {:>10.1} {:>8.2}x {:>13.2}x  {notes}", t, native[i].0,
             ns, web_cpu[i], bs, web_cpu[i] / native[i].0);
     }
@@ -383,13 +421,17 @@ async fn main() {
     for c in &cells {
         let (ns, bs) = (speedup(base(c.work, false), c.native_ms), speedup(base(c.work, true), c.browser_ms));
         let possible = c.model.parallel_lanes(c.work, opts.tasks, lanes, cores);
-        let notes = notes(note(ns, possible, Some(c.native_spread)), note(bs, possible, None));
+        let notes = [notes(note(ns, possible, Some(c.native_spread)), note(bs, possible, Some(c.browser_spread))), drifted.clone().unwrap_or_default()]
+            .into_iter()
+            .filter(|n| !n.is_empty())
+            .collect::<Vec<_>>()
+            .join("; ");
         let _ = writeln!(table, "{:<10} {:<32} {:>9.1} {:>7.2}x {:>9.1} {:>7.2}x {:>13.2}x  {notes}", c.work.title(), c.model.title(),
             c.native_ms, ns, c.browser_ms, bs, c.browser_ms / c.native_ms);
         json_rows.push(serde_json::json!({
             "job": c.work.title(), "model": c.model.title(), "native_ms": c.native_ms, "browser_ms": c.browser_ms,
             "native_speedup": ns, "browser_speedup": bs, "browser_over_native": c.browser_ms / c.native_ms,
-            "native_spread": c.native_spread, "note": notes,
+            "native_spread": c.native_spread, "browser_spread": c.browser_spread, "note": notes,
         }));
     }
     let _ = writeln!(table, "\nRelease bundle (dist/)");
@@ -414,6 +456,9 @@ async fn main() {
         goal_row(&mut table, "browser, 2 workers, prime kernel (speedup)", format!("{s2:.2}x"), ">= 1.90x", s2 >= 1.9);
         let ratio = one / native[0].0;
         goal_row(&mut table, "browser/native, 1 thread, prime kernel", format!("{ratio:.2}x"), "<= 1.05x", ratio <= 1.05);
+        if let Some(d) = &drifted {
+            let _ = writeln!(table, "  ({d} between the browser's and the native phase: this ratio is not to be trusted)");
+        }
     }
     let outside: Vec<String> = cells
         .iter()
@@ -436,6 +481,9 @@ async fn main() {
     goal_row(&mut table, "longest 10 ms-timer gap in a demo run (ms)", format!("{:.0}", holds.1), "<= 50", holds.1 <= 50.0);
     let _ = writeln!(table, "  (longest gap on: {})", holds.2);
     let _ = writeln!(table, "\nmachine: {cores} cores; browser: {browser_name}");
+    let shown: Vec<String> = probes.iter().map(|(at, ms)| format!("{at} {ms:.0}")).collect();
+    let _ = writeln!(table, "machine speed (one thread, compute(100M), fastest of 3, ms): {}; drift {:.0}%{}", shown.join(", "), drift * 100.0,
+        if drifted.is_some() { " (over 15%: browser/native ratios are marked)" } else { "" });
     print!("{table}");
     let report = support::out_dir("bench").join("report.txt");
     std::fs::write(&report, &table).expect("write report");

@@ -206,7 +206,7 @@ fn start_compute(threads: usize) -> impl Future<Output = Result<(), String>> {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .spawn_handler(|thread| {
-                Queue::made(true).push(Box::new(move || thread.run()));
+                queue.push(Box::new(move || thread.run()));
                 Ok(())
             })
             .build_global();

@@ -52,17 +52,21 @@ fn options() -> Options {
     }
 }
 
-/// Medians of `runs` native runs on a dedicated pool of each thread count.
+/// Medians of `runs` native runs on a dedicated pool of each thread count, after a warm-up run on
+/// each; round by round, every thread count in each round, as the page does (parallel_cpu's
+/// view): a machine whose pace drifts then slows every thread count alike.
 fn native_cpu(limit: u64, threads: &[usize], runs: usize) -> Vec<(f64, f64)> {
-    threads
-        .iter()
-        .map(|&t| {
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(t).build().unwrap();
-            pool.install(|| run_split(limit, t)); // warm-up
-            let times: Vec<f64> = (0..runs).map(|_| pool.install(|| run_split(limit, t)).wall_ms).collect();
-            (median(&times).unwrap(), spread(&times))
-        })
-        .collect()
+    let pools: Vec<rayon::ThreadPool> = threads.iter().map(|&t| rayon::ThreadPoolBuilder::new().num_threads(t).build().unwrap()).collect();
+    for (pool, &t) in pools.iter().zip(threads) {
+        pool.install(|| run_split(limit, t)); // warm-up
+    }
+    let mut times: Vec<Vec<f64>> = vec![Vec::with_capacity(runs); threads.len()];
+    for _ in 0..runs {
+        for ((pool, &t), times) in pools.iter().zip(threads).zip(&mut times) {
+            times.push(pool.install(|| run_split(limit, t)).wall_ms);
+        }
+    }
+    times.iter().map(|t| (median(t).unwrap(), spread(t))).collect()
 }
 
 /// How far the runs lie apart: (slowest - fastest) / median. Over `NOISY_SPREAD` the median is

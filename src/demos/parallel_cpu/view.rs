@@ -36,18 +36,23 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     }
 }
 
-/// Runs the job for 1..=max_threads threads, `repeats` times each, every run on the pool.
+/// Runs the job for 1..=max_threads threads, `repeats` times each, every run on the pool: after
+/// one run not measured (the browser first runs new code on its baseline compiler, several times
+/// slower, until the code is found hot), round by round, every thread count in each round. A
+/// machine that slows down midway then slows every thread count alike and the speedups stay fair;
+/// run one thread count after another, a 2-vCPU VM whose own pace drifts by up to 1.8x within
+/// seconds (12-03) would have put the drift into the speedup.
 async fn measure(limit: u64, repeats: usize, max_threads: usize, phase: RwSignal<String>) -> Result<Vec<Row>, engine::OffloadError> {
     phase.set("checking the answer with a sieve".into());
     let expected = engine::offload(move || expected_primes(limit)).await?;
-    let mut runs: Vec<Vec<SplitRun>> = Vec::new();
-    for threads in 1..=max_threads {
-        let mut repeated = Vec::with_capacity(repeats);
-        for r in 1..=repeats {
-            phase.set(format!("{threads} thread{}: run {r} of {repeats}", if threads == 1 { "" } else { "s" }));
-            repeated.push(engine::offload(move || run_split(limit, threads)).await?);
+    phase.set("warming up (not measured)".into());
+    engine::offload(move || run_split(limit, max_threads)).await?;
+    let mut runs: Vec<Vec<SplitRun>> = (0..max_threads).map(|_| Vec::with_capacity(repeats)).collect();
+    for r in 1..=repeats {
+        for threads in 1..=max_threads {
+            phase.set(format!("run {r} of {repeats}: {threads} thread{}", if threads == 1 { "" } else { "s" }));
+            runs[threads - 1].push(engine::offload(move || run_split(limit, threads)).await?);
         }
-        runs.push(repeated);
     }
     Ok(summarise(&runs, expected))
 }

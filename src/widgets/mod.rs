@@ -13,6 +13,7 @@ mod pool;
 mod predict;
 mod run;
 pub mod share;
+mod speedup;
 mod stepper;
 pub mod timeline;
 mod url;
@@ -24,6 +25,7 @@ pub use lag::{describe as describe_slow_callback, use_lag, Heartbeat, Lag, SHOWN
 pub use pool::{use_pool, PoolState, ThreadGate};
 pub use predict::{judge, PredictBox, Prediction};
 pub use run::{DemoPage, RunState};
+pub use speedup::{speedup_text, NoiseNote, SpeedupCell};
 pub use stepper::{StepRules, Stepper};
 pub use timeline::{Timeline, Timelines};
 pub use url::replace_query;

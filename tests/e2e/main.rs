@@ -67,6 +67,19 @@ async fn drawn_spans(browser: &Browser, index: usize) -> Vec<(String, f64, f64)>
         .collect()
 }
 
+/// Every speedup cell on the page says "noise" exactly when it is marked noisy, and the page
+/// explains noise exactly when some cell is (widgets/speedup.rs). Returns how many cells it read.
+async fn assert_speedup_marks_agree(browser: &Browser) -> usize {
+    let v = browser
+        .eval("({ cells: [...document.querySelectorAll('td[data-speedup]')].map(td => [td.dataset.noisy === 'true', td.textContent.includes('noise')]), \
+                  note: !!document.querySelector('[data-testid=noisy]') })")
+        .await;
+    let cells: Vec<(bool, bool)> = serde_json::from_value(v["cells"].clone()).unwrap();
+    assert!(cells.iter().all(|(marked, said)| marked == said), "a cell marked noisy says so, and only then: {cells:?}");
+    assert_eq!(v["note"].as_bool(), Some(cells.iter().any(|c| c.0)), "the page explains noise when a cell is: {v}");
+    cells.len()
+}
+
 fn max_overlap(spans: &[(String, f64, f64)]) -> usize {
     spans.iter().map(|(_, s, e)| spans.iter().filter(|(_, s2, e2)| s2 < e && s < e2).count()).max().unwrap_or(0)
 }
@@ -130,6 +143,7 @@ async fn parallel_cpu_runs_on_worker_threads_from_the_ui() {
         assert_eq!(row[3], "true", "the answer agrees with the sieve: {row:?}");
     }
     eprintln!("parallel-cpu rows (threads, ms, speedup, checked): {rows:?}");
+    assert_eq!(assert_speedup_marks_agree(&browser).await, cores, "a speedup per thread count");
     // The timeline of the widest run shows the work side by side on distinct worker lanes.
     if cores > 1 {
         let spans = drawn_spans(&browser, cores - 1).await;
@@ -1063,6 +1077,7 @@ async fn simulated_gil_serialises_cpu_work_but_not_io_waits() {
     assert_eq!(most("tr[data-scenario=CpuThreadsGil]").await, 1.0, "one thread runs bytecode at a time");
     assert_eq!(most("tr[data-scenario=CpuThreadsNoGil]").await, 2.0);
     assert_eq!(most("tr[data-scenario=IoThreadsGil]").await, 1.0);
+    assert_eq!(assert_speedup_marks_agree(&browser).await, 3, "the three CPU-bound runs' speedups");
     // Under the GIL the slices alternate between the threads (index 1: the 2-thread GIL run).
     let gil_spans = browser.eval("[...document.querySelectorAll('[data-testid=timeline]')[1].querySelectorAll('rect.span.run')].length").await;
     assert!(gil_spans.as_u64().unwrap() >= 6, "{gil_spans}");
@@ -1287,6 +1302,7 @@ async fn process_pool_computes_in_parallel_and_chunks_cut_the_messages() {
     assert!(max_overlap(&big_on_processes) >= 2, "the two processes computed at the same time: {big_on_processes:?}");
     assert_eq!(row_number(&browser, r#"tr[data-work="tiny"][data-runner="ProcessPool { chunk: 1 }"]"#, "spans").await, 400.0);
     assert_eq!(row_number(&browser, r#"tr[data-work="tiny"][data-runner="ProcessPool { chunk: 50 }"]"#, "spans").await, 8.0);
+    assert_eq!(assert_speedup_marks_agree(&browser).await, 6, "every row's speedup over one thread");
     browser.screenshot_of("[data-testid=results]", "process-pool").await;
     assert_no_console_errors(&browser).await;
     browser.close().await;

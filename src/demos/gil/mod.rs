@@ -50,6 +50,14 @@ impl Variant {
             Variant::IoThreadsGil => format!("I/O-bound, {threads} threads, with the GIL"),
         }
     }
+
+    /// How many of `threads` can compute at the same instant: one under the GIL.
+    pub fn computing_lanes(self, threads: usize) -> usize {
+        match self {
+            Variant::CpuThreadsNoGil => threads.min(crate::engine::hardware_concurrency()).max(1),
+            Variant::CpuOneThread | Variant::CpuThreadsGil | Variant::IoThreadsGil => 1,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

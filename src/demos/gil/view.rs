@@ -2,9 +2,9 @@
 
 use super::{run, Measured, Variant, INFO, IO_MS, PYTHON_SOURCE, THREADS, WORK_MS};
 use crate::models::gil::SWITCH_MS;
-use crate::core::stats::speedup;
+use crate::core::stats::{impossible_speedup, speedup};
 use crate::models::cooperative;
-use crate::widgets::{DemoPage, Knobs, Prediction, RunState, Timelines};
+use crate::widgets::{DemoPage, Knobs, NoiseNote, Prediction, RunState, SpeedupCell, Timelines};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -61,6 +61,10 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
 fn results(all: Vec<Measured>) -> impl IntoView {
     let one = all[0].wall_ms;
     let threads = all[1].threads;
+    let noise = all
+        .iter()
+        .filter(|m| m.scenario != Variant::IoThreadsGil)
+        .any(|m| impossible_speedup(speedup(one, m.wall_ms), m.scenario.computing_lanes(threads)));
     view! {
         <section class="results" data-testid="results">
             <table class="numbers">
@@ -72,11 +76,16 @@ fn results(all: Vec<Measured>) -> impl IntoView {
                         <tr data-scenario=format!("{:?}", m.scenario) data-wall-ms=m.wall_ms data-most=m.most_running>
                             <td>{m.scenario.title(threads)}</td><td>{format!("{:.0} ms", m.wall_ms)}</td>
                             <td>{format!("{:.0} ms", m.cpu_ms)}</td><td>{m.most_running}</td>
-                            <td>{if cpu { format!("{:.2}×", speedup(one, m.wall_ms)) } else { "—".into() }}</td>
+                            {if cpu {
+                                view! { <SpeedupCell speedup=speedup(one, m.wall_ms) lanes=m.scenario.computing_lanes(threads)/> }.into_any()
+                            } else {
+                                view! { <td>"—"</td> }.into_any()
+                            }}
                         </tr>
                     }
                 }).collect_view()}</tbody>
             </table>
+            <NoiseNote any=noise/>
             <Timelines runs={all.into_iter().map(|m| (m.scenario.title(threads).to_string(), m.trace)).collect::<Vec<_>>()}/>
         </section>
     }

@@ -3,7 +3,7 @@
 use super::{expected_primes, run_split, summarise, Row, SplitRun, INFO, PYTHON_SOURCE, REPEATS, SIZE_K};
 use crate::core::stats::{grouped, impossible_speedup};
 use crate::engine;
-use crate::widgets::{use_pool, DemoPage, Knobs, PoolState, RunState, Timeline, Prediction};
+use crate::widgets::{use_pool, DemoPage, Knobs, NoiseNote, PoolState, RunState, SpeedupCell, Timeline, Prediction};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -62,6 +62,7 @@ fn results(limit: u64, rows: Vec<Row>) -> impl IntoView {
     let best = rows.iter().max_by(|a, b| a.speedup.total_cmp(&b.speedup)).cloned();
     let all_checked = rows.iter().all(|r| r.checked);
     let primes = rows.first().map(|r| r.last.primes).unwrap_or(0);
+    let noise = rows.iter().any(|r| impossible_speedup(r.speedup, r.threads));
     view! {
         <section class="results" data-testid="results">
             <table class="numbers">
@@ -75,13 +76,14 @@ fn results(limit: u64, rows: Vec<Row>) -> impl IntoView {
                             data-noisy=noisy.to_string() class:noisy=noisy>
                             <td>{r.threads}</td>
                             <td>{format!("{:.0} ms", r.wall_ms)}</td>
-                            <td>{format!("{:.2}×{}", r.speedup, if noisy { " (noise: run again)" } else { "" })}</td>
+                            <SpeedupCell speedup=r.speedup lanes=r.threads/>
                             <td>{format!("{:.0}%", r.efficiency * 100.0)}</td>
                             <td>{if r.checked { "✓ checked" } else { "✗ WRONG" }}</td>
                         </tr>
                     }}).collect_view()}
                 </tbody>
             </table>
+            <NoiseNote any=noise/>
             <p class="verdict">
                 {format!("{} primes below {}{}. ", grouped(primes), grouped(limit), if all_checked { ", the same as the sieve" } else { ": DIFFERENT from the sieve" })}
                 {best.map(|b| format!("Best: {:.2}× with {} threads ({:.0}% efficiency).", b.speedup, b.threads, b.efficiency * 100.0))}

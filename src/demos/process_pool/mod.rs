@@ -48,6 +48,14 @@ impl Variant {
             Variant::ProcessPool { chunk } => format!("{p} processes, chunks of {chunk} tasks"),
         }
     }
+
+    /// How many can compute at the same instant, with `p` threads or processes on `tasks` tasks.
+    pub fn lanes(self, p: usize, tasks: usize) -> usize {
+        match self {
+            Variant::OneThread => 1,
+            Variant::ThreadPool | Variant::ProcessPool { .. } => p.min(tasks).min(engine::hardware_concurrency()).max(1),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -2,9 +2,9 @@
 
 use crate::models::process_pool::{good_chunk, Pool};
 use super::{run, Measured, Variant, INFO, MILLIONS, PROCESSES, PYTHON_SOURCE, TASKS, TINY, TINY_N};
-use crate::core::stats::speedup;
+use crate::core::stats::{impossible_speedup, speedup};
 use crate::engine;
-use crate::widgets::{DemoPage, Knobs, RunState, Timeline, Prediction};
+use crate::widgets::{DemoPage, Knobs, NoiseNote, RunState, SpeedupCell, Timeline, Prediction};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -16,6 +16,9 @@ const EXPLANATION: &[&str] = &[
      not computing, and loses even to one thread. Sending the tasks in chunks (map's chunksize) \
      pays the message cost once per chunk.",
 ];
+
+/// compute(n) of a warm-up task: enough for the browser to find the code hot, ~1 ms.
+const WARM_UP_N: u64 = 300_000;
 
 /// One result row: which workload, and the run or why it could not happen.
 type Row = (&'static str, Variant, Result<Measured, String>);
@@ -33,6 +36,13 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
             let t = engine::now_ms();
             let mut processes = Pool::start(p).await.map_err(|e| format!("the processes could not start: {e}"))?;
             let startup_ms = engine::now_ms() - t;
+            // New code runs on the browser's baseline compiler, several times slower, until it is
+            // found hot: unmeasured, each runner once on small tasks, or the first measured run
+            // (one thread) would be the slow one and the others' speedups over it impossible.
+            state.say("warming up (not measured)");
+            for runner in [Variant::OneThread, Variant::ThreadPool, Variant::ProcessPool { chunk: 1 }] {
+                run(runner, vec![WARM_UP_N; 2 * p], p, &mut processes).await?;
+            }
             let plan = [
                 ("big", Variant::OneThread),
                 ("big", Variant::ThreadPool),
@@ -62,6 +72,10 @@ fn results(startup_ms: f64, p: usize, rows: Vec<Row>) -> impl IntoView {
     let baseline = |work: &str| rows.iter().find(|r| r.0 == work && r.1 == Variant::OneThread).and_then(|r| r.2.as_ref().ok()).map(|m| m.wall_ms);
     let totals: Vec<(&str, u64)> = rows.iter().filter_map(|r| r.2.as_ref().ok().map(|m| (r.0, m.total))).collect();
     let agree = ["big", "tiny"].iter().all(|w| totals.iter().filter(|t| t.0 == *w).map(|t| t.1).collect::<std::collections::BTreeSet<_>>().len() <= 1);
+    let noise = rows.iter().any(|(work, runner, m)| match (baseline(work), m) {
+        (Some(b), Ok(m)) => impossible_speedup(speedup(b, m.wall_ms), runner.lanes(p, m.tasks)),
+        _ => false,
+    });
     let table = rows
         .iter()
         .map(|(work, runner, m)| {
@@ -71,7 +85,10 @@ fn results(startup_ms: f64, p: usize, rows: Vec<Row>) -> impl IntoView {
                     <tr data-work=*work data-runner=format!("{runner:?}") data-wall-ms=m.wall_ms data-spans=m.trace.spans.len()>
                         <td>{format!("{} {work} tasks", m.tasks)}</td><td class="text">{runner.title(p)}</td>
                         <td>{format!("{:.0} ms", m.wall_ms)}</td>
-                        <td>{base.map(|b| format!("{:.2}×", speedup(b, m.wall_ms))).unwrap_or_else(|| "—".into())}</td>
+                        {match base {
+                            Some(b) => view! { <SpeedupCell speedup=speedup(b, m.wall_ms) lanes=runner.lanes(p, m.tasks)/> }.into_any(),
+                            None => view! { <td>"—"</td> }.into_any(),
+                        }}
                     </tr>
                 }
                 .into_any(),
@@ -96,6 +113,7 @@ fn results(startup_ms: f64, p: usize, rows: Vec<Row>) -> impl IntoView {
                 <thead><tr><th>"work"</th><th class="text">"run on"</th><th>"wall time"</th><th>"speedup over one thread"</th></tr></thead>
                 <tbody>{table}</tbody>
             </table>
+            <NoiseNote any=noise/>
             <p class="verdict" data-agree=agree.to_string()>{format!(
                 "Starting the {p} processes took {startup_ms:.0} ms (not counted above). {}",
                 if agree { "Every run found the same answers." } else { "The runs' answers DIFFER: a bug." })}</p>

@@ -51,8 +51,9 @@ impl Variant {
         }
     }
 
-    /// How many of `threads` can compute at the same instant: one under the GIL.
-    pub fn computing_lanes(self, threads: usize) -> usize {
+    /// How many of `threads` can compute at the same instant (one under the GIL): a speedup above
+    /// it is noise (as compare's `parallel_lanes`).
+    pub fn parallel_lanes(self, threads: usize) -> usize {
         match self {
             Variant::CpuThreadsNoGil => threads.min(crate::engine::hardware_concurrency()).max(1),
             Variant::CpuOneThread | Variant::CpuThreadsGil | Variant::IoThreadsGil => 1,
@@ -165,6 +166,15 @@ pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_gil.py");
 mod tests {
     use super::*;
     use futures::executor::block_on;
+
+    #[test]
+    fn under_the_gil_one_thread_computes_at_a_time_and_without_it_no_more_than_the_cores() {
+        assert_eq!(Variant::CpuThreadsGil.parallel_lanes(8), 1);
+        assert_eq!(Variant::CpuOneThread.parallel_lanes(8), 1);
+        let free = Variant::CpuThreadsNoGil.parallel_lanes(8);
+        assert!(free >= 1 && free <= 8 && free <= crate::engine::hardware_concurrency(), "{free}");
+        assert_eq!(Variant::CpuThreadsNoGil.parallel_lanes(1), 1);
+    }
 
     fn job() -> PrimeJob {
         PrimeJob::sized_for(120.0, engine::now_ms)

@@ -64,7 +64,7 @@ fn results(all: Vec<Measured>) -> impl IntoView {
     let noise = all
         .iter()
         .filter(|m| m.scenario != Variant::IoThreadsGil)
-        .any(|m| impossible_speedup(speedup(one, m.wall_ms), m.scenario.computing_lanes(threads)));
+        .any(|m| impossible_speedup(speedup(one, m.wall_ms), m.scenario.parallel_lanes(threads)));
     view! {
         <section class="results" data-testid="results">
             <table class="numbers">
@@ -77,7 +77,7 @@ fn results(all: Vec<Measured>) -> impl IntoView {
                             <td>{m.scenario.title(threads)}</td><td>{format!("{:.0} ms", m.wall_ms)}</td>
                             <td>{format!("{:.0} ms", m.cpu_ms)}</td><td>{m.most_running}</td>
                             {if cpu {
-                                view! { <SpeedupCell speedup=speedup(one, m.wall_ms) lanes=m.scenario.computing_lanes(threads)/> }.into_any()
+                                view! { <SpeedupCell speedup=speedup(one, m.wall_ms) lanes=m.scenario.parallel_lanes(threads)/> }.into_any()
                             } else {
                                 view! { <td>"—"</td> }.into_any()
                             }}

@@ -49,8 +49,9 @@ impl Variant {
         }
     }
 
-    /// How many can compute at the same instant, with `p` threads or processes on `tasks` tasks.
-    pub fn lanes(self, p: usize, tasks: usize) -> usize {
+    /// How many lanes can compute at the same instant, with `p` threads or processes on `tasks`
+    /// tasks: a speedup above it is noise (as compare's `parallel_lanes`).
+    pub fn parallel_lanes(self, p: usize, tasks: usize) -> usize {
         match self {
             Variant::OneThread => 1,
             Variant::ThreadPool | Variant::ProcessPool { .. } => p.min(tasks).min(engine::hardware_concurrency()).max(1),
@@ -140,6 +141,14 @@ mod tests {
             .map(|r| block_on(run(r, ns.clone(), 2, &mut processes)).unwrap().total)
             .collect();
         assert!(answers.windows(2).all(|w| w[0] == w[1]), "{answers:?}");
+    }
+
+    #[test]
+    fn no_more_lanes_compute_at_once_than_workers_tasks_or_cores() {
+        assert_eq!(Variant::OneThread.parallel_lanes(8, 64), 1);
+        assert_eq!(Variant::ProcessPool { chunk: 1 }.parallel_lanes(8, 1), 1, "one task keeps one lane busy");
+        let pool = Variant::ThreadPool.parallel_lanes(8, 64);
+        assert!(pool >= 1 && pool <= engine::hardware_concurrency().min(8), "{pool}");
     }
 
     #[test]

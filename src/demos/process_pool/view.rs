@@ -73,7 +73,7 @@ fn results(startup_ms: f64, p: usize, rows: Vec<Row>) -> impl IntoView {
     let totals: Vec<(&str, u64)> = rows.iter().filter_map(|r| r.2.as_ref().ok().map(|m| (r.0, m.total))).collect();
     let agree = ["big", "tiny"].iter().all(|w| totals.iter().filter(|t| t.0 == *w).map(|t| t.1).collect::<std::collections::BTreeSet<_>>().len() <= 1);
     let noise = rows.iter().any(|(work, runner, m)| match (baseline(work), m) {
-        (Some(b), Ok(m)) => impossible_speedup(speedup(b, m.wall_ms), runner.lanes(p, m.tasks)),
+        (Some(b), Ok(m)) => impossible_speedup(speedup(b, m.wall_ms), runner.parallel_lanes(p, m.tasks)),
         _ => false,
     });
     let table = rows
@@ -86,7 +86,7 @@ fn results(startup_ms: f64, p: usize, rows: Vec<Row>) -> impl IntoView {
                         <td>{format!("{} {work} tasks", m.tasks)}</td><td class="text">{runner.title(p)}</td>
                         <td>{format!("{:.0} ms", m.wall_ms)}</td>
                         {match base {
-                            Some(b) => view! { <SpeedupCell speedup=speedup(b, m.wall_ms) lanes=runner.lanes(p, m.tasks)/> }.into_any(),
+                            Some(b) => view! { <SpeedupCell speedup=speedup(b, m.wall_ms) lanes=runner.parallel_lanes(p, m.tasks)/> }.into_any(),
                             None => view! { <td>"—"</td> }.into_any(),
                         }}
                     </tr>

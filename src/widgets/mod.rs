@@ -25,7 +25,7 @@ pub use lag::{describe as describe_slow_callback, use_lag, Heartbeat, Lag, SHOWN
 pub use pool::{use_pool, PoolState, ThreadGate};
 pub use predict::{judge, PredictBox, Prediction};
 pub use run::{DemoPage, RunState};
-pub use speedup::{speedup_text, NoiseNote, SpeedupCell};
+pub use speedup::{NoiseNote, Speedup, SpeedupCell};
 pub use stepper::{StepRules, Stepper};
 pub use timeline::{Timeline, Timelines};
 pub use url::replace_query;

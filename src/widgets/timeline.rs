@@ -135,11 +135,11 @@ fn drawing_height(rows: usize) -> f64 {
     AXIS_H + ROW_H * rows as f64 + 4.0
 }
 
-/// The drawing of a trace: the SVG's height and its inner markup (axis, lane labels, one rect
-/// per mark with its tooltip and its span's data). Built as one string and handed to the
+/// The drawing of a trace: the SVG's inner markup (axis, lane labels, one rect per mark with its
+/// tooltip and its span's data), `drawing_height(rows(..).len())` high. Built as one string and handed to the
 /// browser's parser in one call: a node and an attribute at a time from wasm cost ~0.1 ms a
 /// mark, and a trace of 600 marks held the main thread 75 ms.
-pub fn svg_markup(trace: &Trace, axis_ms: Option<f64>, task_names: &[&str]) -> (f64, String) {
+pub fn svg_markup(trace: &Trace, axis_ms: Option<f64>, task_names: &[&str]) -> String {
     use std::fmt::Write;
     let origin = trace.start();
     let extent = axis_ms.unwrap_or(trace.end() - origin).max(trace.end() - origin).max(1e-3);
@@ -169,7 +169,7 @@ pub fn svg_markup(trace: &Trace, axis_ms: Option<f64>, task_names: &[&str]) -> (
                 y + 3.0, (x1 - x0).max(1.0), ROW_H - 6.0, escape(&tip));
         }
     }
-    (height, out)
+    out
 }
 
 /// Draws `trace`; `axis_ms` (when given) fixes the axis length so timelines can be compared.
@@ -189,6 +189,8 @@ pub fn Timeline(
     task_names: &'static [&'static str],
 ) -> impl IntoView {
     let origin = trace.start();
+    // The rows are counted now, so the figure takes its final height before its drawing comes
+    // (nothing below it moves then); the drawing groups them again, a small part of its cost.
     let height = drawing_height(rows(&trace, task_names).len());
     let legend = [
         (SpanKind::Run, "computing"),
@@ -210,7 +212,7 @@ pub fn Timeline(
     spawn_local_scoped_with_cancellation(async move {
         engine::yield_now().await;
         if let Some(drawn) = trace.try_with_value(|t| svg_markup(t, axis_ms, task_names)) {
-            markup.set(Some(drawn.1));
+            markup.set(Some(drawn));
         }
     });
     view! {
@@ -339,8 +341,11 @@ mod tests {
     fn the_markup_draws_every_mark_with_its_data_and_escapes_text() {
         let mut spans = vec![span(Lane::Worker(0), 0, 0.0, 40.0), span(Lane::Worker(1), 1, 10.0, 50.0)];
         spans[0].label = "a <b> & \"c\"".into();
-        let (height, markup) = svg_markup(&Trace::new(spans), None, &[]);
+        let trace = Trace::new(spans);
+        let markup = svg_markup(&trace, None, &[]);
+        let height = drawing_height(rows(&trace, &[]).len());
         assert_eq!(height, AXIS_H + 2.0 * ROW_H + 4.0);
+        assert!(markup.contains(&format!(r#"y2="{height}""#)), "the ticks reach the bottom: {markup}");
         assert_eq!(markup.matches("<rect ").count(), 2, "{markup}");
         assert!(markup.contains(r#"data-lane="worker 1" data-task="1" data-count="1" data-start="10" data-end="50""#), "{markup}");
         assert!(markup.contains("a &lt;b&gt; &amp; &quot;c&quot;") && !markup.contains("<b>"), "{markup}");

@@ -101,12 +101,13 @@ fn drift(probes: &[(&str, f64)]) -> f64 {
     (hi - lo) / lo
 }
 
-/// One row's note column: the native and the browser notes, each named, the empty ones left out.
-fn notes(native: String, browser: String) -> String {
-    [("native", native), ("browser", browser)]
+/// One row's note column: the native and the browser notes, each named, and the machine's drift when
+/// it moved (every ratio of the run is read across it), the empty ones left out.
+fn notes(native: String, browser: String, drifted: Option<&str>) -> String {
+    [("native ", native), ("browser ", browser), ("", drifted.unwrap_or_default().to_string())]
         .into_iter()
         .filter(|(_, n)| !n.is_empty())
-        .map(|(w, n)| format!("{w} {n}"))
+        .map(|(w, n)| format!("{w}{n}"))
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -400,11 +401,7 @@ async fn main() {
     let _ = writeln!(table, "(browser: {browser_name})");
     for (i, t) in threads.iter().enumerate() {
         let (ns, bs) = (speedup(native[0].0, native[i].0), speedup(web_cpu[0], web_cpu[i]));
-        let notes = [notes(note(ns, *t, Some(native[i].1)), note(bs, *t, None)), drifted.clone().unwrap_or_default()]
-            .into_iter()
-            .filter(|n| !n.is_empty())
-            .collect::<Vec<_>>()
-            .join("; ");
+        let notes = notes(note(ns, *t, Some(native[i].1)), note(bs, *t, None), drifted.as_deref());
         let _ = writeln!(table, "{:<10} {:>10.1} {:>8.2}x {:>10.1} {:>8.2}x {:>13.2}x  {notes}", t, native[i].0,
             ns, web_cpu[i], bs, web_cpu[i] / native[i].0);
     }
@@ -425,11 +422,7 @@ async fn main() {
     for c in &cells {
         let (ns, bs) = (speedup(base(c.work, false), c.native_ms), speedup(base(c.work, true), c.browser_ms));
         let possible = c.model.parallel_lanes(c.work, opts.tasks, lanes, cores);
-        let notes = [notes(note(ns, possible, Some(c.native_spread)), note(bs, possible, Some(c.browser_spread))), drifted.clone().unwrap_or_default()]
-            .into_iter()
-            .filter(|n| !n.is_empty())
-            .collect::<Vec<_>>()
-            .join("; ");
+        let notes = notes(note(ns, possible, Some(c.native_spread)), note(bs, possible, Some(c.browser_spread)), drifted.as_deref());
         let _ = writeln!(table, "{:<10} {:<32} {:>9.1} {:>7.2}x {:>9.1} {:>7.2}x {:>13.2}x  {notes}", c.work.title(), c.model.title(),
             c.native_ms, ns, c.browser_ms, bs, c.browser_ms / c.native_ms);
         json_rows.push(serde_json::json!({

@@ -51,11 +51,11 @@ impl Variant {
         }
     }
 
-    /// How many of `threads` can compute at the same instant (one under the GIL): a speedup above
-    /// it is noise (as compare's `parallel_lanes`).
-    pub fn parallel_lanes(self, threads: usize) -> usize {
+    /// How many of `threads` can compute at the same instant on `cores` cores (one under the
+    /// GIL): a speedup above it is noise (as compare's `parallel_lanes`).
+    pub fn parallel_lanes(self, threads: usize, cores: usize) -> usize {
         match self {
-            Variant::CpuThreadsNoGil => threads.min(crate::engine::hardware_concurrency()).max(1),
+            Variant::CpuThreadsNoGil => threads.min(cores).max(1),
             Variant::CpuOneThread | Variant::CpuThreadsGil | Variant::IoThreadsGil => 1,
         }
     }
@@ -169,11 +169,11 @@ mod tests {
 
     #[test]
     fn under_the_gil_one_thread_computes_at_a_time_and_without_it_no_more_than_the_cores() {
-        assert_eq!(Variant::CpuThreadsGil.parallel_lanes(8), 1);
-        assert_eq!(Variant::CpuOneThread.parallel_lanes(8), 1);
-        let free = Variant::CpuThreadsNoGil.parallel_lanes(8);
-        assert!(free >= 1 && free <= 8 && free <= crate::engine::hardware_concurrency(), "{free}");
-        assert_eq!(Variant::CpuThreadsNoGil.parallel_lanes(1), 1);
+        assert_eq!(Variant::CpuThreadsGil.parallel_lanes(8, 2), 1);
+        assert_eq!(Variant::CpuOneThread.parallel_lanes(8, 2), 1);
+        assert_eq!(Variant::CpuThreadsNoGil.parallel_lanes(8, 2), 2, "two cores");
+        assert_eq!(Variant::CpuThreadsNoGil.parallel_lanes(3, 16), 3, "three threads");
+        assert_eq!(Variant::CpuThreadsNoGil.parallel_lanes(1, 2), 1);
     }
 
     fn job() -> PrimeJob {

@@ -2,9 +2,10 @@
 
 use super::{run, Measured, Variant, INFO, IO_MS, PYTHON_SOURCE, THREADS, WORK_MS};
 use crate::models::gil::SWITCH_MS;
-use crate::core::stats::{impossible_speedup, speedup};
+use crate::core::stats::speedup;
+use crate::engine;
 use crate::models::cooperative;
-use crate::widgets::{DemoPage, Knobs, NoiseNote, Prediction, RunState, SpeedupCell, Timelines};
+use crate::widgets::{DemoPage, Knobs, NoiseNote, Prediction, RunState, Speedup, SpeedupCell, Timelines};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -61,31 +62,31 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
 fn results(all: Vec<Measured>) -> impl IntoView {
     let one = all[0].wall_ms;
     let threads = all[1].threads;
-    let noise = all
+    let cores = engine::hardware_concurrency();
+    // CPU-bound runs only: an I/O-bound run's speedup says nothing about the lanes.
+    let speedups: Vec<Option<Speedup>> = all
         .iter()
-        .filter(|m| m.scenario != Variant::IoThreadsGil)
-        .any(|m| impossible_speedup(speedup(one, m.wall_ms), m.scenario.parallel_lanes(threads)));
+        .map(|m| (m.scenario != Variant::IoThreadsGil).then(|| Speedup::new(speedup(one, m.wall_ms), m.scenario.parallel_lanes(threads, cores))))
+        .collect();
     view! {
         <section class="results" data-testid="results">
             <table class="numbers">
                 <thead><tr><th>"run"</th><th>"wall time"</th><th>"bytecode running, summed"</th>
                     <th>"threads running at once (most)"</th><th>"speedup over 1 thread"</th></tr></thead>
-                <tbody>{all.iter().map(|m| {
-                    let cpu = m.scenario != Variant::IoThreadsGil;
+                <tbody>{all.iter().zip(speedups.clone()).map(|(m, speedup)| {
                     view! {
                         <tr data-scenario=format!("{:?}", m.scenario) data-wall-ms=m.wall_ms data-most=m.most_running>
                             <td>{m.scenario.title(threads)}</td><td>{format!("{:.0} ms", m.wall_ms)}</td>
                             <td>{format!("{:.0} ms", m.cpu_ms)}</td><td>{m.most_running}</td>
-                            {if cpu {
-                                view! { <SpeedupCell speedup=speedup(one, m.wall_ms) lanes=m.scenario.parallel_lanes(threads)/> }.into_any()
-                            } else {
-                                view! { <td>"—"</td> }.into_any()
+                            {match speedup {
+                                Some(speedup) => view! { <SpeedupCell speedup/> }.into_any(),
+                                None => view! { <td>"—"</td> }.into_any(),
                             }}
                         </tr>
                     }
                 }).collect_view()}</tbody>
             </table>
-            <NoiseNote any=noise/>
+            <NoiseNote speedups=speedups.into_iter().flatten().collect()/>
             <Timelines runs={all.into_iter().map(|m| (m.scenario.title(threads).to_string(), m.trace)).collect::<Vec<_>>()}/>
         </section>
     }

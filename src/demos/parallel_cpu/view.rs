@@ -1,9 +1,9 @@
 //! The page of the parallel-CPU demo.
 
 use super::{expected_primes, run_split, summarise, Row, SplitRun, INFO, PYTHON_SOURCE, REPEATS, SIZE_K};
-use crate::core::stats::{grouped, impossible_speedup};
+use crate::core::stats::grouped;
 use crate::engine;
-use crate::widgets::{use_pool, DemoPage, Knobs, NoiseNote, PoolState, RunState, SpeedupCell, Timeline, Prediction};
+use crate::widgets::{use_pool, DemoPage, Knobs, NoiseNote, PoolState, RunState, Speedup, SpeedupCell, Timeline, Prediction};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -62,28 +62,27 @@ fn results(limit: u64, rows: Vec<Row>) -> impl IntoView {
     let best = rows.iter().max_by(|a, b| a.speedup.total_cmp(&b.speedup)).cloned();
     let all_checked = rows.iter().all(|r| r.checked);
     let primes = rows.first().map(|r| r.last.primes).unwrap_or(0);
-    let noise = rows.iter().any(|r| impossible_speedup(r.speedup, r.threads));
+    // Each row's threads run on a core of their own (the page asks for no more threads than cores).
+    let speedups: Vec<Speedup> = rows.iter().map(|r| Speedup::new(r.speedup, r.threads)).collect();
     view! {
         <section class="results" data-testid="results">
             <table class="numbers">
                 <thead><tr><th>"threads"</th><th>"wall time (median)"</th><th>"speedup"</th><th>"efficiency"</th><th>"answer"</th></tr></thead>
                 <tbody>
-                    {rows.iter().map(|r| {
-                        // More than r.threads cores can give: the 1-thread run was slowed by something else.
-                        let noisy = impossible_speedup(r.speedup, r.threads);
+                    {rows.iter().zip(&speedups).map(|(r, &speedup)| {
                         view! {
                         <tr data-threads=r.threads data-wall-ms=r.wall_ms data-speedup=r.speedup data-checked=r.checked.to_string()
-                            data-noisy=noisy.to_string() class:noisy=noisy>
+                            data-noisy=speedup.noisy().to_string() class:noisy=speedup.noisy()>
                             <td>{r.threads}</td>
                             <td>{format!("{:.0} ms", r.wall_ms)}</td>
-                            <SpeedupCell speedup=r.speedup lanes=r.threads/>
+                            <SpeedupCell speedup/>
                             <td>{format!("{:.0}%", r.efficiency * 100.0)}</td>
                             <td>{if r.checked { "✓ checked" } else { "✗ WRONG" }}</td>
                         </tr>
                     }}).collect_view()}
                 </tbody>
             </table>
-            <NoiseNote any=noise/>
+            <NoiseNote speedups/>
             <p class="verdict">
                 {format!("{} primes below {}{}. ", grouped(primes), grouped(limit), if all_checked { ", the same as the sieve" } else { ": DIFFERENT from the sieve" })}
                 {best.map(|b| format!("Best: {:.2}× with {} threads ({:.0}% efficiency).", b.speedup, b.threads, b.efficiency * 100.0))}

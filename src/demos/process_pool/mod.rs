@@ -50,11 +50,11 @@ impl Variant {
     }
 
     /// How many lanes can compute at the same instant, with `p` threads or processes on `tasks`
-    /// tasks: a speedup above it is noise (as compare's `parallel_lanes`).
-    pub fn parallel_lanes(self, p: usize, tasks: usize) -> usize {
+    /// tasks and `cores` cores: a speedup above it is noise (as compare's `parallel_lanes`).
+    pub fn parallel_lanes(self, p: usize, tasks: usize, cores: usize) -> usize {
         match self {
             Variant::OneThread => 1,
-            Variant::ThreadPool | Variant::ProcessPool { .. } => p.min(tasks).min(engine::hardware_concurrency()).max(1),
+            Variant::ThreadPool | Variant::ProcessPool { .. } => p.min(tasks).min(cores).max(1),
         }
     }
 }
@@ -145,10 +145,10 @@ mod tests {
 
     #[test]
     fn no_more_lanes_compute_at_once_than_workers_tasks_or_cores() {
-        assert_eq!(Variant::OneThread.parallel_lanes(8, 64), 1);
-        assert_eq!(Variant::ProcessPool { chunk: 1 }.parallel_lanes(8, 1), 1, "one task keeps one lane busy");
-        let pool = Variant::ThreadPool.parallel_lanes(8, 64);
-        assert!(pool >= 1 && pool <= engine::hardware_concurrency().min(8), "{pool}");
+        assert_eq!(Variant::OneThread.parallel_lanes(8, 64, 2), 1);
+        assert_eq!(Variant::ProcessPool { chunk: 1 }.parallel_lanes(8, 1, 2), 1, "one task keeps one lane busy");
+        assert_eq!(Variant::ThreadPool.parallel_lanes(8, 64, 2), 2, "two cores");
+        assert_eq!(Variant::ProcessPool { chunk: 4 }.parallel_lanes(4, 64, 16), 4, "four processes");
     }
 
     #[test]

@@ -2,9 +2,9 @@
 
 use crate::models::process_pool::{good_chunk, Pool};
 use super::{run, Measured, Variant, INFO, MILLIONS, PROCESSES, PYTHON_SOURCE, TASKS, TINY, TINY_N};
-use crate::core::stats::{impossible_speedup, speedup};
+use crate::core::stats::speedup;
 use crate::engine;
-use crate::widgets::{DemoPage, Knobs, NoiseNote, RunState, SpeedupCell, Timeline, Prediction};
+use crate::widgets::{DemoPage, Knobs, NoiseNote, RunState, Speedup, SpeedupCell, Timeline, Prediction};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -72,21 +72,25 @@ fn results(startup_ms: f64, p: usize, rows: Vec<Row>) -> impl IntoView {
     let baseline = |work: &str| rows.iter().find(|r| r.0 == work && r.1 == Variant::OneThread).and_then(|r| r.2.as_ref().ok()).map(|m| m.wall_ms);
     let totals: Vec<(&str, u64)> = rows.iter().filter_map(|r| r.2.as_ref().ok().map(|m| (r.0, m.total))).collect();
     let agree = ["big", "tiny"].iter().all(|w| totals.iter().filter(|t| t.0 == *w).map(|t| t.1).collect::<std::collections::BTreeSet<_>>().len() <= 1);
-    let noise = rows.iter().any(|(work, runner, m)| match (baseline(work), m) {
-        (Some(b), Ok(m)) => impossible_speedup(speedup(b, m.wall_ms), runner.parallel_lanes(p, m.tasks)),
-        _ => false,
-    });
+    let cores = engine::hardware_concurrency();
+    let speedups: Vec<Option<Speedup>> = rows
+        .iter()
+        .map(|(work, runner, m)| match (baseline(work), m) {
+            (Some(b), Ok(m)) => Some(Speedup::new(speedup(b, m.wall_ms), runner.parallel_lanes(p, m.tasks, cores))),
+            _ => None,
+        })
+        .collect();
     let table = rows
         .iter()
-        .map(|(work, runner, m)| {
-            let base = baseline(work);
+        .zip(speedups.clone())
+        .map(|((work, runner, m), speedup)| {
             match m {
                 Ok(m) => view! {
                     <tr data-work=*work data-runner=format!("{runner:?}") data-wall-ms=m.wall_ms data-spans=m.trace.spans.len()>
                         <td>{format!("{} {work} tasks", m.tasks)}</td><td class="text">{runner.title(p)}</td>
                         <td>{format!("{:.0} ms", m.wall_ms)}</td>
-                        {match base {
-                            Some(b) => view! { <SpeedupCell speedup=speedup(b, m.wall_ms) lanes=runner.parallel_lanes(p, m.tasks)/> }.into_any(),
+                        {match speedup {
+                            Some(speedup) => view! { <SpeedupCell speedup/> }.into_any(),
                             None => view! { <td>"—"</td> }.into_any(),
                         }}
                     </tr>
@@ -113,7 +117,7 @@ fn results(startup_ms: f64, p: usize, rows: Vec<Row>) -> impl IntoView {
                 <thead><tr><th>"work"</th><th class="text">"run on"</th><th>"wall time"</th><th>"speedup over one thread"</th></tr></thead>
                 <tbody>{table}</tbody>
             </table>
-            <NoiseNote any=noise/>
+            <NoiseNote speedups=speedups.into_iter().flatten().collect()/>
             <p class="verdict" data-agree=agree.to_string()>{format!(
                 "Starting the {p} processes took {startup_ms:.0} ms (not counted above). {}",
                 if agree { "Every run found the same answers." } else { "The runs' answers DIFFER: a bug." })}</p>

@@ -8,8 +8,10 @@ use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
     "Counting primes below a limit by trial division is pure computation: no waiting, so an event \
-     loop cannot speed it up. Here the numbers are dealt out in stripes to 1, 2, … P worker threads \
-     (Web Workers sharing one wasm memory) that really run at the same time.",
+     loop cannot speed it up. Here the numbers are cut into many stripes that 1, 2, … P worker \
+     threads (Web Workers sharing one wasm memory) take one at a time as they come free, really \
+     at the same time: a thread slowed by something else takes fewer, and none waits long for \
+     the last.",
     "Speedup is the 1-thread time divided by the P-thread time; efficiency is speedup per thread. \
      Expect close to P on an idle machine with P cores, less when other programs compete.",
     "The answer is checked against a sieve, a different algorithm. In CPython, threads would not \

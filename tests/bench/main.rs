@@ -139,7 +139,7 @@ async fn browser_cpu(browser: &Browser, server: &StaticServer, size_k: u64, runs
     browser.wait_until(support::THREADS_READY, 30).await;
     assert_eq!(browser.eval(support::REFUSE_DEBUG).await, true, "a debug build: the benchmark measures only the optimised one");
     browser.click("[data-testid=run]").await;
-    browser.wait_for("[data-testid=results]", 600).await;
+    browser.wait_quietly("document.querySelector('[data-testid=results]')", 600).await;
     let rows = browser.eval("[...document.querySelectorAll('tr[data-threads]')].map(r => +r.dataset.wallMs)").await;
     rows.as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect()
 }
@@ -204,7 +204,7 @@ async fn browser_matrix(browser: &Browser, server: &StaticServer, o: &Options, r
     for _ in 0..runs {
         browser.click("[data-testid=run]").await;
         browser.wait_until("document.querySelector('[data-testid=run]').disabled", 10).await;
-        browser.wait_until("!document.querySelector('[data-testid=run]').disabled", 600).await;
+        browser.wait_quietly("!document.querySelector('[data-testid=run]').disabled", 600).await;
         for w in [Work::Cpu, Work::Io] {
             for model in Variant::ALL {
                 let ms = browser

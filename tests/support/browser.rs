@@ -149,6 +149,34 @@ impl Browser {
         }
     }
 
+    /// Waits for `expression` to turn truthy without polling: one script in the page checks it
+    /// again on every change of the document and answers once; returns its value. For waits
+    /// during a measured run: `wait_until` asks through the driver every 100 ms, CPU that a run
+    /// using every core pays for (on 2 cores the 2-worker speedup read 1.67x polled from outside
+    /// and 1.81x waited for this way, alternating runs, 12-03).
+    pub async fn wait_quietly(&self, expression: &str, secs: u64) -> Value {
+        let script = format!(
+            "const done = arguments[arguments.length - 1];
+             const check = () => {{ try {{ return ({expression}); }} catch (_) {{ return null; }} }};
+             const now = check();
+             if (now) return done(now);
+             const watch = new MutationObserver(() => {{ const v = check(); if (v) {{ watch.disconnect(); done(v); }} }});
+             watch.observe(document.documentElement, {{ childList: true, subtree: true, attributes: true, characterData: true }});"
+        );
+        let limit = |secs: u64| fantoccini::wd::TimeoutConfiguration::new(Some(Duration::from_secs(secs)), None, None);
+        self.client.update_timeouts(limit(secs)).await.expect("set the script timeout");
+        let answer = self.client.execute_async(&script, vec![]).await;
+        // WebDriver's default, for every later script.
+        self.client.update_timeouts(limit(30)).await.expect("reset the script timeout");
+        match answer {
+            Ok(v) => v,
+            Err(e) => {
+                self.screenshot("timeout").await;
+                panic!("`{expression}` did not turn truthy within {secs} s ({e}; screenshot: target/screenshots/timeout.png)");
+            }
+        }
+    }
+
     pub async fn eval(&self, expression: &str) -> Value {
         self.client.execute(&format!("return ({expression});"), vec![]).await.expect("script")
     }

@@ -27,6 +27,10 @@ function sameOrigin(url) {
 function isolated(response) {
     if (response.type === 'opaque' || response.status === 0) return response;
     const headers = new Headers(response.headers);
+    // The body handed on is already decoded: a host's `Content-Encoding: br` and the encoded
+    // length no longer describe it (a browser could try to decode it twice, or cut it short).
+    headers.delete('Content-Encoding');
+    headers.delete('Content-Length');
     headers.set('Cross-Origin-Opener-Policy', 'same-origin');
     headers.set('Cross-Origin-Embedder-Policy', 'require-corp');
     headers.set('Cross-Origin-Resource-Policy', 'same-origin');

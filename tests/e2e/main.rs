@@ -96,6 +96,13 @@ async fn home_page_loads_isolated_with_worker_threads_and_no_errors() {
     assert_eq!(browser.eval("document.title").await, "concurrency playground");
     // The optimised build carries no "debug build" note (tests/web.rs checks a debug one does).
     assert_eq!(browser.eval("document.querySelectorAll('[data-testid=build]').length").await, 0);
+    // The server sends the build's .br copies, as a host of precompressed files does: the wasm
+    // came brotli-encoded (the server's count of bytes well under the decoded), and it ran.
+    let wasm = browser
+        .eval("(e => e && [e.encodedBodySize, e.decodedBodySize])(performance.getEntriesByType('resource').find(e => e.name.endsWith('.wasm')))")
+        .await;
+    let (sent, decoded) = (wasm[0].as_f64().unwrap(), wasm[1].as_f64().unwrap());
+    assert!(sent > 0.0 && sent < decoded * 0.4, "the wasm was not sent compressed: {sent} of {decoded} bytes");
     browser.screenshot("home-1280").await;
     assert_no_console_errors(&browser).await;
     browser.close().await;

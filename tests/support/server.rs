@@ -1,7 +1,9 @@
 //! A minimal static file server on loopback, so the tests control exactly what the page gets:
 //! with `isolated`, the COOP/COEP pair that cross-origin isolation needs; without, none (like a
 //! plain static host). It can also serve under a sub-path, refuse the service worker, and go
-//! down (every connection dropped, as for a visitor who went offline).
+//! down (every connection dropped, as for a visitor who went offline). Like a host that serves
+//! precompressed files, it sends `F.br` or `F.gz` (made by `xtask/run dist`) when the browser
+//! accepts that encoding and the copy is there.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -92,11 +94,17 @@ fn serve_one(stream: TcpStream, root: &Path, hosting: &Hosting) -> std::io::Resu
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request_line = String::new();
     reader.read_line(&mut request_line)?;
-    // Drain the headers; nothing in them matters here.
+    // Of the headers only Accept-Encoding matters here.
+    let mut accepts = Vec::new();
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line)? <= 2 {
             break;
+        }
+        if let Some((name, value)) = line.split_once(':') {
+            if name.eq_ignore_ascii_case("accept-encoding") {
+                accepts.extend(value.split(',').map(|e| e.split(';').next().unwrap_or("").trim().to_ascii_lowercase()));
+            }
         }
     }
     let raw_path = request_line.split_whitespace().nth(1).unwrap_or("/");
@@ -110,12 +118,18 @@ fn serve_one(stream: TcpStream, root: &Path, hosting: &Hosting) -> std::io::Resu
     });
     let inert = hosting.service_worker == ServiceWorker::Inert && found.as_ref().is_some_and(|(f, _)| f.ends_with("sw.js"));
     let read = |file: &Path| if inert { Some(INERT_WORKER.to_vec()) } else { std::fs::read(file).ok() };
-    let (status, body, kind) = match found.map(|(file, ok)| (ok.then(|| read(&file)).flatten(), file)) {
-        Some((Some(body), file)) => ("200 OK", body, content_type(&file)),
-        _ => ("404 Not Found", b"not found".to_vec(), "text/plain"),
+    let (status, body, kind, encoding) = match found.map(|(file, ok)| (ok.then(|| read(&file)).flatten(), file)) {
+        Some((Some(body), file)) => {
+            let (body, encoding) = if inert { (body, None) } else { precompressed(&file, &accepts).unwrap_or((body, None)) };
+            ("200 OK", body, content_type(&file), encoding)
+        }
+        _ => ("404 Not Found", b"not found".to_vec(), "text/plain", None),
     };
     let mut out = stream;
-    write!(out, "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n", body.len())?;
+    write!(out, "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\nVary: Accept-Encoding\r\n", body.len())?;
+    if let Some(encoding) = encoding {
+        write!(out, "Content-Encoding: {encoding}\r\n")?;
+    }
     if hosting.isolated {
         write!(out, "Cross-Origin-Opener-Policy: same-origin\r\nCross-Origin-Embedder-Policy: require-corp\r\n")?;
         // What `trunk serve` sends (Trunk.toml): workers get their policy from this header.
@@ -124,6 +138,17 @@ fn serve_one(stream: TcpStream, root: &Path, hosting: &Hosting) -> std::io::Resu
     write!(out, "\r\n")?;
     out.write_all(&body)?;
     out.flush()
+}
+
+/// The copy of `file` compressed ahead (`xtask/precompress.mjs`) in the best encoding the browser
+/// accepts, as a host serving precompressed files sends it: `F.br`, else `F.gz`, else none.
+fn precompressed(file: &Path, accepts: &[String]) -> Option<(Vec<u8>, Option<&'static str>)> {
+    ["br", "gzip"].into_iter().filter(|e| accepts.iter().any(|a| a == e)).find_map(|encoding| {
+        let suffix = if encoding == "br" { "br" } else { "gz" };
+        let mut name = file.as_os_str().to_owned();
+        name.push(format!(".{suffix}"));
+        std::fs::read(PathBuf::from(name)).ok().map(|body| (body, Some(encoding)))
+    })
 }
 
 /// The playground's content security policy, as index.html's meta tag states it.

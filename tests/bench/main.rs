@@ -356,6 +356,77 @@ fn goal_row(table: &mut String, what: &str, value: String, goal: &str, met: bool
 #[tokio::main]
 async fn main() {
     let opts = options();
+    let run = measure(&opts).await;
+    let matrix_title = format!(
+        "Every model, one job: {} tasks of compute({}M) / of a {} ms wait, {} lanes (median of {} runs, ms)",
+        opts.tasks, opts.n_millions, opts.wait_ms, run.lanes, run.matrix_runs
+    );
+    let mut table = String::new();
+    cpu_section(&mut table, &run, &opts);
+    waits_section(&mut table, &run);
+    let json_rows = matrix_section(&mut table, &run, &opts, &matrix_title);
+    bundle_section(&mut table, &run.visit);
+    goals_section(&mut table, &run, &opts);
+    machine_section(&mut table, &run);
+    print!("{table}");
+    let out = support::out_dir("bench");
+    std::fs::write(out.join("report.txt"), &table).expect("write report");
+    eprintln!("written to {}", out.join("report.txt").display());
+    let json = serde_json::json!({
+        "title": matrix_title, "cores": run.cores, "lanes": run.lanes,
+        "browser": run.browser_name, "rows": json_rows,
+    });
+    std::fs::write(out.join("matrix.json"), serde_json::to_string_pretty(&json).unwrap()).expect("write matrix.json");
+    std::fs::write(out.join("matrix.svg"), matrix_svg(&run.cells, &matrix_title)).expect("write matrix.svg");
+    eprintln!("and {} (+ .svg)", out.join("matrix.json").display());
+}
+
+/// Everything one run of the benchmark measured, browser first, then native, with the machine's
+/// pace probed between the phases.
+struct Run {
+    limit: u64,
+    cores: usize,
+    lanes: usize,
+    matrix_runs: usize,
+    visit: FirstVisit,
+    /// The longest main-thread task (None: not reported), the longest timer gap, and its page.
+    holds: (Option<f64>, f64, String),
+    browser_name: String,
+    web_cpu: Vec<f64>,
+    web_waits: (f64, f64),
+    /// Median and spread per thread count.
+    native: Vec<(f64, f64)>,
+    native_waits: (f64, f64),
+    cells: Vec<Cell>,
+    probes: Vec<(&'static str, f64)>,
+}
+
+impl Run {
+    fn threads(&self) -> Vec<usize> {
+        (1..=self.web_cpu.len()).collect()
+    }
+
+    fn drift(&self) -> f64 {
+        drift(&self.probes)
+    }
+
+    /// Said beside every browser/native figure when the machine's pace changed between phases.
+    fn drifted(&self) -> Option<String> {
+        let drift = self.drift();
+        (drift > NOISY_SPREAD).then(|| format!("machine drift {:.0}%", drift * 100.0))
+    }
+
+    /// The sequential cell's time for `work`, in the browser or natively.
+    fn sequential(&self, work: Work, browser: bool) -> f64 {
+        self.cells
+            .iter()
+            .find(|c| c.work == work && c.model == Variant::Sequential)
+            .map(|c| if browser { c.browser_ms } else { c.native_ms })
+            .unwrap_or(f64::NAN)
+    }
+}
+
+async fn measure(opts: &Options) -> Run {
     let limit = opts.size_k * 1000;
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     eprintln!("benchmark: primes below {limit}, {} runs each, {cores} cores", opts.runs);
@@ -375,10 +446,9 @@ async fn main() {
     let matrix_runs = opts.runs.min(3);
     probes.push(("before the browser's matrix", machine_speed()));
     eprintln!("browser: the matrix ({matrix_runs} runs of the compare page)");
-    let web_matrix = browser_matrix(&browser, &server, &opts, matrix_runs).await;
+    let web_matrix = browser_matrix(&browser, &server, opts, matrix_runs).await;
     let browser_name: Value = browser.eval("navigator.userAgent.match(/(Chrom(e|ium)|Firefox)\\/[\\d.]+/)?.[0]").await;
     let browser_name = browser_name.as_str().unwrap_or("?").to_string();
-    let web = format!("browser ({browser_name})");
     browser.close().await;
 
     let threads: Vec<usize> = (1..=web_cpu.len()).collect();
@@ -390,7 +460,7 @@ async fn main() {
     probes.push(("before the native matrix", machine_speed()));
     eprintln!("native: the matrix");
     let lanes = cores.max(1);
-    let cells: Vec<Cell> = native_matrix(&opts, lanes, matrix_runs)
+    let cells: Vec<Cell> = native_matrix(opts, lanes, matrix_runs)
         .into_iter()
         .map(|(work, model, native_ms, native_spread)| {
             let (browser_ms, browser_spread) =
@@ -398,38 +468,39 @@ async fn main() {
             Cell { work, model, native_ms, native_spread, browser_ms, browser_spread }
         })
         .collect();
-
     probes.push(("end", machine_speed()));
-    let drift = drift(&probes);
-    // Said beside every browser/native figure when the machine's pace changed between phases.
-    let drifted = (drift > NOISY_SPREAD).then(|| format!("machine drift {:.0}%", drift * 100.0));
-    let mut table = String::new();
-    let _ = writeln!(table, "\nCPU work: primes below {limit} (median of {} runs, ms)", opts.runs);
+    Run { limit, cores, lanes, matrix_runs, visit, holds, browser_name, web_cpu, web_waits, native, native_waits, cells, probes }
+}
+
+fn cpu_section(table: &mut String, run: &Run, opts: &Options) {
+    let (native, web_cpu, drifted) = (&run.native, &run.web_cpu, run.drifted());
+    let _ = writeln!(table, "\nCPU work: primes below {} (median of {} runs, ms)", run.limit, opts.runs);
     let _ = writeln!(table, "{:<10} {:>10} {:>9} {:>10} {:>9} {:>14}  {}", "threads", "native", "speedup", "browser", "speedup", "browser/native", "note");
-    let _ = writeln!(table, "(browser: {browser_name})");
-    for (i, t) in threads.iter().enumerate() {
+    let _ = writeln!(table, "(browser: {})", run.browser_name);
+    for (i, t) in run.threads().iter().enumerate() {
         let (ns, bs) = (speedup(native[0].0, native[i].0), speedup(web_cpu[0], web_cpu[i]));
         let notes = notes(note(ns, *t, Some(native[i].1)), note(bs, *t, None), drifted.as_deref());
         let _ = writeln!(table, "{:<10} {:>10.1} {:>8.2}x {:>10.1} {:>8.2}x {:>13.2}x  {notes}", t, native[i].0,
             ns, web_cpu[i], bs, web_cpu[i] / native[i].0);
     }
+}
+
+fn waits_section(table: &mut String, run: &Run) {
     let _ = writeln!(table, "\nConcurrent waits: 5 tasks x 200 ms (median, ms)");
-    let _ = writeln!(table, "{:<10} {:>10} {:>10}", "awaited", "native", web);
-    let _ = writeln!(table, "{:<10} {:>10.1} {:>10.1}", "one by one", native_waits.0, web_waits.0);
-    let _ = writeln!(table, "{:<10} {:>10.1} {:>10.1}", "joined", native_waits.1, web_waits.1);
-    let matrix_title = format!(
-        "Every model, one job: {} tasks of compute({}M) / of a {} ms wait, {lanes} lanes (median of {matrix_runs} runs, ms)",
-        opts.tasks, opts.n_millions, opts.wait_ms
-    );
-    let _ = writeln!(table, "\n{matrix_title}, browser: {browser_name}");
+    let _ = writeln!(table, "{:<10} {:>10} {:>10}", "awaited", "native", format!("browser ({})", run.browser_name));
+    let _ = writeln!(table, "{:<10} {:>10.1} {:>10.1}", "one by one", run.native_waits.0, run.web_waits.0);
+    let _ = writeln!(table, "{:<10} {:>10.1} {:>10.1}", "joined", run.native_waits.1, run.web_waits.1);
+}
+
+/// The matrix's rows, in the table and as JSON rows for matrix.json.
+fn matrix_section(table: &mut String, run: &Run, opts: &Options, title: &str) -> Vec<Value> {
+    let drifted = run.drifted();
+    let _ = writeln!(table, "\n{title}, browser: {}", run.browser_name);
     let _ = writeln!(table, "{:<10} {:<32} {:>9} {:>8} {:>9} {:>8} {:>14}  {}", "job", "model", "native", "speedup", "browser", "speedup", "browser/native", "note");
-    let base = |work: Work, browser: bool| {
-        cells.iter().find(|c| c.work == work && c.model == Variant::Sequential).map(|c| if browser { c.browser_ms } else { c.native_ms }).unwrap_or(f64::NAN)
-    };
     let mut json_rows = Vec::new();
-    for c in &cells {
-        let (ns, bs) = (speedup(base(c.work, false), c.native_ms), speedup(base(c.work, true), c.browser_ms));
-        let possible = c.model.parallel_lanes(c.work, opts.tasks, lanes, cores);
+    for c in &run.cells {
+        let (ns, bs) = (speedup(run.sequential(c.work, false), c.native_ms), speedup(run.sequential(c.work, true), c.browser_ms));
+        let possible = c.model.parallel_lanes(c.work, opts.tasks, run.lanes, run.cores);
         let notes = notes(note(ns, possible, Some(c.native_spread)), note(bs, possible, Some(c.browser_spread)), drifted.as_deref());
         let _ = writeln!(table, "{:<10} {:<32} {:>9.1} {:>7.2}x {:>9.1} {:>7.2}x {:>13.2}x  {notes}", c.work.title(), c.model.title(),
             c.native_ms, ns, c.browser_ms, bs, c.browser_ms / c.native_ms);
@@ -439,6 +510,10 @@ async fn main() {
             "native_spread": c.native_spread, "browser_spread": c.browser_spread, "note": notes,
         }));
     }
+    json_rows
+}
+
+fn bundle_section(table: &mut String, visit: &FirstVisit) {
     let _ = writeln!(table, "\nRelease bundle (dist/)");
     let _ = writeln!(table, "{:<10} {:>10} {:>10} {:>10}", "file", "raw KB", "gzip KB", "brotli KB");
     let kb = |bytes: u64| bytes as f64 / 1024.0;
@@ -446,61 +521,58 @@ async fn main() {
         let _ = writeln!(table, "{:<10} {:>10.1} {:>10.1} {:>10.1}", kind, kb(raw), kb(gz), kb(br));
     }
     let _ = writeln!(table, "first visit loaded: {}", visit.files.join(", "));
+}
 
+/// Issue 15's goals, each measured against its goal (reported, never failed on).
+fn goals_section(table: &mut String, run: &Run, opts: &Options) {
+    let (visit, browser_name) = (&run.visit, &run.browser_name);
     let _ = writeln!(table, "\nGoals (issue 15; reported, never failed on; browser: {browser_name})");
     let _ = writeln!(table, "{:<44} {:>12} {:>12}  {}", "what", "measured", "goal", "");
-    goal_row(&mut table, "first load, everything transferred (KB)", format!("{:.0}", visit.sent_kb), "<= 300", visit.sent_kb <= 300.0);
+    goal_row(table, "first load, everything transferred (KB)", format!("{:.0}", visit.sent_kb), "<= 300", visit.sent_kb <= 300.0);
     let _ = writeln!(table, "  (as sent with the .br files; the same files gzipped at -9, for a host without them: {:.0} KB)", visit.gzip_kb);
-    goal_row(&mut table, "navigation -> first paint (ms)", format!("{:.0}", visit.paint_ms), "< wasm start", visit.paint_ms < visit.wasm_ms);
-    goal_row(&mut table, "navigation -> wasm started (ms)", format!("{:.0}", visit.wasm_ms), "-", true);
+    goal_row(table, "navigation -> first paint (ms)", format!("{:.0}", visit.paint_ms), "< wasm start", visit.paint_ms < visit.wasm_ms);
+    goal_row(table, "navigation -> wasm started (ms)", format!("{:.0}", visit.wasm_ms), "-", true);
     let ready = visit.pool_ms - visit.wasm_ms;
-    goal_row(&mut table, "wasm started -> compute pool ready (ms)", format!("{ready:.0}"), "<= 150", ready <= 150.0);
+    goal_row(table, "wasm started -> compute pool ready (ms)", format!("{ready:.0}"), "<= 150", ready <= 150.0);
     // The lanes for waiting jobs start after the compute pool, in the background (no goal).
     let lanes_ready = visit.lanes_ms - visit.wasm_ms;
-    goal_row(&mut table, "wasm started -> lanes (waiting jobs) ready", format!("{lanes_ready:.0}"), "-", true);
-    if let (Some(one), Some(two)) = (web_cpu.first(), web_cpu.get(1)) {
+    goal_row(table, "wasm started -> lanes (waiting jobs) ready", format!("{lanes_ready:.0}"), "-", true);
+    if let (Some(one), Some(two)) = (run.web_cpu.first(), run.web_cpu.get(1)) {
         let s2 = speedup(*one, *two);
-        goal_row(&mut table, "browser, 2 workers, prime kernel (speedup)", format!("{s2:.2}x"), ">= 1.90x", s2 >= 1.9);
-        let ratio = one / native[0].0;
-        goal_row(&mut table, "browser/native, 1 thread, prime kernel", format!("{ratio:.2}x"), "<= 1.05x", ratio <= 1.05);
-        if let Some(d) = &drifted {
+        goal_row(table, "browser, 2 workers, prime kernel (speedup)", format!("{s2:.2}x"), ">= 1.90x", s2 >= 1.9);
+        let ratio = one / run.native[0].0;
+        goal_row(table, "browser/native, 1 thread, prime kernel", format!("{ratio:.2}x"), "<= 1.05x", ratio <= 1.05);
+        if let Some(d) = run.drifted() {
             let _ = writeln!(table, "  ({d} between the browser's and the native phase: this ratio is not to be trusted)");
         }
     }
-    let outside: Vec<String> = cells
+    let outside: Vec<String> = run
+        .cells
         .iter()
         .filter(|c| c.work == Work::Cpu && c.model != Variant::Sequential)
         .filter(|c| {
-            matrix::reading(Work::Cpu, c.model, speedup(base(Work::Cpu, true), c.browser_ms), opts.tasks, lanes, cores) != Reading::Result
+            let s = speedup(run.sequential(Work::Cpu, true), c.browser_ms);
+            matrix::reading(Work::Cpu, c.model, s, opts.tasks, run.lanes, run.cores) != Reading::Result
         })
         .map(|c| c.model.title().to_string())
         .collect();
-    goal_row(&mut table, "browser CPU speedups in range (cells outside)", outside.len().to_string(), "0", outside.is_empty());
+    goal_row(table, "browser CPU speedups in range (cells outside)", outside.len().to_string(), "0", outside.is_empty());
     if !outside.is_empty() {
         let _ = writeln!(table, "  outside [0.9, lanes x 1.05] (1 lane: [0.9, 1.1]): {}", outside.join(", "));
     }
-    match holds.0 {
-        Some(task) => goal_row(&mut table, "longest main-thread task in a demo run (ms)", format!("{task:.0}"), "<= 50", task <= 50.0),
+    match run.holds.0 {
+        Some(task) => goal_row(table, "longest main-thread task in a demo run (ms)", format!("{task:.0}"), "<= 50", task <= 50.0),
         None => {
             let _ = writeln!(table, "{:<44} {:>12} {:>12}  not reported by {browser_name} (no Long Tasks API)", "longest main-thread task in a demo run (ms)", "-", "<= 50");
         }
     }
-    goal_row(&mut table, "longest 10 ms-timer gap in a demo run (ms)", format!("{:.0}", holds.1), "<= 50", holds.1 <= 50.0);
-    let _ = writeln!(table, "  (longest gap on: {})", holds.2);
-    let _ = writeln!(table, "\nmachine: {cores} cores; browser: {browser_name}");
-    let shown: Vec<String> = probes.iter().map(|(at, ms)| format!("{at} {ms:.0}")).collect();
-    let _ = writeln!(table, "machine speed (one thread, compute(100M), fastest of 3, ms): {}; drift {:.0}%{}", shown.join(", "), drift * 100.0,
-        if drifted.is_some() { " (over 15%: browser/native ratios are marked)" } else { "" });
-    print!("{table}");
-    let report = support::out_dir("bench").join("report.txt");
-    std::fs::write(&report, &table).expect("write report");
-    eprintln!("written to {}", report.display());
-    let out = support::out_dir("bench");
-    let json = serde_json::json!({
-        "title": matrix_title, "cores": cores, "lanes": lanes,
-        "browser": browser_name, "rows": json_rows,
-    });
-    std::fs::write(out.join("matrix.json"), serde_json::to_string_pretty(&json).unwrap()).expect("write matrix.json");
-    std::fs::write(out.join("matrix.svg"), matrix_svg(&cells, &matrix_title)).expect("write matrix.svg");
-    eprintln!("and {} (+ .svg)", out.join("matrix.json").display());
+    goal_row(table, "longest 10 ms-timer gap in a demo run (ms)", format!("{:.0}", run.holds.1), "<= 50", run.holds.1 <= 50.0);
+    let _ = writeln!(table, "  (longest gap on: {})", run.holds.2);
+}
+
+fn machine_section(table: &mut String, run: &Run) {
+    let _ = writeln!(table, "\nmachine: {} cores; browser: {}", run.cores, run.browser_name);
+    let shown: Vec<String> = run.probes.iter().map(|(at, ms)| format!("{at} {ms:.0}")).collect();
+    let _ = writeln!(table, "machine speed (one thread, compute(100M), fastest of 3, ms): {}; drift {:.0}%{}", shown.join(", "), run.drift() * 100.0,
+        if run.drifted().is_some() { " (over 15%: browser/native ratios are marked)" } else { "" });
 }

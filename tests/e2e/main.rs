@@ -215,10 +215,17 @@ async fn narrow_screen_has_no_horizontal_scroll() {
         ("/#/fetch?requests=3&delay=50&failing=1", "fetch-390"),
         ("/#/queue-pipe?rounds=3&stream=4&largest=64", "queue-pipe-390"),
         ("/#/subprocess?timeout=300&lines=2", "subprocess-390"),
+        ("/#/gil?work=100&io=20", "gil-390"),
     ] {
         open_app(&browser, &server.url(path)).await;
         run_demo(&browser, 30).await;
         assert!(overflow().await <= 0.0, "{path}: wider than the screen after a run");
+        // Each timeline's plot takes the figure's width, under its caption, even where the
+        // legend wraps (it floats: a plot beside it was squeezed to ~100 px).
+        let squeezed = browser
+            .eval("[...document.querySelectorAll('figure.timeline')].map(f => [f.querySelector('figcaption').getBoundingClientRect().width, f.querySelector('.plot').getBoundingClientRect().width]).filter(([cap, plot]) => plot < cap - 1)")
+            .await;
+        assert_eq!(squeezed, serde_json::json!([]), "{path}: a timeline's plot narrower than its caption (caption, plot px)");
         browser.screenshot(shot).await;
     }
     browser.close().await;

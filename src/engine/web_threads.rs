@@ -42,8 +42,9 @@ thread_local! {
 /// The lanes: how many a page starts, how many are alive (a job that panics takes its lane with
 /// it: panics abort), and whether they were asked for yet.
 const LANES: usize = 16;
-/// Lanes started together (a divisor of `LANES`).
+/// Lanes started together (a divisor of `LANES`, or the last batch would start too many).
 const LANES_AT_ONCE: usize = 2;
+const _: () = assert!(LANES % LANES_AT_ONCE == 0);
 static LANES_ALIVE: AtomicUsize = AtomicUsize::new(0);
 static LANES_STATE: AtomicU8 = AtomicU8::new(NOT_ASKED);
 const NOT_ASKED: u8 = 0;

@@ -240,7 +240,7 @@ fn every_demo_has_its_python_program_shown_byte_for_byte() {
     for (id, shown) in demos::PYTHON {
         let path = program(id);
         let file = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{id}: no {}", path.display()));
-        assert_eq!(&file, shown, "{id}: the page must show {} as it is", path.display());
+        assert_eq!(file, shown.text(), "{id}: the page must show {} as it is", path.display());
     }
     // A file named like a standard module (subprocess.py) would shadow it for every program.
     for entry in std::fs::read_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("python")).unwrap() {

@@ -149,3 +149,96 @@ fn the_checker_catches_what_it_should() {
         assert!(violations(path, floor, line).is_empty(), "{path}: {line}: {:?}", violations(path, floor, line));
     }
 }
+
+/// The modules the release build cuts out into the demos' wasm module, loaded when a demo opens
+/// (xtask/split-wasm/pages.txt): `(folder, module)`, e.g. `("widgets", "timeline")`.
+fn cut_to_pages() -> Vec<(String, String)> {
+    let list = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("xtask/split-wasm/pages.txt")).unwrap();
+    list.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let (folder, module) = l.split_once("::").expect("folder::module");
+            (folder.to_string(), module.to_string())
+        })
+        .collect()
+}
+
+/// The names `folder/mod.rs` re-exports from `module` (`pub use module::{A, B as C};`).
+fn reexports(parent_mod_rs: &str, module: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for line in parent_mod_rs.lines() {
+        let Some(rest) = line.trim().strip_prefix(&format!("pub use {module}::")) else { continue };
+        let list = rest.trim_end_matches(';').trim_start_matches('{').trim_end_matches('}');
+        for item in list.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+            names.push(item.rsplit(" as ").next().unwrap().trim().to_string());
+        }
+    }
+    names
+}
+
+fn has_word(code: &str, word: &str) -> bool {
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    code.match_indices(word).any(|(i, _)| {
+        !code[..i].chars().next_back().is_some_and(ident) && !code[i + word.len()..].chars().next().is_some_and(ident)
+    })
+}
+
+/// Where a file of the shell (`rel`, below `src/`) names code cut out to the demos' module.
+fn uses_of_cut_code(rel: &str, source: &str, cut: &[(String, String, Vec<String>)]) -> Vec<String> {
+    let in_cut = cut.iter().any(|(folder, module, _)| rel == format!("{folder}/{module}.rs"));
+    if rel.starts_with("demos/") || in_cut {
+        return Vec::new(); // the demos' own side
+    }
+    let mut found = Vec::new();
+    for (n, line) in source.lines().enumerate() {
+        let code = line.split("//").next().unwrap_or("").trim();
+        if code.starts_with("pub use ") || code.starts_with("mod ") || code.starts_with("pub mod ") {
+            continue; // a parent declaring or re-exporting is no use
+        }
+        for (folder, module, names) in cut {
+            let path = format!("{folder}::{module}::");
+            let local = rel.starts_with(&format!("{folder}/")) && has_word(code, module) && code.contains(&format!("{module}::"));
+            if code.contains(&path) || local || names.iter().any(|w| has_word(code, w)) {
+                found.push(format!("src/{rel}:{}: {code}", n + 1));
+            }
+        }
+    }
+    found
+}
+
+fn cut_with_names(src: &Path) -> Vec<(String, String, Vec<String>)> {
+    cut_to_pages()
+        .into_iter()
+        .map(|(folder, module)| {
+            let parent = std::fs::read_to_string(src.join(&folder).join("mod.rs")).unwrap();
+            assert!(src.join(&folder).join(format!("{module}.rs")).is_file(), "pages.txt names {folder}::{module}: no such file");
+            let names = reexports(&parent, &module);
+            (folder, module, names)
+        })
+        .collect()
+}
+
+/// The shell (the app, the engine, the modules not cut out) never runs code cut out to the demos'
+/// module: on a first visit that module is not there (the release build, xtask/split-pages.sh).
+#[test]
+fn the_shell_uses_no_code_cut_out_to_the_demos_module() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let cut = cut_with_names(&src);
+    assert!(cut.iter().any(|(_, m, names)| m == "timeline" && names.contains(&"Timeline".to_string())), "{cut:?}");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut all = Vec::new();
+    for file in &files {
+        let rel = file.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
+        all.extend(uses_of_cut_code(&rel, &std::fs::read_to_string(file).unwrap(), &cut));
+    }
+    assert!(all.is_empty(), "the shell uses code that is only in the demos' module:\n{}", all.join("\n"));
+    // The check itself catches such a use, and lets the demos' side be.
+    let app = "use crate::widgets::{use_pool, Timeline};\nlet x = 1;";
+    assert_eq!(uses_of_cut_code("app/x.rs", app, &cut).len(), 1);
+    assert_eq!(uses_of_cut_code("widgets/pool.rs", "let r = timeline::rows(&t);", &cut).len(), 1);
+    assert_eq!(uses_of_cut_code("engine/x.rs", "crate::models::gil::run();", &cut).len(), 1);
+    assert!(uses_of_cut_code("demos/gil/view.rs", app, &cut).is_empty());
+    assert!(uses_of_cut_code("widgets/timeline.rs", app, &cut).is_empty());
+}

@@ -57,7 +57,10 @@
             var urls = performance.getEntriesByType('resource').map(function (e) { return e.name; });
             document.querySelectorAll('link[href], script[src]').forEach(function (el) { urls.push(el.href || el.src); });
             urls.push(here, new URL('process-worker.js', here).href, new URL('subprocess.js', here).href);
-            if (registration.active) registration.active.postMessage({ cache: urls });
+            // The demos' code (www/start.js): kept if cached, fetched only when a demo opens.
+            var tag = document.querySelector('script[data-wasm]');
+            var keep = tag ? [new URL(tag.dataset.wasm.replace(/_bg\.wasm$/, '_pages.wasm'), here).href] : [];
+            if (registration.active) registration.active.postMessage({ cache: urls, keep: keep });
         });
     });
 })();

@@ -12,7 +12,10 @@ self.onmessage = async (event) => {
         try {
             glue = await import(data.glue);
             // No `memory` given: the glue makes a new one for this instance alone.
-            await glue.default({ module_or_path: data.module });
+            const wasm = await glue.default({ module_or_path: data.module });
+            // The demos' code, compiled by the page (engine/web_pages.rs), if the build was cut.
+            if (data.pages) new WebAssembly.Instance(data.pages, { primary: wasm });
+            self.__cpLoadPages = () => { throw new Error('this process was started without the demos\' code'); };
             self.postMessage('ready');
         } catch (e) {
             self.postMessage({ error: 'the process could not start: ' + e });

@@ -26,7 +26,27 @@ await new Promise(resolve => {
     requestAnimationFrame(() => setTimeout(resolve, 0));
     setTimeout(resolve, 100);
 });
+// The demos' own code: in a release build a second module, `*_pages.wasm`, cut from the first
+// (xtask/split-wasm), fetched the first time the app shows a demo (it asks through
+// `__cpPagesReady`, engine/web_pages.rs). It is put into the page's instance here and handed to
+// the workers: compiled, to the processes; as bytes in the shared memory, to the threads.
+let started;
+const instance = new Promise((resolve) => { started = resolve; });
+let pages;
+window.__cpPagesReady = () => pages ??= instance.then(async ({ bindings, wasm }) => {
+    if (!wasm.__cp_pages_slots) return; // a build that was not cut: everything is here
+    const response = await fetch(tag.dataset.wasm.replace(/_bg\.wasm$/, '_pages.wasm'));
+    if (!response.ok) throw new Error(`the server answered ${response.status}`);
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const module = await WebAssembly.compile(bytes);
+    await WebAssembly.instantiate(module, { primary: wasm });
+    window.__cpPagesModule = module;
+    bindings.pages_keep(bytes);
+}).catch((e) => { pages = undefined; throw e; }); // a later visit to a demo tries again
+// On the page it is always loaded before a demo shows: a call here means a bug, said plainly.
+window.__cpLoadPages = () => { throw new Error('a demo ran before its code was loaded'); };
 const bindings = await import(tag.dataset.js);
 const wasm = await bindings.default({ module_or_path: tag.dataset.wasm });
+started({ bindings, wasm });
 window.wasmBindings = bindings; // the tests and the benchmark read the wasm's memory through it
 dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));

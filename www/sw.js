@@ -10,7 +10,7 @@
 const CACHE = 'playground';
 // Trunk's file names carry a content hash: a copy whose name is not in the current page's list
 // belongs to an older deployment.
-const HASHED = /-[0-9a-f]{16}(_bg)?\.(js|wasm|css|svg)$/;
+const HASHED = /-[0-9a-f]{16}(_bg|_pages)?\.(js|wasm|css|svg)$/;
 
 self.addEventListener('install', () => self.skipWaiting());
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
@@ -58,9 +58,13 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(networkFirst(request));
 });
 
-// The page's list of what it loaded: cache what is missing, drop older deployments' files.
+// The page's list of what it loaded: cache what is missing, drop older deployments' files. `keep`
+// names files of this deployment that are cached only once used (the demos' code, loaded when a
+// demo opens: a first visit to the home page does not download it).
 self.addEventListener('message', (event) => {
-    const urls = (event.data && event.data.cache || []).filter(sameOrigin).map((u) => u.split('#')[0]);
+    const list = (key) => (event.data && event.data[key] || []).filter(sameOrigin).map((u) => u.split('#')[0]);
+    const urls = list('cache');
+    const current = new Set([...urls, ...list('keep')]);
     event.waitUntil((async () => {
         const cache = await caches.open(CACHE);
         const wanted = new Set(urls);
@@ -72,7 +76,7 @@ self.addEventListener('message', (event) => {
             } catch (_) { /* offline now: it will be cached on a later visit */ }
         }
         for (const request of await cache.keys()) {
-            if (HASHED.test(new URL(request.url).pathname) && !wanted.has(request.url)) await cache.delete(request);
+            if (HASHED.test(new URL(request.url).pathname) && !current.has(request.url)) await cache.delete(request);
         }
     })());
 });

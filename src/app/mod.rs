@@ -1,6 +1,7 @@
 //! The app: the entry point, the shell (header, side bar, status line), hash routing, the home
 //! page and the page table. The only floor that knows every demo's page; nothing imports it.
 
+mod code;
 mod home;
 mod lag;
 mod path;
@@ -62,12 +63,16 @@ fn App() -> impl IntoView {
     provide_context(status::start_pool());
     let lag = lag::start_monitor();
     provide_context(lag);
+    let code = code::DemoCode::new();
     let page = move || {
         let route = route.get();
         let view = match route.page.as_str() {
             "" => home::Home().into_any(),
             id => match PAGES.iter().find(|p| p.info.id == id) {
-                Some(page) => view! { {(page.view)(route.query)} <path::NextOnPath id=id.to_string()/> }.into_any(),
+                Some(page) => match code.state() {
+                    Some(Ok(())) => view! { {(page.view)(route.query)} <path::NextOnPath id=id.to_string()/> }.into_any(),
+                    state => code::placeholder(page.info.title, state),
+                },
                 None => not_found(id),
             },
         };

@@ -33,7 +33,7 @@ macro_rules! catalogue {
         pub const SOURCES: &[(&str, fn() -> &'static str)] = &[$(($demo::INFO.id, $demo::rust_source)),*];
 
         /// Each demo's Python program, by id.
-        pub const PYTHON: &[(&str, &str)] = &[$(($demo::INFO.id, $demo::PYTHON_SOURCE)),*];
+        pub const PYTHON: &[(&str, crate::core::region::Shown)] = &[$(($demo::INFO.id, $demo::PYTHON_SOURCE)),*];
     };
 }
 

@@ -12,6 +12,11 @@ use std::time::{Duration, Instant};
 /// there is no such timeline.
 pub fn mark(_name: &str) {}
 
+/// Natively every demo's code is in the one binary: nothing to load.
+pub async fn load_pages() -> Result<(), String> {
+    Ok(())
+}
+
 pub fn now_ms() -> f64 {
     static EPOCH: OnceLock<Instant> = OnceLock::new();
     let epoch = *EPOCH.get_or_init(Instant::now);

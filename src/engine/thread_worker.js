@@ -16,7 +16,14 @@ self.onmessage = async ({ data }) => {
         }
         if (!data.memory) return;
         const bindings = await glue;
-        bindings.initSync({ module: data.module, memory: data.memory });
+        const wasm = bindings.initSync({ module: data.module, memory: data.memory });
+        // The demos' code (engine/web_pages.rs): put into this thread's instance the first time
+        // it runs some, compiled from the bytes the page left in the shared memory.
+        self.__cpLoadPages = () => {
+            const code = bindings.pages_code();
+            if (!code) throw new Error('a thread ran a demo before the page had loaded its code');
+            new WebAssembly.Instance(new WebAssembly.Module(code), { primary: wasm });
+        };
         self.postMessage({ ready: true });
         bindings.thread_run(data.compute);
     } catch (e) {

@@ -10,6 +10,9 @@ use wasm_bindgen_futures::JsFuture;
 
 #[path = "web_threads.rs"]
 mod threads;
+#[path = "web_pages.rs"]
+mod pages;
+pub use pages::load_pages;
 pub use threads::{compute_threads, init_threads, lane_threads, lanes_now, max_threads, pool_memory, pool_threads, spawn_thread, start_lanes};
 
 #[wasm_bindgen]
@@ -306,6 +309,9 @@ impl Process {
         let _ = js_sys::Reflect::set(&init, &"init".into(), &true.into());
         let _ = js_sys::Reflect::set(&init, &"glue".into(), &glue.into());
         let _ = js_sys::Reflect::set(&init, &"module".into(), &wasm_bindgen::module());
+        // The demos' code, compiled by the page (a process runs demos' requests): see pages.rs.
+        let pages = js_sys::Reflect::get(&js_sys::global(), &"__cpPagesModule".into()).unwrap_or_default();
+        let _ = js_sys::Reflect::set(&init, &"pages".into(), &pages);
         worker.post_message(&init).map_err(|e| ProcessError::Unavailable(format!("{e:?}")))?;
         let process = Process { worker, _live: LiveWorker::new(), state, _on_message: on_message, _on_error: on_error };
         match ready_rx.await {

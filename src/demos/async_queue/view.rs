@@ -32,7 +32,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         state.start(async move { state.steps(Variant::ALL.to_vec(), |v| v.title().into(), |v| async move { Ok::<_, String>(run(v, setup).await) }).await });
     };
     view! {
-        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run predict=prediction()>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE.text() knobs state on_run predict=prediction()>
             {move || state.result.get().map(results)}
         </DemoPage>
     }

@@ -119,7 +119,7 @@ pub async fn run(variant: Variant, tasks: usize, wait_ms: f64) -> Measured {
 
 /// The same idea in Python: a real program of the repository (python/demo_await_race.py), shown
 /// byte for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_await_race.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_await_race.py");
 
 #[cfg(test)]
 mod tests {

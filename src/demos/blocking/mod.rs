@@ -151,7 +151,7 @@ pub fn trace_of(outcomes: &[Outcome]) -> Trace {
 
 /// The same idea in Python: a real program of the repository (python/demo_blocking.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_blocking.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_blocking.py");
 
 #[cfg(test)]
 mod tests {

@@ -49,7 +49,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         });
     };
     view! {
-        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run enabled predict=prediction()>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE.text() knobs state on_run enabled predict=prediction()>
             <Show when=long_freeze>
                 <p class="notice warn" data-testid="freeze-warning">
                     <label>

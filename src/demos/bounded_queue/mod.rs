@@ -192,7 +192,7 @@ pub async fn run(setup: Setup, maxsize: usize) -> Result<Measured, engine::Offlo
 
 /// The same idea in Python: a real program of the repository (python/demo_bounded_queue.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_bounded_queue.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_bounded_queue.py");
 
 #[cfg(test)]
 mod tests {

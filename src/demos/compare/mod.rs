@@ -32,4 +32,4 @@ pub fn rust_source() -> &'static str {
 
 /// The same idea in Python: a real program of the repository (python/demo_compare.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_compare.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_compare.py");

@@ -142,7 +142,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         recommend(job, evidence)
     };
     view! {
-        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run cancel=true predict=prediction(matrix)>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE.text() knobs state on_run cancel=true predict=prediction(matrix)>
             // Built once per page, not once per cell: the matrix fills in cell by cell, and
             // rebuilding every bar and timeline at each cell held the main thread ~85 ms a time.
             {move || shown.get().then(|| view! {

@@ -184,7 +184,7 @@ pub async fn parallel(tasks: usize, steps: usize, size: u64, lanes: usize) -> Re
 
 /// The same idea in Python: a real program of the repository (python/demo_concurrency_vs_parallelism.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_concurrency_vs_parallelism.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_concurrency_vs_parallelism.py");
 
 #[cfg(test)]
 mod tests {

@@ -71,7 +71,7 @@ pub async fn run(mode: Variant, tasks: usize, wait_ms: f64) -> Measured {
 
 /// The same idea in Python: a real program of the repository (python/demo_concurrent_waits.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_concurrent_waits.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_concurrent_waits.py");
 
 #[cfg(test)]
 mod tests {

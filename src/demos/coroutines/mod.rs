@@ -136,7 +136,7 @@ pub async fn run(mode: Variant, waits: &[f64]) -> Measured {
 
 /// The same idea in Python: a real program of the repository (python/demo_coroutines.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_coroutines.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_coroutines.py");
 
 #[cfg(test)]
 mod tests {

@@ -97,7 +97,7 @@ pub async fn run(processes: usize, jobs: Vec<Job>, timeout_ms: f64) -> Result<Me
 
 /// The same idea in Python: a real program of the repository (python/demo_crash_isolation.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_crash_isolation.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_crash_isolation.py");
 
 #[cfg(test)]
 mod tests {

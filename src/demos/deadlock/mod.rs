@@ -137,7 +137,7 @@ pub async fn run(order: Variant, hold_ms: f64) -> Result<Measured, engine::Offlo
 
 /// The same idea in Python: a real program of the repository (python/demo_deadlock.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_deadlock.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_deadlock.py");
 
 #[cfg(test)]
 mod tests {

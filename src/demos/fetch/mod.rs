@@ -126,7 +126,7 @@ pub async fn run(mode: Variant, plan: &[(String, &'static str)], delay_ms: f64) 
 
 /// The same idea in Python: a real program of the repository (python/demo_fetch.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_fetch.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_fetch.py");
 
 #[cfg(test)]
 mod tests {

@@ -31,7 +31,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         });
     };
     view! {
-        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run predict=prediction()>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE.text() knobs state on_run predict=prediction()>
             {move || state.result.get().map(results)}
         </DemoPage>
     }

@@ -160,7 +160,7 @@ pub async fn run(scenario: Variant, threads: usize, job: PrimeJob, io_ms: f64) -
 
 /// The same idea in Python: a real program of the repository (python/demo_gil.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_gil.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_gil.py");
 
 #[cfg(test)]
 mod tests {

@@ -48,7 +48,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         });
     };
     view! {
-        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run gated=true predict=prediction()>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE.text() knobs state on_run gated=true predict=prediction()>
             <p class="notice warn simulation" data-testid="simulation">
                 {format!("Simulation: the lock in these runs follows CPython's rules (switch interval {SWITCH_MS} ms); \
                           the threads, the work and every time shown are real.")}

@@ -176,7 +176,7 @@ pub async fn count(strategy: Variant, threads: usize, adds: u64) -> Result<Measu
 
 /// The same idea in Python: a real program of the repository (python/demo_lock_cost.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_lock_cost.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_lock_cost.py");
 
 #[cfg(test)]
 mod tests {

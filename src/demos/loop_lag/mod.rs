@@ -70,7 +70,7 @@ pub async fn run(hold_ms: f64, threshold_ms: f64, meter: &SharedMeter) -> Measur
 
 /// The same idea in Python: a real program of the repository (python/demo_loop_lag.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_loop_lag.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_loop_lag.py");
 
 #[cfg(test)]
 mod tests {

@@ -112,7 +112,7 @@ pub async fn run(coroutine_count: usize, process_count: usize) -> Result<Measure
 
 /// The same idea in Python: a real program of the repository (python/demo_memory_cost.py),
 /// shown byte for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_memory_cost.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_memory_cost.py");
 
 #[cfg(test)]
 mod tests {

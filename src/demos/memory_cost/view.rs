@@ -36,7 +36,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         });
     };
     view! {
-        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run enabled predict=prediction()>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE.text() knobs state on_run enabled predict=prediction()>
             <p class="notice" data-testid="cpython-reference">{cpython_note()}</p>
             {move || state.result.get().map(|m| results(m, pool.get_untracked()))}
         </DemoPage>

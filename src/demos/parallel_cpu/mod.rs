@@ -121,7 +121,7 @@ pub fn expected_primes(limit: u64) -> u64 {
 
 /// The same idea in Python: a real program of the repository (python/demo_parallel_cpu.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_parallel_cpu.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_parallel_cpu.py");
 
 #[cfg(test)]
 mod tests {

@@ -32,7 +32,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         state.start(async move { Ok((limit, measure(limit, repeats, max_threads, state.phase).await?)) });
     };
     view! {
-        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run gated=true predict=prediction()>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE.text() knobs state on_run gated=true predict=prediction()>
             {move || state.result.get().map(|(limit, rows)| results(limit, rows))}
         </DemoPage>
     }

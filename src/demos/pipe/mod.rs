@@ -244,7 +244,7 @@ pub fn size_label(bytes: f64) -> String {
 
 /// The same idea in Python: a real program of the repository (python/demo_queue_pipe.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_queue_pipe.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_queue_pipe.py");
 
 #[cfg(test)]
 mod tests {

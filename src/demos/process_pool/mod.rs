@@ -123,7 +123,7 @@ pub async fn run(runner: Variant, ns: Vec<u64>, p: usize, processes: &mut Pool) 
 
 /// The same idea in Python: a real program of the repository (python/demo_process_pool.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_process_pool.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_process_pool.py");
 
 #[cfg(test)]
 mod tests {

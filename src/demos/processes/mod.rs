@@ -100,7 +100,7 @@ pub async fn run(processes: usize) -> Result<Measured, String> {
 
 /// The same idea in Python: a real program of the repository (python/demo_processes.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_processes.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_processes.py");
 
 #[cfg(test)]
 mod tests {

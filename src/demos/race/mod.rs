@@ -134,7 +134,7 @@ pub async fn count(method: Variant, threads: usize, adds: u64) -> Result<Counted
 
 /// The same idea in Python: a real program of the repository (python/demo_race_condition.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_race_condition.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_race_condition.py");
 
 #[cfg(test)]
 mod tests {

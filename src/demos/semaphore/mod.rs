@@ -111,7 +111,7 @@ pub async fn run(mode: Variant, tasks: usize, limit: usize, wait_ms: f64) -> Mea
 
 /// The same idea in Python: a real program of the repository (python/demo_semaphore.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_semaphore.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_semaphore.py");
 
 #[cfg(test)]
 mod tests {

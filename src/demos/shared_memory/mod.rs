@@ -163,7 +163,7 @@ pub async fn run(processes: usize, adds: u64, tell: impl Fn(String)) -> Result<V
 
 /// The same idea in Python: a real program of the repository (python/demo_shared_memory.py),
 /// shown byte for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_shared_memory.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_shared_memory.py");
 
 #[cfg(test)]
 mod tests {

@@ -68,7 +68,7 @@ pub async fn run(waits: Vec<f64>) -> Result<Measured, engine::OffloadError> {
 
 /// The same idea in Python: a real program of the repository (python/demo_threads.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_threads.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_threads.py");
 
 #[cfg(test)]
 mod tests {

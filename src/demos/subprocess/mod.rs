@@ -131,7 +131,7 @@ pub async fn run(argv: Vec<String>, input: &str, timeout_ms: f64) -> Result<Comp
 
 /// The same idea in Python: a real program of the repository (python/demo_subprocess.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_subprocess.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_subprocess.py");
 
 #[cfg(test)]
 mod tests {

@@ -37,7 +37,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         });
     };
     view! {
-        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run predict=prediction()>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE.text() knobs state on_run predict=prediction()>
             <label class="knob stdin">"standard input"
                 <textarea rows="3" spellcheck="false" prop:value=move || input.get()
                     on:input=move |ev| input.set(event_target_value(&ev)) disabled=move || state.running.get()></textarea>

@@ -227,7 +227,7 @@ pub async fn run(variant: Variant, threads: usize, wait_ms: f64) -> Result<Outco
 
 /// The same idea in Python: a real program of the repository (python/demo_sync_primitives.py),
 /// shown byte for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_sync_primitives.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_sync_primitives.py");
 
 #[cfg(test)]
 mod tests {

@@ -143,7 +143,7 @@ pub async fn run(mode: Variant, workers: usize, tasks: Vec<Task>) -> Result<Meas
 
 /// The same idea in Python: a real program of the repository (python/demo_thread_pool.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_thread_pool.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_thread_pool.py");
 
 #[cfg(test)]
 mod tests {

@@ -121,7 +121,7 @@ pub async fn run(needs: &[f64], timeout_ms: f64, cancel: CancelSignal) -> Measur
 
 /// The same idea in Python: a real program of the repository (python/demo_timeouts.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_timeouts.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_timeouts.py");
 
 #[cfg(test)]
 mod tests {

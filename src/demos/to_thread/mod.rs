@@ -116,7 +116,7 @@ pub async fn run(variant: Variant, calls: usize, ms: f64) -> Result<Measured, en
 
 /// The same idea in Python: a real program of the repository (python/demo_to_thread.py), shown
 /// byte for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: &str = include_str!("../../../python/demo_to_thread.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_to_thread.py");
 
 #[cfg(test)]
 mod tests {

@@ -25,7 +25,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         state.start(async move { Ok(state.steps(Variant::ALL.to_vec(), |v| v.title().into(), |v| run(v, calls, ms)).await?) });
     };
     view! {
-        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE knobs state on_run gated=true predict=prediction()>
+        <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE.text() knobs state on_run gated=true predict=prediction()>
             {move || state.result.get().map(results)}
         </DemoPage>
     }

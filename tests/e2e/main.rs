@@ -428,6 +428,24 @@ async fn without_isolation_or_service_worker_the_page_explains_and_the_rest_stil
     browser.close().await;
 }
 
+/// Bad luck on the network: a demo whose code cannot be fetched says so under its title, and the
+/// rest of the playground still works.
+#[tokio::test]
+async fn when_the_demos_code_cannot_load_the_page_says_so_and_the_rest_works() {
+    let (server, browser) = open("/").await;
+    server.go_down();
+    browser.click("a.card[href='#/gil']").await;
+    let said = browser
+        .wait_until("(p => p && /could not be loaded/.test(p.textContent) && p.textContent)(document.querySelector('main .notice[role=status]'))", 20)
+        .await;
+    assert!(said.as_str().unwrap().contains("Reload the page to try again"), "{said}");
+    assert_eq!(browser.text("main h1").await, "The GIL (simulated)");
+    browser.click("a.brand").await;
+    browser.wait_for("main a.card", 10).await;
+    assert_eq!(browser.eval("window.__pageErrors.length").await, Value::from(0), "nothing uncaught");
+    browser.close().await;
+}
+
 /// Waits until the service worker has cached the app shell, the wasm and the worker scripts.
 async fn wait_for_offline_copy(browser: &Browser) {
     browser

@@ -123,41 +123,12 @@ impl Plan {
             .collect();
         let body: BTreeMap<FunctionId, Refs> = m.funcs.iter_local().map(|(f, _)| (f, refs(m, f))).collect();
         let movable = |f: &FunctionId| !pinned.contains(f) && body.get(f).is_some_and(|r| !r.segments);
-        let mut named: BTreeSet<FunctionId> = m
-            .funcs
-            .iter_local()
-            .map(|(f, _)| f)
-            .filter(movable)
-            .filter(|f| {
-                let name = readable(m.funcs.get(*f).name.as_deref().unwrap_or(""));
-                patterns.iter().any(|p| name.contains(p.as_str()))
-            })
-            .collect();
+        let named: BTreeSet<FunctionId> = m.funcs.iter_local().map(|(f, _)| f).filter(movable).filter(|f| matches(m, *f, patterns)).collect();
         // What the primary reaches without entering a named function: its roots are the exports,
         // the start function and every function in a table (their addresses are taken).
-        let in_table: BTreeSet<FunctionId> = m
-            .elements
-            .iter()
-            .flat_map(|e| match &e.items {
-                ElementItems::Functions(fs) => fs.clone(),
-                ElementItems::Expressions(..) => Vec::new(),
-            })
-            .collect();
+        let in_table = table_entries(m);
         let roots: Vec<FunctionId> = pinned.iter().copied().chain(in_table.iter().copied()).collect();
-        // A named function that the primary calls directly stays in it, with what it calls: its
-        // name was one instance's, but the primary runs it (the shell could call it before any
-        // demo is open). Until nothing changes.
-        let kept = loop {
-            let kept = reach(&roots, &body, &named);
-            let called: Vec<FunctionId> =
-                kept.iter().filter_map(|f| body.get(f)).flat_map(|r| r.funcs.iter().copied()).filter(|g| named.contains(g)).collect();
-            if called.is_empty() {
-                break kept;
-            }
-            for g in called {
-                named.remove(&g);
-            }
-        };
+        let (named, kept) = keep_what_the_primary_calls(&roots, &body, named);
         // Moved: the named functions and whatever only they reach (if it can move).
         let mut moved = BTreeSet::new();
         let mut stack: Vec<FunctionId> = named.iter().copied().collect();
@@ -167,22 +138,10 @@ impl Plan {
             }
             stack.extend(body[&f].funcs.iter().copied());
         }
-        let called_from_primary: BTreeSet<FunctionId> = kept
-            .iter()
-            .filter_map(|f| body.get(f))
-            .flat_map(|r| r.funcs.iter().copied())
-            .collect();
         if std::env::var_os("SPLIT_WASM_REPORT").is_some() {
             report(m, &moved);
-            for f in &kept {
-                for g in body.get(f).map(|r| r.funcs.as_slice()).unwrap_or_default() {
-                    if moved.contains(g) {
-                        let name = |f: &FunctionId| readable(m.funcs.get(*f).name.as_deref().unwrap_or("?"));
-                        eprintln!("call into pages: {} -> {}", name(f), name(g));
-                    }
-                }
-            }
         }
+        let called_from_primary: BTreeSet<FunctionId> = kept.iter().filter_map(|f| body.get(f)).flat_map(|r| r.funcs.iter().copied()).collect();
         let first_slot = m.tables.get(table).initial;
         let entries = moved
             .iter()
@@ -202,6 +161,7 @@ impl Plan {
     /// the primary (`f12`: function 12, `g`, `t`, `m`: global, table, memory), which the primary
     /// then exports.
     fn make_pages(&self, m: &mut Module) -> Result<Vec<String>> {
+        // Nothing of the primary's own: no exports, start, data or table entries.
         for id in m.exports.iter().map(|e| e.id()).collect::<Vec<_>>() {
             m.exports.delete(id);
         }
@@ -215,64 +175,11 @@ impl Plan {
         // Everything that stays in the primary becomes an import of it.
         let ids = func_ids(m);
         let main_table = table_id(m, self.table)?;
-        let imported: Vec<FunctionId> = ids.iter().filter(|(i, _)| !self.moved.contains(i)).map(|(_, f)| *f).collect();
-        for f in imported {
-            let ty = m.funcs.get(f).ty();
-            let name = format!("f{}", f.index());
-            match m.funcs.get(f).kind {
-                FunctionKind::Import(ref i) => {
-                    let import = m.imports.get_mut(i.import);
-                    (import.module, import.name) = ("primary".into(), name);
-                }
-                _ => {
-                    let import = m.imports.add("primary", &name, ImportKind::Function(f));
-                    m.funcs.get_mut(f).kind = FunctionKind::Import(walrus::ImportedFunction { import, ty });
-                }
-            }
-        }
-        for g in m.globals.iter().map(|g| g.id()).collect::<Vec<_>>() {
-            let name = format!("g{}", g.index());
-            match m.globals.get(g).kind {
-                GlobalKind::Import(i) => {
-                    let import = m.imports.get_mut(i);
-                    (import.module, import.name) = ("primary".into(), name);
-                }
-                GlobalKind::Local(_) => {
-                    let import = m.imports.add("primary", &name, ImportKind::Global(g));
-                    m.globals.get_mut(g).kind = GlobalKind::Import(import);
-                }
-            }
-        }
-        for t in m.tables.iter().map(|t| t.id()).collect::<Vec<_>>() {
-            let name = format!("t{}", t.index());
-            let import = match m.tables.get(t).import {
-                Some(i) => {
-                    let import = m.imports.get_mut(i);
-                    (import.module, import.name) = ("primary".into(), name);
-                    i
-                }
-                None => m.imports.add("primary", &name, ImportKind::Table(t)),
-            };
-            let table = m.tables.get_mut(t);
-            table.import = Some(import);
-            table.init = None;
-            table.elem_segments.clear();
-            if t == main_table {
-                table.initial = self.slots();
-                table.maximum = table.maximum.map(|_| self.slots());
-            }
-        }
-        for mem in m.memories.iter_mut() {
-            let name = format!("m{}", mem.id().index());
-            match mem.import {
-                Some(i) => {
-                    let import = m.imports.get_mut(i);
-                    (import.module, import.name) = ("primary".into(), name);
-                }
-                None => bail!("the memory is not imported: the pages module could not share it"),
-            }
-            mem.data_segments.clear();
-        }
+        let kept: Vec<FunctionId> = ids.iter().filter(|(i, _)| !self.moved.contains(i)).map(|(_, f)| *f).collect();
+        import_functions(m, &kept);
+        import_globals(m);
+        import_tables(m, main_table, self.slots());
+        import_memories(m)?;
         let funcs: Vec<FunctionId> = self.entries.keys().map(|i| ids[i]).collect();
         let offset = ConstExpr::Value(ir::Value::I32(self.first_slot as i32));
         m.elements.add(ElementKind::Active { table: main_table, offset }, ElementItems::Functions(funcs));
@@ -295,29 +202,7 @@ impl Plan {
         let ids = func_ids(m);
         let main_table = table_id(m, self.table)?;
         for (i, &slot) in &self.entries {
-            let f = ids[i];
-            let ty = m.funcs.get(f).ty();
-            let (params, results) = {
-                let t = m.types.get(ty);
-                (t.params().to_vec(), t.results().to_vec())
-            };
-            let args: Vec<_> = params.iter().map(|p| m.locals.add(*p)).collect();
-            let mut b = walrus::FunctionBuilder::new(&mut m.types, &params, &results);
-            let mut body = b.func_body();
-            body.block(None, |blk| {
-                let id = blk.id();
-                blk.i32_const(slot as i32)
-                    .table_get(main_table)
-                    .ref_is_null()
-                    .unop(ir::UnaryOp::I32Eqz)
-                    .br_if(id)
-                    .call(load);
-            });
-            for a in &args {
-                body.local_get(*a);
-            }
-            body.i32_const(slot as i32).call_indirect(ty, main_table);
-            m.funcs.get_mut(f).kind = FunctionKind::Local(b.local_func(args));
+            trampoline(m, ids[i], slot, main_table, load);
         }
         let table = m.tables.get_mut(main_table);
         table.initial = self.slots();
@@ -432,4 +317,128 @@ fn reach(roots: &[FunctionId], body: &BTreeMap<FunctionId, Refs>, stop: &BTreeSe
         stack.extend(body.get(&f).map(|r| r.funcs.iter().copied()).into_iter().flatten());
     }
     kept
+}
+
+/// Whether a function's name puts it with the demos.
+fn matches(m: &Module, f: FunctionId, patterns: &[String]) -> bool {
+    let name = readable(m.funcs.get(f).name.as_deref().unwrap_or(""));
+    patterns.iter().any(|p| name.contains(p.as_str()))
+}
+
+/// Every function placed in a table (its address is taken).
+fn table_entries(m: &Module) -> BTreeSet<FunctionId> {
+    m.elements
+        .iter()
+        .flat_map(|e| match &e.items {
+            ElementItems::Functions(fs) => fs.clone(),
+            ElementItems::Expressions(..) => Vec::new(),
+        })
+        .collect()
+}
+
+/// A named function that the primary calls directly stays in it, with what it calls: its name
+/// was one instance's, but the primary runs it (the shell could call it before any demo is
+/// open). Until nothing changes; returns the named functions left and what the primary reaches.
+fn keep_what_the_primary_calls(
+    roots: &[FunctionId],
+    body: &BTreeMap<FunctionId, Refs>,
+    mut named: BTreeSet<FunctionId>,
+) -> (BTreeSet<FunctionId>, BTreeSet<FunctionId>) {
+    loop {
+        let kept = reach(roots, body, &named);
+        let called: Vec<FunctionId> =
+            kept.iter().filter_map(|f| body.get(f)).flat_map(|r| r.funcs.iter().copied()).filter(|g| named.contains(g)).collect();
+        if called.is_empty() {
+            return (named, kept);
+        }
+        for g in called {
+            named.remove(&g);
+        }
+    }
+}
+
+/// `primary`.`name`: where the pages module finds an item of the primary (it exports them so).
+fn from_primary(m: &mut Module, import: walrus::ImportId, name: String) {
+    let import = m.imports.get_mut(import);
+    (import.module, import.name) = ("primary".into(), name);
+}
+
+fn import_functions(m: &mut Module, kept: &[FunctionId]) {
+    for &f in kept {
+        let (ty, name) = (m.funcs.get(f).ty(), format!("f{}", f.index()));
+        match m.funcs.get(f).kind {
+            FunctionKind::Import(ref i) => from_primary(m, i.import, name),
+            _ => {
+                let import = m.imports.add("primary", &name, ImportKind::Function(f));
+                m.funcs.get_mut(f).kind = FunctionKind::Import(walrus::ImportedFunction { import, ty });
+            }
+        }
+    }
+}
+
+fn import_globals(m: &mut Module) {
+    for g in m.globals.iter().map(|g| g.id()).collect::<Vec<_>>() {
+        let name = format!("g{}", g.index());
+        match m.globals.get(g).kind {
+            GlobalKind::Import(i) => from_primary(m, i, name),
+            GlobalKind::Local(_) => {
+                let import = m.imports.add("primary", &name, ImportKind::Global(g));
+                m.globals.get_mut(g).kind = GlobalKind::Import(import);
+            }
+        }
+    }
+}
+
+/// The tables too, the function table with the room the primary made for the slots.
+fn import_tables(m: &mut Module, main_table: TableId, slots: u64) {
+    for t in m.tables.iter().map(|t| t.id()).collect::<Vec<_>>() {
+        let name = format!("t{}", t.index());
+        let import = match m.tables.get(t).import {
+            Some(i) => {
+                from_primary(m, i, name);
+                i
+            }
+            None => m.imports.add("primary", &name, ImportKind::Table(t)),
+        };
+        let table = m.tables.get_mut(t);
+        table.import = Some(import);
+        table.init = None;
+        table.elem_segments.clear();
+        if t == main_table {
+            table.initial = slots;
+            table.maximum = table.maximum.map(|_| slots);
+        }
+    }
+}
+
+/// The one shared memory, which the primary itself imports.
+fn import_memories(m: &mut Module) -> Result<()> {
+    for mem in m.memories.iter().map(|x| x.id()).collect::<Vec<_>>() {
+        let name = format!("m{}", mem.index());
+        let Some(i) = m.memories.get(mem).import else {
+            bail!("the memory is not imported: the pages module could not share it");
+        };
+        from_primary(m, i, name);
+        m.memories.get_mut(mem).data_segments.clear();
+    }
+    Ok(())
+}
+
+/// Gives `f` (a moved function) a body that calls it through its slot, having the pages module
+/// loaded into this instance first if the slot is still empty.
+fn trampoline(m: &mut Module, f: FunctionId, slot: u64, table: TableId, load: FunctionId) {
+    let ty = m.funcs.get(f).ty();
+    let (params, results) = (m.types.get(ty).params().to_vec(), m.types.get(ty).results().to_vec());
+    let args: Vec<_> = params.iter().map(|p| m.locals.add(*p)).collect();
+    let mut b = walrus::FunctionBuilder::new(&mut m.types, &params, &results);
+    let mut body = b.func_body();
+    body.block(None, |blk| {
+        let id = blk.id();
+        blk.i32_const(slot as i32).table_get(table).ref_is_null().unop(ir::UnaryOp::I32Eqz).br_if(id).call(load);
+    });
+    for a in &args {
+        body.local_get(*a);
+    }
+    body.i32_const(slot as i32).call_indirect(ty, table);
+    m.funcs.get_mut(f).kind = FunctionKind::Local(b.local_func(args));
 }

@@ -94,9 +94,13 @@ macro_rules! region {
 #[macro_export]
 macro_rules! region {
     ($file:literal, $name:literal) => {{
+        // Read only by the linker (the record goes to the custom section): no code uses them.
+        #[allow(dead_code)]
         const SOURCE: &str = include_str!($file);
+        #[allow(dead_code)]
         const RANGE: (usize, usize) = $crate::core::region::region_range(SOURCE, $name);
         const KEY: &str = concat!(file!(), ":", $file, "#", $name);
+        #[allow(dead_code)]
         #[unsafe(link_section = "cp_sources")]
         static RECORD: [u8; KEY.len() + RANGE.1 - RANGE.0 + 2] =
             $crate::core::region::record::<{ KEY.len() + RANGE.1 - RANGE.0 + 2 }>(KEY, SOURCE, RANGE.0);
@@ -118,8 +122,10 @@ macro_rules! shown_file {
 #[macro_export]
 macro_rules! shown_file {
     ($file:literal) => {{
+        #[allow(dead_code)]
         const TEXT: &str = include_str!($file);
         const KEY: &str = concat!(file!(), ":", $file);
+        #[allow(dead_code)]
         #[unsafe(link_section = "cp_sources")]
         static RECORD: [u8; KEY.len() + TEXT.len() + 2] = $crate::core::region::record::<{ KEY.len() + TEXT.len() + 2 }>(KEY, TEXT, 0);
         $crate::core::region::Shown { key: KEY }

@@ -42,7 +42,7 @@ window.__cpPagesReady = () => pages ??= instance.then(async ({ bindings, wasm })
     await WebAssembly.instantiate(module, { primary: wasm });
     window.__cpPagesModule = module;
     bindings.pages_keep(bytes);
-}).catch((e) => { pages = undefined; throw e; }); // a later visit to a demo tries again
+}).catch((e) => { pages = undefined; throw e; }); // the app says why; a new call fetches anew
 // On the page it is always loaded before a demo shows: a call here means a bug, said plainly.
 window.__cpLoadPages = () => { throw new Error('a demo ran before its code was loaded'); };
 const bindings = await import(tag.dataset.js);

@@ -1,10 +1,12 @@
 //! Cuts the playground's release wasm in two: a **primary** module, everything the shell, the
 //! home page and the engine run, which a first visit loads, and a **pages** module, the demos'
-//! own code, which the page loads when a learner opens a demo (`engine::pages`).
+//! own code and the code the pages show (the custom section `cp_sources`), which the page loads
+//! when a learner opens a demo (`engine::load_pages`, src/engine/web_pages.rs).
 //!
 //! `split-wasm IN.wasm PRIMARY.wasm PAGES.wasm PATTERN...` — a function goes to the pages module
 //! if its demangled name contains one of the patterns (e.g. `concurrency_playground::demos::gil::`,
-//! also inside generic arguments: the build uses v0 mangling), or if only such functions call it.
+//! also inside generic arguments: the build uses v0 mangling), or if only such functions call it;
+//! a named function the primary calls directly stays in the primary.
 //!
 //! How the halves meet, in every instance of the module (the page's and each worker's, which all
 //! share one memory but have their own table):
@@ -16,7 +18,7 @@
 //!   globals and every function it calls, and fills the slots with an active element segment.
 //!
 //! What it refuses to move: functions that touch data or element segments (their segments stay in
-//! the primary), exports and the start function.
+//! the primary) or exception tags, exports and the start function.
 use anyhow::{Context, Result, bail};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use walrus::ir::{self, Visitor};
@@ -64,6 +66,7 @@ fn main() -> Result<()> {
 #[derive(Default)]
 struct Refs {
     funcs: Vec<FunctionId>,
+    /// A data or element segment, or a tag: things that stay in the primary, and so does it.
     segments: bool,
 }
 

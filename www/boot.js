@@ -59,7 +59,7 @@
             urls.push(here, new URL('process-worker.js', here).href, new URL('subprocess.js', here).href);
             // The demos' code (www/start.js): kept if cached, fetched only when a demo opens.
             var tag = document.querySelector('script[data-wasm]');
-            var keep = tag ? [new URL(tag.dataset.wasm.replace(/_bg\.wasm$/, '_pages.wasm'), here).href] : [];
+            var keep = tag && tag.dataset.pages ? [new URL(tag.dataset.pages, here).href] : [];
             if (registration.active) registration.active.postMessage({ cache: urls, keep: keep });
         });
     });

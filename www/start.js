@@ -26,16 +26,21 @@ await new Promise(resolve => {
     requestAnimationFrame(() => setTimeout(resolve, 0));
     setTimeout(resolve, 100);
 });
-// The demos' own code: in a release build a second module, `*_pages.wasm`, cut from the first
-// (xtask/split-wasm), fetched the first time the app shows a demo (it asks through
-// `__cpPagesReady`, engine/web_pages.rs). It is put into the page's instance here and handed to
-// the workers: compiled, to the processes; as bytes in the shared memory, to the threads.
+// The demos' own code: in a release build a second module, cut from the first (xtask/split-wasm;
+// the build names it on this tag, `data-pages`), fetched the first time the app shows a demo (it
+// asks through `__cpPagesReady`, engine/web_pages.rs). It is put into the page's instance here
+// and handed to the workers: compiled, to the processes; as bytes in the shared memory, to the
+// threads. A link straight to a demo needs it at once: its download starts now, beside the first.
+const pagesUrl = tag.dataset.pages;
+let download = pagesUrl && /^#\/./.test(location.hash) ? fetch(pagesUrl) : null;
+download?.catch(() => {}); // a failure is told when the app asks, not as an unhandled rejection
 let started;
 const instance = new Promise((resolve) => { started = resolve; });
 let pages;
 window.__cpPagesReady = () => pages ??= instance.then(async ({ bindings, wasm }) => {
-    if (!wasm.__cp_pages_slots) return; // a build that was not cut: everything is here
-    const response = await fetch(tag.dataset.wasm.replace(/_bg\.wasm$/, '_pages.wasm'));
+    if (!pagesUrl) return; // a build that was not cut: everything is here
+    const response = await (download ?? fetch(pagesUrl));
+    download = null;
     if (!response.ok) throw new Error(`the server answered ${response.status}`);
     const bytes = new Uint8Array(await response.arrayBuffer());
     const module = await WebAssembly.compile(bytes);

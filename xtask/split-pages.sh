@@ -29,5 +29,8 @@ for half in "$wasm" "$pages"; do
         --enable-nontrapping-float-to-int --enable-sign-ext --enable-multivalue --enable-bulk-memory-opt \
         --duplicate-function-elimination --merge-similar-functions -Oz "$half" -o "$half"
 done
+# start.js learns from its tag that the build was cut, and the pages module's name.
+sed -i -E 's|(data-wasm="([^"]*)_bg\.wasm")|\1 data-pages="\2_pages.wasm"|' "$TRUNK_STAGING_DIR/index.html"
+grep -q ' data-pages="' "$TRUNK_STAGING_DIR/index.html" || { echo "split-pages: index.html has no data-wasm tag to name the pages module on" >&2; exit 1; }
 # Trunk hashed the whole wasm for index.html's preload: the hash must be the primary's now.
 node xtask/integrity.mjs "$TRUNK_STAGING_DIR/index.html"

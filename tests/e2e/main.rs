@@ -131,6 +131,10 @@ async fn home_page_loads_isolated_with_worker_threads_and_no_errors() {
 async fn concurrent_waits_run_from_the_ui() {
     let (_server, browser) = open("/#/concurrent-waits?tasks=5&wait=200").await;
     assert!(browser.eval("document.title").await.as_str().unwrap().starts_with("Concurrent waits"));
+    // A link straight to a demo fetches the demos' code beside the first module, not after it.
+    let early = "(p => p && p.startTime < performance.getEntriesByName('wasm-started')[0].startTime)\
+                 (performance.getEntriesByType('resource').find(e => e.name.endsWith('_pages.wasm')))";
+    assert_eq!(browser.eval(early).await, Value::Bool(true), "the demos' code was asked for late");
     browser.click("[data-testid=run]").await;
     // The progress line is visible while the run goes.
     browser.wait_until("!document.querySelector('[data-testid=progress]').hidden", 5).await;

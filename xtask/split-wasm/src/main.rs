@@ -29,8 +29,6 @@ use walrus::{
 
 /// The export the primary calls to have the pages module loaded into its instance.
 const LOADER: &str = "__cp_load_pages";
-/// Exported by the primary so the page knows it was split (and where the slots begin).
-const MARK: &str = "__cp_pages_slots";
 /// The custom section of the code the demos show (core::region): it moves to the pages module.
 const SHOWN: &str = "cp_sources";
 
@@ -214,13 +212,6 @@ impl Plan {
             let item = export_item(m, &ids, name)?;
             m.exports.add(name, item);
         }
-        let mark = m.globals.add_local(
-            walrus::ValType::I32,
-            false,
-            false,
-            ConstExpr::Value(ir::Value::I32(self.first_slot as i32)),
-        );
-        m.exports.add(MARK, mark);
         walrus::passes::gc::run(m);
         strip(m, false);
         Ok(())

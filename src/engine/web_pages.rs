@@ -7,7 +7,7 @@
 //! worker's, the first time it runs a demo's code (a moved function's trampoline finds its slot
 //! empty and calls `__cp_load_pages`). Workers wait in `Atomics.wait` and take no messages, so
 //! they compile the module from a copy of its bytes the page left in the shared memory
-//! (`pages_code`). A build that was not cut (`trunk serve`, `wasm-pack test`) has nothing to load.
+//! (`pages_code`). A debug build (`xtask/run dev`, `wasm-pack test`) is not cut: nothing to load.
 
 use std::sync::OnceLock;
 use wasm_bindgen::prelude::*;

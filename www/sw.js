@@ -38,24 +38,32 @@ function isolated(response) {
     return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
 
-async function networkFirst(request) {
-    const cache = await caches.open(CACHE);
+// The network's answer goes to the page at once; the copy is written after, while the worker is
+// kept alive for it (`waitUntil`). The Cache API is never on a request's path while the network
+// answers: on a first visit it opens the browser's storage, which can take long (in Firefox, a
+// new profile), and the page's and its threads' scripts would wait for it.
+async function networkFirst(event) {
+    const request = event.request;
     try {
         const response = await fetch(request);
-        if (response.ok && request.cache !== 'no-store') await cache.put(request.url.split('#')[0], response.clone());
+        if (response.ok && request.cache !== 'no-store') {
+            const copy = response.clone();
+            const key = request.url.split('#')[0];
+            const saved = caches.open(CACHE).then((cache) => cache.put(key, copy)).catch(() => {});
+            try { event.waitUntil(saved); } catch (_) { /* too late to extend: the write goes on anyway */ }
+        }
         return isolated(response);
     } catch (offline) {
         if (request.cache === 'no-store') throw offline;
-        const copy = await cache.match(request.url, { ignoreSearch: true });
+        const copy = await caches.match(request.url, { cacheName: CACHE, ignoreSearch: true });
         if (copy) return isolated(copy);
         throw offline;
     }
 }
 
 self.addEventListener('fetch', (event) => {
-    const request = event.request;
-    if (request.method !== 'GET' || !sameOrigin(request.url)) return;
-    event.respondWith(networkFirst(request));
+    if (event.request.method !== 'GET' || !sameOrigin(event.request.url)) return;
+    event.respondWith(networkFirst(event));
 });
 
 // The page's list of what it loaded: cache what is missing, drop older deployments' files. `keep`

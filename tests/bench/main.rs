@@ -136,7 +136,7 @@ fn native_waits(runs: usize) -> (f64, f64) {
 /// Runs the parallel-CPU page; returns the median wall time per thread count 1..=P.
 async fn browser_cpu(browser: &Browser, server: &StaticServer, size_k: u64, runs: usize) -> Vec<f64> {
     browser.goto(&server.url(&format!("/#/parallel-cpu?size={size_k}&repeats={runs}"))).await;
-    browser.wait_until(support::THREADS_READY, 30).await;
+    support::wait_for_threads(browser, 30).await;
     assert_eq!(browser.eval(support::REFUSE_DEBUG).await, true, "a debug build: the benchmark measures only the optimised one");
     browser.click("[data-testid=run]").await;
     browser.wait_quietly("document.querySelector('[data-testid=results]')", 600).await;
@@ -199,7 +199,7 @@ fn native_matrix(o: &Options, lanes: usize, runs: usize) -> Vec<(Work, Variant, 
 /// The compare page's matrix, run `runs` times from the UI: medians per cell.
 async fn browser_matrix(browser: &Browser, server: &StaticServer, o: &Options, runs: usize) -> Vec<(Work, Variant, f64, f64)> {
     browser.goto(&server.url(&format!("/#/compare?tasks={}&n={}&wait={}", o.tasks, o.n_millions, o.wait_ms))).await;
-    browser.wait_until(support::THREADS_READY, 30).await;
+    support::wait_for_threads(browser, 30).await;
     let mut samples: Vec<(Work, Variant, Vec<f64>)> = Vec::new();
     for _ in 0..runs {
         browser.click("[data-testid=run]").await;
@@ -337,7 +337,7 @@ async fn longest_holds(browser: &Browser, server: &StaticServer) -> (Option<f64>
     let (mut task, mut gap, mut worst) = (0.0f64, 0.0f64, String::new());
     for demo in concurrency_playground::demos::ALL.iter().filter(|d| !d.freezes_on_purpose) {
         browser.goto(&server.url(&format!("/#/{}", demo.id))).await;
-        browser.wait_until(support::THREADS_READY, 30).await;
+        support::wait_for_threads(browser, 30).await;
         let h = support::run_recording_holds(browser, 300).await;
         task = h.tasks.iter().copied().fold(task, f64::max);
         if h.gap > gap {

@@ -16,7 +16,7 @@ use support::server::{Hosting, ServiceWorker, StaticServer};
 
 async fn ready(browser: &Browser, url: &str) {
     browser.goto(url).await;
-    browser.wait_until(support::THREADS_READY, 30).await;
+    support::wait_for_threads(browser, 30).await;
 }
 
 async fn assert_no_page_errors(browser: &Browser, page: &str) {

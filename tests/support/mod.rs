@@ -34,12 +34,38 @@ pub fn dev_dir() -> PathBuf {
     dev
 }
 
+/// What the page says of its start, for a failure's message: the threads' state and why, the
+/// boot banner, uncaught errors, the start's marks, whether a service worker controls the page,
+/// and which of its scripts and wasm had arrived.
+const START_ACCOUNT: &str = "(() => {
+    const t = document.querySelector('[data-testid=threads]');
+    const loaded = performance.getEntriesByType('resource').map(e => e.name.split('/').pop() + ' ' + Math.round(e.responseEnd));
+    return { threads: t && [t.dataset.state, t.textContent, t.title], boot: document.querySelector('#boot')?.textContent,
+        errors: window.__pageErrors, marks: performance.getEntriesByType('mark').map(m => m.name + ' ' + Math.round(m.startTime)),
+        controlled: !!navigator.serviceWorker?.controller, prestarted: window.prestartedThreads?.length, loaded };
+})()";
+
+/// Waits until the status line counts every worker thread as up, the compute pool and the lanes
+/// for waiting jobs ("partial" while the lanes start; app/status.rs). Fails at once if the page
+/// says it has none, and after `secs` with the page's own account of its start (and a screenshot).
+pub async fn wait_for_threads(browser: &browser::Browser, secs: u64) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    let state = "document.querySelector('[data-testid=threads]')?.dataset.state";
+    loop {
+        match browser.eval(state).await.as_str() {
+            Some("ready") => return,
+            Some("unavailable") => break,
+            _ if std::time::Instant::now() > deadline => break,
+            _ => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+        }
+    }
+    let account = browser.eval(START_ACCOUNT).await;
+    browser.screenshot("timeout").await;
+    panic!("the worker threads did not all start within {secs} s; the page says: {account:#} (screenshot: target/screenshots/timeout.png)");
+}
+
 /// The page's `data-build` ("debug" or "release", set by the app): the suite and the benchmark
 /// refuse to measure a debug build, which is 10-30x slower.
-/// True once the status line counts every worker thread as up: the compute pool and the lanes
-/// for waiting jobs ("partial" while the lanes start; app/status.rs).
-pub const THREADS_READY: &str = "document.querySelector('[data-testid=threads]')?.dataset.state === 'ready'";
-
 pub const REFUSE_DEBUG: &str = "document.documentElement.dataset.build === 'release'";
 
 /// Where screenshots and reports go: under target/, never in the source tree.

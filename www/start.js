@@ -39,8 +39,9 @@ const instance = new Promise((resolve) => { started = resolve; });
 let pages;
 window.__cpPagesReady = () => pages ??= instance.then(async ({ bindings, wasm }) => {
     if (!pagesUrl) return; // a build that was not cut: everything is here
-    const response = await (download ?? fetch(pagesUrl));
-    download = null;
+    const pending = download ?? fetch(pagesUrl);
+    download = null; // a failed download is not kept: the next call fetches anew
+    const response = await pending;
     if (!response.ok) throw new Error(`the server answered ${response.status}`);
     const bytes = new Uint8Array(await response.arrayBuffer());
     const module = await WebAssembly.compile(bytes);

@@ -23,18 +23,36 @@ impl DemoCode {
     pub fn state(self) -> Option<Result<(), String>> {
         if !self.asked.get_value() {
             self.asked.set_value(true);
-            let loaded = self.loaded;
-            spawn_local(async move { loaded.set(Some(engine::load_pages().await)) });
+            self.load();
         }
         self.loaded.get()
     }
+
+    /// Asks again after a failed load (the placeholder's button): the loader forgot the failure.
+    fn retry(self) {
+        self.loaded.set(None);
+        self.load();
+    }
+
+    fn load(self) {
+        let loaded = self.loaded;
+        spawn_local(async move { loaded.set(Some(engine::load_pages().await)) });
+    }
 }
 
-/// Shown in a demo's place while its code loads, or if it could not: its title, and why it waits.
-pub fn placeholder(title: &'static str, state: Option<Result<(), String>>) -> AnyView {
-    let text = match state {
-        Some(Err(why)) => format!("The demos' code could not be loaded ({why}). Reload the page to try again."),
-        _ => "Loading the demos' code…".to_string(),
+/// Shown in a demo's place while its code loads, or if it could not: its title, why it waits,
+/// and after a failure a button to try again (the network may be back).
+pub fn placeholder(title: &'static str, code: DemoCode, state: Option<Result<(), String>>) -> AnyView {
+    let (text, failed) = match state {
+        Some(Err(why)) => (format!("The demos' code could not be loaded ({why})."), true),
+        _ => ("Loading the demos' code…".to_string(), false),
     };
-    view! { <section class="demo"><h1>{title}</h1><p class="notice" role="status">{text}</p></section> }.into_any()
+    view! {
+        <section class="demo">
+            <h1>{title}</h1>
+            <p class="notice" role="status">{text}</p>
+            {failed.then(|| view! { <button class="run" type="button" data-testid="retry-code" on:click=move |_| code.retry()>"Try again"</button> })}
+        </section>
+    }
+    .into_any()
 }

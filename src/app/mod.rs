@@ -71,7 +71,7 @@ fn App() -> impl IntoView {
             id => match PAGES.iter().find(|p| p.info.id == id) {
                 Some(page) => match code.state() {
                     Some(Ok(())) => view! { {(page.view)(route.query)} <path::NextOnPath id=id.to_string()/> }.into_any(),
-                    state => code::placeholder(page.info.title, state),
+                    state => code::placeholder(page.info.title, code, state),
                 },
                 None => not_found(id),
             },

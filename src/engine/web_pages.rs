@@ -40,10 +40,11 @@ pub fn pages_keep(code: Vec<u8>) {
     let _ = CODE.set(code);
 }
 
-/// A worker's copy of the pages module's bytes (None before the page has loaded them).
+/// A worker's copy of the pages module's bytes (None before the page has loaded them): one copy,
+/// out of the shared memory into a buffer of its own (a module cannot compile from shared bytes).
 #[wasm_bindgen]
-pub fn pages_code() -> Option<Vec<u8>> {
-    CODE.get().cloned()
+pub fn pages_code() -> Option<js_sys::Uint8Array> {
+    CODE.get().map(|code| js_sys::Uint8Array::from(&code[..]))
 }
 
 /// Resolves once the demos' code can run on the page (at once in a build that was not cut), and

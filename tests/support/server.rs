@@ -73,6 +73,11 @@ impl StaticServer {
     pub fn go_down(&self) {
         self.down.store(true, Ordering::SeqCst);
     }
+
+    /// From now on requests are answered again.
+    pub fn come_back(&self) {
+        self.down.store(false, Ordering::SeqCst);
+    }
 }
 
 const INERT_WORKER: &[u8] = b"self.addEventListener('activate', (e) => e.waitUntil(self.clients.claim()));\n";

@@ -62,7 +62,11 @@ pub fn StatusLine() -> impl IntoView {
             }
             title=move || match pool.get() {
                 PoolState::Unavailable(why) => why,
-                PoolState::Ready(_) => format!("{} compute (one per core), the rest run jobs that wait, one each", engine::compute_threads()),
+                PoolState::Ready(_) => format!(
+                    "{} compute (one per core), the rest run jobs that wait, one each{}",
+                    engine::compute_threads(),
+                    engine::lanes_trouble().map(|t| format!("; {t}")).unwrap_or_default()
+                ),
                 PoolState::Starting => String::new(),
             }>{move || match pool.get() {
             PoolState::Starting => "starting worker threads…".to_string(),

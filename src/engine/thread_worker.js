@@ -8,14 +8,21 @@
 // wasm has even compiled: its first message then names only the glue, which loads meanwhile, and
 // the module and memory follow once the page has them.
 let glue; // the glue module's import, begun by the first message
+// Where its start has got to, for a page that waited too long and asks (`where`): until it is
+// ready a worker waits only on promises, so it still takes messages.
+let stage = 'it had no message from the page';
 self.onmessage = async ({ data }) => {
+    if (data.where) return self.postMessage({ stage });
     try {
         if (!glue) {
+            stage = 'it was loading the glue (no module or memory yet)';
             glue = import(data.glue);
             glue.catch(() => {}); // a failed import is told in answer to the message that needs it
         }
         if (!data.memory) return;
+        stage = 'it was loading the glue';
         const bindings = await glue;
+        stage = 'it was instantiating the module';
         const wasm = bindings.initSync({ module: data.module, memory: data.memory });
         // The demos' code (engine/web_pages.rs): put into this thread's instance the first time
         // it runs some, compiled from the bytes the page left in the shared memory.
@@ -24,6 +31,7 @@ self.onmessage = async ({ data }) => {
             if (!code) throw new Error('a thread ran a demo before the page had loaded its code');
             new WebAssembly.Instance(new WebAssembly.Module(code), { primary: wasm });
         };
+        stage = 'it was ready';
         self.postMessage({ ready: true });
         bindings.thread_run(data.compute);
     } catch (e) {

@@ -13,7 +13,7 @@ mod threads;
 #[path = "web_pages.rs"]
 mod pages;
 pub use pages::load_pages;
-pub use threads::{compute_threads, init_threads, lane_threads, lanes_now, max_threads, pool_memory, pool_threads, spawn_thread, start_lanes};
+pub use threads::{compute_threads, init_threads, lane_threads, lanes_now, lanes_trouble, max_threads, pool_memory, pool_threads, spawn_thread, start_lanes};
 
 #[wasm_bindgen]
 extern "C" {

@@ -42,10 +42,17 @@ thread_local! {
 /// The lanes: how many a page starts, how many are alive (a job that panics takes its lane with
 /// it: panics abort), and whether they were asked for yet.
 const LANES: usize = 16;
-/// Lanes started together (a divisor of `LANES`, or the last batch would start too many).
+/// Lanes starting at one time.
 const LANES_AT_ONCE: usize = 2;
-const _: () = assert!(LANES % LANES_AT_ONCE == 0);
 static LANES_ALIVE: AtomicUsize = AtomicUsize::new(0);
+thread_local! {
+    /// Why lanes did not start (the page only; empty when all did).
+    static LANES_TROUBLE: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+/// How long a thread worker may take to say it is ready before the page asks it where it is and
+/// gives up on it: starts take 20-400 ms on 2 cores, so only a worker that hangs reaches it (one
+/// lane of Firefox's did, once in CI, and held the status line at "more starting" for good).
+const PATIENCE_MS: f64 = 15_000.0;
 static LANES_STATE: AtomicU8 = AtomicU8::new(NOT_ASKED);
 const NOT_ASKED: u8 = 0;
 const STARTING: u8 = 1;
@@ -244,10 +251,13 @@ pub async fn start_lanes() -> Result<usize, String> {
             // A few at a time: the browser spends 5-19 ms of the page's own thread on each new
             // worker (its host's reply), and sixteen started at once held the page's loop
             // 108-149 ms on every first visit (the lag monitor reported it as a slow callback).
-            let mut up = 0;
-            for _ in (0..LANES).step_by(LANES_AT_ONCE) {
-                let batch: Vec<_> = (0..LANES_AT_ONCE).map(|_| start_thread_worker(false)).collect();
-                up += futures::future::join_all(batch).await.into_iter().filter(Result::is_ok).count();
+            use futures::StreamExt;
+            let started: Vec<_> =
+                futures::stream::iter(0..LANES).map(|_| start_thread_worker(false)).buffer_unordered(LANES_AT_ONCE).collect().await;
+            let up = started.iter().filter(|s| s.is_ok()).count();
+            for why in started.into_iter().filter_map(Result::err) {
+                web_sys::console::warn_1(&format!("a lane for waiting jobs did not start: {why}").into());
+                LANES_TROUBLE.with(|t| t.borrow_mut().push(why));
             }
             let _ = LANES_MEMORY.set(before.since(up));
             LANES_ALIVE.store(up, Ordering::Relaxed);
@@ -259,6 +269,14 @@ pub async fn start_lanes() -> Result<usize, String> {
         0 => Err(isolated().err().unwrap_or_else(|| "no thread for waiting jobs started".into())),
         n => Ok(n),
     }
+}
+
+/// Why some lanes did not start, if any did not (said once, with how many).
+pub fn lanes_trouble() -> Option<String> {
+    LANES_TROUBLE.with(|t| {
+        let t = t.borrow();
+        t.first().map(|first| format!("{} of {LANES} lanes did not start ({first})", t.len()))
+    })
 }
 
 /// The lanes' count if they have started (the caller may hand them jobs now).
@@ -319,12 +337,12 @@ fn prestarted() -> Option<web_sys::Worker> {
 
 /// Starts one thread worker that joins this memory and takes jobs from the queue of its kind
 /// (made before this is called): one `www/start.js` started early, or a new one. It is started
-/// (or handed the memory) now, not when the future is first polled; the future resolves once it says it is ready (or why it is not). It lives as long as
-/// the page: its handle and callbacks are kept for good (a few per page load).
+/// (or handed the memory) now, not when the future is first polled; the future resolves once it
+/// says it is ready (or why it is not). It lives as long as the page: its handle and callbacks
+/// are kept for good (a few per page load).
 fn start_thread_worker(compute: bool) -> impl Future<Output = Result<(), String>> {
     let js = |e: JsValue| format!("{e:?}");
-    let (tx, rx) = futures::channel::oneshot::channel::<Result<(), String>>();
-    let started = (|| -> Result<(), String> {
+    let started = (|| -> Result<_, String> {
         let worker = match prestarted() {
             Some(worker) => worker,
             None => {
@@ -334,35 +352,98 @@ fn start_thread_worker(compute: bool) -> impl Future<Output = Result<(), String>
                 web_sys::Worker::new_with_options(&url, &options).map_err(js)?
             }
         };
-        let tx = std::rc::Rc::new(std::cell::RefCell::new(Some(tx)));
-        let answer = tx.clone();
-        // Only the first message counts: a thread whose job panicked later says so too, and by
-        // then the panic hook has counted it out.
-        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-            let error = js_sys::Reflect::get(&event.data(), &"error".into()).ok().and_then(|e| e.as_string());
-            if let Some(tx) = answer.borrow_mut().take() {
-                let _ = tx.send(error.map_or(Ok(()), Err));
-            }
-        });
-        let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
-            event.prevent_default();
-            if let Some(tx) = tx.borrow_mut().take() {
-                let _ = tx.send(Err(format!("its worker failed: {}", event.message())));
-            }
-        });
-        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let answer = listen(&worker);
         let init = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&init, &"glue".into(), &glue_url().into());
         let _ = js_sys::Reflect::set(&init, &"module".into(), &wasm_bindgen::module());
         let _ = js_sys::Reflect::set(&init, &"memory".into(), &wasm_bindgen::memory());
         let _ = js_sys::Reflect::set(&init, &"compute".into(), &compute.into());
         worker.post_message(&init).map_err(js)?;
-        std::mem::forget((worker, on_message, on_error));
-        Ok(())
+        Ok((worker, answer))
     })();
     async move {
-        started?;
-        rx.await.unwrap_or_else(|_| Err("its worker never answered".into()))
+        let (worker, answer) = started?;
+        patiently(worker, answer, PATIENCE_MS).await
+    }
+}
+
+type Answer = futures::channel::oneshot::Receiver<Result<(), String>>;
+
+/// A thread worker's first word: ready, an error, or where its start got to (its answer when
+/// `patiently` asks). Only the first counts: a thread whose job panicked later says so too, and
+/// by then the panic hook has counted it out. The callbacks are kept for good.
+fn listen(worker: &web_sys::Worker) -> Answer {
+    let (tx, rx) = futures::channel::oneshot::channel::<Result<(), String>>();
+    let tx = std::rc::Rc::new(std::cell::RefCell::new(Some(tx)));
+    let answer = tx.clone();
+    let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+        let said = |key: &str| js_sys::Reflect::get(&event.data(), &key.into()).ok().and_then(|e| e.as_string());
+        let error = said("error").or_else(|| said("stage").map(|stage| format!("it was not ready in time: {stage}")));
+        if let Some(tx) = answer.borrow_mut().take() {
+            let _ = tx.send(error.map_or(Ok(()), Err));
+        }
+    });
+    let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
+        event.prevent_default();
+        if let Some(tx) = tx.borrow_mut().take() {
+            let _ = tx.send(Err(format!("its worker failed: {}", event.message())));
+        }
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    std::mem::forget((on_message, on_error));
+    rx
+}
+
+/// A starting worker's answer; one that says nothing for `patience_ms` is asked where its start
+/// got to, then ended (a worker that hangs must not hold the page's threads at "starting" for good).
+async fn patiently(worker: web_sys::Worker, answer: Answer, patience_ms: f64) -> Result<(), String> {
+    use futures::future::{select, Either};
+    let never = |_| Err("its worker never answered".to_string());
+    let answer = match select(answer, Box::pin(super::sleep_ms(patience_ms))).await {
+        Either::Left((answer, _)) => return answer.unwrap_or_else(never),
+        Either::Right((_, answer)) => answer,
+    };
+    let ask = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&ask, &"where".into(), &true.into());
+    let _ = worker.post_message(&ask);
+    let said = match select(answer, Box::pin(super::sleep_ms(1000.0))).await {
+        Either::Left((Ok(Ok(())), _)) => return Ok(()), // it became ready meanwhile
+        Either::Left((said, _)) => said.unwrap_or_else(never),
+        Either::Right(_) => Err("it was not ready in time, nor answered when asked where it was (its script never ran)".into()),
+    };
+    worker.terminate();
+    said
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::*;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    fn worker_of(source: &str) -> web_sys::Worker {
+        let props = web_sys::BlobPropertyBag::new();
+        props.set_type("text/javascript");
+        let blob = web_sys::Blob::new_with_str_sequence_and_options(&js_sys::Array::of1(&source.into()), &props).unwrap();
+        web_sys::Worker::new(&web_sys::Url::create_object_url_with_blob(&blob).unwrap()).unwrap()
+    }
+
+    async fn started(source: &str, patience_ms: f64) -> Result<(), String> {
+        let worker = worker_of(source);
+        let answer = listen(&worker);
+        patiently(worker, answer, patience_ms).await
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_worker_that_hangs_is_asked_where_it_is_and_given_up_and_one_that_answers_is_not() {
+        let stuck = started("onmessage = (e) => e.data.where && postMessage({ stage: 'it waited on purpose' })", 100.0).await;
+        assert_eq!(stuck, Err("it was not ready in time: it waited on purpose".into()));
+        let silent = started("for (;;) {}", 100.0).await.unwrap_err();
+        assert!(silent.contains("nor answered when asked"), "{silent}");
+        assert_eq!(started("postMessage({ ready: true })", 10_000.0).await, Ok(()));
+        let failed = started("postMessage({ error: 'no memory' })", 10_000.0).await;
+        assert_eq!(failed, Err("no memory".into()));
     }
 }

@@ -53,7 +53,7 @@ pub async fn wait_for_threads(browser: &browser::Browser, secs: u64) {
     let state = "document.querySelector('[data-testid=threads]')?.dataset.state";
     loop {
         match browser.eval(state).await.as_str() {
-            Some("ready") => return,
+            Some("ready") => return say_lanes_that_did_not_start(browser).await,
             Some("unavailable") => break,
             _ if std::time::Instant::now() > deadline => break,
             _ => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
@@ -62,6 +62,15 @@ pub async fn wait_for_threads(browser: &browser::Browser, secs: u64) {
     let account = browser.eval(START_ACCOUNT).await;
     browser.screenshot("timeout").await;
     panic!("the worker threads did not all start within {secs} s; the page says: {account:#} (screenshot: target/screenshots/timeout.png)");
+}
+
+/// A lane that hung was given up after a while (engine/web_threads.rs, `patiently`): the page
+/// works with the rest, and the run's log says where its start got to.
+async fn say_lanes_that_did_not_start(browser: &browser::Browser) {
+    let title = browser.eval("document.querySelector('[data-testid=threads]').title").await;
+    if let Some(trouble) = title.as_str().filter(|t| t.contains("did not start")) {
+        eprintln!("note: {trouble}");
+    }
 }
 
 /// The page's `data-build` ("debug" or "release", set by the app): the suite and the benchmark

@@ -410,7 +410,7 @@ async fn patiently(worker: web_sys::Worker, answer: Answer, patience_ms: f64) ->
     let said = match select(answer, Box::pin(super::sleep_ms(1000.0))).await {
         Either::Left((Ok(Ok(())), _)) => return Ok(()), // it became ready meanwhile
         Either::Left((said, _)) => said.unwrap_or_else(never),
-        Either::Right(_) => Err("it was not ready in time, nor answered when asked where it was (its script never ran)".into()),
+        Either::Right(_) => Err("it was not ready in time, nor answered when asked where it was (busy, or its script never ran)".into()),
     };
     worker.terminate();
     said

@@ -89,6 +89,12 @@ pub struct Row {
     pub last: SplitRun,
 }
 
+/// The row with the highest speedup that is a result: one over what its threads can give is
+/// noise (`core::stats::impossible_speedup`), never the best.
+pub fn best(rows: &[Row]) -> Option<&Row> {
+    rows.iter().filter(|r| !stats::impossible_speedup(r.speedup, r.threads)).max_by(|a, b| a.speedup.total_cmp(&b.speedup))
+}
+
 /// Summarises repeats per thread count into rows; speedups are against the 1-thread median.
 pub fn summarise(runs: &[Vec<SplitRun>], expected_primes: u64) -> Vec<Row> {
     let medians: Vec<f64> = runs
@@ -174,5 +180,14 @@ mod tests {
         assert!((rows[1].speedup - 110.0 / 57.5).abs() < 1e-9);
         assert!(rows[0].checked);
         assert!(!rows[1].checked, "a wrong count in any repeat is reported");
+    }
+
+    #[test]
+    fn the_best_row_is_never_a_speedup_over_its_threads() {
+        let fake = |threads, wall_ms| vec![SplitRun { threads, primes: 7, wall_ms, trace: Trace::default() }];
+        let rows = summarise(&[fake(1, 100.0), fake(2, 53.0), fake(3, 40.0)], 7);
+        assert_eq!(best(&rows).map(|r| r.threads), Some(3), "2.50x on 3 threads is a result");
+        let rows = summarise(&[fake(1, 100.0), fake(2, 53.0), fake(3, 30.0)], 7);
+        assert_eq!(best(&rows).map(|r| r.threads), Some(2), "3.33x on 3 threads is noise, not the best");
     }
 }

@@ -61,11 +61,11 @@ async fn measure(limit: u64, repeats: usize, max_threads: usize, phase: RwSignal
 
 fn results(limit: u64, rows: Vec<Row>) -> impl IntoView {
     let axis = rows.iter().map(|r| r.last.wall_ms).fold(0.0, f64::max);
-    let best = rows.iter().max_by(|a, b| a.speedup.total_cmp(&b.speedup)).cloned();
     let all_checked = rows.iter().all(|r| r.checked);
     let primes = rows.first().map(|r| r.last.primes).unwrap_or(0);
     // Each row's threads run on a core of their own (the page asks for no more threads than cores).
     let speedups: Vec<Speedup> = rows.iter().map(|r| Speedup::new(r.speedup, r.threads)).collect();
+    let best = super::best(&rows).cloned();
     view! {
         <section class="results" data-testid="results">
             <table class="numbers">

@@ -28,7 +28,9 @@ pub enum Fault {
     Panic,
     /// It allocates until the allocator refuses (capped at `limit_mb`).
     OutOfMemory { limit_mb: u64 },
-    /// It computes for `ms` without answering: only the pool's timeout ends it.
+    /// It blocks for `ms` without answering (as on a lock nobody releases): only the pool's
+    /// timeout ends it. Blocked, not computing: on 2 cores a process spinning beside the others
+    /// kept the page's own thread from running for tens of ms at a time.
     Hang { ms: u64 },
 }
 
@@ -37,7 +39,7 @@ impl Fault {
         match self {
             Fault::Panic => Request::Panic,
             Fault::OutOfMemory { limit_mb } => Request::Hog { limit_mb },
-            Fault::Hang { ms } => Request::Spin(ms),
+            Fault::Hang { ms } => Request::Sleep(ms),
         }
     }
 }

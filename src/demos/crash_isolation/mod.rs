@@ -33,7 +33,7 @@ pub const N: u64 = 3_000_000;
 /// More than a process can get in the browser (an instance's memory stops at 1 GiB), so there
 /// the allocator's refusal ends it.
 pub const OOM_LIMIT_MB: u64 = 4096;
-/// "Forever", for a demo: a hung task computes for an hour unless the timeout ends it.
+/// "Forever", for a demo: a hung task blocks for an hour unless the timeout ends it.
 pub const HANG_MS: u64 = 3_600_000;
 
 /// Which task fails how. An index at or beyond the task count means that fault is left out.

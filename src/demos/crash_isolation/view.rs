@@ -11,8 +11,8 @@ use leptos::task::spawn_local_scoped_with_cancellation;
 const EXPLANATION: &[&str] = &[
     "A pool of processes maps compute(n) over the tasks, one task per message. Three tasks take \
      their process down: one panics, one allocates until its process runs out of memory (its \
-     wasm instance cannot grow past 1 GiB), one computes forever and is terminated when the pool's \
-     timeout runs out. Each time only that process dies, because nothing else shares its memory: \
+     wasm instance cannot grow past 1 GiB), one never answers (it blocks, as on a lock nobody \
+     releases) and is terminated when the pool's timeout runs out. Each time only that process dies, because nothing else shares its memory: \
      its lane ends red, the pool starts a replacement (a new lane) and runs the lost task again, \
      and the other processes never stop.",
     "Set a fault's task number to the task count or more to leave that fault out.",

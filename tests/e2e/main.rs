@@ -468,31 +468,38 @@ async fn code_failure(browser: &Browser) -> String {
     said.as_str().unwrap_or_default().to_string()
 }
 
-/// Waits until the service worker has cached what the page needs to start offline (the home
-/// page never asks for the demos' code).
-async fn wait_for_shell_copy(browser: &Browser) {
+/// Waits until the service worker's cache holds what `wanted` says (a JS expression over
+/// `cached`, the cached URLs, read anew on every poll).
+async fn wait_for_cached(browser: &Browser, wanted: &str) {
     browser
         .wait_until(
-            "(caches.open('playground').then(c => c.keys()).then(k => window.__cached = k.map(r => r.url)), \
-              [...document.querySelectorAll('script[src], link[rel=stylesheet]')].map(e => e.src || e.href) \
-                .concat(['/', document.querySelector('script[data-wasm]').dataset.wasm, document.querySelector('script[data-wasm]').dataset.js].map(u => new URL(u, location.href).href)) \
-                .every(u => (window.__cached || []).includes(u)))",
+            &format!(
+                "(caches.open('playground').then(c => c.keys()).then(k => window.__cached = k.map(r => r.url)), \
+                  (cached => {wanted})(window.__cached || []))"
+            ),
             20,
         )
         .await;
 }
 
+/// Waits until the service worker has cached what the page needs to start offline (the home
+/// page never asks for the demos' code).
+async fn wait_for_shell_copy(browser: &Browser) {
+    let tag = "document.querySelector('script[data-wasm]')";
+    wait_for_cached(
+        browser,
+        &format!(
+            "[...document.querySelectorAll('script[src], link[rel=stylesheet]')].map(e => e.src || e.href) \
+               .concat(['/', {tag}.dataset.wasm, {tag}.dataset.js].map(u => new URL(u, location.href).href)) \
+               .every(u => cached.includes(u))"
+        ),
+    )
+    .await;
+}
+
 /// Waits until the service worker has cached the app shell, the wasm and the worker scripts.
 async fn wait_for_offline_copy(browser: &Browser) {
-    browser
-        .wait_until(
-            "(caches.open('playground').then(c => c.keys()).then(k => window.__cached = k.map(r => r.url)), \
-              (window.__cached || []).some(u => u.endsWith('_bg.wasm')) && (window.__cached || []).some(u => u.endsWith('_pages.wasm')) \
-              && (window.__cached || []).some(u => u.endsWith('process-worker.js')) \
-              && (window.__cached || []).some(u => u.endsWith('subprocess.js')) && (window.__cached || []).some(u => u.endsWith('/')))",
-            20,
-        )
-        .await;
+    wait_for_cached(browser, "['_bg.wasm', '_pages.wasm', 'process-worker.js', 'subprocess.js', '/'].every(end => cached.some(u => u.endsWith(end)))").await;
 }
 
 #[tokio::test]

@@ -16,6 +16,16 @@ pub fn speedup(baseline: f64, new: f64) -> f64 {
     if new > 0.0 { baseline / new } else { f64::INFINITY }
 }
 
+/// The speedup run by run: run i of `new` against run i of `baseline`, measured beside it (a
+/// round of every variant back to back), then the median of those ratios (None without a pair).
+/// On a machine whose pace changes between rounds (this project's 2-vCPU VMs flip between two
+/// speeds ~1.8x apart for 0.1 s to seconds at a time) each ratio compares two runs that saw the
+/// same pace, where a ratio of two medians mixes in each one's own share of slow spells.
+pub fn paired_speedup(baseline: &[f64], new: &[f64]) -> Option<f64> {
+    let ratios: Vec<f64> = baseline.iter().zip(new).map(|(b, n)| speedup(*b, *n)).collect();
+    median(&ratios)
+}
+
 /// Slack for timer noise when judging a speedup against what the lanes can give.
 pub const SPEEDUP_SLACK: f64 = 1.05;
 
@@ -82,6 +92,16 @@ pub fn grouped(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_paired_speedup_compares_each_run_with_the_one_beside_it() {
+        // The machine ran at half speed in round 2: both variants felt it, so its ratio is 2 as
+        // round 1's; the medians' ratio (100 / 60) would mix in how the slow round fell.
+        let (baseline, new) = ([100.0, 200.0, 100.0], [50.0, 100.0, 60.0]);
+        assert_eq!(paired_speedup(&baseline, &new), Some(2.0));
+        assert!((speedup(median(&baseline).unwrap(), median(&new).unwrap()) - 100.0 / 60.0).abs() < 1e-12);
+        assert_eq!(paired_speedup(&[], &new), None, "no pair, no speedup");
+    }
 
     #[test]
     fn a_speedup_above_the_lanes_is_noise() {

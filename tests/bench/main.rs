@@ -2,7 +2,7 @@
 //!
 //! Runs the CPU workload natively (rayon pools of 1 and P threads) and in headless Chromium
 //! (1 and P Web Workers, through the real demo page), and the concurrent-waits demo in both, then
-//! prints one table of medians, speedups and browser/native ratios, plus the release bundle
+//! prints one table of medians, speedups (run by run) and browser/native ratios, plus the release bundle
 //! sizes. Then the compare page's matrix (one CPU-bound and one I/O-bound job under every model)
 //! natively and in the browser, with the browser/native ratio per model, also written as
 //! `target/bench/matrix.json` and `target/bench/matrix.svg`. It reports; it never fails on a
@@ -14,7 +14,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
-use concurrency_playground::core::stats::{impossible_speedup, median, speedup, Reading};
+use concurrency_playground::core::stats::{self, impossible_speedup, median, Reading};
 use concurrency_playground::demos::concurrent_waits;
 use concurrency_playground::demos::parallel_cpu::run_split;
 use serde_json::Value;
@@ -52,10 +52,10 @@ fn options() -> Options {
     }
 }
 
-/// Medians of `runs` native runs on a dedicated pool of each thread count, after a warm-up run on
-/// each; round by round, every thread count in each round, as the page does (parallel_cpu's
-/// view): a machine whose pace drifts then slows every thread count alike.
-fn native_cpu(limit: u64, threads: &[usize], runs: usize) -> Vec<(f64, f64)> {
+/// `runs` native runs on a dedicated pool of each thread count, after a warm-up run on each;
+/// round by round, every thread count in each round, as the page does (parallel_cpu's view): a
+/// machine whose pace drifts then slows every thread count alike.
+fn native_cpu(limit: u64, threads: &[usize], runs: usize) -> Vec<Timing> {
     let pools: Vec<rayon::ThreadPool> = threads.iter().map(|&t| rayon::ThreadPoolBuilder::new().num_threads(t).build().unwrap()).collect();
     for (pool, &t) in pools.iter().zip(threads) {
         pool.install(|| run_split(limit, t)); // warm-up
@@ -66,7 +66,38 @@ fn native_cpu(limit: u64, threads: &[usize], runs: usize) -> Vec<(f64, f64)> {
             times.push(pool.install(|| run_split(limit, t)).wall_ms);
         }
     }
-    times.iter().map(|t| (median(t).unwrap(), spread(t))).collect()
+    times.into_iter().map(Timing::of).collect()
+}
+
+/// One figure's runs, in the order they ran, with their median and spread. A speedup is read
+/// run by run (`stats::paired_speedup`, as the pages do): each run's baseline against the run
+/// measured beside it, then the median of those ratios. This machine kind's pace flips between
+/// two speeds ~1.8x apart for 0.1 to a few seconds at a time (a 20 ms loop, 1000 times in a row:
+/// 8-9 ms or 15-16 ms; neighbouring 0.1-0.8 s windows 16% apart whatever their length, 12-03), so a
+/// ratio of two medians mixes each figure's own share of slow spells into the speedup; the
+/// fastest runs vary as much (natively, 12 rounds: the cooperative loop's fastest beat
+/// sequential's by 15%, which one lane cannot).
+#[derive(Clone)]
+struct Timing {
+    runs: Vec<f64>,
+    median: f64,
+    /// (slowest - fastest) / median.
+    spread: f64,
+}
+
+impl Timing {
+    fn of(runs: Vec<f64>) -> Timing {
+        Timing { median: median(&runs).unwrap_or(f64::NAN), spread: spread(&runs), runs }
+    }
+
+    fn unknown() -> Timing {
+        Timing::of(Vec::new())
+    }
+}
+
+/// The median of the runs' own speedups: run i of `new` against run i of `base`.
+fn paired_speedup(base: &Timing, new: &Timing) -> f64 {
+    stats::paired_speedup(&base.runs, &new.runs).unwrap_or(f64::NAN)
 }
 
 /// How far the runs lie apart: (slowest - fastest) / median. Over `NOISY_SPREAD` the median is
@@ -133,15 +164,16 @@ fn native_waits(runs: usize) -> (f64, f64) {
     (m(concurrent_waits::Variant::Sequential), m(concurrent_waits::Variant::Concurrent))
 }
 
-/// Runs the parallel-CPU page; returns the median wall time per thread count 1..=P.
-async fn browser_cpu(browser: &Browser, server: &StaticServer, size_k: u64, runs: usize) -> Vec<f64> {
+/// Runs the parallel-CPU page; returns its fastest and median wall time per thread count 1..=P.
+async fn browser_cpu(browser: &Browser, server: &StaticServer, size_k: u64, runs: usize) -> Vec<Timing> {
     browser.goto(&server.url(&format!("/#/parallel-cpu?size={size_k}&repeats={runs}"))).await;
     support::wait_for_threads(browser, 30).await;
     assert_eq!(browser.eval(support::REFUSE_DEBUG).await, true, "a debug build: the benchmark measures only the optimised one");
     browser.click("[data-testid=run]").await;
     browser.wait_quietly("document.querySelector('[data-testid=results]')", 600).await;
-    let rows = browser.eval("[...document.querySelectorAll('tr[data-threads]')].map(r => +r.dataset.wallMs)").await;
-    rows.as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect()
+    let rows = browser.eval("[...document.querySelectorAll('tr[data-threads]')].map(r => r.dataset.runsMs.split(' ').map(Number))").await;
+    let runs = |row: &Value| row.as_array().unwrap().iter().map(|v| v.as_f64().expect("a time on the page")).collect();
+    rows.as_array().unwrap().iter().map(|row| Timing::of(runs(row))).collect()
 }
 
 async fn browser_waits(browser: &Browser, server: &StaticServer, runs: usize) -> (f64, f64) {
@@ -158,14 +190,12 @@ async fn browser_waits(browser: &Browser, server: &StaticServer, runs: usize) ->
     (median(&seq).unwrap(), median(&con).unwrap())
 }
 
-/// One (workload, model) cell of the matrix: median wall times, natively and in the browser.
+/// One (workload, model) cell of the matrix: its wall times, natively and in the browser.
 struct Cell {
     work: Work,
     model: Variant,
-    native_ms: f64,
-    native_spread: f64,
-    browser_ms: f64,
-    browser_spread: f64,
+    native: Timing,
+    browser: Timing,
 }
 
 fn workloads(o: &Options) -> [Workload; 2] {
@@ -176,8 +206,8 @@ fn workloads(o: &Options) -> [Workload; 2] {
 }
 
 /// The matrix natively (std threads; "processes" are thread-isolated workers), `runs` times
-/// through `matrix::run_all`, the very protocol of the compare page: medians per cell.
-fn native_matrix(o: &Options, lanes: usize, runs: usize) -> Vec<(Work, Variant, f64, f64)> {
+/// through `matrix::run_all`, the very protocol of the compare page: each cell's runs.
+fn native_matrix(o: &Options, lanes: usize, runs: usize) -> Vec<(Work, Variant, Timing)> {
     use futures::executor::block_on;
     let [cpu, io] = workloads(o);
     let mut samples: Vec<(Work, Variant, Vec<f64>)> = Vec::new();
@@ -193,11 +223,11 @@ fn native_matrix(o: &Options, lanes: usize, runs: usize) -> Vec<(Work, Variant, 
         };
         block_on(matrix::run_all(cpu, io, lanes, true, |_| {}, on_cell, never)).expect("the native matrix");
     }
-    samples.into_iter().map(|(w, m, v)| (w, m, median(&v).unwrap_or(f64::NAN), spread(&v))).collect()
+    samples.into_iter().map(|(w, m, v)| (w, m, Timing::of(v))).collect()
 }
 
-/// The compare page's matrix, run `runs` times from the UI: medians per cell.
-async fn browser_matrix(browser: &Browser, server: &StaticServer, o: &Options, runs: usize) -> Vec<(Work, Variant, f64, f64)> {
+/// The compare page's matrix, run `runs` times from the UI: each cell's runs.
+async fn browser_matrix(browser: &Browser, server: &StaticServer, o: &Options, runs: usize) -> Vec<(Work, Variant, Timing)> {
     browser.goto(&server.url(&format!("/#/compare?tasks={}&n={}&wait={}", o.tasks, o.n_millions, o.wait_ms))).await;
     support::wait_for_threads(browser, 30).await;
     let mut samples: Vec<(Work, Variant, Vec<f64>)> = Vec::new();
@@ -219,7 +249,7 @@ async fn browser_matrix(browser: &Browser, server: &StaticServer, o: &Options, r
             }
         }
     }
-    samples.into_iter().map(|(w, m, v)| (w, m, median(&v).unwrap_or(f64::NAN), spread(&v))).collect()
+    samples.into_iter().map(|(w, m, v)| (w, m, Timing::of(v))).collect()
 }
 
 /// The matrix as a chart: per workload, a pair of bars (native, browser) for every model.
@@ -232,13 +262,13 @@ fn matrix_svg(cells: &[Cell], title: &str) -> String {
     let mut body = String::new();
     for work in [Work::Cpu, Work::Io] {
         let row_cells: Vec<&Cell> = cells.iter().filter(|c| c.work == work).collect();
-        let longest = row_cells.iter().flat_map(|c| [c.native_ms, c.browser_ms]).filter(|v| v.is_finite()).fold(1e-3, f64::max);
+        let longest = row_cells.iter().flat_map(|c| [c.native.median, c.browser.median]).filter(|v| v.is_finite()).fold(1e-3, f64::max);
         let scale = |v: f64| if v.is_finite() { v / longest * (W - LABEL - 90.0) } else { 0.0 };
         let _ = write!(body, r#"<text x="8" y="{y}" font-weight="bold">{} job</text>"#, work.title());
         y += 14.0;
         for c in row_cells {
             let _ = write!(body, r#"<text x="8" y="{}">{}</text>"#, y + BAR + 2.0, c.model.title());
-            for (i, (v, fill)) in [(c.native_ms, "#1d8a5f"), (c.browser_ms, "#2f6fd8")].into_iter().enumerate() {
+            for (i, (v, fill)) in [(c.native.median, "#1d8a5f"), (c.browser.median, "#2f6fd8")].into_iter().enumerate() {
                 let top = y + i as f64 * BAR;
                 let _ = write!(body, r#"<rect x="{LABEL}" y="{top}" width="{:.1}" height="{}" fill="{fill}"/><text x="{:.1}" y="{:.1}" font-size="10">{:.0} ms</text>"#,
                     scale(v), BAR - 1.0, LABEL + scale(v) + 4.0, top + BAR - 2.0, v);
@@ -358,7 +388,7 @@ async fn main() {
     let opts = options();
     let run = measure(&opts).await;
     let matrix_title = format!(
-        "Every model, one job: {} tasks of compute({}M) / of a {} ms wait, {} lanes (median of {} runs, ms)",
+        "Every model, one job: {} tasks of compute({}M) / of a {} ms wait, {} lanes (median of {} runs, ms; speedup: the median of the runs' own)",
         opts.tasks, opts.n_millions, opts.wait_ms, run.lanes, run.matrix_runs
     );
     let mut table = String::new();
@@ -392,10 +422,11 @@ struct Run {
     /// The longest main-thread task (None: not reported), the longest timer gap, and its page.
     holds: (Option<f64>, f64, String),
     browser_name: String,
-    web_cpu: Vec<f64>,
+    /// Per thread count 1..=P.
+    web_cpu: Vec<Timing>,
     web_waits: (f64, f64),
-    /// Median and spread per thread count.
-    native: Vec<(f64, f64)>,
+    /// Per thread count 1..=P.
+    native: Vec<Timing>,
     native_waits: (f64, f64),
     cells: Vec<Cell>,
     probes: Vec<(&'static str, f64)>,
@@ -416,13 +447,12 @@ impl Run {
         (drift > NOISY_SPREAD).then(|| format!("machine drift {:.0}%", drift * 100.0))
     }
 
-    /// The sequential cell's time for `work`, in the browser or natively.
-    fn sequential(&self, work: Work, browser: bool) -> f64 {
+    /// The sequential cell's runs for `work`, in the browser or natively.
+    fn sequential(&self, work: Work, browser: bool) -> Timing {
         self.cells
             .iter()
             .find(|c| c.work == work && c.model == Variant::Sequential)
-            .map(|c| if browser { c.browser_ms } else { c.native_ms })
-            .unwrap_or(f64::NAN)
+            .map_or_else(Timing::unknown, |c| if browser { c.browser.clone() } else { c.native.clone() })
     }
 }
 
@@ -443,7 +473,7 @@ async fn measure(opts: &Options) -> Run {
     let web_cpu = browser_cpu(&browser, &server, opts.size_k, opts.runs).await;
     eprintln!("browser: concurrent waits");
     let web_waits = browser_waits(&browser, &server, opts.runs.min(3)).await;
-    let matrix_runs = opts.runs.min(3);
+    let matrix_runs = opts.runs;
     probes.push(("before the browser's matrix", machine_speed()));
     eprintln!("browser: the matrix ({matrix_runs} runs of the compare page)");
     let web_matrix = browser_matrix(&browser, &server, opts, matrix_runs).await;
@@ -462,10 +492,9 @@ async fn measure(opts: &Options) -> Run {
     let lanes = cores.max(1);
     let cells: Vec<Cell> = native_matrix(opts, lanes, matrix_runs)
         .into_iter()
-        .map(|(work, model, native_ms, native_spread)| {
-            let (browser_ms, browser_spread) =
-                web_matrix.iter().find(|c| c.0 == work && c.1 == model).map_or((f64::NAN, f64::NAN), |c| (c.2, c.3));
-            Cell { work, model, native_ms, native_spread, browser_ms, browser_spread }
+        .map(|(work, model, native)| {
+            let browser = web_matrix.iter().find(|c| c.0 == work && c.1 == model).map_or_else(Timing::unknown, |c| c.2.clone());
+            Cell { work, model, native, browser }
         })
         .collect();
     probes.push(("end", machine_speed()));
@@ -474,14 +503,14 @@ async fn measure(opts: &Options) -> Run {
 
 fn cpu_section(table: &mut String, run: &Run, opts: &Options) {
     let (native, web_cpu, drifted) = (&run.native, &run.web_cpu, run.drifted());
-    let _ = writeln!(table, "\nCPU work: primes below {} (median of {} runs, ms)", run.limit, opts.runs);
+    let _ = writeln!(table, "\nCPU work: primes below {} (median of {} runs, ms; speedup: the median of the rounds' own)", run.limit, opts.runs);
     let _ = writeln!(table, "{:<10} {:>10} {:>9} {:>10} {:>9} {:>14}  {}", "threads", "native", "speedup", "browser", "speedup", "browser/native", "note");
     let _ = writeln!(table, "(browser: {})", run.browser_name);
     for (i, t) in run.threads().iter().enumerate() {
-        let (ns, bs) = (speedup(native[0].0, native[i].0), speedup(web_cpu[0], web_cpu[i]));
-        let notes = notes(note(ns, *t, Some(native[i].1)), note(bs, *t, None), drifted.as_deref());
-        let _ = writeln!(table, "{:<10} {:>10.1} {:>8.2}x {:>10.1} {:>8.2}x {:>13.2}x  {notes}", t, native[i].0,
-            ns, web_cpu[i], bs, web_cpu[i] / native[i].0);
+        let (n, b) = (&native[i], &web_cpu[i]);
+        let (ns, bs) = (paired_speedup(&native[0], n), paired_speedup(&web_cpu[0], b));
+        let notes = notes(note(ns, *t, Some(n.spread)), note(bs, *t, Some(b.spread)), drifted.as_deref());
+        let _ = writeln!(table, "{:<10} {:>10.1} {:>8.2}x {:>10.1} {:>8.2}x {:>13.2}x  {notes}", t, n.median, ns, b.median, bs, b.median / n.median);
     }
 }
 
@@ -499,15 +528,17 @@ fn matrix_section(table: &mut String, run: &Run, opts: &Options, title: &str) ->
     let _ = writeln!(table, "{:<10} {:<32} {:>9} {:>8} {:>9} {:>8} {:>14}  {}", "job", "model", "native", "speedup", "browser", "speedup", "browser/native", "note");
     let mut json_rows = Vec::new();
     for c in &run.cells {
-        let (ns, bs) = (speedup(run.sequential(c.work, false), c.native_ms), speedup(run.sequential(c.work, true), c.browser_ms));
+        let (n, b) = (&c.native, &c.browser);
+        let (ns, bs) = (paired_speedup(&run.sequential(c.work, false), n), paired_speedup(&run.sequential(c.work, true), b));
         let possible = c.model.parallel_lanes(c.work, opts.tasks, run.lanes, run.cores);
-        let notes = notes(note(ns, possible, Some(c.native_spread)), note(bs, possible, Some(c.browser_spread)), drifted.as_deref());
+        let notes = notes(note(ns, possible, Some(n.spread)), note(bs, possible, Some(b.spread)), drifted.as_deref());
         let _ = writeln!(table, "{:<10} {:<32} {:>9.1} {:>7.2}x {:>9.1} {:>7.2}x {:>13.2}x  {notes}", c.work.title(), c.model.title(),
-            c.native_ms, ns, c.browser_ms, bs, c.browser_ms / c.native_ms);
+            n.median, ns, b.median, bs, b.median / n.median);
         json_rows.push(serde_json::json!({
-            "job": c.work.title(), "model": c.model.title(), "native_ms": c.native_ms, "browser_ms": c.browser_ms,
-            "native_speedup": ns, "browser_speedup": bs, "browser_over_native": c.browser_ms / c.native_ms,
-            "native_spread": c.native_spread, "browser_spread": c.browser_spread, "note": notes,
+            "job": c.work.title(), "model": c.model.title(), "native_ms": n.median, "browser_ms": b.median,
+            "native_runs_ms": n.runs, "browser_runs_ms": b.runs,
+            "native_speedup": ns, "browser_speedup": bs, "browser_over_native": b.median / n.median,
+            "native_spread": n.spread, "browser_spread": b.spread, "note": notes,
         }));
     }
     json_rows
@@ -538,9 +569,9 @@ fn goals_section(table: &mut String, run: &Run, opts: &Options) {
     let lanes_ready = visit.lanes_ms - visit.wasm_ms;
     goal_row(table, "wasm started -> lanes (waiting jobs) ready", format!("{lanes_ready:.0}"), "-", true);
     if let (Some(one), Some(two)) = (run.web_cpu.first(), run.web_cpu.get(1)) {
-        let s2 = speedup(*one, *two);
+        let s2 = paired_speedup(one, two);
         goal_row(table, "browser, 2 workers, prime kernel (speedup)", format!("{s2:.2}x"), ">= 1.90x", s2 >= 1.9);
-        let ratio = one / run.native[0].0;
+        let ratio = one.median / run.native[0].median;
         goal_row(table, "browser/native, 1 thread, prime kernel", format!("{ratio:.2}x"), "<= 1.05x", ratio <= 1.05);
         if let Some(d) = run.drifted() {
             let _ = writeln!(table, "  ({d} between the browser's and the native phase: this ratio is not to be trusted)");
@@ -551,7 +582,7 @@ fn goals_section(table: &mut String, run: &Run, opts: &Options) {
         .iter()
         .filter(|c| c.work == Work::Cpu && c.model != Variant::Sequential)
         .filter(|c| {
-            let s = speedup(run.sequential(Work::Cpu, true), c.browser_ms);
+            let s = paired_speedup(&run.sequential(Work::Cpu, true), &c.browser);
             matrix::reading(Work::Cpu, c.model, s, opts.tasks, run.lanes, run.cores) != Reading::Result
         })
         .map(|c| c.model.title().to_string())

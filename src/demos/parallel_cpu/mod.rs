@@ -81,6 +81,8 @@ pub struct Row {
     pub threads: usize,
     /// Median wall time of the repeats.
     pub wall_ms: f64,
+    /// Each repeat's wall time, round by round (the benchmark pairs the rounds' thread counts).
+    pub runs_ms: Vec<f64>,
     pub speedup: f64,
     pub efficiency: f64,
     /// The count agreed with the sieve in every repeat.
@@ -95,22 +97,22 @@ pub fn best(rows: &[Row]) -> Option<&Row> {
     rows.iter().filter(|r| !stats::impossible_speedup(r.speedup, r.threads)).max_by(|a, b| a.speedup.total_cmp(&b.speedup))
 }
 
-/// Summarises repeats per thread count into rows; speedups are against the 1-thread median.
+/// Summarises repeats per thread count (`runs[t][k]`: round k's run on t + 1 threads) into rows.
+/// A row's speedup is the median of its rounds' own: round k's 1-thread run over its run on this
+/// row's threads, measured back to back (`stats::paired_speedup`).
 pub fn summarise(runs: &[Vec<SplitRun>], expected_primes: u64) -> Vec<Row> {
-    let medians: Vec<f64> = runs
-        .iter()
-        .map(|r| stats::median(&r.iter().map(|s| s.wall_ms).collect::<Vec<_>>()).unwrap_or(f64::NAN))
-        .collect();
-    let baseline = runs.iter().zip(&medians).find(|(r, _)| r[0].threads == 1).map(|(_, m)| *m);
+    let times = |r: &[SplitRun]| r.iter().map(|s| s.wall_ms).collect::<Vec<_>>();
+    let baseline = runs.iter().find(|r| r.first().is_some_and(|s| s.threads == 1)).map(|r| times(r));
     runs.iter()
-        .zip(medians)
-        .filter(|(r, _)| !r.is_empty())
-        .map(|(r, wall_ms)| {
+        .filter(|r| !r.is_empty())
+        .map(|r| {
             let threads = r[0].threads;
-            let speedup = baseline.map(|b| stats::speedup(b, wall_ms)).unwrap_or(f64::NAN);
+            let runs_ms = times(r);
+            let speedup = baseline.as_deref().and_then(|b| stats::paired_speedup(b, &runs_ms)).unwrap_or(f64::NAN);
             Row {
                 threads,
-                wall_ms,
+                wall_ms: stats::median(&runs_ms).unwrap_or(f64::NAN),
+                runs_ms,
                 speedup,
                 efficiency: stats::efficiency(speedup, threads),
                 checked: r.iter().all(|s| s.primes == expected_primes),
@@ -177,7 +179,11 @@ mod tests {
         ];
         let rows = summarise(&runs, 7);
         assert_eq!(rows[0].speedup, 1.0);
-        assert!((rows[1].speedup - 110.0 / 57.5).abs() < 1e-9);
+        // Round by round: 100/55 and 120/60 (the third round has no 2-thread run), median 1.909;
+        // the medians' ratio would be 110/57.5 = 1.913.
+        assert!((rows[1].speedup - (100.0 / 55.0 + 2.0) / 2.0).abs() < 1e-9, "{}", rows[1].speedup);
+        assert_eq!(rows[1].wall_ms, 57.5);
+        assert_eq!(rows[1].runs_ms, [55.0, 60.0], "each repeat, in round order");
         assert!(rows[0].checked);
         assert!(!rows[1].checked, "a wrong count in any repeat is reported");
     }

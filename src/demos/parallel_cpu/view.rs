@@ -12,8 +12,10 @@ const EXPLANATION: &[&str] = &[
      threads (Web Workers sharing one wasm memory) take one at a time as they come free, really \
      at the same time: a thread slowed by something else takes fewer, and none waits long for \
      the last.",
-    "Speedup is the 1-thread time divided by the P-thread time; efficiency is speedup per thread. \
-     Expect close to P on an idle machine with P cores, less when other programs compete.",
+    "Speedup is the 1-thread time divided by the P-thread time, taken in each round (a round runs \
+     every thread count back to back, so a machine that slows down between rounds slows them \
+     alike) and the median of the rounds shown; efficiency is speedup per thread. Expect close to \
+     P on an idle machine with P cores, less when other programs compete.",
     "The answer is checked against a sieve, a different algorithm. In CPython, threads would not \
      speed this up (the GIL); processes would.",
 ];
@@ -73,7 +75,7 @@ fn results(limit: u64, rows: Vec<Row>) -> impl IntoView {
                 <tbody>
                     {rows.iter().zip(&speedups).map(|(r, &speedup)| {
                         view! {
-                        <tr data-threads=r.threads data-wall-ms=r.wall_ms data-speedup=r.speedup data-checked=r.checked.to_string()
+                        <tr data-threads=r.threads data-wall-ms=r.wall_ms data-runs-ms={r.runs_ms.iter().map(f64::to_string).collect::<Vec<_>>().join(" ")} data-speedup=r.speedup data-checked=r.checked.to_string()
                             data-noisy=speedup.noisy().to_string() class:noisy=speedup.noisy()>
                             <td>{r.threads}</td>
                             <td>{format!("{:.0} ms", r.wall_ms)}</td>

@@ -6,7 +6,7 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 
-STRIPES_PER_PROCESS = 32                    # many small shares: a process slowed by something else takes fewer
+STRIPES_PER_PROCESS = 128                   # many small shares: a process slowed by something else takes fewer
 
 
 def count_primes(limit, stripe, stripes, block=512):

@@ -43,8 +43,9 @@ pub fn rust_source() -> &'static str {
 // region:run
 /// Stripes per thread: many small shares instead of one each, so a thread that something else
 /// slows down (on a 2-core machine the browser's own threads take 5-10% of one core) takes fewer
-/// of them and no thread waits long for the last one.
-pub const STRIPES_PER_THREAD: usize = 32;
+/// of them and no thread waits long for the last one: at 128, a stripe of the primes below 3
+/// million is ~1 ms of one thread, the longest the other can wait at the end.
+pub const STRIPES_PER_THREAD: usize = 128;
 
 /// Cuts the count into `threads * STRIPES_PER_THREAD` stripes that `threads` pool jobs take one
 /// at a time as they come free (as `ProcessPoolExecutor.map` deals its tasks). Called on a

@@ -173,6 +173,15 @@ async fn parallel_cpu_runs_on_worker_threads_from_the_ui() {
         assert_eq!(row[3], "true", "the answer agrees with the sieve: {row:?}");
     }
     eprintln!("parallel-cpu rows (threads, ms, speedup, checked): {rows:?}");
+    // Each row's runs, round by round, are on the row (the benchmark pairs them): one repeat, so
+    // its one run is the row's median and the speedup is that run's against the 1-thread run.
+    let runs: Value = browser.eval("[...document.querySelectorAll('tr[data-threads]')].map(r => r.dataset.runsMs.split(' ').map(Number))").await;
+    for (row, runs) in rows.iter().zip(runs.as_array().unwrap()) {
+        assert_eq!(runs.as_array().map(Vec::len), Some(1), "one repeat: {runs:?}");
+        assert_eq!(runs[0].as_f64(), row[1].as_f64(), "the row's median is its one run: {row:?}");
+        let one_thread = rows[0][1].as_f64().unwrap();
+        assert!((row[2].as_f64().unwrap() - one_thread / row[1].as_f64().unwrap()).abs() < 1e-9, "{row:?}");
+    }
     assert_eq!(assert_speedup_marks_agree(&browser).await, cores, "a speedup per thread count");
     // The timeline of the widest run shows the work side by side on distinct worker lanes.
     if cores > 1 {

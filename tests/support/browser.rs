@@ -29,6 +29,9 @@ struct Driver {
 /// so that the suite can check at its end that none is left (`xtask/run`'s `no_leftovers`).
 pub const SCRATCH_PREFIX: &str = "concurrency-playground-browser-";
 
+/// The driver's output, in its scratch folder.
+const DRIVER_LOG: &str = "driver.log";
+
 fn scratch_dir() -> std::path::PathBuf {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static NEXT: AtomicUsize = AtomicUsize::new(0);
@@ -95,12 +98,15 @@ impl Browser {
         // A process group of its own: the browser it starts joins it, so a test that fails (and
         // never reaches `close`) still takes the whole browser down on drop (see `Drop`).
         let scratch = scratch_dir();
+        // What the driver and its browser print (geckodriver passes on Firefox's own output: a
+        // content process that crashed says so there), read back by a failure's account.
+        let log = std::fs::File::create(scratch.join(DRIVER_LOG)).expect("the driver's log");
         let child = Command::new(program)
             .arg(format!("--port={port}"))
             // Chromium's profile and scoped dirs, geckodriver's Firefox profile: all in here.
             .env("TMPDIR", &scratch)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stdout(log.try_clone().expect("the driver's log"))
+            .stderr(log)
             .process_group(0)
             .spawn()
             .unwrap_or_else(|e| panic!("{program} on PATH (xtask/run test installs it): {e}"));
@@ -236,6 +242,13 @@ impl Browser {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// The last `lines` lines the driver and its browser printed (for a failure's message).
+    pub fn driver_log_tail(&self, lines: usize) -> String {
+        let text = std::fs::read_to_string(self._driver.scratch.join(DRIVER_LOG)).unwrap_or_default();
+        let all: Vec<&str> = text.lines().collect();
+        all[all.len().saturating_sub(lines)..].join("\n")
     }
 
     pub async fn close(self) {

@@ -164,7 +164,7 @@ fn native_waits(runs: usize) -> (f64, f64) {
     (m(concurrent_waits::Variant::Sequential), m(concurrent_waits::Variant::Concurrent))
 }
 
-/// Runs the parallel-CPU page; returns its fastest and median wall time per thread count 1..=P.
+/// Runs the parallel-CPU page; returns each thread count's runs (1..=P), round by round, as the page lists them.
 async fn browser_cpu(browser: &Browser, server: &StaticServer, size_k: u64, runs: usize) -> Vec<Timing> {
     browser.goto(&server.url(&format!("/#/parallel-cpu?size={size_k}&repeats={runs}"))).await;
     support::wait_for_threads(browser, 30).await;

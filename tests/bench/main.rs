@@ -69,14 +69,10 @@ fn native_cpu(limit: u64, threads: &[usize], runs: usize) -> Vec<Timing> {
     times.into_iter().map(Timing::of).collect()
 }
 
-/// One figure's runs, in the order they ran, with their median and spread. A speedup is read
-/// run by run (`stats::paired_speedup`, as the pages do): each run's baseline against the run
-/// measured beside it, then the median of those ratios. This machine kind's pace flips between
-/// two speeds ~1.8x apart for 0.1 to a few seconds at a time (a 20 ms loop, 1000 times in a row:
-/// 8-9 ms or 15-16 ms; neighbouring 0.1-0.8 s windows 16% apart whatever their length, 12-03), so a
-/// ratio of two medians mixes each figure's own share of slow spells into the speedup; the
-/// fastest runs vary as much (natively, 12 rounds: the cooperative loop's fastest beat
-/// sequential's by 15%, which one lane cannot).
+/// One figure's runs, in the order they ran, with their median and spread. Speedups are read run
+/// by run (`stats::paired_speedup`, as the pages do; why, there). Reading each figure's fastest
+/// run instead did no better on this machine kind: natively, over 12 rounds, the cooperative
+/// loop's fastest run beat sequential's by 15%, which one lane cannot (12-03).
 #[derive(Clone)]
 struct Timing {
     runs: Vec<f64>,

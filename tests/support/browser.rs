@@ -202,10 +202,16 @@ impl Browser {
 
     pub async fn screenshot(&self, name: &str) -> std::path::PathBuf {
         let path = super::out_dir("screenshots").join(format!("{name}.png"));
-        if let Ok(png) = self.client.screenshot().await {
-            std::fs::write(&path, png).expect("write screenshot");
-        }
+        let _ = self.try_screenshot(name).await;
         path
+    }
+
+    /// A screenshot, or why there is none (a browser that shows no page cannot draw one).
+    pub async fn try_screenshot(&self, name: &str) -> Result<std::path::PathBuf, String> {
+        let path = super::out_dir("screenshots").join(format!("{name}.png"));
+        let png = self.client.screenshot().await.map_err(|e| e.to_string())?;
+        std::fs::write(&path, png).map_err(|e| format!("not written: {e}"))?;
+        Ok(path)
     }
 
     /// A picture of one element (the whole of it, even below the fold).

@@ -63,10 +63,7 @@ pub async fn wait_for_threads(browser: &browser::Browser, secs: u64) {
     // Once in CI (Firefox, after the Chromium suite) the account was null and no screenshot
     // came: where the browser is, whether it can draw, and what it printed say more then.
     let url = browser.client.current_url().await.map_or_else(|e| format!("({e})"), |u| u.to_string());
-    let picture = match browser.client.screenshot().await {
-        Ok(png) => std::fs::write(out_dir("screenshots").join("timeout.png"), png).map_or_else(|e| format!("not written: {e}"), |_| "target/screenshots/timeout.png".into()),
-        Err(e) => format!("none: {e}"),
-    };
+    let picture = browser.try_screenshot("timeout").await.map_or_else(|e| format!("none: {e}"), |p| p.display().to_string());
     panic!("the worker threads did not all start within {secs} s at {url}; the page says: {account:#}\nscreenshot: {picture}\nthe driver's last lines:\n{}", browser.driver_log_tail(40));
 }
 

@@ -45,12 +45,22 @@ const START_ACCOUNT: &str = "(() => {
         controlled: !!navigator.serviceWorker?.controller, prestarted: window.prestartedThreads?.length, loaded };
 })()";
 
+/// The key www/boot.js keeps in `sessionStorage` while it reloads the page for isolation.
+const ISOLATION_RELOAD: &str = "playground-isolation-reload";
+
 /// Waits until the status line counts every worker thread as up, the compute pool and the lanes
 /// for waiting jobs ("partial" while the lanes start; app/status.rs). Fails at once if the page
 /// says it has none, and after `secs` with the page's own account of its start (and a screenshot).
 pub async fn wait_for_threads(browser: &browser::Browser, secs: u64) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
-    let state = "document.querySelector('[data-testid=threads]')?.dataset.state";
+    // A page that a service worker is about to isolate (www/boot.js: it set ISOLATION_RELOAD and
+    // reloads once the worker is in charge) says "unavailable" until that reload: not final.
+    // Taken as final, it failed the service-worker test at once, now and then (12-03).
+    let state = format!(
+        "(() => {{ const s = document.querySelector('[data-testid=threads]')?.dataset.state; \
+           return s === 'unavailable' && !crossOriginIsolated && sessionStorage.getItem('{ISOLATION_RELOAD}') ? 'reloading' : s; }})()"
+    );
+    let state = state.as_str();
     loop {
         match browser.eval(state).await.as_str() {
             Some("ready") => return say_lanes_that_did_not_start(browser).await,
@@ -64,7 +74,7 @@ pub async fn wait_for_threads(browser: &browser::Browser, secs: u64) {
     // came: where the browser is, whether it can draw, and what it printed say more then.
     let url = browser.client.current_url().await.map_or_else(|e| format!("({e})"), |u| u.to_string());
     let picture = browser.try_screenshot("timeout").await.map_or_else(|e| format!("none: {e}"), |p| p.display().to_string());
-    panic!("the worker threads did not all start within {secs} s at {url}; the page says: {account:#}\nscreenshot: {picture}\nthe driver's last lines:\n{}", browser.driver_log_tail(40));
+    panic!("the worker threads did not all start within {secs} s (or the page said it has none) at {url}; the page says: {account:#}\nscreenshot: {picture}\nthe driver's last lines:\n{}", browser.driver_log_tail(40));
 }
 
 /// A lane that hung was given up after a while (engine/web_threads.rs, `patiently`): the page

@@ -61,6 +61,16 @@ impl LagMeter {
         report
     }
 
+    /// Asks for ticks every `period_ms` from now on. The ticks so far were asked for at the old
+    /// period, so a change forgets them (as a hidden tab does): a gap of the old period must not
+    /// read as lag at the new one.
+    pub fn set_period(&mut self, period_ms: f64) {
+        if period_ms != self.period_ms {
+            self.period_ms = period_ms;
+            self.ticks.clear();
+        }
+    }
+
     /// The lag of the latest tick: how much later than asked it came (0 on a free loop, give or
     /// take the timer's granularity).
     pub fn current_lag(&self) -> f64 {
@@ -122,9 +132,14 @@ impl LagMeter {
         self.total_reports
     }
 
+    /// The gaps between the ticks in [from, to], newest first. Read from the newest tick back
+    /// (ticks only grow): the status line asks every tick for the last second, not the history.
     fn gaps_within(&self, from: f64, to: f64) -> impl Iterator<Item = f64> + '_ {
-        let ticks: Vec<f64> = self.ticks.iter().copied().filter(|t| *t >= from && *t <= to).collect();
-        (1..ticks.len()).map(move |i| ticks[i] - ticks[i - 1])
+        let mut ticks = self.ticks.iter().rev().copied().skip_while(move |t| *t > to).take_while(move |t| *t >= from).peekable();
+        std::iter::from_fn(move || {
+            let later = ticks.next()?;
+            ticks.peek().map(|earlier| later - earlier)
+        })
     }
 }
 
@@ -177,6 +192,27 @@ mod tests {
         m.tick(1000.0, None);
         assert!(m.tick(1020.0, Some("x")).is_none());
         assert_eq!(m.total_reports(), 0);
+    }
+
+    #[test]
+    fn a_new_period_forgets_the_ticks_of_the_old() {
+        let mut m = meter_with(&[0.0, 20.0, 40.0]); // asked every 20 ms
+        m.set_period(20.0);
+        assert_eq!(m.ticks_between(0.0, 40.0), 3, "the same period: nothing forgotten");
+        m.set_period(50.0);
+        assert_eq!(m.ticks_between(0.0, 40.0), 0);
+        m.tick(100.0, Some("x"));
+        m.tick(150.0, Some("x"));
+        assert_eq!(m.worst_lag_since(150.0, 1000.0), 0.0, "a 50 ms gap is on time at 50 ms");
+        assert_eq!(m.current_lag(), 0.0);
+    }
+
+    #[test]
+    fn the_worst_lag_reads_only_the_window() {
+        let m = meter_with(&[0.0, 20.0, 300.0, 320.0, 341.0, 360.0]);
+        assert_eq!(m.worst_lag_since(360.0, 1000.0), 260.0);
+        assert_eq!(m.worst_lag_since(360.0, 60.0), 1.0, "only the gaps between ticks inside it");
+        assert_eq!(m.worst_lag_since(1000.0, 100.0), 0.0, "no tick inside: nothing to judge");
     }
 
     #[test]

@@ -23,6 +23,12 @@ pub struct Lag {
     /// The title of the page on screen, and whether a run is in progress on it.
     pub page: RwSignal<String>,
     pub running: RwSignal<bool>,
+    /// How many pulses (`Heartbeat`) are on screen: while any is, the heartbeat ticks at its
+    /// shown period, otherwise at the status line's slower one (`models::heartbeat`). Counted,
+    /// not set and restored, so two pages' pulses may come and go in either order.
+    pub pulses_shown: RwSignal<usize>,
+    /// The period the heartbeat ticks at now (what the app set from `pulses_shown`).
+    pub period_ms: RwSignal<f64>,
 }
 
 impl Lag {
@@ -46,6 +52,8 @@ pub fn describe(r: &SlowCallback) -> String {
 pub fn Heartbeat() -> impl IntoView {
     const CELLS: u64 = 25;
     let lag = use_lag();
+    lag.pulses_shown.update(|n| *n += 1);
+    on_cleanup(move || lag.pulses_shown.update(|n| *n = n.saturating_sub(1)));
     let cells = (0..CELLS)
         .map(|i| view! { <span class:lit=move || lag.beats.get() % CELLS == i></span> })
         .collect_view();

@@ -869,6 +869,9 @@ async fn a_long_freeze_needs_consent() {
 #[tokio::test]
 async fn the_lag_monitor_reports_a_hold_over_its_threshold_only() {
     let (_server, browser) = open("/#/loop-lag?hold=300&threshold=100").await;
+    // The heartbeat ticks every 20 ms where its pulse is shown, every 50 ms elsewhere.
+    let period = |ms: u32| format!("document.querySelector('[data-testid=lag]').dataset.periodMs === '{ms}'");
+    browser.wait_until(&period(20), 5).await;
     run_demo(&browser, 20).await;
     let row = "tr[data-reported]";
     assert_eq!(browser.eval("document.querySelector('tr[data-reported]').dataset.reported").await, Value::from("true"));
@@ -881,6 +884,8 @@ async fn the_lag_monitor_reports_a_hold_over_its_threshold_only() {
     open_app(&browser, &browser.client.current_url().await.unwrap().as_str().replace("hold=300&threshold=100", "hold=20&threshold=500")).await;
     run_demo(&browser, 20).await;
     assert_eq!(browser.eval("document.querySelector('tr[data-reported]').dataset.reported").await, Value::from("false"));
+    browser.eval("location.hash = '#/'").await;
+    browser.wait_until(&period(50), 5).await;
     assert_no_console_errors(&browser).await;
     browser.close().await;
 }

@@ -212,7 +212,7 @@ mod tests {
         let m = meter_with(&[0.0, 20.0, 300.0, 320.0, 341.0, 360.0]);
         assert_eq!(m.worst_lag_since(360.0, 1000.0), 260.0);
         assert_eq!(m.worst_lag_since(360.0, 60.0), 1.0, "only the gaps between ticks inside it");
-        assert_eq!(m.worst_lag_since(1000.0, 100.0), 0.0, "no tick inside: nothing to judge");
+        assert_eq!(m.worst_lag_since(1000.0, 100.0), 0.0, "no tick inside: no lag to read");
     }
 
     #[test]

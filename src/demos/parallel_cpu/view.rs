@@ -15,7 +15,9 @@ const EXPLANATION: &[&str] = &[
     "Speedup is the 1-thread time divided by the P-thread time, taken in each round (a round runs \
      every thread count back to back, so a machine that slows down between rounds slows them \
      alike) and the median of the rounds shown; efficiency is speedup per thread. Expect close to \
-     P on an idle machine with P cores, less when other programs compete.",
+     P on an idle machine with P cores, less when other programs compete. On a virtual machine \
+     the \"cores\" may be hyperthreads: a round now and then in which P threads give about 1x, \
+     each thread at half speed, is most likely the host running two of them on one physical core.",
     "The answer is checked against a sieve, a different algorithm. In CPython, threads would not \
      speed this up (the GIL); processes would.",
 ];

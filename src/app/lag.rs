@@ -19,13 +19,11 @@ pub fn start_monitor() -> Lag {
         page: RwSignal::new(String::new()),
         running: RwSignal::new(false),
         pulses_shown: RwSignal::new(0),
-        period_ms: RwSignal::new(heartbeat::PERIOD_MS),
     };
     // Every 20 ms where a page shows the pulse, every 50 ms elsewhere (why: models::heartbeat).
     Effect::new(move |_| {
-        let period = if lag.pulses_shown.get() > 0 { heartbeat::PERIOD_MS } else { heartbeat::BACKGROUND_PERIOD_MS };
+        let period = lag.period_ms();
         lag.meter().lock().unwrap().set_period(period);
-        lag.period_ms.set(period);
     });
     let context = move || {
         if page_hidden() {
@@ -66,7 +64,7 @@ pub fn LagStatus() -> impl IntoView {
     let lag = use_lag();
     let count = move || lag.report_count.get();
     view! {
-        <span data-testid="lag" class:warn={move || lag.recent_ms.get() > 50.0} data-period-ms=move || lag.period_ms.get()>
+        <span data-testid="lag" class:warn={move || lag.recent_ms.get() > 50.0} data-period-ms=move || lag.period_ms()>
             {move || format!("loop lag {:.0} ms", lag.recent_ms.get())}
         </span>
         <Show when=move || { count() > 0 }>

@@ -2,7 +2,7 @@
 //! and the pulse a page can show.
 
 use crate::core::lag::SlowCallback;
-use crate::models::heartbeat::SharedMeter;
+use crate::models::heartbeat::{self, SharedMeter};
 use leptos::prelude::*;
 
 /// How many slow callbacks the page keeps to show.
@@ -27,13 +27,16 @@ pub struct Lag {
     /// shown period, otherwise at the status line's slower one (`models::heartbeat`). Counted,
     /// not set and restored, so two pages' pulses may come and go in either order.
     pub pulses_shown: RwSignal<usize>,
-    /// The period the heartbeat ticks at now (what the app set from `pulses_shown`).
-    pub period_ms: RwSignal<f64>,
 }
 
 impl Lag {
     pub fn meter(&self) -> SharedMeter {
         self.meter.get_value()
+    }
+
+    /// The period the heartbeat ticks at (tracked): its shown one while a pulse is on screen.
+    pub fn period_ms(&self) -> f64 {
+        if self.pulses_shown.get() > 0 { heartbeat::PERIOD_MS } else { heartbeat::BACKGROUND_PERIOD_MS }
     }
 }
 

@@ -32,6 +32,11 @@ pub const SCRATCH_PREFIX: &str = "concurrency-playground-browser-";
 /// The driver's output, in its scratch folder.
 const DRIVER_LOG: &str = "driver.log";
 
+/// Where the screenshot `name` goes.
+fn shot_path(name: &str) -> std::path::PathBuf {
+    super::out_dir("screenshots").join(format!("{name}.png"))
+}
+
 fn scratch_dir() -> std::path::PathBuf {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static NEXT: AtomicUsize = AtomicUsize::new(0);
@@ -201,14 +206,13 @@ impl Browser {
     }
 
     pub async fn screenshot(&self, name: &str) -> std::path::PathBuf {
-        let path = super::out_dir("screenshots").join(format!("{name}.png"));
         let _ = self.try_screenshot(name).await;
-        path
+        shot_path(name)
     }
 
     /// A screenshot, or why there is none (a browser that shows no page cannot draw one).
     pub async fn try_screenshot(&self, name: &str) -> Result<std::path::PathBuf, String> {
-        let path = super::out_dir("screenshots").join(format!("{name}.png"));
+        let path = shot_path(name);
         let png = self.client.screenshot().await.map_err(|e| e.to_string())?;
         std::fs::write(&path, png).map_err(|e| format!("not written: {e}"))?;
         Ok(path)
@@ -216,7 +220,7 @@ impl Browser {
 
     /// A picture of one element (the whole of it, even below the fold).
     pub async fn screenshot_of(&self, css: &str, name: &str) -> std::path::PathBuf {
-        let path = super::out_dir("screenshots").join(format!("{name}.png"));
+        let path = shot_path(name);
         // Element screenshots only show what is in the viewport: grow it to the page for a moment.
         let (w, h) = self.client.get_window_size().await.expect("window size");
         let (w, h) = (w as u32, h as u32);

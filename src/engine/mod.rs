@@ -31,7 +31,7 @@ pub(crate) use offload::contain_panics_on_this_thread;
 pub use heap::heap_in_use;
 pub use offload::{jobs_in_flight, offload, on_threads, settled, OffloadError};
 pub use platform::{
-    cross_origin_isolated, fetch, instance_memory_bytes, load_pages, pool_memory, Child, Process, SharedBlock, hardware_concurrency, init_threads, lanes_now, lanes_trouble, mark, now_ms, sleep_ms, spawn, start_lanes, yield_now,
+    after_paint, cross_origin_isolated, fetch, instance_memory_bytes, load_pages, pool_memory, Child, Process, SharedBlock, hardware_concurrency, init_threads, lanes_now, lanes_trouble, mark, now_ms, sleep_ms, spawn, start_lanes, yield_now,
 };
 
 /// What starting the worker pool took from this instance's memory: each thread's stack and

@@ -203,6 +203,9 @@ pub fn spawn(task: impl Future<Output = ()> + Send + 'static) {
     std::thread::spawn(move || futures::executor::block_on(task));
 }
 
+/// Nothing is drawn natively: at once (the browser's waits for its next frame to be drawn).
+pub async fn after_paint() {}
+
 /// Gives other tasks of the same executor a turn (natively there is no loop beyond them).
 pub fn yield_now() -> impl Future<Output = ()> {
     super::pass()

@@ -5,6 +5,7 @@
 
 use crate::core::process::{sum_to, Reply, Request};
 use crate::core::shared::{self, SharedWords};
+use crate::core::workload::count_primes_below;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// What a process does with one request. `killed` says the process was terminated: natively a
@@ -21,6 +22,7 @@ pub fn handle(request: Request, global: &AtomicU64, shared: Option<&dyn SharedWo
         Request::GetGlobal => Reply::Value(global.load(Ordering::SeqCst)),
         Request::SumTo(n) => Reply::Value(sum_to(n)),
         Request::SumMany(ns) => Reply::Values(ns.into_iter().map(sum_to).collect()),
+        Request::CountPrimes(ns) => Reply::Values(ns.into_iter().map(count_primes_below).collect()),
         Request::Echo(p) => Reply::Echo(p),
         Request::Panic => panic!("a process crashed on purpose"),
         Request::Consume(p) => Reply::Value(p.len() as u64),

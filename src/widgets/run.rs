@@ -71,6 +71,13 @@ impl<T: Send + Sync + 'static> RunState<T> {
         self.phase.set(phase.into());
     }
 
+    /// `say`, then wait until the page has drawn it (`engine::after_paint`): before a timed run,
+    /// so that drawing the line is not done on the cores the run measures.
+    pub async fn say_before_timing(&self, phase: impl Into<String>) {
+        self.say(phase);
+        crate::engine::after_paint().await;
+    }
+
     /// Adds a notice (a result that needs a word of caution, a step that could not run).
     pub fn notice(&self, text: impl Into<String>) {
         self.notices.update(|all| all.push(text.into()));
@@ -82,8 +89,8 @@ impl<T: Send + Sync + 'static> RunState<T> {
         self.canceller.arm()
     }
 
-    /// Runs `steps` one after another, saying "i of n: label" for each; the first failure
-    /// ends the run with its error.
+    /// Runs `steps` one after another, saying "i of n: label" for each (drawn before the step
+    /// starts: `say_before_timing`); the first failure ends the run with its error.
     pub async fn steps<S, R, E, Fut>(&self, steps: Vec<S>, label: impl Fn(&S) -> String, mut run: impl FnMut(S) -> Fut) -> Result<Vec<R>, E>
     where
         Fut: Future<Output = Result<R, E>>,
@@ -91,7 +98,8 @@ impl<T: Send + Sync + 'static> RunState<T> {
         let n = steps.len();
         let mut all = Vec::with_capacity(n);
         for (i, step) in steps.into_iter().enumerate() {
-            self.say(format!("{} of {n}: {}", i + 1, label(&step)));
+            // Each step is a run its page times.
+            self.say_before_timing(format!("{} of {n}: {}", i + 1, label(&step))).await;
             all.push(run(step).await?);
         }
         Ok(all)

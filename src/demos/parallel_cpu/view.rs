@@ -33,7 +33,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         let max_threads = pool_threads.min(engine::hardware_concurrency());
         let limit = knobs.get(SIZE_K).get_untracked() * 1000;
         let repeats = knobs.get(REPEATS).get_untracked() as usize;
-        state.start(async move { Ok((limit, measure(limit, repeats, max_threads, state.phase).await?)) });
+        state.start(async move { Ok((limit, measure(limit, repeats, max_threads, state).await?)) });
     };
     view! {
         <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE.text() knobs state on_run gated=true predict=prediction()>
@@ -48,15 +48,15 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
 /// machine that slows down midway then slows every thread count alike and the speedups stay fair;
 /// run one thread count after another, a 2-vCPU VM whose own pace drifts by up to 1.8x within
 /// seconds (12-03) would have put the drift into the speedup.
-async fn measure(limit: u64, repeats: usize, max_threads: usize, phase: RwSignal<String>) -> Result<Vec<Row>, engine::OffloadError> {
-    phase.set("checking the answer with a sieve".into());
+async fn measure(limit: u64, repeats: usize, max_threads: usize, state: RunState<(u64, Vec<Row>)>) -> Result<Vec<Row>, engine::OffloadError> {
+    state.say("checking the answer with a sieve");
     let expected = engine::offload(move || expected_primes(limit)).await?;
-    phase.set("warming up (not measured)".into());
+    state.say("warming up (not measured)");
     engine::offload(move || run_split(limit, max_threads)).await?;
     let mut runs: Vec<Vec<SplitRun>> = (0..max_threads).map(|_| Vec::with_capacity(repeats)).collect();
     for r in 1..=repeats {
         for threads in 1..=max_threads {
-            phase.set(format!("run {r} of {repeats}: {threads} thread{}", if threads == 1 { "" } else { "s" }));
+            state.say_before_timing(format!("run {r} of {repeats}: {threads} thread{}", if threads == 1 { "" } else { "s" })).await;
             runs[threads - 1].push(engine::offload(move || run_split(limit, threads)).await?);
         }
     }

@@ -53,7 +53,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
             ];
             let mut rows = Vec::new();
             for (i, (work, runner)) in plan.into_iter().enumerate() {
-                state.say(format!("{} of {}: {work} tasks, {}", i + 1, plan.len(), runner.title(p)));
+                state.say_before_timing(format!("{} of {}: {work} tasks, {}", i + 1, plan.len(), runner.title(p))).await;
                 let ns = if work == "big" { big.clone() } else { tiny.clone() };
                 rows.push((work, runner, run(runner, ns, p, &mut processes).await));
             }

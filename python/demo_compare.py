@@ -1,4 +1,4 @@
-"""Every model, one job: a CPU-bound job (compute(n)) and an I/O-bound job (waits), each run
+"""Every model, one job: a CPU-bound job (count_primes(n)) and an I/O-bound job (waits), each run
 sequentially, with threads, a thread pool, a process pool, and (waits only) on the event loop."""
 import asyncio
 import os
@@ -8,8 +8,14 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from threading import Thread
 
 
-def compute(n):
-    return sum(range(n))
+def is_prime(k):                        # trial division by 2, then by odd numbers up to the root
+    if k < 2 or k % 2 == 0:
+        return k == 2
+    return all(k % d for d in range(3, int(k ** 0.5) + 1, 2))
+
+
+def count_primes(n):                    # Python bytecode: threads take turns holding the GIL
+    return sum(map(is_prime, range(n)))
 
 
 def wait(seconds):
@@ -36,9 +42,10 @@ async def gathered(seconds, tasks):
 
 if __name__ == "__main__":               # spawned workers import this file again: the work stays under the guard
     small = "--small" in sys.argv
-    tasks, n, seconds = 8, 2_000_000 if small else 100_000_000, 0.02 if small else 0.1
+    tasks, n, seconds = 8, 20_000 if small else 600_000, 0.02 if small else 0.1
     lanes = os.cpu_count() or 1
-    for job, arg in ((compute, n), (wait, seconds)):
+    print(f"count_primes({n}) = {count_primes(n)}")
+    for job, arg in ((count_primes, n), (wait, seconds)):
         print(f"{job.__name__}, sequential: {timed(lambda: [job(arg) for _ in range(tasks)]):.3f} s")
         print(f"{job.__name__}, threads: {timed(lambda: threads(job, arg, tasks)):.3f} s")
         with ThreadPoolExecutor(lanes) as pool:

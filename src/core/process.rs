@@ -21,6 +21,9 @@ pub enum Request {
     Echo(Vec<u8>),
     /// compute(n) for each n: a chunk of tasks in one message.
     SumMany(Vec<u64>),
+    /// The primes below each n, by trial division (`core::workload::count_primes_below`): a
+    /// task, or a chunk of them in one message.
+    CountPrimes(Vec<u64>),
     /// Panic inside the process (a crash, on purpose).
     Panic,
     /// Take the payload and answer with its length (one way of a stream: nothing comes back).
@@ -73,6 +76,7 @@ const HOG: u8 = 9;
 const SLEEP: u8 = 10;
 const SHARED_ADD: u8 = 11;
 const MEMORY: u8 = 12;
+const COUNT_PRIMES: u8 = 13;
 const VALUES: u8 = 106;
 const VALUE: u8 = 101;
 const ECHOED: u8 = 104;
@@ -120,6 +124,7 @@ impl Request {
             Request::SumTo(n) => with_u64(SUM, *n),
             Request::Echo(p) => with_payload(ECHO, p),
             Request::SumMany(ns) => with_u64s(SUM_MANY, ns),
+            Request::CountPrimes(ns) => with_u64s(COUNT_PRIMES, ns),
             Request::Panic => vec![PANIC],
             Request::Consume(p) => with_payload(CONSUME, p),
             Request::Spin(ms) => with_u64(SPIN, *ms),
@@ -140,6 +145,7 @@ impl Request {
             Some(&SUM) => Ok(Request::SumTo(read_u64(bytes)?)),
             Some(&ECHO) => Ok(Request::Echo(bytes[1..].to_vec())),
             Some(&SUM_MANY) => Ok(Request::SumMany(read_u64s(bytes)?)),
+            Some(&COUNT_PRIMES) => Ok(Request::CountPrimes(read_u64s(bytes)?)),
             Some(&PANIC) => Ok(Request::Panic),
             Some(&CONSUME) => Ok(Request::Consume(bytes[1..].to_vec())),
             Some(&SPIN) => Ok(Request::Spin(read_u64(bytes)?)),
@@ -206,7 +212,7 @@ mod tests {
 
     #[test]
     fn messages_round_trip() {
-        for r in [Request::SetGlobal(42), Request::GetGlobal, Request::SumTo(u64::MAX), Request::Echo(vec![1, 2, 3]), Request::SumMany(vec![1, 2]), Request::Panic, Request::Consume(vec![9; 3]), Request::Spin(5), Request::Hog { limit_mb: 64 }, Request::Sleep(3), Request::SharedAdd { adds: 9, way: Sharing::Local, parties: 2 }, Request::Memory] {
+        for r in [Request::SetGlobal(42), Request::GetGlobal, Request::SumTo(u64::MAX), Request::Echo(vec![1, 2, 3]), Request::SumMany(vec![1, 2]), Request::CountPrimes(vec![10, 20]), Request::Panic, Request::Consume(vec![9; 3]), Request::Spin(5), Request::Hog { limit_mb: 64 }, Request::Sleep(3), Request::SharedAdd { adds: 9, way: Sharing::Local, parties: 2 }, Request::Memory] {
             assert_eq!(Request::decode(&r.encode()), Ok(r));
         }
         for r in [Reply::Value(7), Reply::Values(vec![3, 4]), Reply::Echo(vec![])] {

@@ -15,6 +15,8 @@ use std::collections::VecDeque;
 pub enum Job {
     /// compute(n).
     Sum(u64),
+    /// The primes below n (the compare page's CPU task).
+    Primes(u64),
     /// Fail the first time it is tried; compute(n) when run again (a transient fault).
     FailOnce(u64, Fault),
     /// Block for this many milliseconds (waiting work); its answer is 0.
@@ -47,15 +49,23 @@ impl Fault {
 impl Job {
     pub fn n(self) -> u64 {
         match self {
-            Job::Sum(n) | Job::FailOnce(n, _) => n,
+            Job::Sum(n) | Job::Primes(n) | Job::FailOnce(n, _) => n,
             Job::Wait(_) => 0,
+        }
+    }
+
+    /// The job as it is run again after its process died: without the fault.
+    fn without_fault(self) -> Job {
+        match self {
+            Job::FailOnce(n, _) => Job::Sum(n),
+            other => other,
         }
     }
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct MapOutcome {
-    /// compute(n) of each task, in input order.
+    /// Each task's answer (compute(n), the primes below n), in input order.
     pub results: Vec<u64>,
     pub spans: Vec<Span>,
     /// Why each crashed process died.
@@ -121,7 +131,7 @@ impl Pool {
                     let Some((first, chunk_jobs)) = next else { return Ok::<Slot, ProcessError>(slot) };
                     let fault = chunk_jobs.iter().find_map(|j| match j {
                         Job::FailOnce(_, fault) => Some(*fault),
-                        Job::Sum(_) | Job::Wait(_) => None,
+                        Job::Sum(_) | Job::Primes(_) | Job::Wait(_) => None,
                     });
                     let waits: u64 = chunk_jobs.iter().map(|j| if let Job::Wait(ms) = j { *ms } else { 0 }).sum();
                     let request = match fault {
@@ -129,7 +139,11 @@ impl Pool {
                         // A chunk of waits is one sleep as long as them all, like a worker
                         // running its chunk's blocking calls one after another.
                         None if waits > 0 => Request::Sleep(waits),
-                        None => Request::SumMany(chunk_jobs.iter().map(|j| j.n()).collect()),
+                        // A map runs one function: a chunk's tasks are of one kind.
+                        None => {
+                            let ns = chunk_jobs.iter().map(|j| j.n()).collect();
+                            if matches!(chunk_jobs[0], Job::Primes(_)) { Request::CountPrimes(ns) } else { Request::SumMany(ns) }
+                        }
                     };
                     let label = format!("tasks {}–{}", first, first + chunk_jobs.len() - 1);
                     let start = engine::now_ms();
@@ -156,7 +170,7 @@ impl Pool {
                             spans.borrow_mut().push(Span::since(first, lane, format!("{label}: {why}"), SpanKind::Failed, start));
                             crashes.borrow_mut().push(format!("process {}: {why}", slot.lane));
                             // Run the chunk again, this time without the crash, on a new process.
-                            let retry = chunk_jobs.iter().map(|j| Job::Sum(j.n())).collect();
+                            let retry = chunk_jobs.iter().map(|j| j.without_fault()).collect();
                             queue.borrow_mut().push_back((first, retry));
                             let lane = next_lane.get();
                             next_lane.set(lane + 1);

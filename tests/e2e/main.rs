@@ -299,7 +299,7 @@ async fn first_impression_landing_themes_and_keyboard() {
 
 #[tokio::test]
 async fn the_matrix_runs_every_model_and_the_guide_cites_it() {
-    let (server, browser) = open("/#/compare?tasks=4&n=40&wait=60&waiting=0&data=10&shared=0").await;
+    let (server, browser) = open("/#/compare?tasks=4&n=700&wait=60&waiting=0&data=10&shared=0").await;
     // Before any run the guide already answers, and says its numbers are still missing.
     assert_eq!(browser.eval("document.querySelector('[data-testid=guide] .verdict').dataset.choice").await, "ProcessPool");
     assert!(browser.text("[data-testid=guide]").await.contains("not measured yet"));
@@ -381,7 +381,7 @@ async fn the_matrix_runs_every_model_and_the_guide_cites_it() {
 
 #[tokio::test]
 async fn the_matrix_can_be_cancelled_and_run_again() {
-    let (_server, browser) = open("/#/compare?tasks=4&n=100&wait=500").await;
+    let (_server, browser) = open("/#/compare?tasks=4&n=700&wait=500").await;
     browser.click("[data-testid=run]").await;
     browser.wait_until("document.querySelectorAll('li[data-wall-ms]').length >= 1", 60).await;
     browser.click("[data-testid=cancel]").await;
@@ -390,7 +390,7 @@ async fn the_matrix_can_be_cancelled_and_run_again() {
     let ran = browser.eval("document.querySelectorAll('li[data-wall-ms]').length").await.as_u64().unwrap();
     assert!(ran < 14, "stopped early: {ran} of 14");
     // And it runs again, to the end, on smaller work.
-    browser.goto(&_server.url("/#/compare?tasks=2&n=2&wait=20")).await;
+    browser.goto(&_server.url("/#/compare?tasks=2&n=20&wait=20")).await;
     browser.wait_for("[data-testid=run]", 10).await;
     run_demo(&browser, 60).await;
     assert_eq!(browser.eval("document.querySelectorAll('li[data-wall-ms]').length").await, Value::from(14));

@@ -1,10 +1,12 @@
 //! The matrix: one job, CPU-bound or I/O-bound, run under every model, each measured the same
 //! way (wall time from start to the last answer, and a span per piece of work).
 //!
-//! A CPU task is compute(n) (the sum of 0..n, as in the process pool); an I/O task is a wait
-//! of `wait_ms`: awaited on the event loop, a blocking sleep on a thread or in a process.
+//! A CPU task is count_primes(n) (the primes below n, by trial division: `core::workload`); an
+//! I/O task is a wait of `wait_ms`: awaited on the event loop, a blocking sleep on a thread or in
+//! a process.
 
-use crate::core::process::{sum_between, sum_to, Reply, Request};
+use crate::core::process::{Reply, Request};
+use crate::core::workload::{count_primes_below, count_primes_in};
 use crate::core::stats::{impossible_speedup, read_cpu_speedup, Reading};
 use crate::core::trace::{Lane, Span, SpanKind, Trace};
 use crate::models::cooperative;
@@ -96,7 +98,7 @@ impl Work {
 pub struct Workload {
     pub work: Work,
     pub tasks: usize,
-    /// compute(n) per CPU task.
+    /// count_primes(n) per CPU task.
     pub n: u64,
     /// The wait per I/O task.
     pub wait_ms: f64,
@@ -111,14 +113,17 @@ pub struct Run {
     pub trace: Trace,
 }
 
-/// 0 + … + (n − 1) for task `task` of `tasks`, in slices with a yield between them
+/// Numbers a CPU task tests between two looks at the clock (on the loop, under the GIL): ~0.1 ms
+/// of trial division near a million, well under a slice.
+const BLOCK: u64 = 1_000;
+
+/// The primes below `n` for task `task` of `tasks`, in slices with a yield between them
 /// (`cooperative`): CPU work that shares the event loop instead of freezing it (its answer
-/// equals `sum_to(n)`). A span per slice: the timeline shows the tasks taking turns.
-async fn sum_to_cooperatively(task: usize, tasks: usize, n: u64, label: String) -> (u64, Vec<Span>) {
-    const BLOCK: u64 = 200_000;
+/// equals `count_primes_below(n)`). A span per slice: the timeline shows the tasks taking turns.
+async fn count_primes_cooperatively(task: usize, tasks: usize, n: u64, label: String) -> (u64, Vec<Span>) {
     let mut total = 0u64;
     let slices = cooperative::in_slices(n.div_ceil(BLOCK), cooperative::slice_ms(tasks), |b| {
-        total = total.wrapping_add(sum_between(b * BLOCK, ((b + 1) * BLOCK).min(n)));
+        total += count_primes_in(b * BLOCK, ((b + 1) * BLOCK).min(n));
     })
     .await;
     let spans = slices.into_iter().map(|(start, end)| Span { task, lane: Lane::EventLoop, label: label.clone(), kind: SpanKind::Run, start, end }).collect();
@@ -127,7 +132,7 @@ async fn sum_to_cooperatively(task: usize, tasks: usize, n: u64, label: String) 
 
 fn task_label(w: &Workload, i: usize) -> String {
     match w.work {
-        Work::Cpu => format!("task {i}: compute({})", w.n),
+        Work::Cpu => format!("task {i}: count_primes({})", w.n),
         Work::Io => format!("task {i}: wait {:.0} ms", w.wait_ms),
     }
 }
@@ -146,16 +151,15 @@ fn task_on_thread(w: &Workload, i: usize, thread: usize, gil: Option<&Gil>) -> (
         }
         (Work::Cpu, None) => {
             let start = engine::now_ms();
-            let answer = sum_to(w.n);
+            let answer = count_primes_below(w.n);
             spans.push(Span::since(i, lane, task_label(w, i), SpanKind::Run, start));
             (answer, spans)
         }
         (Work::Cpu, Some(gil)) => {
-            const SLICE: u64 = 200_000;
             let (mut total, mut k) = (0u64, 0u64);
             let step = || {
-                let end = (k + SLICE).min(w.n);
-                total = total.wrapping_add(sum_between(k, end));
+                let end = (k + BLOCK).min(w.n);
+                total += count_primes_in(k, end);
                 k = end;
                 k < w.n
             };
@@ -194,7 +198,7 @@ async fn on_threads(w: Workload, threads: usize, gil: bool) -> Result<(u64, Vec<
 
 fn request(w: &Workload) -> Request {
     match w.work {
-        Work::Cpu => Request::SumTo(w.n),
+        Work::Cpu => Request::CountPrimes(vec![w.n]),
         Work::Io => Request::Sleep(w.wait_ms.round() as u64),
     }
 }
@@ -210,7 +214,11 @@ async fn on_new_processes(w: Workload, lanes: usize) -> Result<(u64, Vec<Span>),
         for i in (p..w.tasks).step_by(lanes) {
             let start = engine::now_ms();
             let reply = process.call(&request(&w).encode(), false).await.map_err(|e| e.to_string())?;
-            let Ok(Reply::Value(answer)) = Reply::decode(&reply) else { return Err("an unexpected reply".to_string()) };
+            let answer = match Reply::decode(&reply) {
+                Ok(Reply::Values(answers)) if answers.len() == 1 => answers[0],
+                Ok(Reply::Value(slept)) if w.work == Work::Io => slept,
+                _ => return Err("an unexpected reply".to_string()),
+            };
             total = total.wrapping_add(if w.work == Work::Cpu { answer } else { 0 });
             let kind = if w.work == Work::Cpu { SpanKind::Run } else { SpanKind::Wait };
             spans.push(Span::since(i, Lane::Process(p), task_label(&w, i), kind, start));
@@ -235,7 +243,7 @@ pub async fn run(model: Variant, w: Workload, lanes: usize, pool: &mut Pool) -> 
         Variant::EventLoop => {
             let tasks = (0..w.tasks).map(|i| async move {
                 match w.work {
-                    Work::Cpu => sum_to_cooperatively(i, w.tasks, w.n, task_label(&w, i)).await,
+                    Work::Cpu => count_primes_cooperatively(i, w.tasks, w.n, task_label(&w, i)).await,
                     Work::Io => {
                         let start = engine::now_ms();
                         engine::sleep_ms(w.wait_ms).await;
@@ -252,7 +260,7 @@ pub async fn run(model: Variant, w: Workload, lanes: usize, pool: &mut Pool) -> 
         Variant::ThreadPool => on_threads(w, lanes, false).await?,
         Variant::Processes => on_new_processes(w, lanes).await?,
         Variant::ProcessPool => {
-            let jobs = vec![if w.work == Work::Cpu { Job::Sum(w.n) } else { Job::Wait(w.wait_ms.round() as u64) }; w.tasks];
+            let jobs = vec![if w.work == Work::Cpu { Job::Primes(w.n) } else { Job::Wait(w.wait_ms.round() as u64) }; w.tasks];
             let chunk = crate::models::process_pool::good_chunk(w.tasks, pool.size());
             let out = pool.map(&jobs, chunk).await.map_err(|e| e.to_string())?;
             (out.results.into_iter().fold(0u64, u64::wrapping_add), out.spans)
@@ -287,7 +295,7 @@ pub async fn run_all(
     let mut pool = Pool::start(lanes).await.map_err(|e| format!("the process pool could not start: {e}"))?;
     say("warming up (not measured)".into());
     for model in Variant::ALL.into_iter().filter(|m| threads_ready || !m.needs_threads()) {
-        for w in [Workload { tasks: lanes, n: 200_000, ..cpu }, Workload { tasks: lanes, wait_ms: 1.0, ..io }] {
+        for w in [Workload { tasks: lanes, n: 20_000, ..cpu }, Workload { tasks: lanes, wait_ms: 1.0, ..io }] {
             let _ = run(model, w, lanes, &mut pool).await;
         }
     }
@@ -295,6 +303,8 @@ pub async fn run_all(
     let mut finished = true;
     for (i, (w, model)) in plan.iter().copied().enumerate() {
         say(format!("{} of {}: {} job, {}", i + 1, plan.len(), w.work.title(), model.title()));
+        // The last cell's bar and this line are drawn before the model's run, not during it.
+        engine::after_paint().await;
         let outcome = if model.needs_threads() && !threads_ready {
             Err("needs worker threads, which this page does not have (see the status line)".to_string())
         } else {
@@ -373,9 +383,9 @@ mod tests {
     #[test]
     fn every_model_computes_the_same_answer() {
         let _cpu = crate::testing::exclusive_cpu();
-        let w = Workload { work: Work::Cpu, tasks: 5, n: 300_000, wait_ms: 0.0 };
+        let w = Workload { work: Work::Cpu, tasks: 5, n: 100_000, wait_ms: 0.0 };
         let runs = all_models(w, 2);
-        let expected = 5 * crate::core::process::sum_to_by_formula(300_000);
+        let expected = 5 * crate::core::workload::count_primes_sieve(100_000);
         for r in &runs {
             assert_eq!(r.total, expected, "{:?}", r.model);
             assert!(!r.trace.spans.is_empty(), "{:?} recorded its work", r.model);
@@ -394,7 +404,7 @@ mod tests {
             assert!(by(m).wall_ms < sequential * 0.6, "{m:?} overlaps the waits: {} vs {sequential}", by(m).wall_ms);
         }
         assert!(by(Variant::EventLoop).trace.spans.iter().all(|s| s.lane == Lane::EventLoop));
-        let w = Workload { work: Work::Cpu, tasks: 3, n: 20_000_000, wait_ms: 0.0 };
+        let w = Workload { work: Work::Cpu, tasks: 3, n: 300_000, wait_ms: 0.0 };
         let mut pool = block_on(Pool::start(1)).unwrap();
         let on_loop = block_on(run(Variant::EventLoop, w, 1, &mut pool)).unwrap();
         let computing = Trace::new(on_loop.trace.spans.iter().filter(|s| s.kind == SpanKind::Run).cloned().collect());
@@ -406,7 +416,7 @@ mod tests {
     #[test]
     fn under_the_gil_only_one_thread_computes_at_a_time() {
         let _cpu = crate::testing::exclusive_cpu();
-        let w = Workload { work: Work::Cpu, tasks: 3, n: 3_000_000, wait_ms: 0.0 };
+        let w = Workload { work: Work::Cpu, tasks: 3, n: 300_000, wait_ms: 0.0 };
         let mut pool = block_on(Pool::start(1)).unwrap();
         let gil = block_on(run(Variant::GilThreads, w, 2, &mut pool)).unwrap();
         let computing = Trace::new(gil.trace.spans.iter().filter(|s| s.kind == SpanKind::Run).cloned().collect());

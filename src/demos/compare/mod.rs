@@ -20,7 +20,7 @@ pub const INFO: DemoInfo = DemoInfo {
 };
 
 pub const TASKS: Knob = Knob { key: "tasks", label: "tasks", min: 1, max: 64, default: 8, step: 1 };
-pub const MILLIONS: Knob = Knob { key: "n", label: "CPU task: compute(n), n in millions", min: 1, max: 500, default: 100, step: 1 };
+pub const THOUSANDS: Knob = Knob { key: "n", label: "CPU task: count_primes(n), n in thousands", min: 10, max: 5_000, default: 600, step: 10 };
 pub const WAIT: Knob = Knob { key: "wait", label: "I/O task: wait (ms)", min: 1, max: 2_000, default: 100, step: 10 };
 pub const WAITING: Knob = Knob { key: "waiting", label: "your job: % waiting", min: 0, max: 100, default: 20, step: 5 };
 pub const DATA: Knob = Knob { key: "data", label: "your job: KB per task", min: 0, max: 1_000_000, default: 10, step: 10 };

@@ -2,7 +2,7 @@
 
 use super::advice::{recommend, Evidence, Figure, JobShape};
 use super::matrix::{reading, run_all, speedups, Variant, Run, Work, Workload};
-use super::{DATA, INFO, MILLIONS, PYTHON_SOURCE, SHARED, TASKS, WAIT, WAITING};
+use super::{DATA, INFO, THOUSANDS, PYTHON_SOURCE, SHARED, TASKS, WAIT, WAITING};
 use crate::engine;
 use crate::core::report::ReportRow;
 use crate::core::stats::{Reading, SPEEDUP_FLOOR};
@@ -16,6 +16,10 @@ const EXPLANATION: &[&str] = &[
      processes started for the run, a thread pool and a warm process pool, with one lane per core. \
      Each bar is a measured wall time (after an untimed warm-up of every model); its speedup is over \
      sequential; its timeline is one click away.",
+    "The CPU task is count_primes(n): the primes below n by trial division, as in the Python program \
+     beside it. That is Python bytecode, so in CPython the threads take turns holding the GIL (every \
+     5 ms), as the simulated GIL's threads do here; a task that is one long call into C, such as \
+     sum(range(n)), would keep the GIL from start to end.",
     "Below, the guide: describe your job and it recommends one of Python's models, citing what the \
      matrix just measured here.",
 ];
@@ -101,7 +105,7 @@ impl Matrix {
 
 #[component]
 pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
-    let knobs = Knobs::new(INFO.id, &[TASKS, MILLIONS, WAIT, WAITING, DATA, SHARED], &query);
+    let knobs = Knobs::new(INFO.id, &[TASKS, THOUSANDS, WAIT, WAITING, DATA, SHARED], &query);
     let pool_state = use_pool();
     // The matrix fills in cell by cell while it runs, so it is a signal of its own; the run's
     // result is only whether it ran to the end.
@@ -111,7 +115,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let cores = engine::hardware_concurrency();
     let on_run = move || {
         let tasks = knobs.get(TASKS).get_untracked() as usize;
-        let cpu = Workload { work: Work::Cpu, tasks, n: knobs.get(MILLIONS).get_untracked() * 1_000_000, wait_ms: 0.0 };
+        let cpu = Workload { work: Work::Cpu, tasks, n: knobs.get(THOUSANDS).get_untracked() * 1_000, wait_ms: 0.0 };
         let io = Workload { work: Work::Io, tasks, n: 0, wait_ms: knobs.get(WAIT).get_untracked() as f64 };
         let threads_ready = matches!(pool_state.get_untracked(), PoolState::Ready(_));
         let lanes = if threads_ready { cores.min(engine::max_threads()).max(1) } else { cores.max(1) };
@@ -320,7 +324,7 @@ fn plain_table() -> impl IntoView {
 /// matrix fills in as it runs, so the answer is read from it once the run has ended.
 fn prediction(matrix: RwSignal<Option<Matrix>>) -> Prediction<bool> {
     Prediction::new(
-        |k| format!("{} CPU tasks of compute({} million): how many times faster will the process pool be than one after another?", k.get(TASKS).get(), k.get(MILLIONS).get()),
+        |k| format!("{} CPU tasks of count_primes({}): how many times faster will the process pool be than one after another?", k.get(TASKS).get(), k.get(THOUSANDS).get() * 1_000),
         "×",
         move |_: &bool| matrix.with(|m| m.as_ref()?.speedup(Work::Cpu, Variant::ProcessPool)),
     )

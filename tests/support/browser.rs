@@ -137,8 +137,7 @@ impl Browser {
                 return el;
             }
             if Instant::now() > deadline {
-                self.screenshot("timeout").await;
-                panic!("{css} did not appear within {secs} s (screenshot: target/screenshots/timeout.png)");
+                panic!("{css} did not appear within {secs} s ({})", self.timeout_shot().await);
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -153,8 +152,7 @@ impl Browser {
                 return v;
             }
             if Instant::now() > deadline {
-                self.screenshot("timeout").await;
-                panic!("`{expression}` stayed falsy for {secs} s (screenshot: target/screenshots/timeout.png)");
+                panic!("`{expression}` stayed falsy for {secs} s ({})", self.timeout_shot().await);
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -182,8 +180,7 @@ impl Browser {
         match answer {
             Ok(v) => v,
             Err(e) => {
-                self.screenshot("timeout").await;
-                panic!("`{expression}` did not turn truthy within {secs} s ({e}; screenshot: target/screenshots/timeout.png)");
+                panic!("`{expression}` did not turn truthy within {secs} s ({e}; {})", self.timeout_shot().await);
             }
         }
     }
@@ -216,6 +213,15 @@ impl Browser {
         let png = self.client.screenshot().await.map_err(|e| e.to_string())?;
         std::fs::write(&path, png).map_err(|e| format!("not written: {e}"))?;
         Ok(path)
+    }
+
+    /// For a wait's panic message: where the screenshot of the page that timed out went, or why
+    /// there is none.
+    async fn timeout_shot(&self) -> String {
+        match self.try_screenshot("timeout").await {
+            Ok(path) => format!("screenshot: {}", path.display()),
+            Err(why) => format!("no screenshot: {why}"),
+        }
     }
 
     /// A picture of one element (the whole of it, even below the fold).

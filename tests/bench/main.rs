@@ -7,7 +7,8 @@
 //! compare page's matrix (one CPU-bound and one I/O-bound job under every model), also round by
 //! round, with the browser/native ratio per model, also written as `target/bench/matrix.json` and
 //! `target/bench/matrix.svg`; first visits (three), and the main thread's holds in every demo.
-//! It reports; it never fails on a number. Options: `--size K` (primes below K thousand, default 3000), `--runs N` (default 5),
+//! It reports; it never fails on a number. Options: `--size K` (primes below K thousand, default 3000),
+//! `--cpu-rounds N` (of the prime kernel, default 15), `--runs N` (of the matrix and the waits, default 5),
 //! `--tasks T`, `--n K` (count_primes(K thousand) per CPU task) and `--wait MS` for the matrix;
 //! `--firefox` measures in headless Firefox ESR instead of Chromium. Every browser column is
 //! headed with the browser's name and version.
@@ -27,6 +28,11 @@ use support::server::StaticServer;
 
 struct Options {
     size_k: u64,
+    /// Rounds of the prime kernel: cheap (a round is ~2 s), and its 2-thread rounds lie far
+    /// apart in the browser (1.72-2.06x within one run, 12-04), so five rounds put the median
+    /// anywhere in 1.85-1.95x from one run to the next; more rounds, a steadier median.
+    cpu_rounds: usize,
+    /// Rounds of the matrix (~10 s each) and of the concurrent waits.
     runs: usize,
     tasks: usize,
     n_thousands: u64,
@@ -45,11 +51,19 @@ fn options() -> Options {
     };
     Options {
         size_k: value("--size", 3000),
+        cpu_rounds: value("--cpu-rounds", 15).clamp(1, 31) as usize,
         runs: value("--runs", 5).clamp(1, 9) as usize,
         tasks: value("--tasks", 8).clamp(1, 64) as usize,
         n_thousands: value("--n", 600).clamp(10, 5_000),
         wait_ms: value("--wait", 100).clamp(1, 2000),
         firefox: args.iter().any(|a| a == "--firefox"),
+    }
+}
+
+impl Options {
+    /// count_primes(n)'s n for the matrix's CPU task.
+    fn n(&self) -> u64 {
+        self.n_thousands * 1_000
     }
 }
 
@@ -186,7 +200,7 @@ async fn cpu_rounds(browser: &Browser, server: &StaticServer, opts: &Options, th
     support::wait_for_threads(browser, 30).await;
     assert_eq!(browser.eval(support::REFUSE_DEBUG).await, true, "a debug build: the benchmark measures only the optimised one");
     let (mut native, mut web) = (vec![Vec::new(); threads.len()], vec![Vec::new(); threads.len()]);
-    for _ in 0..opts.runs {
+    for _ in 0..opts.cpu_rounds {
         for (times, ms) in native.iter_mut().zip(native_cpu_round(&pools, limit)) {
             times.push(ms);
         }
@@ -223,7 +237,7 @@ struct Cell {
 
 fn workloads(o: &Options) -> [Workload; 2] {
     [
-        Workload { work: Work::Cpu, tasks: o.tasks, n: o.n_thousands * 1_000, wait_ms: 0.0 },
+        Workload { work: Work::Cpu, tasks: o.tasks, n: o.n(), wait_ms: 0.0 },
         Workload { work: Work::Io, tasks: o.tasks, n: 0, wait_ms: o.wait_ms as f64 },
     ]
 }
@@ -461,7 +475,7 @@ async fn main() {
     let run = measure(&opts).await;
     let matrix_title = format!(
         "Every model, one job: {} tasks of count_primes({}) / of a {} ms wait, {} lanes (median of {} rounds, ms; speedup and browser/native: the median of the rounds' own)",
-        opts.tasks, opts.n_thousands * 1_000, opts.wait_ms, run.lanes, run.matrix_runs
+        opts.tasks, opts.n(), opts.wait_ms, run.lanes, run.matrix_runs
     );
     let mut table = String::new();
     cpu_section(&mut table, &run, &opts);
@@ -520,7 +534,7 @@ impl Run {
 async fn measure(opts: &Options) -> Run {
     let limit = opts.size_k * 1000;
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    eprintln!("benchmark: primes below {limit}, {} runs each, {cores} cores", opts.runs);
+    eprintln!("benchmark: primes below {limit}, {} rounds of them, {} of the matrix, {cores} cores", opts.cpu_rounds, opts.runs);
 
     let mut probes = vec![("start", machine_speed())];
     let server = StaticServer::start(support::dist_dir(), true);
@@ -530,7 +544,7 @@ async fn measure(opts: &Options) -> Run {
     eprintln!("browser: main-thread holds, two runs of every demo");
     let holds = longest_holds(&browser, &server).await;
     probes.push(("before the CPU rounds", machine_speed()));
-    eprintln!("CPU work on 1..P threads, {} rounds: natively, then in the browser, in each", opts.runs);
+    eprintln!("CPU work on 1..P threads, {} rounds: natively, then in the browser, in each", opts.cpu_rounds);
     let threads: Vec<usize> = (1..=cores).collect();
     let (native, web_cpu) = cpu_rounds(&browser, &server, opts, &threads).await;
     eprintln!("concurrent waits: in the browser, then natively");
@@ -550,7 +564,7 @@ async fn measure(opts: &Options) -> Run {
 
 fn cpu_section(table: &mut String, run: &Run, opts: &Options) {
     let (native, web_cpu) = (&run.native, &run.web_cpu);
-    let _ = writeln!(table, "\nCPU work: primes below {} (median of {} rounds, ms; speedup and browser/native: the median of the rounds' own)", run.limit, opts.runs);
+    let _ = writeln!(table, "\nCPU work: primes below {} (median of {} rounds, ms; speedup and browser/native: the median of the rounds' own)", run.limit, opts.cpu_rounds);
     let _ = writeln!(table, "{:<10} {:>10} {:>9} {:>10} {:>9} {:>14}  {}", "threads", "native", "speedup", "browser", "speedup", "browser/native", "note");
     let _ = writeln!(table, "(browser: {})", run.browser_name);
     for (i, t) in run.threads().iter().enumerate() {

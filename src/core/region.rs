@@ -54,20 +54,20 @@ pub fn parse_shown(bytes: &'static [u8]) -> Vec<(&'static str, &'static str)> {
 
 /// `key NUL text[start..start+len] NUL` as one array, a record of `cp_sources`.
 pub const fn record<const N: usize>(key: &str, text: &str, start: usize) -> [u8; N] {
-    let (key, text) = (key.as_bytes(), text.as_bytes());
     let mut out = [0u8; N];
+    put(&mut out, 0, key.as_bytes(), 0, key.len());
+    put(&mut out, key.len() + 1, text.as_bytes(), start, N - key.len() - 2);
+    out
+}
+
+/// Copies `len` bytes of `from`, from `start`, into `out` at `at`: a loop, as a const fn cannot
+/// call `copy_from_slice`.
+const fn put<const N: usize>(out: &mut [u8; N], at: usize, from: &[u8], start: usize, len: usize) {
     let mut i = 0;
-    while i < key.len() {
-        out[i] = key[i];
+    while i < len {
+        out[at + i] = from[start + i];
         i += 1;
     }
-    let len = N - key.len() - 2;
-    let mut j = 0;
-    while j < len {
-        out[key.len() + 1 + j] = text[start + j];
-        j += 1;
-    }
-    out
 }
 
 /// The lines of a file between `// region:NAME` and `// endregion:NAME`, cut at compile time:
@@ -180,11 +180,7 @@ pub const fn region_range(source: &str, name: &str) -> (usize, usize) {
 /// `N` bytes of `source` from `start`, as an array of their own.
 pub const fn copy_bytes<const N: usize>(source: &str, start: usize) -> [u8; N] {
     let mut out = [0u8; N];
-    let mut i = 0;
-    while i < N {
-        out[i] = source.as_bytes()[start + i];
-        i += 1;
-    }
+    put(&mut out, 0, source.as_bytes(), start, N);
     out
 }
 

@@ -56,7 +56,10 @@
             var here = location.href.split('#')[0];
             var urls = performance.getEntriesByType('resource').map(function (e) { return e.name; });
             document.querySelectorAll('link[href], script[src]').forEach(function (el) { urls.push(el.href || el.src); });
-            urls.push(here, new URL('process-worker.js', here).href, new URL('subprocess.js', here).href);
+            // The compute pool's worker script by name: Chromium does not list a worker's script
+            // among the page's resources, and on a first visit the workers start before the
+            // service worker is in charge, so nothing else caches it (offline, no threads).
+            urls.push(here, new URL('thread_worker.js', here).href, new URL('process-worker.js', here).href, new URL('subprocess.js', here).href);
             // The demos' code (www/start.js): kept if cached, fetched only when a demo opens.
             var tag = document.querySelector('script[data-wasm]');
             var keep = tag && tag.dataset.pages ? [new URL(tag.dataset.pages, here).href] : [];

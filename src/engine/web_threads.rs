@@ -411,10 +411,15 @@ fn listen(worker: &web_sys::Worker) -> Answer {
             let _ = tx.send(error.map_or(Ok(()), Err));
         }
     });
-    let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
+    // An error in its script comes as an ErrorEvent with a message; a script that could not be
+    // loaded (offline, not cached) as a plain Event without one, whose `message` read as a string
+    // threw in this handler (12-04), and the page waited 15 s to learn the worker never ran.
+    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
         event.prevent_default();
+        let message = js_sys::Reflect::get(&event, &"message".into()).ok().and_then(|m| m.as_string());
+        let why = message.unwrap_or_else(|| "its script could not be loaded".into());
         if let Some(tx) = tx.borrow_mut().take() {
-            let _ = tx.send(Err(format!("its worker failed: {}", event.message())));
+            let _ = tx.send(Err(format!("its worker failed: {why}")));
         }
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -476,6 +481,25 @@ mod tests {
         assert_eq!(started("postMessage({ ready: true })", 10_000.0).await, Ok(()));
         let failed = started("postMessage({ error: 'no memory' })", 10_000.0).await;
         assert_eq!(failed, Err("no memory".into()));
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_worker_whose_script_does_not_load_says_so_at_once() {
+        // A script that cannot be loaded is told by an `error` event, which for a module worker
+        // whose import failed offline may be a plain Event without a message (12-04: the handler
+        // then threw). Told by a real failure (this browser adds a message) and by a plain one.
+        let options = web_sys::WorkerOptions::new();
+        options.set_type(web_sys::WorkerType::Module);
+        let missing = web_sys::Worker::new_with_options("/no-such-thread-worker.js", &options).unwrap();
+        let answer = listen(&missing);
+        let said = patiently(missing, answer, 10_000.0).await.unwrap_err();
+        assert!(said.starts_with("its worker failed: ") && said.contains("no-such-thread-worker.js"), "{said}");
+        let silent = worker_of("onmessage = () => {}");
+        let answer = listen(&silent);
+        silent.dispatch_event(&web_sys::Event::new("error").unwrap()).unwrap();
+        let t0 = crate::engine::now_ms();
+        assert_eq!(patiently(silent, answer, 10_000.0).await, Err("its worker failed: its script could not be loaded".into()));
+        assert!(crate::engine::now_ms() - t0 < 5_000.0, "told by the event, not by the wait");
     }
 
     #[wasm_bindgen_test]

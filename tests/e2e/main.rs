@@ -21,9 +21,8 @@ fn isolated_server() -> StaticServer {
 /// Waits for the app to mount and the worker pool to report in the status line.
 async fn open_app(browser: &Browser, url: &str) {
     browser.goto(url).await;
-    let status = browser
-        .wait_until("(e => e && !['starting', 'partial'].includes(e.dataset.state) && e.textContent)(document.querySelector('[data-testid=threads]'))", 20)
-        .await;
+    let settled = format!("!['starting', 'partial', 'reloading', undefined].includes({}) && document.querySelector('[data-testid=threads]').textContent", support::threads_state());
+    let status = browser.wait_until(&settled, 20).await;
     let status = status.as_str().unwrap_or_default();
     if !(status.starts_with(|c: char| c.is_ascii_digit()) && status.contains(" worker thread")) {
         let why = browser.eval("document.querySelector('[data-testid=threads]').title").await;
@@ -499,7 +498,7 @@ async fn wait_for_shell_copy(browser: &Browser) {
         browser,
         &format!(
             "[...document.querySelectorAll('script[src], link[rel=stylesheet]')].map(e => e.src || e.href) \
-               .concat(['/', {tag}.dataset.wasm, {tag}.dataset.js].map(u => new URL(u, location.href).href)) \
+               .concat(['/', 'thread_worker.js', {tag}.dataset.wasm, {tag}.dataset.js].map(u => new URL(u, location.href).href)) \
                .every(u => cached.includes(u))"
         ),
     )
@@ -508,7 +507,7 @@ async fn wait_for_shell_copy(browser: &Browser) {
 
 /// Waits until the service worker has cached the app shell, the wasm and the worker scripts.
 async fn wait_for_offline_copy(browser: &Browser) {
-    wait_for_cached(browser, "['_bg.wasm', '_pages.wasm', 'process-worker.js', 'subprocess.js', '/'].every(end => cached.some(u => u.endsWith(end)))").await;
+    wait_for_cached(browser, "['_bg.wasm', '_pages.wasm', 'thread_worker.js', 'process-worker.js', 'subprocess.js', '/'].every(end => cached.some(u => u.endsWith(end)))").await;
 }
 
 #[tokio::test]

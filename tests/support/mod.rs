@@ -48,21 +48,25 @@ const START_ACCOUNT: &str = "(() => {
 /// The key www/boot.js keeps in `sessionStorage` while it reloads the page for isolation.
 const ISOLATION_RELOAD: &str = "playground-isolation-reload";
 
+/// The status line's threads state as JS, with one more: "reloading". A page that a service
+/// worker is about to isolate (www/boot.js: it set ISOLATION_RELOAD and reloads once the worker
+/// is in charge) says "unavailable" until that reload: not final. Taken as final, it failed the
+/// service-worker tests now and then (12-03, and 12-04 in `open_app`).
+pub fn threads_state() -> String {
+    format!(
+        "(() => {{ const s = document.querySelector('[data-testid=threads]')?.dataset.state; \
+           return s === 'unavailable' && !crossOriginIsolated && sessionStorage.getItem('{ISOLATION_RELOAD}') ? 'reloading' : s; }})()"
+    )
+}
+
 /// Waits until the status line counts every worker thread as up, the compute pool and the lanes
 /// for waiting jobs ("partial" while the lanes start; app/status.rs). Fails at once if the page
 /// says it has none, and after `secs` with the page's own account of its start (and a screenshot).
 pub async fn wait_for_threads(browser: &browser::Browser, secs: u64) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
-    // A page that a service worker is about to isolate (www/boot.js: it set ISOLATION_RELOAD and
-    // reloads once the worker is in charge) says "unavailable" until that reload: not final.
-    // Taken as final, it failed the service-worker test at once, now and then (12-03).
-    let state = format!(
-        "(() => {{ const s = document.querySelector('[data-testid=threads]')?.dataset.state; \
-           return s === 'unavailable' && !crossOriginIsolated && sessionStorage.getItem('{ISOLATION_RELOAD}') ? 'reloading' : s; }})()"
-    );
-    let state = state.as_str();
+    let state = threads_state();
     loop {
-        match browser.eval(state).await.as_str() {
+        match browser.eval(&state).await.as_str() {
             Some("ready") => return say_lanes_that_did_not_start(browser).await,
             Some("unavailable") => break,
             _ if std::time::Instant::now() > deadline => break,

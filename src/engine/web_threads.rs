@@ -411,9 +411,10 @@ fn listen(worker: &web_sys::Worker) -> Answer {
             let _ = tx.send(error.map_or(Ok(()), Err));
         }
     });
-    // An error in its script comes as an ErrorEvent with a message; a script that could not be
-    // loaded (offline, not cached) as a plain Event without one, whose `message` read as a string
-    // threw in this handler (12-04), and the page waited 15 s to learn the worker never ran.
+    // An error in its script comes as an ErrorEvent with a message; an `error` event may also be
+    // a plain Event without one, whose `message` read as a string threw in this handler, and the
+    // page waited 15 s to learn the worker never ran: what a 12-04 rehearsal showed offline (an
+    // uncaught "reading 'length'", a compute worker whose script never ran, not cached).
     let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
         event.prevent_default();
         let message = js_sys::Reflect::get(&event, &"message".into()).ok().and_then(|m| m.as_string());

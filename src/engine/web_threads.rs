@@ -258,8 +258,7 @@ pub async fn start_lanes() -> Result<usize, String> {
                 .fold(0, |up, started| async move {
                     let Err(why) = started else { return up + 1 };
                     // Said at once, also as a mark (what a test's account of a slow start reads).
-                    super::mark(&format!("a lane did not start: {why}"));
-                    web_sys::console::warn_1(&format!("a lane for waiting jobs did not start: {why}").into());
+                    tell_of_a_lane(&format!("did not start: {why}"));
                     LANES_TROUBLE.with(|t| t.borrow_mut().push(why));
                     up
                 })
@@ -291,12 +290,18 @@ async fn start_lane() -> Result<(), String> {
 async fn again_if_hung<F: Future<Output = Result<(), String>>>(start: impl Fn() -> F) -> Result<(), String> {
     match start().await {
         Err(why) if why.starts_with(NOT_READY) => {
-            super::mark(&format!("a lane is started again: {why}"));
-            web_sys::console::warn_1(&format!("a lane for waiting jobs is started again: {why}").into());
+            tell_of_a_lane(&format!("is started again: {why}"));
             start().await.map_err(|again| format!("{why}; again: {again}"))
         }
         done => done,
     }
+}
+
+/// News of one lane's start, as a performance mark (what a test's account of a slow start reads)
+/// and a console warning.
+fn tell_of_a_lane(news: &str) {
+    super::mark(&format!("a lane {news}"));
+    web_sys::console::warn_1(&format!("a lane for waiting jobs {news}").into());
 }
 
 /// Why some lanes did not start, if any did not (said once, with how many).

@@ -54,28 +54,48 @@ const WEB: &[&str] = &["web_sys", "js_sys", "wasm_bindgen"];
 /// Every rule `source` (on `floor`, at `path` below `src/`) breaks.
 fn violations(path: &str, floor: Floor, source: &str) -> Vec<String> {
     let mut found = Vec::new();
-    let own_demo = path.split('/').nth(1).map(|d| d.trim_end_matches(".rs").to_string());
+    let own_demo = path
+        .split('/')
+        .nth(1)
+        .map(|d| d.trim_end_matches(".rs").to_string());
     for (n, line) in source.lines().enumerate() {
         let code = line.split("//").next().unwrap_or("");
         let at = format!("src/{path}:{}", n + 1);
         for (needle, needs) in MARKERS {
             if code.contains(needle) && *needs > floor {
-                found.push(format!("{at}: {floor:?} uses `{needle}` ({needs:?} is above it): {}", line.trim()));
+                found.push(format!(
+                    "{at}: {floor:?} uses `{needle}` ({needs:?} is above it): {}",
+                    line.trim()
+                ));
             }
         }
         // Widgets sit above the rules in the chain but beside them in meaning: they know no demo.
         if floor == Floor::Widgets && code.contains("crate::demos") {
             found.push(format!("{at}: a widget knows a demo: {}", line.trim()));
         }
-        if WEB.iter().any(|w| code.contains(w)) && matches!(floor, Floor::Core | Floor::Models | Floor::Rules) {
-            found.push(format!("{at}: {floor:?} uses web types (only the engine and the UI may): {}", line.trim()));
+        if WEB.iter().any(|w| code.contains(w))
+            && matches!(floor, Floor::Core | Floor::Models | Floor::Rules)
+        {
+            found.push(format!(
+                "{at}: {floor:?} uses web types (only the engine and the UI may): {}",
+                line.trim()
+            ));
         }
         // A demo uses no other demo: what two demos share is a model.
         if matches!(floor, Floor::Rules | Floor::Pages) {
-            for other in code.match_indices("crate::demos::").map(|(i, m)| &code[i + m.len()..]) {
-                let name: String = other.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            for other in code
+                .match_indices("crate::demos::")
+                .map(|(i, m)| &code[i + m.len()..])
+            {
+                let name: String = other
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
                 if !name.is_empty() && Some(&name) != own_demo.as_ref() {
-                    found.push(format!("{at}: a demo uses another demo (`{name}`): {}", line.trim()));
+                    found.push(format!(
+                        "{at}: a demo uses another demo (`{name}`): {}",
+                        line.trim()
+                    ));
                 }
             }
         }
@@ -102,20 +122,40 @@ fn floors_point_one_way() {
     let mut checked = 0;
     let mut all = Vec::new();
     for file in &files {
-        let rel = file.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
-        let Some(floor) = floor_of(&rel) else { continue };
-        all.extend(violations(&rel, floor, &std::fs::read_to_string(file).unwrap()));
+        let rel = file
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let Some(floor) = floor_of(&rel) else {
+            continue;
+        };
+        all.extend(violations(
+            &rel,
+            floor,
+            &std::fs::read_to_string(file).unwrap(),
+        ));
         checked += 1;
     }
-    assert!(checked > 60, "only {checked} files were checked: is src/ where it should be?");
-    assert!(all.is_empty(), "imports that point the wrong way:\n{}", all.join("\n"));
+    assert!(
+        checked > 60,
+        "only {checked} files were checked: is src/ where it should be?"
+    );
+    assert!(
+        all.is_empty(),
+        "imports that point the wrong way:\n{}",
+        all.join("\n")
+    );
 }
 
 #[test]
 fn every_floor_is_a_folder_and_present() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     for folder in ["core", "engine", "models", "demos", "widgets", "app"] {
-        assert!(src.join(folder).join("mod.rs").is_file(), "src/{folder}/mod.rs");
+        assert!(
+            src.join(folder).join("mod.rs").is_file(),
+            "src/{folder}/mod.rs"
+        );
     }
 }
 
@@ -139,21 +179,40 @@ fn the_checker_catches_what_it_should() {
     }
     let good = [
         ("engine/x.rs", "use crate::core::trace::Span;"),
-        ("demos/race/mod.rs", "use crate::models::gil::Gil; // crate::widgets in a comment"),
-        ("demos/race/view.rs", "use crate::widgets::Knobs; use crate::demos::race::INFO;"),
-        ("widgets/x.rs", "use leptos::prelude::*; use crate::core::catalog::DemoInfo;"),
-        ("app/mod.rs", "crate::with_demos!(page_table); use crate::demos;"),
+        (
+            "demos/race/mod.rs",
+            "use crate::models::gil::Gil; // crate::widgets in a comment",
+        ),
+        (
+            "demos/race/view.rs",
+            "use crate::widgets::Knobs; use crate::demos::race::INFO;",
+        ),
+        (
+            "widgets/x.rs",
+            "use leptos::prelude::*; use crate::core::catalog::DemoInfo;",
+        ),
+        (
+            "app/mod.rs",
+            "crate::with_demos!(page_table); use crate::demos;",
+        ),
     ];
     for (path, line) in good {
         let floor = floor_of(path).unwrap();
-        assert!(violations(path, floor, line).is_empty(), "{path}: {line}: {:?}", violations(path, floor, line));
+        assert!(
+            violations(path, floor, line).is_empty(),
+            "{path}: {line}: {:?}",
+            violations(path, floor, line)
+        );
     }
 }
 
 /// The modules the release build cuts out into the demos' wasm module, loaded when a demo opens
 /// (xtask/split-wasm/pages.txt): `(folder, module)`, e.g. `("widgets", "timeline")`.
 fn cut_to_pages() -> Vec<(String, String)> {
-    let list = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("xtask/split-wasm/pages.txt")).unwrap();
+    let list = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("xtask/split-wasm/pages.txt"),
+    )
+    .unwrap();
     list.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
@@ -168,8 +227,13 @@ fn cut_to_pages() -> Vec<(String, String)> {
 fn reexports(parent_mod_rs: &str, module: &str) -> Vec<String> {
     let mut names = Vec::new();
     for line in parent_mod_rs.lines() {
-        let Some(rest) = line.trim().strip_prefix(&format!("pub use {module}::")) else { continue };
-        let list = rest.trim_end_matches(';').trim_start_matches('{').trim_end_matches('}');
+        let Some(rest) = line.trim().strip_prefix(&format!("pub use {module}::")) else {
+            continue;
+        };
+        let list = rest
+            .trim_end_matches(';')
+            .trim_start_matches('{')
+            .trim_end_matches('}');
         for item in list.split(',').map(str::trim).filter(|i| !i.is_empty()) {
             names.push(item.rsplit(" as ").next().unwrap().trim().to_string());
         }
@@ -180,25 +244,31 @@ fn reexports(parent_mod_rs: &str, module: &str) -> Vec<String> {
 fn has_word(code: &str, word: &str) -> bool {
     let ident = |c: char| c.is_alphanumeric() || c == '_';
     code.match_indices(word).any(|(i, _)| {
-        !code[..i].chars().next_back().is_some_and(ident) && !code[i + word.len()..].chars().next().is_some_and(ident)
+        !code[..i].chars().next_back().is_some_and(ident)
+            && !code[i + word.len()..].chars().next().is_some_and(ident)
     })
 }
 
 /// Where a file of the shell (`rel`, below `src/`) names code cut out to the demos' module.
 fn uses_of_cut_code(rel: &str, source: &str, cut: &[(String, String, Vec<String>)]) -> Vec<String> {
-    let in_cut = cut.iter().any(|(folder, module, _)| rel == format!("{folder}/{module}.rs"));
+    let in_cut = cut
+        .iter()
+        .any(|(folder, module, _)| rel == format!("{folder}/{module}.rs"));
     if rel.starts_with("demos/") || in_cut {
         return Vec::new(); // the demos' own side
     }
     let mut found = Vec::new();
     for (n, line) in source.lines().enumerate() {
         let code = line.split("//").next().unwrap_or("").trim();
-        if code.starts_with("pub use ") || code.starts_with("mod ") || code.starts_with("pub mod ") {
+        if code.starts_with("pub use ") || code.starts_with("mod ") || code.starts_with("pub mod ")
+        {
             continue; // a parent declaring or re-exporting is no use
         }
         for (folder, module, names) in cut {
             let path = format!("{folder}::{module}::");
-            let local = rel.starts_with(&format!("{folder}/")) && has_word(code, module) && code.contains(&format!("{module}::"));
+            let local = rel.starts_with(&format!("{folder}/"))
+                && has_word(code, module)
+                && code.contains(&format!("{module}::"));
             if code.contains(&path) || local || names.iter().any(|w| has_word(code, w)) {
                 found.push(format!("src/{rel}:{}: {code}", n + 1));
             }
@@ -212,7 +282,10 @@ fn cut_with_names(src: &Path) -> Vec<(String, String, Vec<String>)> {
         .into_iter()
         .map(|(folder, module)| {
             let parent = std::fs::read_to_string(src.join(&folder).join("mod.rs")).unwrap();
-            assert!(src.join(&folder).join(format!("{module}.rs")).is_file(), "pages.txt names {folder}::{module}: no such file");
+            assert!(
+                src.join(&folder).join(format!("{module}.rs")).is_file(),
+                "pages.txt names {folder}::{module}: no such file"
+            );
             let names = reexports(&parent, &module);
             (folder, module, names)
         })
@@ -225,20 +298,42 @@ fn cut_with_names(src: &Path) -> Vec<(String, String, Vec<String>)> {
 fn the_shell_uses_no_code_cut_out_to_the_demos_module() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let cut = cut_with_names(&src);
-    assert!(cut.iter().any(|(_, m, names)| m == "timeline" && names.contains(&"Timeline".to_string())), "{cut:?}");
+    assert!(
+        cut.iter()
+            .any(|(_, m, names)| m == "timeline" && names.contains(&"Timeline".to_string())),
+        "{cut:?}"
+    );
     let mut files = Vec::new();
     rust_files(&src, &mut files);
     let mut all = Vec::new();
     for file in &files {
-        let rel = file.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
-        all.extend(uses_of_cut_code(&rel, &std::fs::read_to_string(file).unwrap(), &cut));
+        let rel = file
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        all.extend(uses_of_cut_code(
+            &rel,
+            &std::fs::read_to_string(file).unwrap(),
+            &cut,
+        ));
     }
-    assert!(all.is_empty(), "the shell uses code that is only in the demos' module:\n{}", all.join("\n"));
+    assert!(
+        all.is_empty(),
+        "the shell uses code that is only in the demos' module:\n{}",
+        all.join("\n")
+    );
     // The check itself catches such a use, and lets the demos' side be.
     let app = "use crate::widgets::{use_pool, Timeline};\nlet x = 1;";
     assert_eq!(uses_of_cut_code("app/x.rs", app, &cut).len(), 1);
-    assert_eq!(uses_of_cut_code("widgets/pool.rs", "let r = timeline::rows(&t);", &cut).len(), 1);
-    assert_eq!(uses_of_cut_code("engine/x.rs", "crate::models::gil::run();", &cut).len(), 1);
+    assert_eq!(
+        uses_of_cut_code("widgets/pool.rs", "let r = timeline::rows(&t);", &cut).len(),
+        1
+    );
+    assert_eq!(
+        uses_of_cut_code("engine/x.rs", "crate::models::gil::run();", &cut).len(),
+        1
+    );
     assert!(uses_of_cut_code("demos/gil/view.rs", app, &cut).is_empty());
     assert!(uses_of_cut_code("widgets/timeline.rs", app, &cut).is_empty());
 }

@@ -12,7 +12,9 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 async fn pool() -> usize {
-    engine::init_threads(2).await.expect("the test page is cross-origin isolated")
+    engine::init_threads(2)
+        .await
+        .expect("the test page is cross-origin isolated")
 }
 
 #[wasm_bindgen_test]
@@ -29,7 +31,9 @@ async fn timers_on_the_event_loop_overlap_only_when_joined() {
 #[wasm_bindgen_test]
 async fn workers_compute_in_parallel_with_the_right_answer() {
     assert!(pool().await >= 2);
-    let run = engine::offload(|| run_split(400_000, 2)).await.expect("pool job");
+    let run = engine::offload(|| run_split(400_000, 2))
+        .await
+        .expect("pool job");
     assert_eq!(run.primes, expected_primes(400_000));
     assert_eq!(run.trace.lanes().len(), 2, "{:?}", run.trace);
     assert!(run.trace.parallel_on_distinct_lanes(), "{:?}", run.trace);
@@ -42,7 +46,10 @@ async fn workers_share_the_page_clock() {
     let on_worker = engine::offload(engine::now_ms).await.unwrap();
     let after = engine::now_ms();
     // performance.now() is coarsened in the browser: allow a millisecond either side.
-    assert!(before - 1.0 <= on_worker && on_worker <= after + 1.0, "{before} {on_worker} {after}");
+    assert!(
+        before - 1.0 <= on_worker && on_worker <= after + 1.0,
+        "{before} {on_worker} {after}"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -71,13 +78,17 @@ async fn the_event_loop_keeps_ticking_while_workers_compute() {
     let run = run.unwrap();
     // If the main thread had blocked on the job, no timer could have fired meanwhile.
     let job_ms = run.wall_ms;
-    assert!(ticks.get() >= 3, "{} ticks during a {job_ms:.0} ms job", ticks.get());
+    assert!(
+        ticks.get() >= 3,
+        "{} ticks during a {job_ms:.0} ms job",
+        ticks.get()
+    );
 }
 
 #[wasm_bindgen_test]
 async fn the_heartbeat_stops_only_for_a_job_that_never_yields() {
     use concurrency_playground::core::workload::PrimeJob as Job;
-    use concurrency_playground::demos::blocking::{run_variant, Variant};
+    use concurrency_playground::demos::blocking::{Variant, run_variant};
     use concurrency_playground::models::heartbeat::{new_meter, watch};
     let meter = new_meter();
     engine::spawn(watch(meter.clone(), || Some("test".into()), |_, _| {}));
@@ -86,22 +97,32 @@ async fn the_heartbeat_stops_only_for_a_job_that_never_yields() {
     let on_loop = run_variant(Variant::OnTheLoop, job, 10.0, &meter).await;
     let chunked = run_variant(Variant::Chunked, job, 10.0, &meter).await;
     assert_eq!(on_loop.ticks, 0, "{on_loop:?}");
-    assert!(on_loop.worst_gap_ms > 3.0 * chunked.worst_gap_ms, "{on_loop:?} vs {chunked:?}");
+    assert!(
+        on_loop.worst_gap_ms > 3.0 * chunked.worst_gap_ms,
+        "{on_loop:?} vs {chunked:?}"
+    );
     assert!(chunked.ticks > 3);
     assert_eq!(on_loop.primes, chunked.primes);
 }
 
 #[wasm_bindgen_test]
 async fn fetch_tells_http_errors_from_network_errors() {
-    let missing = engine::fetch("/no-such-file.json").await.expect("the server answered");
+    let missing = engine::fetch("/no-such-file.json")
+        .await
+        .expect("the server answered");
     assert_eq!(missing.status, 404);
     let unreachable = engine::fetch("http://127.0.0.1:9/").await;
-    assert!(unreachable.as_ref().is_err_and(|e| e.starts_with("network error")), "{unreachable:?}");
+    assert!(
+        unreachable
+            .as_ref()
+            .is_err_and(|e| e.starts_with("network error")),
+        "{unreachable:?}"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn a_read_then_write_counter_loses_updates_on_workers() {
-    use concurrency_playground::demos::race::{count, Variant};
+    use concurrency_playground::demos::race::{Variant, count};
     assert!(pool().await >= 2);
     let mut lost = Vec::new();
     for _ in 0..5 {
@@ -111,14 +132,17 @@ async fn a_read_then_write_counter_loses_updates_on_workers() {
             break;
         }
     }
-    assert!(lost.iter().any(|l| *l > 0), "no update lost in five runs: {lost:?}");
+    assert!(
+        lost.iter().any(|l| *l > 0),
+        "no update lost in five runs: {lost:?}"
+    );
     let c = count(Variant::AtomicAdd, 2, 300_000).await.unwrap();
     assert_eq!(c.lost(), 0);
 }
 
 #[wasm_bindgen_test]
 async fn the_deadlock_watchdog_fires_on_workers_only_for_opposite_orders() {
-    use concurrency_playground::demos::deadlock::{run, Variant};
+    use concurrency_playground::demos::deadlock::{Variant, run};
     pool().await;
     let bad = run(Variant::Opposite, 40.0).await.unwrap();
     assert!(bad.cycle.is_some(), "{bad:?}");
@@ -130,7 +154,7 @@ async fn the_deadlock_watchdog_fires_on_workers_only_for_opposite_orders() {
 #[wasm_bindgen_test]
 async fn under_the_simulated_gil_workers_never_run_bytecode_at_once() {
     use concurrency_playground::core::workload::PrimeJob;
-    use concurrency_playground::demos::gil::{run, Variant};
+    use concurrency_playground::demos::gil::{Variant, run};
     pool().await;
     let job = PrimeJob::sized_for(60.0, engine::now_ms);
     let gil = run(Variant::CpuThreadsGil, 2, job, 10.0).await.unwrap();
@@ -147,14 +171,21 @@ fn a_debug_build_is_labelled_on_screen() {
     use concurrency_playground::widgets::PoolState;
     use leptos::prelude::*;
     let document = web_sys::window().unwrap().document().unwrap();
-    let host: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(document.create_element("footer").unwrap());
+    let host: web_sys::HtmlElement =
+        wasm_bindgen::JsCast::unchecked_into(document.create_element("footer").unwrap());
     document.body().unwrap().append_child(&host).unwrap();
     let mounted = leptos::mount::mount_to(host.clone(), || {
         provide_context(RwSignal::new(PoolState::Starting));
         view! { <StatusLine/> }
     });
-    let label = host.query_selector("[data-testid=build]").unwrap().map(|e| e.text_content().unwrap_or_default());
-    assert!(label.as_deref().is_some_and(|t| t.contains("debug build")), "{label:?}");
+    let label = host
+        .query_selector("[data-testid=build]")
+        .unwrap()
+        .map(|e| e.text_content().unwrap_or_default());
+    assert!(
+        label.as_deref().is_some_and(|t| t.contains("debug build")),
+        "{label:?}"
+    );
     drop(mounted);
     host.remove();
 }

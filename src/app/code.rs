@@ -15,7 +15,10 @@ pub struct DemoCode {
 
 impl DemoCode {
     pub fn new() -> DemoCode {
-        DemoCode { loaded: RwSignal::new(None), asked: StoredValue::new(false) }
+        DemoCode {
+            loaded: RwSignal::new(None),
+            asked: StoredValue::new(false),
+        }
     }
 
     /// Whether a demo can be shown now; the first call starts the loading (read in a reactive
@@ -42,9 +45,16 @@ impl DemoCode {
 
 /// Shown in a demo's place while its code loads, or if it could not: its title, why it waits,
 /// and after a failure a button to try again (the network may be back).
-pub fn placeholder(title: &'static str, code: DemoCode, state: Option<Result<(), String>>) -> AnyView {
+pub fn placeholder(
+    title: &'static str,
+    code: DemoCode,
+    state: Option<Result<(), String>>,
+) -> AnyView {
     let (text, failed) = match state {
-        Some(Err(why)) => (format!("The demos' code could not be loaded ({why})."), true),
+        Some(Err(why)) => (
+            format!("The demos' code could not be loaded ({why})."),
+            true,
+        ),
         _ => ("Loading the demos' code…".to_string(), false),
     };
     view! {

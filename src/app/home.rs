@@ -1,6 +1,6 @@
 //! The landing page: what this is, and every demo grouped as in the side bar.
 
-use crate::widgets::{use_pool, PoolState};
+use crate::widgets::{PoolState, use_pool};
 use leptos::prelude::*;
 
 #[component]

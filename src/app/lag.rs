@@ -5,7 +5,7 @@
 use crate::core::lag::SlowCallback;
 use crate::engine;
 use crate::models::heartbeat;
-use crate::widgets::{describe_slow_callback as describe, use_lag, Lag, SHOWN};
+use crate::widgets::{Lag, SHOWN, describe_slow_callback as describe, use_lag};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -30,8 +30,16 @@ pub fn start_monitor() -> Lag {
             return None; // browsers throttle a hidden tab's timers on purpose: not a stall
         }
         let page = lag.page.get_untracked();
-        let page = if page.is_empty() { "the home page".to_string() } else { page };
-        Some(if lag.running.get_untracked() { format!("{page} (run in progress)") } else { page })
+        let page = if page.is_empty() {
+            "the home page".to_string()
+        } else {
+            page
+        };
+        Some(if lag.running.get_untracked() {
+            format!("{page} (run in progress)")
+        } else {
+            page
+        })
     };
     // The status line's figure is redrawn at most four times a second, and only when its whole
     // milliseconds change: a repaint per 20 ms tick took CPU from the workers a run measures.
@@ -40,13 +48,22 @@ pub fn start_monitor() -> Lag {
         lag.beats.update(|b| *b += 1);
         let now = engine::now_ms();
         let recent = m.worst_lag_since(now, 1000.0);
-        if now - shown_at.get() >= 250.0 && recent.round() != lag.recent_ms.get_untracked().round() {
+        if now - shown_at.get() >= 250.0 && recent.round() != lag.recent_ms.get_untracked().round()
+        {
             lag.recent_ms.set(recent);
             shown_at.set(now);
         }
         if report.is_some() {
             // A snapshot of the meter's own bounded list: nothing here grows with the page's age.
-            lag.reports.set(m.reports().collect::<Vec<_>>().into_iter().rev().take(SHOWN).cloned().collect());
+            lag.reports.set(
+                m.reports()
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .take(SHOWN)
+                    .cloned()
+                    .collect(),
+            );
             lag.report_count.set(m.total_reports());
         }
     };
@@ -55,7 +72,9 @@ pub fn start_monitor() -> Lag {
 }
 
 fn page_hidden() -> bool {
-    web_sys::window().and_then(|w| w.document()).is_some_and(|d| d.hidden())
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_some_and(|d| d.hidden())
 }
 
 /// "loop lag 2 ms" and, once there are any, the slow callbacks caught (newest first).
@@ -79,4 +98,3 @@ pub fn LagStatus() -> impl IntoView {
         </Show>
     }
 }
-

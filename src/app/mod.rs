@@ -9,7 +9,7 @@ mod route;
 mod shell;
 mod status;
 
-pub use status::{build_note, StatusLine};
+pub use status::{StatusLine, build_note};
 
 use crate::core::catalog::{DemoInfo, Group};
 use crate::demos;
@@ -47,11 +47,17 @@ pub fn mount() {
     crate::engine::mark("wasm-started");
     crate::engine::on_fatal_panic(show_fatal);
     // What kind of build this is, for the tests and the benchmark (they refuse a debug build).
-    if let Some(html) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+    if let Some(html) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
         let _ = html.set_attribute("data-build", status::build_kind());
     }
     // The static shell in index.html (and its "Loading…" line) has done its job.
-    if let Some(shell) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("shell")) {
+    if let Some(shell) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("shell"))
+    {
         shell.remove();
     }
     leptos::mount::mount_to_body(App);
@@ -70,14 +76,21 @@ fn App() -> impl IntoView {
             "" => home::Home().into_any(),
             id => match PAGES.iter().find(|p| p.info.id == id) {
                 Some(page) => match code.state() {
-                    Some(Ok(())) => view! { {(page.view)(route.query)} <path::NextOnPath id=id.to_string()/> }.into_any(),
+                    Some(Ok(())) => {
+                        view! { {(page.view)(route.query)} <path::NextOnPath id=id.to_string()/> }
+                            .into_any()
+                    }
                     state => code::placeholder(page.info.title, code, state),
                 },
                 None => not_found(id),
             },
         };
         set_title(&route.page);
-        lag.page.set(demos::find(&route.page).map(|d| d.title.to_string()).unwrap_or_default());
+        lag.page.set(
+            demos::find(&route.page)
+                .map(|d| d.title.to_string())
+                .unwrap_or_default(),
+        );
         view
     };
     view! {
@@ -148,8 +161,13 @@ fn set_title(page: &str) {
 
 /// The banner of a panic on the main thread: the app cannot go on, and says so.
 fn show_fatal(message: &str) {
-    if let Some(banner) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("fatal")) {
-        banner.set_text_content(Some(&format!("The playground hit an internal error and must be reloaded: {message}")));
+    if let Some(banner) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("fatal"))
+    {
+        banner.set_text_content(Some(&format!(
+            "The playground hit an internal error and must be reloaded: {message}"
+        )));
         let _ = banner.remove_attribute("hidden");
     }
 }

@@ -19,33 +19,141 @@ const fn stop(stage: &'static str, id: &'static str, answers: &'static str) -> S
 }
 
 pub const PATH: &[Stop] = &[
-    stop("Waiting", "concurrent-waits", "Why do N waits started together take about one wait, not N?"),
-    stop("Waiting", "coroutines", "When does a coroutine run: when it is called, when it becomes a task, or when it is awaited?"),
-    stop("Waiting", "fetch", "What does waiting together buy with real requests, and what happens when one fails?"),
-    stop("The loop", "async-queue", "How do tasks hand work to each other, and stop a fast producer from piling it up?"),
-    stop("The loop", "blocking", "What freezes the event loop, and how do you keep it responsive?"),
-    stop("The loop", "to-thread", "What do you do with a blocking call you cannot await?"),
-    stop("The loop", "loop-lag", "How do you catch the callback that held the loop too long?"),
-    stop("The loop", "semaphore", "How do you let at most k tasks run at once?"),
-    stop("The loop", "timeouts", "How do you stop waiting for a task that takes too long?"),
-    stop("The loop", "await-race", "If only one task runs at a time, can the event loop still lose updates?"),
-    stop("The loop", "concurrency-vs-parallelism", "Is taking turns on one loop the same as running in parallel?"),
-    stop("Threads", "threads", "What do start and join cost, and what does join wait for?"),
-    stop("Threads", "thread-pool", "With a pool, in which order do results come back: submit or map?"),
-    stop("Threads", "gil", "Why do threads speed up waiting but not CPU work under the GIL?"),
-    stop("Threads", "parallel-cpu", "How much faster is CPU work on every core, really?"),
-    stop("Sharing", "race-condition", "How can counter += 1 on two threads lose updates?"),
-    stop("Sharing", "lock-cost", "What does a shared lock cost, and what avoids it?"),
-    stop("Sharing", "deadlock", "How do two locks stop two threads forever, and how do you prevent it?"),
-    stop("Sharing", "sync-primitives", "How do threads signal each other: start together, wait until something is true, meet between phases?"),
-    stop("Sharing", "bounded-queue", "How does a bounded queue keep producers and consumers in step?"),
-    stop("Processes", "processes", "Do processes share the program's memory?"),
-    stop("Processes", "queue-pipe", "What does a message to another process cost?"),
-    stop("Processes", "shared-memory", "Can processes share memory after all, and is it safer than threads sharing it?"),
-    stop("Processes", "process-pool", "When is a process pool worth the messages it sends?"),
-    stop("Processes", "subprocess", "How do you run another program and get its output, status or timeout?"),
-    stop("Processes", "crash-isolation", "What happens to the others when one process crashes?"),
-    stop("Choosing", "memory-cost", "What does each coroutine, thread and process cost in memory?"),
+    stop(
+        "Waiting",
+        "concurrent-waits",
+        "Why do N waits started together take about one wait, not N?",
+    ),
+    stop(
+        "Waiting",
+        "coroutines",
+        "When does a coroutine run: when it is called, when it becomes a task, or when it is awaited?",
+    ),
+    stop(
+        "Waiting",
+        "fetch",
+        "What does waiting together buy with real requests, and what happens when one fails?",
+    ),
+    stop(
+        "The loop",
+        "async-queue",
+        "How do tasks hand work to each other, and stop a fast producer from piling it up?",
+    ),
+    stop(
+        "The loop",
+        "blocking",
+        "What freezes the event loop, and how do you keep it responsive?",
+    ),
+    stop(
+        "The loop",
+        "to-thread",
+        "What do you do with a blocking call you cannot await?",
+    ),
+    stop(
+        "The loop",
+        "loop-lag",
+        "How do you catch the callback that held the loop too long?",
+    ),
+    stop(
+        "The loop",
+        "semaphore",
+        "How do you let at most k tasks run at once?",
+    ),
+    stop(
+        "The loop",
+        "timeouts",
+        "How do you stop waiting for a task that takes too long?",
+    ),
+    stop(
+        "The loop",
+        "await-race",
+        "If only one task runs at a time, can the event loop still lose updates?",
+    ),
+    stop(
+        "The loop",
+        "concurrency-vs-parallelism",
+        "Is taking turns on one loop the same as running in parallel?",
+    ),
+    stop(
+        "Threads",
+        "threads",
+        "What do start and join cost, and what does join wait for?",
+    ),
+    stop(
+        "Threads",
+        "thread-pool",
+        "With a pool, in which order do results come back: submit or map?",
+    ),
+    stop(
+        "Threads",
+        "gil",
+        "Why do threads speed up waiting but not CPU work under the GIL?",
+    ),
+    stop(
+        "Threads",
+        "parallel-cpu",
+        "How much faster is CPU work on every core, really?",
+    ),
+    stop(
+        "Sharing",
+        "race-condition",
+        "How can counter += 1 on two threads lose updates?",
+    ),
+    stop(
+        "Sharing",
+        "lock-cost",
+        "What does a shared lock cost, and what avoids it?",
+    ),
+    stop(
+        "Sharing",
+        "deadlock",
+        "How do two locks stop two threads forever, and how do you prevent it?",
+    ),
+    stop(
+        "Sharing",
+        "sync-primitives",
+        "How do threads signal each other: start together, wait until something is true, meet between phases?",
+    ),
+    stop(
+        "Sharing",
+        "bounded-queue",
+        "How does a bounded queue keep producers and consumers in step?",
+    ),
+    stop(
+        "Processes",
+        "processes",
+        "Do processes share the program's memory?",
+    ),
+    stop(
+        "Processes",
+        "queue-pipe",
+        "What does a message to another process cost?",
+    ),
+    stop(
+        "Processes",
+        "shared-memory",
+        "Can processes share memory after all, and is it safer than threads sharing it?",
+    ),
+    stop(
+        "Processes",
+        "process-pool",
+        "When is a process pool worth the messages it sends?",
+    ),
+    stop(
+        "Processes",
+        "subprocess",
+        "How do you run another program and get its output, status or timeout?",
+    ),
+    stop(
+        "Processes",
+        "crash-isolation",
+        "What happens to the others when one process crashes?",
+    ),
+    stop(
+        "Choosing",
+        "memory-cost",
+        "What does each coroutine, thread and process cost in memory?",
+    ),
     stop("Choosing", "compare", "Which model fits my job?"),
 ];
 
@@ -117,6 +225,17 @@ mod tests {
         assert_eq!(ids, all);
         assert!(PATH.iter().all(|s| s.answers.ends_with('?')));
         let order: Vec<&str> = stages().into_iter().map(|(s, _)| s).collect();
-        assert_eq!(order, ["Waiting", "The loop", "Threads", "Sharing", "Processes", "Choosing"], "each stage in one run, in order");
+        assert_eq!(
+            order,
+            [
+                "Waiting",
+                "The loop",
+                "Threads",
+                "Sharing",
+                "Processes",
+                "Choosing"
+            ],
+            "each stage in one run, in order"
+        );
     }
 }

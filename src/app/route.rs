@@ -14,11 +14,18 @@ pub struct Route {
 pub fn parse(hash: &str) -> Route {
     let rest = hash.trim_start_matches('#').trim_start_matches('/');
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-    Route { page: path.trim_end_matches('/').to_string(), query: crate::core::params::parse_query(query) }
+    Route {
+        page: path.trim_end_matches('/').to_string(),
+        query: crate::core::params::parse_query(query),
+    }
 }
 
 fn current() -> Route {
-    parse(&web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default())
+    parse(
+        &web_sys::window()
+            .and_then(|w| w.location().hash().ok())
+            .unwrap_or_default(),
+    )
 }
 
 /// The current route, updated on every `hashchange`.
@@ -49,12 +56,25 @@ mod tests {
     fn parses_page_and_query() {
         let r = parse("#/parallel-cpu?size=100&repeats=3");
         assert_eq!(r.page, "parallel-cpu");
-        assert_eq!(r.query, vec![("size".into(), "100".into()), ("repeats".into(), "3".into())]);
+        assert_eq!(
+            r.query,
+            vec![
+                ("size".into(), "100".into()),
+                ("repeats".into(), "3".into())
+            ]
+        );
     }
 
     #[test]
     fn odd_hashes_are_tolerated() {
-        for (hash, page) in [("", ""), ("#", ""), ("#/", ""), ("#parallel-cpu", "parallel-cpu"), ("#/x/", "x"), ("#/x?", "x")] {
+        for (hash, page) in [
+            ("", ""),
+            ("#", ""),
+            ("#/", ""),
+            ("#parallel-cpu", "parallel-cpu"),
+            ("#/x/", "x"),
+            ("#/x?", "x"),
+        ] {
             assert_eq!(parse(hash).page, page, "{hash:?}");
         }
     }

@@ -19,25 +19,44 @@ pub const LEAD: &str = "The ideas of Python's asyncio, threading and multiproces
 // Only the test that keeps index.html needs the HTML; the app renders the live shell.
 #[cfg(test)]
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 #[cfg(test)]
 fn card(d: &DemoInfo) -> String {
-    let tag = if d.needs_threads { r#"<em class="tag">worker threads</em>"# } else { "" };
-    format!(r##"<a class="card" href="#/{}"><strong>{}</strong><span>{}</span>{tag}</a>"##, d.id, escape(d.title), escape(d.teaser))
+    let tag = if d.needs_threads {
+        r#"<em class="tag">worker threads</em>"#
+    } else {
+        ""
+    };
+    format!(
+        r##"<a class="card" href="#/{}"><strong>{}</strong><span>{}</span>{tag}</a>"##,
+        d.id,
+        escape(d.title),
+        escape(d.teaser)
+    )
 }
 
 /// The home page's "start here", as `path::StartHere` renders it.
 #[cfg(test)]
 fn start_here() -> String {
-    use super::path::{stages, PATH};
+    use super::path::{PATH, stages};
     let title = |id: &str| escape(crate::demos::find(id).map_or("", |d| d.title));
     let items: String = stages()
         .into_iter()
         .map(|(stage, stops)| {
-            let links: Vec<String> = stops.iter().map(|s| format!(r##"<a href="#/{}">{}</a>"##, s.id, title(s.id))).collect();
-            format!("<li><strong>{}: </strong>{}</li>", escape(stage), links.join(" → "))
+            let links: Vec<String> = stops
+                .iter()
+                .map(|s| format!(r##"<a href="#/{}">{}</a>"##, s.id, title(s.id)))
+                .collect();
+            format!(
+                "<li><strong>{}: </strong>{}</li>",
+                escape(stage),
+                links.join(" → ")
+            )
         })
         .collect();
     format!(
@@ -54,9 +73,16 @@ pub fn static_html() -> String {
     let mut cards = String::new();
     for (group, demos) in super::by_group() {
         let demos: Vec<&DemoInfo> = demos.collect();
-        let links: String = demos.iter().map(|d| format!(r##"<li><a href="#/{}">{}</a></li>"##, d.id, escape(d.title))).collect();
+        let links: String = demos
+            .iter()
+            .map(|d| format!(r##"<li><a href="#/{}">{}</a></li>"##, d.id, escape(d.title)))
+            .collect();
         nav += &format!("<h2>{}</h2><ul>{links}</ul>", escape(group.title()));
-        cards += &format!(r#"<h2>{}</h2><div class="cards">{}</div>"#, escape(group.title()), demos.iter().map(|d| card(d)).collect::<String>());
+        cards += &format!(
+            r#"<h2>{}</h2><div class="cards">{}</div>"#,
+            escape(group.title()),
+            demos.iter().map(|d| card(d)).collect::<String>()
+        );
     }
     format!(
         r##"<div id="shell">
@@ -81,7 +107,12 @@ mod tests {
     fn index_html_holds_the_shell_the_catalogue_makes() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/index.html");
         let index = std::fs::read_to_string(path).unwrap();
-        let (a, b) = (index.find(BEGIN).expect("index.html has the shell's begin marker"), index.find(END).expect("and its end marker"));
+        let (a, b) = (
+            index
+                .find(BEGIN)
+                .expect("index.html has the shell's begin marker"),
+            index.find(END).expect("and its end marker"),
+        );
         let want = super::static_html();
         if std::env::var_os("UPDATE_SHELL").is_some() {
             std::fs::write(path, format!("{}{BEGIN}{want}{}", &index[..a], &index[b..])).unwrap();
@@ -92,7 +123,11 @@ mod tests {
             "index.html's static shell differs from the catalogue: run `UPDATE_SHELL=1 cargo test --lib shell`"
         );
         for d in crate::demos::ALL {
-            assert!(want.contains(&format!("href=\"#/{}\"", d.id)), "{} missing from the shell", d.id);
+            assert!(
+                want.contains(&format!("href=\"#/{}\"", d.id)),
+                "{} missing from the shell",
+                d.id
+            );
         }
     }
 }

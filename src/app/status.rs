@@ -1,7 +1,7 @@
 //! The status line: is the page cross-origin isolated, how many worker threads, which build.
 
 use crate::engine;
-use crate::widgets::{use_pool, PoolState};
+use crate::widgets::{PoolState, use_pool};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -34,12 +34,18 @@ pub fn start_pool() -> RwSignal<PoolState> {
 /// What the status line says of the build: a debug build's figures are 10-30x off the
 /// optimised build's, so it says so on every page (None for an optimised build).
 pub fn build_note() -> Option<&'static str> {
-    cfg!(debug_assertions).then_some("debug build: figures are not representative (xtask/run serve serves the optimised one)")
+    cfg!(debug_assertions).then_some(
+        "debug build: figures are not representative (xtask/run serve serves the optimised one)",
+    )
 }
 
 /// "debug" or "release", for the tests and the benchmark, which refuse a debug build.
 pub fn build_kind() -> &'static str {
-    if cfg!(debug_assertions) { "debug" } else { "release" }
+    if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "release"
+    }
 }
 
 #[component]
@@ -87,6 +93,13 @@ mod tests {
         // The native tests are a debug build; the e2e suite checks the release page has no note.
         assert_eq!(super::build_note().is_some(), cfg!(debug_assertions));
         assert!(super::build_note().is_none_or(|n| n.contains("not representative")));
-        assert_eq!(super::build_kind(), if cfg!(debug_assertions) { "debug" } else { "release" });
+        assert_eq!(
+            super::build_kind(),
+            if cfg!(debug_assertions) {
+                "debug"
+            } else {
+                "release"
+            }
+        );
     }
 }

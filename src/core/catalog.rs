@@ -12,7 +12,12 @@ pub enum Group {
 
 impl Group {
     /// In the order of the side bar and the home page.
-    pub const ALL: [Group; 4] = [Group::EventLoop, Group::Threads, Group::Processes, Group::Compare];
+    pub const ALL: [Group; 4] = [
+        Group::EventLoop,
+        Group::Threads,
+        Group::Processes,
+        Group::Compare,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {

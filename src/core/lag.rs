@@ -33,7 +33,13 @@ pub struct LagMeter {
 
 impl LagMeter {
     pub fn new(period_ms: f64, threshold_ms: f64) -> LagMeter {
-        LagMeter { period_ms, threshold_ms, ticks: VecDeque::new(), reports: VecDeque::new(), total_reports: 0 }
+        LagMeter {
+            period_ms,
+            threshold_ms,
+            ticks: VecDeque::new(),
+            reports: VecDeque::new(),
+            total_reports: 0,
+        }
     }
 
     /// Records a tick at `now`. `context` says what was going on; None means "do not judge this
@@ -45,7 +51,11 @@ impl LagMeter {
         };
         let report = self.ticks.back().and_then(|&last| {
             let held_ms = now - last - self.period_ms;
-            (held_ms > self.threshold_ms).then(|| SlowCallback { at: now, held_ms, context: context.to_string() })
+            (held_ms > self.threshold_ms).then(|| SlowCallback {
+                at: now,
+                held_ms,
+                context: context.to_string(),
+            })
         });
         if self.ticks.len() == HISTORY {
             self.ticks.pop_front();
@@ -83,13 +93,20 @@ impl LagMeter {
 
     /// The worst lag among the ticks of the last `window_ms` before `now`.
     pub fn worst_lag_since(&self, now: f64, window_ms: f64) -> f64 {
-        self.gaps_within(now - window_ms, now).map(|g| (g - self.period_ms).max(0.0)).fold(0.0, f64::max)
+        self.gaps_within(now - window_ms, now)
+            .map(|g| (g - self.period_ms).max(0.0))
+            .fold(0.0, f64::max)
     }
 
     /// The longest time in [from, to] with no tick: edges count, so a loop that was held for the
     /// whole window reports the whole window.
     pub fn worst_gap(&self, from: f64, to: f64) -> f64 {
-        let inside: Vec<f64> = self.ticks.iter().copied().filter(|t| *t >= from && *t <= to).collect();
+        let inside: Vec<f64> = self
+            .ticks
+            .iter()
+            .copied()
+            .filter(|t| *t >= from && *t <= to)
+            .collect();
         let mut edges = Vec::with_capacity(inside.len() + 2);
         edges.push(from);
         edges.extend(inside);
@@ -99,7 +116,10 @@ impl LagMeter {
 
     /// The ticks recorded in [from, to].
     pub fn ticks_between(&self, from: f64, to: f64) -> usize {
-        self.ticks.iter().filter(|t| **t >= from && **t <= to).count()
+        self.ticks
+            .iter()
+            .filter(|t| **t >= from && **t <= to)
+            .count()
     }
 
     /// Every stretch in [from, to] longer than twice the period without a tick, as a span of the
@@ -135,7 +155,14 @@ impl LagMeter {
     /// The gaps between the ticks in [from, to], newest first. Read from the newest tick back
     /// (ticks only grow): the status line asks every tick for the last second, not the history.
     fn gaps_within(&self, from: f64, to: f64) -> impl Iterator<Item = f64> + '_ {
-        let mut ticks = self.ticks.iter().rev().copied().skip_while(move |t| *t > to).take_while(move |t| *t >= from).peekable();
+        let mut ticks = self
+            .ticks
+            .iter()
+            .rev()
+            .copied()
+            .skip_while(move |t| *t > to)
+            .take_while(move |t| *t >= from)
+            .peekable();
         std::iter::from_fn(move || {
             let later = ticks.next()?;
             ticks.peek().map(|earlier| later - earlier)
@@ -167,14 +194,19 @@ mod tests {
     fn a_long_gap_is_a_slow_callback_with_its_context() {
         let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
         let mut m = meter_with(&[0.0, 20.0]);
-        let r = m.tick(290.0, Some("Blocking the loop")).expect("a 250 ms hold is over 100 ms");
+        let r = m
+            .tick(290.0, Some("Blocking the loop"))
+            .expect("a 250 ms hold is over 100 ms");
         assert_eq!(r.held_ms, 250.0);
         assert_eq!(r.context, "Blocking the loop");
         assert_eq!(m.total_reports(), 1);
         assert_eq!(m.worst_lag_since(290.0, 1000.0), 250.0);
         let stalls = m.stalls(0.0, 300.0, 7);
         assert_eq!(stalls.len(), 1);
-        assert_eq!((stalls[0].start, stalls[0].end, stalls[0].task), (20.0, 290.0, 7));
+        assert_eq!(
+            (stalls[0].start, stalls[0].end, stalls[0].task),
+            (20.0, 290.0, 7)
+        );
     }
 
     #[test]
@@ -198,12 +230,20 @@ mod tests {
     fn a_new_period_forgets_the_ticks_of_the_old() {
         let mut m = meter_with(&[0.0, 20.0, 40.0]); // asked every 20 ms
         m.set_period(20.0);
-        assert_eq!(m.ticks_between(0.0, 40.0), 3, "the same period: nothing forgotten");
+        assert_eq!(
+            m.ticks_between(0.0, 40.0),
+            3,
+            "the same period: nothing forgotten"
+        );
         m.set_period(50.0);
         assert_eq!(m.ticks_between(0.0, 40.0), 0);
         m.tick(100.0, Some("x"));
         m.tick(150.0, Some("x"));
-        assert_eq!(m.worst_lag_since(150.0, 1000.0), 0.0, "a 50 ms gap is on time at 50 ms");
+        assert_eq!(
+            m.worst_lag_since(150.0, 1000.0),
+            0.0,
+            "a 50 ms gap is on time at 50 ms"
+        );
         assert_eq!(m.current_lag(), 0.0);
     }
 
@@ -211,8 +251,16 @@ mod tests {
     fn the_worst_lag_reads_only_the_window() {
         let m = meter_with(&[0.0, 20.0, 300.0, 320.0, 341.0, 360.0]);
         assert_eq!(m.worst_lag_since(360.0, 1000.0), 260.0);
-        assert_eq!(m.worst_lag_since(360.0, 60.0), 1.0, "only the gaps between ticks inside it");
-        assert_eq!(m.worst_lag_since(1000.0, 100.0), 0.0, "no tick inside: no lag to read");
+        assert_eq!(
+            m.worst_lag_since(360.0, 60.0),
+            1.0,
+            "only the gaps between ticks inside it"
+        );
+        assert_eq!(
+            m.worst_lag_since(1000.0, 100.0),
+            0.0,
+            "no tick inside: no lag to read"
+        );
     }
 
     #[test]

@@ -39,7 +39,10 @@ impl Knob {
             Ok(value) => self.clamp(value),
             Err(_) => (
                 self.default,
-                Some(format!("{} = {raw:?} is not a whole number; using {}", self.label, self.default)),
+                Some(format!(
+                    "{} = {raw:?} is not a whole number; using {}",
+                    self.label, self.default
+                )),
             ),
         }
     }
@@ -61,14 +64,25 @@ pub fn parse_query(query: &str) -> Vec<(String, String)> {
 
 /// The inverse of `parse_query` for the knobs' current values.
 pub fn to_query(values: &[(&str, u64)]) -> String {
-    values.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&")
+    values
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const TASKS: Knob = Knob { key: "n", label: "tasks", min: 1, max: 20, default: 5, step: 1 };
+    const TASKS: Knob = Knob {
+        key: "n",
+        label: "tasks",
+        min: 1,
+        max: 20,
+        default: 5,
+        step: 1,
+    };
 
     #[test]
     fn absent_value_is_the_default_without_notice() {

@@ -37,7 +37,11 @@ pub enum Request {
     /// Wait until `parties` processes have arrived, then add 1 to the attached shared block's
     /// counter `adds` times, the way `way` says (multiprocessing.Value). Answers with when the
     /// adds began and ended (`f64` bits, the engine's clock).
-    SharedAdd { adds: u64, way: Sharing, parties: u64 },
+    SharedAdd {
+        adds: u64,
+        way: Sharing,
+        parties: u64,
+    },
     /// Answer with this process's memory: its instance's size and its heap in use, in bytes.
     Memory,
 }
@@ -88,7 +92,10 @@ fn with_u64(tag: u8, n: u64) -> Vec<u8> {
 }
 
 fn read_u64(bytes: &[u8]) -> Result<u64, String> {
-    let arr: [u8; 8] = bytes.get(1..9).and_then(|b| b.try_into().ok()).ok_or("a message too short for its number")?;
+    let arr: [u8; 8] = bytes
+        .get(1..9)
+        .and_then(|b| b.try_into().ok())
+        .ok_or("a message too short for its number")?;
     Ok(u64::from_le_bytes(arr))
 }
 
@@ -106,7 +113,10 @@ fn read_u64s(bytes: &[u8]) -> Result<Vec<u64>, String> {
     if body.len() % 8 != 0 {
         return Err("a list of numbers with a ragged end".into());
     }
-    Ok(body.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().unwrap())).collect())
+    Ok(body
+        .chunks_exact(8)
+        .map(|c| u64::from_le_bytes(c.try_into().unwrap()))
+        .collect())
 }
 
 fn with_payload(tag: u8, payload: &[u8]) -> Vec<u8> {
@@ -149,11 +159,15 @@ impl Request {
             Some(&PANIC) => Ok(Request::Panic),
             Some(&CONSUME) => Ok(Request::Consume(bytes[1..].to_vec())),
             Some(&SPIN) => Ok(Request::Spin(read_u64(bytes)?)),
-            Some(&HOG) => Ok(Request::Hog { limit_mb: read_u64(bytes)? }),
+            Some(&HOG) => Ok(Request::Hog {
+                limit_mb: read_u64(bytes)?,
+            }),
             Some(&SLEEP) => Ok(Request::Sleep(read_u64(bytes)?)),
             Some(&SHARED_ADD) => match read_u64s(bytes)?[..] {
                 [adds, way, parties] => {
-                    let way = *Sharing::ALL.get(way as usize).ok_or("an unknown way of sharing")?;
+                    let way = *Sharing::ALL
+                        .get(way as usize)
+                        .ok_or("an unknown way of sharing")?;
                     Ok(Request::SharedAdd { adds, way, parties })
                 }
                 _ => Err("a shared add needs three numbers".into()),
@@ -185,7 +199,11 @@ impl Reply {
 
 /// compute(n) by the formula, to check the summing loop's answers.
 pub fn sum_to_by_formula(n: u64) -> u64 {
-    if n == 0 { 0 } else { ((n as u128 * (n as u128 - 1)) / 2) as u64 }
+    if n == 0 {
+        0
+    } else {
+        ((n as u128 * (n as u128 - 1)) / 2) as u64
+    }
 }
 
 /// compute(n) = 0 + 1 + … + (n − 1), summed one by one (`black_box` keeps the compiler from
@@ -212,15 +230,40 @@ mod tests {
 
     #[test]
     fn messages_round_trip() {
-        for r in [Request::SetGlobal(42), Request::GetGlobal, Request::SumTo(u64::MAX), Request::Echo(vec![1, 2, 3]), Request::SumMany(vec![1, 2]), Request::CountPrimes(vec![10, 20]), Request::Panic, Request::Consume(vec![9; 3]), Request::Spin(5), Request::Hog { limit_mb: 64 }, Request::Sleep(3), Request::SharedAdd { adds: 9, way: Sharing::Local, parties: 2 }, Request::Memory] {
+        for r in [
+            Request::SetGlobal(42),
+            Request::GetGlobal,
+            Request::SumTo(u64::MAX),
+            Request::Echo(vec![1, 2, 3]),
+            Request::SumMany(vec![1, 2]),
+            Request::CountPrimes(vec![10, 20]),
+            Request::Panic,
+            Request::Consume(vec![9; 3]),
+            Request::Spin(5),
+            Request::Hog { limit_mb: 64 },
+            Request::Sleep(3),
+            Request::SharedAdd {
+                adds: 9,
+                way: Sharing::Local,
+                parties: 2,
+            },
+            Request::Memory,
+        ] {
             assert_eq!(Request::decode(&r.encode()), Ok(r));
         }
-        for r in [Reply::Value(7), Reply::Values(vec![3, 4]), Reply::Echo(vec![])] {
+        for r in [
+            Reply::Value(7),
+            Reply::Values(vec![3, 4]),
+            Reply::Echo(vec![]),
+        ] {
             assert_eq!(Reply::decode(&r.encode()), Ok(r));
         }
         assert!(Request::decode(&[]).is_err());
         assert!(Request::decode(&[SET, 1]).is_err());
-        assert!(Request::decode(&with_u64s(SHARED_ADD, &[1, 7, 2])).is_err(), "no such way");
+        assert!(
+            Request::decode(&with_u64s(SHARED_ADD, &[1, 7, 2])).is_err(),
+            "no such way"
+        );
     }
 
     #[test]

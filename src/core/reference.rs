@@ -29,7 +29,13 @@ pub fn figure(key: &str) -> f64 {
 /// 3.11.2, 2 cores, 2026-11-23".
 pub fn source() -> String {
     let field = |k| get(k).unwrap_or("?");
-    format!("measured by {} on {}, {} cores, {}", field("script"), field("python"), field("cores"), field("date"))
+    format!(
+        "measured by {} on {}, {} cores, {}",
+        field("script"),
+        field("python"),
+        field("cores"),
+        field("date")
+    )
 }
 
 #[cfg(test)]
@@ -38,21 +44,44 @@ mod tests {
 
     /// Every figure a page cites, by key.
     const CITED: &[&str] = &[
-        "cpu_one_thread_s", "cpu_two_threads_s", "cpu_two_processes_s", "race_tries", "race_adds_per_thread",
-        "race_tries_that_lost", "thread_start_join_ms", "process_start_join_ms", "gathered_1000_sleeps_of_0.2_s",
-        "kb_per_coroutine", "kb_per_thread", "kb_per_process",
+        "cpu_one_thread_s",
+        "cpu_two_threads_s",
+        "cpu_two_processes_s",
+        "race_tries",
+        "race_adds_per_thread",
+        "race_tries_that_lost",
+        "thread_start_join_ms",
+        "process_start_join_ms",
+        "gathered_1000_sleeps_of_0.2_s",
+        "kb_per_coroutine",
+        "kb_per_thread",
+        "kb_per_process",
     ];
 
     #[test]
     fn the_data_names_its_source_and_holds_every_cited_figure() {
         for key in ["script", "python", "cores", "date", "free_threaded"] {
-            assert!(get(key).is_some_and(|v| !v.is_empty()), "{key} missing from python/reference.txt");
+            assert!(
+                get(key).is_some_and(|v| !v.is_empty()),
+                "{key} missing from python/reference.txt"
+            );
         }
-        assert!(get("python").unwrap().starts_with("CPython 3."), "{:?}", get("python"));
+        assert!(
+            get("python").unwrap().starts_with("CPython 3."),
+            "{:?}",
+            get("python")
+        );
         for key in CITED {
-            assert!(num(key).is_some_and(f64::is_finite), "{key} missing or not a number");
+            assert!(
+                num(key).is_some_and(f64::is_finite),
+                "{key} missing or not a number"
+            );
         }
-        assert!(source().starts_with("measured by python/reference.py on CPython 3."), "{}", source());
+        assert!(
+            source().starts_with("measured by python/reference.py on CPython 3."),
+            "{}",
+            source()
+        );
         assert_eq!(get("nope"), None);
     }
 }

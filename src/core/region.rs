@@ -26,7 +26,10 @@ impl Shown {
     /// line that says so: a page shows its code only after the demos' code has loaded).
     #[cfg(target_arch = "wasm32")]
     pub fn text(&self) -> &'static str {
-        SHOWN.get().and_then(|all| all.iter().find(|(k, _)| *k == self.key)).map_or("(this code could not be loaded)", |(_, t)| t)
+        SHOWN
+            .get()
+            .and_then(|all| all.iter().find(|(k, _)| *k == self.key))
+            .map_or("(this code could not be loaded)", |(_, t)| t)
     }
 }
 
@@ -44,7 +47,9 @@ pub fn keep_shown(bytes: Vec<u8>) {
 
 /// The records of `cp_sources`: `key NUL text NUL`, one after the other.
 pub fn parse_shown(bytes: &'static [u8]) -> Vec<(&'static str, &'static str)> {
-    let mut parts = bytes.split(|b| *b == 0).map(|p| std::str::from_utf8(p).unwrap_or(""));
+    let mut parts = bytes
+        .split(|b| *b == 0)
+        .map(|p| std::str::from_utf8(p).unwrap_or(""));
     let mut out = Vec::new();
     while let (Some(key), Some(text)) = (parts.next(), parts.next()) {
         out.push((key, text));
@@ -56,7 +61,13 @@ pub fn parse_shown(bytes: &'static [u8]) -> Vec<(&'static str, &'static str)> {
 pub const fn record<const N: usize>(key: &str, text: &str, start: usize) -> [u8; N] {
     let mut out = [0u8; N];
     put(&mut out, 0, key.as_bytes(), 0, key.len());
-    put(&mut out, key.len() + 1, text.as_bytes(), start, N - key.len() - 2);
+    put(
+        &mut out,
+        key.len() + 1,
+        text.as_bytes(),
+        start,
+        N - key.len() - 2,
+    );
     out
 }
 
@@ -80,7 +91,8 @@ macro_rules! region {
     ($file:literal, $name:literal) => {{
         const SOURCE: &str = include_str!($file);
         const RANGE: (usize, usize) = $crate::core::region::region_range(SOURCE, $name);
-        const BYTES: [u8; RANGE.1 - RANGE.0] = $crate::core::region::copy_bytes::<{ RANGE.1 - RANGE.0 }>(SOURCE, RANGE.0);
+        const BYTES: [u8; RANGE.1 - RANGE.0] =
+            $crate::core::region::copy_bytes::<{ RANGE.1 - RANGE.0 }>(SOURCE, RANGE.0);
         const TEXT: &str = match core::str::from_utf8(&BYTES) {
             Ok(text) => text,
             Err(_) => panic!("a region must cut the file at line ends"),
@@ -102,8 +114,9 @@ macro_rules! region {
         const KEY: &str = concat!(file!(), ":", $file, "#", $name);
         #[allow(dead_code)]
         #[unsafe(link_section = "cp_sources")]
-        static RECORD: [u8; KEY.len() + RANGE.1 - RANGE.0 + 2] =
-            $crate::core::region::record::<{ KEY.len() + RANGE.1 - RANGE.0 + 2 }>(KEY, SOURCE, RANGE.0);
+        static RECORD: [u8; KEY.len() + RANGE.1 - RANGE.0 + 2] = $crate::core::region::record::<
+            { KEY.len() + RANGE.1 - RANGE.0 + 2 },
+        >(KEY, SOURCE, RANGE.0);
         $crate::core::region::Shown { key: KEY }.text()
     }};
 }
@@ -113,7 +126,10 @@ macro_rules! region {
 #[macro_export]
 macro_rules! shown_file {
     ($file:literal) => {
-        $crate::core::region::Shown { key: $file, text: include_str!($file) }
+        $crate::core::region::Shown {
+            key: $file,
+            text: include_str!($file),
+        }
     };
 }
 
@@ -127,7 +143,8 @@ macro_rules! shown_file {
         const KEY: &str = concat!(file!(), ":", $file);
         #[allow(dead_code)]
         #[unsafe(link_section = "cp_sources")]
-        static RECORD: [u8; KEY.len() + TEXT.len() + 2] = $crate::core::region::record::<{ KEY.len() + TEXT.len() + 2 }>(KEY, TEXT, 0);
+        static RECORD: [u8; KEY.len() + TEXT.len() + 2] =
+            $crate::core::region::record::<{ KEY.len() + TEXT.len() + 2 }>(KEY, TEXT, 0);
         $crate::core::region::Shown { key: KEY }
     }};
 }
@@ -139,7 +156,13 @@ const fn starts_with3(hay: &[u8], at: usize, a: &[u8], b: &[u8], c: &[u8]) -> bo
     }
     let mut i = 0;
     while i < a.len() + b.len() + c.len() {
-        let want = if i < a.len() { a[i] } else if i < a.len() + b.len() { b[i - a.len()] } else { c[i - a.len() - b.len()] };
+        let want = if i < a.len() {
+            a[i]
+        } else if i < a.len() + b.len() {
+            b[i - a.len()]
+        } else {
+            c[i - a.len() - b.len()]
+        };
         if hay[at + i] != want {
             return false;
         }
@@ -190,11 +213,15 @@ mod tests {
 
     #[test]
     fn a_region_is_the_text_between_its_markers_without_trailing_space() {
-        let source = "a\n// region:x\n// region:xy\nfn f() {}\n  \n// endregion:xy\nb\n// endregion:x\n";
+        let source =
+            "a\n// region:x\n// region:xy\nfn f() {}\n  \n// endregion:xy\nb\n// endregion:x\n";
         let (start, end) = region_range(source, "xy");
         assert_eq!(&source[start..end], "fn f() {}");
         let (start, end) = region_range(source, "x");
-        assert!(source[start..end].ends_with("// endregion:xy\nb"), "a name is matched whole, up to its line end");
+        assert!(
+            source[start..end].ends_with("// endregion:xy\nb"),
+            "a name is matched whole, up to its line end"
+        );
         assert_eq!(copy_bytes::<3>("abcdef", 2), *b"cde");
     }
 
@@ -204,8 +231,15 @@ mod tests {
         assert_eq!(&a, b"k\0abcd\0");
         let b: [u8; 6] = record("key2", "", 0);
         let all: Vec<u8> = [&a[..], &b[..]].concat();
-        assert_eq!(parse_shown(Box::leak(all.into_boxed_slice())), vec![("k", "abcd"), ("key2", "")]);
+        assert_eq!(
+            parse_shown(Box::leak(all.into_boxed_slice())),
+            vec![("k", "abcd"), ("key2", "")]
+        );
         let shown = crate::shown_file!("region.rs");
-        assert!(shown.text().contains("fn records_of_the_shown_texts_read_back"));
+        assert!(
+            shown
+                .text()
+                .contains("fn records_of_the_shown_texts_read_back")
+        );
     }
 }

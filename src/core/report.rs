@@ -38,14 +38,25 @@ fn json_string(s: &str) -> String {
 
 /// A number as JSON has it (no NaN or infinity there: null).
 fn json_number(v: f64) -> String {
-    if v.is_finite() { format!("{}", (v * 1000.0).round() / 1000.0) } else { "null".into() }
+    if v.is_finite() {
+        format!("{}", (v * 1000.0).round() / 1000.0)
+    } else {
+        "null".into()
+    }
 }
 
 impl Report {
     pub fn to_text(&self) -> String {
-        let mut out = format!("{}\n{}\n{} cores · {}\n", self.demo, self.link, self.cores, self.platform);
+        let mut out = format!(
+            "{}\n{}\n{} cores · {}\n",
+            self.demo, self.link, self.cores, self.platform
+        );
         for row in &self.rows {
-            let values: Vec<String> = row.values.iter().map(|(k, v)| format!("{k} {v:.2}")).collect();
+            let values: Vec<String> = row
+                .values
+                .iter()
+                .map(|(k, v)| format!("{k} {v:.2}"))
+                .collect();
             out.push_str(&format!("{}: {}\n", row.label, values.join(", ")));
         }
         out
@@ -56,8 +67,16 @@ impl Report {
             .rows
             .iter()
             .map(|r| {
-                let values: Vec<String> = r.values.iter().map(|(k, v)| format!("{}: {}", json_string(k), json_number(*v))).collect();
-                format!("    {{\"label\": {}, {}}}", json_string(&r.label), values.join(", "))
+                let values: Vec<String> = r
+                    .values
+                    .iter()
+                    .map(|(k, v)| format!("{}: {}", json_string(k), json_number(*v)))
+                    .collect();
+                format!(
+                    "    {{\"label\": {}, {}}}",
+                    json_string(&r.label),
+                    values.join(", ")
+                )
             })
             .collect();
         format!(
@@ -75,7 +94,9 @@ impl Report {
         let mut out = String::from("data:application/json;charset=utf-8,");
         for b in self.to_json().bytes() {
             match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    out.push(b as char)
+                }
                 _ => out.push_str(&format!("%{b:02X}")),
             }
         }
@@ -93,7 +114,10 @@ mod tests {
             link: "http://x/#/compare?tasks=8".into(),
             cores: 2,
             platform: "Mozilla/5.0 \"Headless\"".into(),
-            rows: vec![ReportRow { label: "CPU-bound, threads".into(), values: vec![("wall_ms".into(), 12.3456), ("speedup".into(), f64::NAN)] }],
+            rows: vec![ReportRow {
+                label: "CPU-bound, threads".into(),
+                values: vec![("wall_ms".into(), 12.3456), ("speedup".into(), f64::NAN)],
+            }],
         }
     }
 
@@ -102,11 +126,26 @@ mod tests {
         let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
         let r = report();
         let text = r.to_text();
-        assert!(text.contains("2 cores") && text.contains("CPU-bound, threads: wall_ms 12.35"), "{text}");
+        assert!(
+            text.contains("2 cores") && text.contains("CPU-bound, threads: wall_ms 12.35"),
+            "{text}"
+        );
         let json = r.to_json();
-        assert!(json.contains(r#""platform": "Mozilla/5.0 \"Headless\"""#), "{json}");
-        assert!(json.contains(r#""wall_ms": 12.346"#) && json.contains(r#""speedup": null"#), "{json}");
-        assert!(r.json_data_url().starts_with("data:application/json;charset=utf-8,%7B%0A"));
-        assert!(!r.json_data_url()[37..].contains('"'), "every special byte is escaped");
+        assert!(
+            json.contains(r#""platform": "Mozilla/5.0 \"Headless\"""#),
+            "{json}"
+        );
+        assert!(
+            json.contains(r#""wall_ms": 12.346"#) && json.contains(r#""speedup": null"#),
+            "{json}"
+        );
+        assert!(
+            r.json_data_url()
+                .starts_with("data:application/json;charset=utf-8,%7B%0A")
+        );
+        assert!(
+            !r.json_data_url()[37..].contains('"'),
+            "every special byte is escaped"
+        );
     }
 }

@@ -52,7 +52,12 @@ pub trait SharedWords {
 /// Arrives at the start line and waits until `parties` processes have (a `multiprocessing.Barrier`
 /// used once), so that they add at the same time. Gives up after about `patience_ms`, or when
 /// `stop` says the process was ended.
-pub fn arrive(words: &dyn SharedWords, parties: u64, patience_ms: f64, stop: &dyn Fn() -> bool) -> Result<(), String> {
+pub fn arrive(
+    words: &dyn SharedWords,
+    parties: u64,
+    patience_ms: f64,
+    stop: &dyn Fn() -> bool,
+) -> Result<(), String> {
     words.fetch_add(ARRIVED, 1);
     let mut waited = 0.0;
     loop {
@@ -61,7 +66,9 @@ pub fn arrive(words: &dyn SharedWords, parties: u64, patience_ms: f64, stop: &dy
             return Ok(());
         }
         if waited >= patience_ms || stop() {
-            return Err(format!("only {here} of {parties} processes reached the start"));
+            return Err(format!(
+                "only {here} of {parties} processes reached the start"
+            ));
         }
         words.wait(ARRIVED, here, 1.0);
         waited += 1.0;
@@ -185,9 +192,17 @@ mod tests {
     fn a_read_then_a_write_loses_updates_when_two_run_at_once() {
         let _cpu = crate::testing::exclusive_cpu(); // two threads must really run together
         // Each try is a few milliseconds; one where the threads overlap loses thousands.
-        let lost: Vec<i64> = (0..20).map(|_| 2 * 200_000 - on_threads(2, 200_000, Sharing::Unlocked) as i64).collect();
-        assert!(lost.iter().all(|&l| l >= 0), "never more than was added: {lost:?}");
-        assert!(lost.iter().any(|&l| l > 0), "some try lost an update: {lost:?}");
+        let lost: Vec<i64> = (0..20)
+            .map(|_| 2 * 200_000 - on_threads(2, 200_000, Sharing::Unlocked) as i64)
+            .collect();
+        assert!(
+            lost.iter().all(|&l| l >= 0),
+            "never more than was added: {lost:?}"
+        );
+        assert!(
+            lost.iter().any(|&l| l > 0),
+            "some try lost an update: {lost:?}"
+        );
     }
 
     #[test]
@@ -195,8 +210,14 @@ mod tests {
         let w = Words::default();
         let err = arrive(&w, 2, 5.0, &|| false).unwrap_err();
         assert!(err.contains("only 1 of 2"), "{err}");
-        assert!(arrive(&w, 2, 5.0, &|| false).is_ok(), "the second one finds the first there");
-        assert!(arrive(&Words::default(), 2, 60_000.0, &|| true).is_err(), "an ended process stops waiting");
+        assert!(
+            arrive(&w, 2, 5.0, &|| false).is_ok(),
+            "the second one finds the first there"
+        );
+        assert!(
+            arrive(&Words::default(), 2, 60_000.0, &|| true).is_err(),
+            "an ended process stops waiting"
+        );
     }
 
     #[test]

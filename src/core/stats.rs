@@ -8,12 +8,20 @@ pub fn median(samples: &[f64]) -> Option<f64> {
     let mut sorted = samples.to_vec();
     sorted.sort_by(f64::total_cmp);
     let mid = sorted.len() / 2;
-    Some(if sorted.len() % 2 == 0 { (sorted[mid - 1] + sorted[mid]) / 2.0 } else { sorted[mid] })
+    Some(if sorted.len() % 2 == 0 {
+        (sorted[mid - 1] + sorted[mid]) / 2.0
+    } else {
+        sorted[mid]
+    })
 }
 
 /// How many times faster `new` is than `baseline` (both durations).
 pub fn speedup(baseline: f64, new: f64) -> f64 {
-    if new > 0.0 { baseline / new } else { f64::INFINITY }
+    if new > 0.0 {
+        baseline / new
+    } else {
+        f64::INFINITY
+    }
 }
 
 /// The speedup run by run: run i of `new` against run i of `baseline`, measured beside it (a
@@ -22,7 +30,11 @@ pub fn speedup(baseline: f64, new: f64) -> f64 {
 /// speeds ~1.8x apart for 0.1 s to seconds at a time) each ratio compares two runs that saw the
 /// same pace, where a ratio of two medians mixes in each one's own share of slow spells.
 pub fn paired_speedup(baseline: &[f64], new: &[f64]) -> Option<f64> {
-    let ratios: Vec<f64> = baseline.iter().zip(new).map(|(b, n)| speedup(*b, *n)).collect();
+    let ratios: Vec<f64> = baseline
+        .iter()
+        .zip(new)
+        .map(|(b, n)| speedup(*b, *n))
+        .collect();
     median(&ratios)
 }
 
@@ -33,7 +45,11 @@ pub const SPEEDUP_SLACK: f64 = 1.05;
 /// and 1.1x for one lane (one loop, or threads under a GIL: a short run's timer noise is larger
 /// beside a single lane's gain of nothing).
 pub fn speedup_ceiling(lanes: usize) -> f64 {
-    if lanes <= 1 { 1.1 } else { lanes as f64 * SPEEDUP_SLACK }
+    if lanes <= 1 {
+        1.1
+    } else {
+        lanes as f64 * SPEEDUP_SLACK
+    }
 }
 
 /// True when `speedup` is more than `lanes` lanes computing at once can give: physics forbids
@@ -99,7 +115,10 @@ mod tests {
         // round 1's; the medians' ratio (100 / 60) would mix in how the slow round fell.
         let (baseline, new) = ([100.0, 200.0, 100.0], [50.0, 100.0, 60.0]);
         assert_eq!(paired_speedup(&baseline, &new), Some(2.0));
-        assert!((speedup(median(&baseline).unwrap(), median(&new).unwrap()) - 100.0 / 60.0).abs() < 1e-12);
+        assert!(
+            (speedup(median(&baseline).unwrap(), median(&new).unwrap()) - 100.0 / 60.0).abs()
+                < 1e-12
+        );
         assert_eq!(paired_speedup(&[], &new), None, "no pair, no speedup");
     }
 
@@ -108,7 +127,10 @@ mod tests {
         assert!(!impossible_speedup(1.9, 2));
         assert!(!impossible_speedup(2.09, 2), "within the timer's slack");
         assert!(impossible_speedup(2.25, 2), "two cores cannot give 2.25x");
-        assert!(impossible_speedup(1.15, 1), "one loop cannot beat sequential by 15%");
+        assert!(
+            impossible_speedup(1.15, 1),
+            "one loop cannot beat sequential by 15%"
+        );
         assert!(!impossible_speedup(0.5, 1), "slower is possible");
         assert!(impossible_speedup(1.2, 0), "no lanes counts as one");
     }
@@ -116,13 +138,25 @@ mod tests {
     #[test]
     fn a_cpu_speedup_is_read_against_its_lanes_floor_and_ceiling() {
         assert_eq!(read_cpu_speedup(1.0, 1), Reading::Result);
-        assert_eq!(read_cpu_speedup(1.09, 1), Reading::Result, "one lane: [0.9, 1.1]");
+        assert_eq!(
+            read_cpu_speedup(1.09, 1),
+            Reading::Result,
+            "one lane: [0.9, 1.1]"
+        );
         assert_eq!(read_cpu_speedup(1.12, 1), Reading::Noise);
-        assert_eq!(read_cpu_speedup(0.76, 1), Reading::Suspect, "a GIL that costs a quarter is not a result yet");
+        assert_eq!(
+            read_cpu_speedup(0.76, 1),
+            Reading::Suspect,
+            "a GIL that costs a quarter is not a result yet"
+        );
         assert_eq!(read_cpu_speedup(1.9, 2), Reading::Result);
         assert_eq!(read_cpu_speedup(2.25, 2), Reading::Noise);
         assert_eq!(read_cpu_speedup(0.89, 2), Reading::Suspect);
-        assert_eq!(read_cpu_speedup(0.9, 2), Reading::Result, "the floor itself is in range");
+        assert_eq!(
+            read_cpu_speedup(0.9, 2),
+            Reading::Result,
+            "the floor itself is in range"
+        );
     }
 
     #[test]

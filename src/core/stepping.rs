@@ -76,12 +76,20 @@ pub fn replay<M: Machine>(start: &M, steps: &[usize]) -> (M, Vec<String>) {
 
 /// A schedule as URL text: one digit an actor, e.g. "0011".
 pub fn encode(steps: &[usize]) -> String {
-    steps.iter().filter(|&&a| a < 10).map(|a| char::from(b'0' + *a as u8)).collect()
+    steps
+        .iter()
+        .filter(|&&a| a < 10)
+        .map(|a| char::from(b'0' + *a as u8))
+        .collect()
 }
 
 /// The schedule in URL text; anything but digits is ignored, and it is cut at `MAX_STEPS`.
 pub fn decode(text: &str) -> Vec<usize> {
-    text.chars().filter_map(|c| c.to_digit(10)).map(|d| d as usize).take(MAX_STEPS).collect()
+    text.chars()
+        .filter_map(|c| c.to_digit(10))
+        .map(|d| d as usize)
+        .take(MAX_STEPS)
+        .collect()
 }
 
 /// What a search of every interleaving from a state found.
@@ -110,14 +118,18 @@ pub fn search<M: Machine>(from: &M, limit: usize) -> Search {
             next.step(actor);
             if !parent.contains_key(&next) {
                 if parent.len() >= limit {
-                    return Search::TooMany { states: parent.len() };
+                    return Search::TooMany {
+                        states: parent.len(),
+                    };
                 }
                 parent.insert(next.clone(), Some((state.clone(), actor)));
                 queue.push_back(next);
             }
         }
     }
-    Search::Unreachable { states: parent.len() }
+    Search::Unreachable {
+        states: parent.len(),
+    }
 }
 
 fn path_to<M: Machine>(parent: &HashMap<M, Option<(M, usize)>>, mut state: M) -> Vec<usize> {
@@ -182,7 +194,11 @@ mod tests {
     #[test]
     fn a_schedule_replays_until_a_step_that_cannot_run() {
         let (m, events) = replay(&Counts([0, 0]), &[0, 1, 0, 0, 1]);
-        assert_eq!(m.0, [2, 1], "the third step of actor 0 could not run: replay stops there");
+        assert_eq!(
+            m.0,
+            [2, 1],
+            "the third step of actor 0 could not run: replay stops there"
+        );
         assert_eq!(events, vec!["0 counts 1", "1 counts 1", "0 counts 2"]);
     }
 
@@ -195,10 +211,15 @@ mod tests {
 
     #[test]
     fn the_search_finds_the_shortest_way_or_proves_there_is_none() {
-        let Search::Found(steps) = search(&Counts([0, 0]), 1000) else { panic!("reachable") };
+        let Search::Found(steps) = search(&Counts([0, 0]), 1000) else {
+            panic!("reachable")
+        };
         assert_eq!(steps.len(), 3);
         assert!(replay(&Counts([0, 0]), &steps).0.found());
-        assert_eq!(search(&Counts([0, 2]), 1000), Search::Unreachable { states: 3 });
+        assert_eq!(
+            search(&Counts([0, 2]), 1000),
+            Search::Unreachable { states: 3 }
+        );
         assert_eq!(search(&Counts([0, 0]), 2), Search::TooMany { states: 2 });
     }
 

@@ -23,7 +23,12 @@ pub struct Permit<'a> {
 
 impl Semaphore {
     pub fn new(permits: usize) -> Semaphore {
-        Semaphore { state: Mutex::new(State { permits, waiters: Vec::new() }) }
+        Semaphore {
+            state: Mutex::new(State {
+                permits,
+                waiters: Vec::new(),
+            }),
+        }
     }
 
     /// Waits (asynchronously) for a permit.
@@ -68,8 +73,17 @@ pub struct AsyncQueue<T> {
 
 impl<T> AsyncQueue<T> {
     pub fn new(maxsize: usize) -> AsyncQueue<T> {
-        let slots = if maxsize == 0 { usize::MAX / 2 } else { maxsize };
-        AsyncQueue { items: Mutex::new(Default::default()), slots: Semaphore::new(slots), filled: Semaphore::new(0), unfinished: Mutex::new((0, vec![])) }
+        let slots = if maxsize == 0 {
+            usize::MAX / 2
+        } else {
+            maxsize
+        };
+        AsyncQueue {
+            items: Mutex::new(Default::default()),
+            slots: Semaphore::new(slots),
+            filled: Semaphore::new(0),
+            unfinished: Mutex::new((0, vec![])),
+        }
     }
 
     pub async fn put(&self, item: T) {
@@ -81,7 +95,12 @@ impl<T> AsyncQueue<T> {
 
     pub async fn get(&self) -> T {
         self.filled.acquire().await.forget();
-        let item = self.items.lock().unwrap().pop_front().expect("a filled permit means an item");
+        let item = self
+            .items
+            .lock()
+            .unwrap()
+            .pop_front()
+            .expect("a filled permit means an item");
         self.slots.release();
         item
     }
@@ -99,7 +118,11 @@ impl<T> AsyncQueue<T> {
         let waiters = {
             let mut u = self.unfinished.lock().unwrap();
             u.0 = u.0.saturating_sub(1);
-            if u.0 == 0 { std::mem::take(&mut u.1) } else { vec![] }
+            if u.0 == 0 {
+                std::mem::take(&mut u.1)
+            } else {
+                vec![]
+            }
         };
         for w in waiters {
             w.wake();
@@ -132,7 +155,9 @@ impl<'a> Future for Acquire<'a> {
         let mut state = self.semaphore.state.lock().unwrap();
         if state.permits > 0 {
             state.permits -= 1;
-            Poll::Ready(Permit { semaphore: self.semaphore })
+            Poll::Ready(Permit {
+                semaphore: self.semaphore,
+            })
         } else {
             state.waiters.push(cx.waker().clone());
             Poll::Pending
@@ -179,7 +204,11 @@ mod tests {
             yield_once().await;
             inside.fetch_sub(1, Ordering::SeqCst);
         })));
-        assert_eq!(most.load(Ordering::SeqCst), 2, "two held it at once, never three");
+        assert_eq!(
+            most.load(Ordering::SeqCst),
+            2,
+            "two held it at once, never three"
+        );
         assert_eq!(sem.available(), 2);
     }
 
@@ -198,7 +227,11 @@ mod tests {
             for _ in 0..6 {
                 yield_once().await; // slower than the producer: the queue fills
                 got.push(q.get().await);
-                assert_eq!(joined.load(Ordering::SeqCst), 0, "join waits while items are not done");
+                assert_eq!(
+                    joined.load(Ordering::SeqCst),
+                    0,
+                    "join waits while items are not done"
+                );
                 q.task_done();
             }
             got
@@ -216,16 +249,18 @@ mod tests {
 }
 
 /// Resolves when the user cancels the run; a dropped sender means "never".
-pub type CancelSignal = futures::future::Shared<std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>>;
+pub type CancelSignal =
+    futures::future::Shared<std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>>;
 
 /// A cancel switch: fire the sender to resolve the signal (which any number of tasks may race).
 pub fn cancel_signal() -> (futures::channel::oneshot::Sender<()>, CancelSignal) {
     use futures::FutureExt;
     let (tx, rx) = futures::channel::oneshot::channel::<()>();
-    let signal: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> = Box::pin(async move {
-        if rx.await.is_err() {
-            futures::future::pending::<()>().await;
-        }
-    });
+    let signal: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> =
+        Box::pin(async move {
+            if rx.await.is_err() {
+                futures::future::pending::<()>().await;
+            }
+        });
     (tx, signal.shared())
 }

@@ -84,12 +84,20 @@ impl Trace {
 
     /// Earliest start, or 0 for an empty trace.
     pub fn start(&self) -> f64 {
-        self.spans.iter().map(|s| s.start).reduce(f64::min).unwrap_or(0.0)
+        self.spans
+            .iter()
+            .map(|s| s.start)
+            .reduce(f64::min)
+            .unwrap_or(0.0)
     }
 
     /// Latest end, or 0 for an empty trace.
     pub fn end(&self) -> f64 {
-        self.spans.iter().map(|s| s.end).reduce(f64::max).unwrap_or(0.0)
+        self.spans
+            .iter()
+            .map(|s| s.end)
+            .reduce(f64::max)
+            .unwrap_or(0.0)
     }
 
     /// The distinct lanes, in display order.
@@ -131,7 +139,9 @@ impl Trace {
     /// True when two spans on different lanes overlap: work really ran side by side.
     pub fn parallel_on_distinct_lanes(&self) -> bool {
         self.spans.iter().enumerate().any(|(i, a)| {
-            self.spans[i + 1..].iter().any(|b| a.lane != b.lane && a.overlaps(b))
+            self.spans[i + 1..]
+                .iter()
+                .any(|b| a.lane != b.lane && a.overlaps(b))
         })
     }
 }
@@ -141,12 +151,22 @@ mod tests {
     use super::*;
 
     fn span(lane: Lane, start: f64, end: f64) -> Span {
-        Span { task: 0, lane, label: String::new(), kind: SpanKind::Run, start, end }
+        Span {
+            task: 0,
+            lane,
+            label: String::new(),
+            kind: SpanKind::Run,
+            start,
+            end,
+        }
     }
 
     #[test]
     fn touching_spans_are_not_concurrent() {
-        let t = Trace::new(vec![span(Lane::EventLoop, 0.0, 10.0), span(Lane::EventLoop, 10.0, 20.0)]);
+        let t = Trace::new(vec![
+            span(Lane::EventLoop, 0.0, 10.0),
+            span(Lane::EventLoop, 10.0, 20.0),
+        ]);
         assert_eq!(t.max_concurrency(), 1);
         assert!(!t.any_overlap());
     }
@@ -167,18 +187,32 @@ mod tests {
 
     #[test]
     fn overlap_on_one_lane_is_not_parallelism() {
-        let t = Trace::new(vec![span(Lane::EventLoop, 0.0, 10.0), span(Lane::EventLoop, 5.0, 15.0)]);
+        let t = Trace::new(vec![
+            span(Lane::EventLoop, 0.0, 10.0),
+            span(Lane::EventLoop, 5.0, 15.0),
+        ]);
         assert!(t.any_overlap());
         assert!(!t.parallel_on_distinct_lanes());
     }
 
     #[test]
     fn an_overlap_within_the_clocks_disagreement_is_not_counted() {
-        let span = |lane, start, end| Span { task: 0, lane: Lane::Worker(lane), label: String::new(), kind: SpanKind::Run, start, end };
+        let span = |lane, start, end| Span {
+            task: 0,
+            lane: Lane::Worker(lane),
+            label: String::new(),
+            kind: SpanKind::Run,
+            start,
+            end,
+        };
         let handed_on = Trace::new(vec![span(0, 0.0, 10.0), span(1, 9.95, 20.0)]);
         assert_eq!(handed_on.max_concurrency(), 2);
         assert_eq!(handed_on.max_concurrency_within(0.1), 1);
         let together = Trace::new(vec![span(0, 0.0, 10.0), span(1, 5.0, 20.0)]);
-        assert_eq!(together.max_concurrency_within(0.1), 2, "a real overlap still counts");
+        assert_eq!(
+            together.max_concurrency_within(0.1),
+            2,
+            "a real overlap still counts"
+        );
     }
 }

@@ -69,7 +69,10 @@ pub const BLOCK: u64 = 512;
 /// arguments are constants (as in tests and benchmarks).
 #[optimize(speed)]
 pub fn count_primes_striped(limit: u64, stripe: u64, stripes: u64) -> u64 {
-    assert!(stripes > 0 && stripe < stripes, "stripe {stripe} of {stripes}");
+    assert!(
+        stripes > 0 && stripe < stripes,
+        "stripe {stripe} of {stripes}"
+    );
     let limit = black_box(limit);
     let stripes = black_box(stripes);
     let mut count = u64::from(stripe == 0 && limit > 2);
@@ -93,7 +96,9 @@ pub fn count_primes_striped(limit: u64, stripe: u64, stripes: u64) -> u64 {
 #[inline(never)]
 #[optimize(speed)]
 pub fn count_primes_in(first: u64, end: u64) -> u64 {
-    (black_box(first)..black_box(end)).filter(|&n| is_prime(n)).count() as u64
+    (black_box(first)..black_box(end))
+        .filter(|&n| is_prime(n))
+        .count() as u64
 }
 
 /// The compare page's CPU task, `count_primes(n)` in its Python program: the primes below `n`.
@@ -141,7 +146,11 @@ impl PrimeJob {
 
     /// A job of about `ms` on a thread that tests `per_ms` numbers a millisecond.
     pub fn of(ms: f64, per_ms: f64) -> PrimeJob {
-        PrimeJob { first: Self::FIRST, end: Self::FIRST + (per_ms * ms).max(1.0) as u64, per_ms }
+        PrimeJob {
+            first: Self::FIRST,
+            end: Self::FIRST + (per_ms * ms).max(1.0) as u64,
+            per_ms,
+        }
     }
 
     /// The job's range cut into pieces of about `ms` each.
@@ -151,7 +160,10 @@ impl PrimeJob {
 
     /// The job's range cut into pieces of `size` numbers.
     pub fn pieces(&self, size: u64) -> Vec<(u64, u64)> {
-        (self.first..self.end).step_by(size as usize).map(|a| (a, (a + size).min(self.end))).collect()
+        (self.first..self.end)
+            .step_by(size as usize)
+            .map(|a| (a, (a + size).min(self.end)))
+            .collect()
     }
 }
 
@@ -201,14 +213,20 @@ mod tests {
         // pi(10^k), the prime-counting function.
         for (limit, expected) in [(10, 4), (100, 25), (10_000, 1229), (1_000_000, 78_498)] {
             assert_eq!(count_primes_sieve(limit), expected, "sieve below {limit}");
-            assert_eq!(count_primes_striped(limit, 0, 1), expected, "trial division below {limit}");
+            assert_eq!(
+                count_primes_striped(limit, 0, 1),
+                expected,
+                "trial division below {limit}"
+            );
         }
     }
 
     #[test]
     fn ranges_add_up() {
         assert_eq!(count_primes_in(0, 10_000), 1229);
-        let pieces: u64 = (0..10).map(|k| count_primes_in(k * 1000, (k + 1) * 1000)).sum();
+        let pieces: u64 = (0..10)
+            .map(|k| count_primes_in(k * 1000, (k + 1) * 1000))
+            .sum();
         assert_eq!(pieces, 1229);
         assert_eq!(count_primes_in(5, 5), 0);
     }
@@ -216,7 +234,11 @@ mod tests {
     #[test]
     fn job_chunks_cover_the_job_exactly() {
         let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
-        let job = PrimeJob { first: 10, end: 1000, per_ms: 100.0 };
+        let job = PrimeJob {
+            first: 10,
+            end: 1000,
+            per_ms: 100.0,
+        };
         let chunks = job.chunks(3.0);
         assert_eq!(chunks.first().unwrap().0, 10);
         assert_eq!(chunks.last().unwrap().1, 1000);
@@ -227,7 +249,9 @@ mod tests {
     #[test]
     fn stripes_partition_the_range() {
         for stripes in 1..=7 {
-            let total: u64 = (0..stripes).map(|k| count_primes_striped(100_000, k, stripes)).sum();
+            let total: u64 = (0..stripes)
+                .map(|k| count_primes_striped(100_000, k, stripes))
+                .sum();
             assert_eq!(total, 9592, "{stripes} stripes");
         }
     }
@@ -236,9 +260,12 @@ mod tests {
     fn stripes_share_the_work_evenly() {
         // Equal shares of primes mean near-equal shares of the expensive divisions.
         for stripes in [2u64, 3, 4, 5, 8] {
-            let counts: Vec<f64> =
-                (0..stripes).map(|k| count_primes_striped(1_000_000, k, stripes) as f64).collect();
-            let (lo, hi) = counts.iter().fold((f64::MAX, 0f64), |(lo, hi), &c| (lo.min(c), hi.max(c)));
+            let counts: Vec<f64> = (0..stripes)
+                .map(|k| count_primes_striped(1_000_000, k, stripes) as f64)
+                .collect();
+            let (lo, hi) = counts
+                .iter()
+                .fold((f64::MAX, 0f64), |(lo, hi), &c| (lo.min(c), hi.max(c)));
             // Within a round of blocks, earlier blocks hold slightly more primes: a few percent.
             assert!(hi / lo < 1.05, "{stripes} stripes: {counts:?}");
         }

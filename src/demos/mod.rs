@@ -63,14 +63,24 @@ mod tests {
         for (id, source) in SOURCES {
             let code = source(); // panics if a region marker is missing
             assert!(code.lines().count() >= 3, "{id}: {code:?}");
-            assert!(!code.contains("region:"), "{id}: a marker leaked into the shown code");
+            assert!(
+                !code.contains("region:"),
+                "{id}: a marker leaked into the shown code"
+            );
             assert!(code.contains("fn "), "{id}: shows no function");
         }
         assert!(concurrent_waits::rust_source().contains("join_all"));
         let file = include_str!("concurrent_waits/mod.rs");
         let (a, b) = crate::core::region::region_range(file, "run");
-        assert_eq!(concurrent_waits::rust_source(), &file[a..b], "the cut is the file's own text");
-        assert!(file[..a].ends_with("// region:run\n") && file[b..].trim_start().starts_with("// endregion:run"));
+        assert_eq!(
+            concurrent_waits::rust_source(),
+            &file[a..b],
+            "the cut is the file's own text"
+        );
+        assert!(
+            file[..a].ends_with("// region:run\n")
+                && file[b..].trim_start().starts_with("// endregion:run")
+        );
         assert!(parallel_cpu::rust_source().contains("count_primes_striped"));
     }
 }

@@ -29,9 +29,11 @@ mod serve;
 pub(crate) use offload::contain_panics_on_this_thread;
 
 pub use heap::heap_in_use;
-pub use offload::{jobs_in_flight, offload, on_threads, settled, OffloadError};
+pub use offload::{OffloadError, jobs_in_flight, offload, on_threads, settled};
 pub use platform::{
-    after_paint, cross_origin_isolated, fetch, instance_memory_bytes, load_pages, pool_memory, Child, Process, SharedBlock, hardware_concurrency, init_threads, lanes_now, lanes_trouble, mark, now_ms, sleep_ms, spawn, start_lanes, yield_now,
+    Child, Process, SharedBlock, after_paint, cross_origin_isolated, fetch, hardware_concurrency,
+    init_threads, instance_memory_bytes, lanes_now, lanes_trouble, load_pages, mark, now_ms,
+    pool_memory, sleep_ms, spawn, start_lanes, yield_now,
 };
 
 /// What starting the worker pool took from this instance's memory: each thread's stack and
@@ -71,8 +73,12 @@ impl std::fmt::Display for ProcessError {
 /// Sends `request` and waits at most `timeout_ms` for the answer. A process that takes longer
 /// is terminated (in the browser at once, whatever it is doing; natively its thread stops
 /// after the request in hand, since a thread cannot be killed).
-pub async fn call_within(process: &Process, request: &[u8], timeout_ms: f64) -> Result<Vec<u8>, ProcessError> {
-    use futures::future::{select, Either};
+pub async fn call_within(
+    process: &Process,
+    request: &[u8],
+    timeout_ms: f64,
+) -> Result<Vec<u8>, ProcessError> {
+    use futures::future::{Either, select};
     let call = std::pin::pin!(process.call(request, false));
     let timer = std::pin::pin!(sleep_ms(timeout_ms));
     match select(call, timer).await {
@@ -140,8 +146,21 @@ pub fn lane(thread: usize) -> Lane {
 // that ends a span now lives here (an inherent impl may sit anywhere in the defining crate).
 impl Span {
     /// A span from `start` to now.
-    pub fn since(task: usize, lane: Lane, label: impl Into<String>, kind: SpanKind, start: f64) -> Span {
-        Span { task, lane, label: label.into(), kind, start, end: now_ms() }
+    pub fn since(
+        task: usize,
+        lane: Lane,
+        label: impl Into<String>,
+        kind: SpanKind,
+        start: f64,
+    ) -> Span {
+        Span {
+            task,
+            lane,
+            label: label.into(),
+            kind,
+            start,
+            end: now_ms(),
+        }
     }
 }
 
@@ -161,7 +180,11 @@ pub fn busy_for(ms: f64) -> u64 {
 /// How closely two threads' readings of `now_ms` agree. Natively one clock serves all; in the
 /// browser each worker adds its own `timeOrigin`, and those agree to about a tenth of a
 /// millisecond, so a lock handed from one worker to the next can seem to overlap by that much.
-pub const CLOCK_AGREEMENT_MS: f64 = if cfg!(target_arch = "wasm32") { 0.1 } else { 0.0 };
+pub const CLOCK_AGREEMENT_MS: f64 = if cfg!(target_arch = "wasm32") {
+    0.1
+} else {
+    0.0
+};
 
 /// How many threads `on_threads` can start at once.
 pub fn max_threads() -> usize {

@@ -24,7 +24,9 @@ pub fn now_ms() -> f64 {
 }
 
 pub fn hardware_concurrency() -> usize {
-    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
 }
 
 /// Natively every "process" is a thread of this one program: none has a memory of its own.
@@ -99,7 +101,10 @@ pub fn report_panic(_message: &str) {
 
 /// An I/O-like wait: the future holds no thread; the one timer thread wakes it when due.
 pub fn sleep_ms(ms: f64) -> impl Future<Output = ()> {
-    let state = Arc::new(Mutex::new(SleepState { done: false, waker: None }));
+    let state = Arc::new(Mutex::new(SleepState {
+        done: false,
+        waker: None,
+    }));
     let due = Instant::now() + Duration::from_secs_f64(ms.max(0.0) / 1000.0);
     timers::add(due, Arc::clone(&state));
     Sleep { state }
@@ -162,8 +167,14 @@ mod timers {
     fn queue() -> &'static Queue {
         static QUEUE: OnceLock<Queue> = OnceLock::new();
         QUEUE.get_or_init(|| {
-            std::thread::Builder::new().name("timers".into()).spawn(run).expect("the timer thread");
-            Queue { heap: Mutex::new((BinaryHeap::new(), 0)), changed: Condvar::new() }
+            std::thread::Builder::new()
+                .name("timers".into())
+                .spawn(run)
+                .expect("the timer thread");
+            Queue {
+                heap: Mutex::new((BinaryHeap::new(), 0)),
+                changed: Condvar::new(),
+            }
         })
     }
 
@@ -181,7 +192,7 @@ mod timers {
         let mut h = q.heap.lock().unwrap();
         loop {
             let now = Instant::now();
-            while h.0.peek().is_some_and(|t| t.0 .0 <= now) {
+            while h.0.peek().is_some_and(|t| t.0.0 <= now) {
                 let Reverse(Timer(_, _, state)) = h.0.pop().expect("peeked");
                 let mut s = state.lock().unwrap();
                 s.done = true;
@@ -189,8 +200,13 @@ mod timers {
                     w.wake();
                 }
             }
-            h = match h.0.peek().map(|t| t.0 .0) {
-                Some(due) => q.changed.wait_timeout(h, due.saturating_duration_since(now)).unwrap().0,
+            h = match h.0.peek().map(|t| t.0.0) {
+                Some(due) => {
+                    q.changed
+                        .wait_timeout(h, due.saturating_duration_since(now))
+                        .unwrap()
+                        .0
+                }
                 None => q.changed.wait(h).unwrap(),
             };
         }
@@ -219,21 +235,42 @@ pub fn fetch(url: &str) -> impl Future<Output = Result<super::Fetched, String>> 
     std::thread::spawn(move || {
         let _ = tx.send(http_get(&url));
     });
-    async move { rx.await.unwrap_or_else(|_| Err("the request thread died".into())) }
+    async move {
+        rx.await
+            .unwrap_or_else(|_| Err("the request thread died".into()))
+    }
 }
 
 fn http_get(url: &str) -> Result<super::Fetched, String> {
     use std::io::{Read, Write};
-    let rest = url.strip_prefix("http://").ok_or_else(|| format!("only http:// URLs natively: {url}"))?;
-    let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap_or((rest, "/".into()));
-    let mut stream = std::net::TcpStream::connect(host).map_err(|e| format!("network error: {e}"))?;
+    let rest = url
+        .strip_prefix("http://")
+        .ok_or_else(|| format!("only http:// URLs natively: {url}"))?;
+    let (host, path) = rest
+        .split_once('/')
+        .map(|(h, p)| (h, format!("/{p}")))
+        .unwrap_or((rest, "/".into()));
+    let mut stream =
+        std::net::TcpStream::connect(host).map_err(|e| format!("network error: {e}"))?;
     write!(stream, "GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n").map_err(|e| e.to_string())?;
     let mut response = Vec::new();
-    stream.read_to_end(&mut response).map_err(|e| e.to_string())?;
-    let head_end = response.windows(4).position(|w| w == b"\r\n\r\n").ok_or("a malformed response")?;
+    stream
+        .read_to_end(&mut response)
+        .map_err(|e| e.to_string())?;
+    let head_end = response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or("a malformed response")?;
     let head = String::from_utf8_lossy(&response[..head_end]);
-    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).ok_or("no status code")?;
-    Ok(super::Fetched { status, bytes: response.len() - head_end - 4 })
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or("no status code")?;
+    Ok(super::Fetched {
+        status,
+        bytes: response.len() - head_end - 4,
+    })
 }
 
 /// Memory several processes map at once: natively an array of atomics the process threads share.
@@ -282,22 +319,39 @@ impl Process {
                     return;
                 }
                 let block = mapped.lock().unwrap().clone();
-                let words = block.as_ref().map(|b| &*b.0 as &dyn crate::core::shared::SharedWords);
-                let served = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| super::serve::serve(&request, &global, words, &is_killed)));
+                let words = block
+                    .as_ref()
+                    .map(|b| &*b.0 as &dyn crate::core::shared::SharedWords);
+                let served = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    super::serve::serve(&request, &global, words, &is_killed)
+                }));
                 match served {
                     Ok(bytes) => {
                         let _ = reply.send(Ok(bytes));
                     }
                     Err(payload) => {
-                        let why = payload.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| payload.downcast_ref::<String>().cloned());
-                        let _ = reply.send(Err(format!("the process crashed: {}", why.unwrap_or_default())));
+                        let why = payload
+                            .downcast_ref::<&str>()
+                            .map(|s| s.to_string())
+                            .or_else(|| payload.downcast_ref::<String>().cloned());
+                        let _ = reply.send(Err(format!(
+                            "the process crashed: {}",
+                            why.unwrap_or_default()
+                        )));
                         return; // dead: later requests find the channel closed
                     }
                 }
             }
         });
-        ready_rx.await.map_err(|_| super::ProcessError::Died("never ready".into()))?;
-        Ok(Process { requests: Mutex::new(Some(tx)), killed, shared, thread: Mutex::new(Some(thread)) })
+        ready_rx
+            .await
+            .map_err(|_| super::ProcessError::Died("never ready".into()))?;
+        Ok(Process {
+            requests: Mutex::new(Some(tx)),
+            killed,
+            shared,
+            thread: Mutex::new(Some(thread)),
+        })
     }
 
     /// Maps `block` into this process (replacing any block it had): its later requests see it.
@@ -307,7 +361,11 @@ impl Process {
     }
 
     /// Natively every message is a copy; `transfer` is accepted and means the same.
-    pub async fn call(&self, request: &[u8], _transfer: bool) -> Result<Vec<u8>, super::ProcessError> {
+    pub async fn call(
+        &self,
+        request: &[u8],
+        _transfer: bool,
+    ) -> Result<Vec<u8>, super::ProcessError> {
         let (tx, rx) = futures::channel::oneshot::channel();
         let sent = match self.requests.lock().unwrap().as_ref() {
             Some(requests) => requests.send((request.to_vec(), tx)).is_ok(),
@@ -343,15 +401,28 @@ impl Drop for Process {
 /// The native twin of the subprocess demo's programs: real child processes, each a small shell
 /// script doing what `www/subprocess.js` does in the browser.
 fn shell_script(argv: &[String]) -> String {
-    let arg = |i: usize| argv.get(i).map(|a| a.chars().filter(|c| c.is_ascii_digit()).collect::<String>()).filter(|a| !a.is_empty());
+    let arg = |i: usize| {
+        argv.get(i)
+            .map(|a| a.chars().filter(|c| c.is_ascii_digit()).collect::<String>())
+            .filter(|a| !a.is_empty())
+    };
     match argv.first().map(String::as_str) {
         Some("upper") => "tr '[:lower:]' '[:upper:]'".into(),
         Some("sort") => "LC_ALL=C sort".into(),
-        Some("count") => format!("i=0; while [ $i -lt {} ]; do i=$((i+1)); echo \"line $i\"; sleep 0.1; done", arg(1).unwrap_or("0".into())),
-        Some("fail") => format!("echo 'error: asked to fail' >&2; exit {}", arg(1).unwrap_or("1".into())),
+        Some("count") => format!(
+            "i=0; while [ $i -lt {} ]; do i=$((i+1)); echo \"line $i\"; sleep 0.1; done",
+            arg(1).unwrap_or("0".into())
+        ),
+        Some("fail") => format!(
+            "echo 'error: asked to fail' >&2; exit {}",
+            arg(1).unwrap_or("1".into())
+        ),
         Some("crash") => "kill -SEGV $$".into(),
         Some("spin") => "while :; do :; done".into(),
-        other => format!("echo '{}: command not found' >&2; exit 127", other.unwrap_or("").replace('\'', "")),
+        other => format!(
+            "echo '{}: command not found' >&2; exit 127",
+            other.unwrap_or("").replace('\'', "")
+        ),
     }
 }
 
@@ -376,16 +447,28 @@ impl Child {
             .spawn()
             .map_err(|e| format!("the program did not start: {e}"))?;
         let (tx, events) = futures::channel::mpsc::unbounded();
-        let pipe = |mut stream: Box<dyn Read + Send>, wrap: fn(String) -> super::ChildEvent, tx: futures::channel::mpsc::UnboundedSender<super::ChildEvent>| {
-            std::thread::spawn(move || {
-                let mut buf = [0u8; 4096];
-                while let Ok(n @ 1..) = stream.read(&mut buf) {
-                    let _ = tx.unbounded_send(wrap(String::from_utf8_lossy(&buf[..n]).into_owned()));
-                }
-            })
-        };
-        let out = pipe(Box::new(child.stdout.take().expect("piped")), super::ChildEvent::Stdout, tx.clone());
-        let err = pipe(Box::new(child.stderr.take().expect("piped")), super::ChildEvent::Stderr, tx.clone());
+        let pipe =
+            |mut stream: Box<dyn Read + Send>,
+             wrap: fn(String) -> super::ChildEvent,
+             tx: futures::channel::mpsc::UnboundedSender<super::ChildEvent>| {
+                std::thread::spawn(move || {
+                    let mut buf = [0u8; 4096];
+                    while let Ok(n @ 1..) = stream.read(&mut buf) {
+                        let _ = tx
+                            .unbounded_send(wrap(String::from_utf8_lossy(&buf[..n]).into_owned()));
+                    }
+                })
+            };
+        let out = pipe(
+            Box::new(child.stdout.take().expect("piped")),
+            super::ChildEvent::Stdout,
+            tx.clone(),
+        );
+        let err = pipe(
+            Box::new(child.stderr.take().expect("piped")),
+            super::ChildEvent::Stderr,
+            tx.clone(),
+        );
         let stdin = child.stdin.take();
         let process = Arc::new(Mutex::new(child));
         let killed = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -403,23 +486,34 @@ impl Child {
             let _ = (out.join(), err.join()); // all the output comes before the exit
             use std::os::unix::process::ExitStatusExt;
             let exit = match status {
-                _ if was_killed.load(std::sync::atomic::Ordering::SeqCst) => super::ExitStatus::Killed,
+                _ if was_killed.load(std::sync::atomic::Ordering::SeqCst) => {
+                    super::ExitStatus::Killed
+                }
                 Ok(s) => match (s.code(), s.signal()) {
                     (Some(code), _) => super::ExitStatus::Code(code),
-                    (None, Some(signal)) => super::ExitStatus::Crashed(format!("killed by signal {signal}")),
+                    (None, Some(signal)) => {
+                        super::ExitStatus::Crashed(format!("killed by signal {signal}"))
+                    }
                     (None, None) => super::ExitStatus::Crashed("ended without a status".into()),
                 },
                 Err(e) => super::ExitStatus::Crashed(e),
             };
             let _ = tx.unbounded_send(super::ChildEvent::Exited(exit));
         });
-        Ok(Child { process, stdin: Mutex::new(stdin), killed, events })
+        Ok(Child {
+            process,
+            stdin: Mutex::new(stdin),
+            killed,
+            events,
+        })
     }
 
     pub fn write_stdin(&self, text: &str) -> Result<(), String> {
         use std::io::Write;
         match self.stdin.lock().unwrap().as_mut() {
-            Some(stdin) => stdin.write_all(text.as_bytes()).map_err(|e| format!("the program's input is closed: {e}")),
+            Some(stdin) => stdin
+                .write_all(text.as_bytes())
+                .map_err(|e| format!("the program's input is closed: {e}")),
             None => Err("the program's input is closed".into()),
         }
     }

@@ -15,7 +15,11 @@ use std::task::{Context, Poll, Waker};
 
 /// Waiters woken by the panic hook, and the panics seen so far (generation-counted so each
 /// offload only reports panics that happened while it was pending).
-static PANICS: Mutex<PanicLog> = Mutex::new(PanicLog { count: 0, last: String::new(), waiters: Vec::new() });
+static PANICS: Mutex<PanicLog> = Mutex::new(PanicLog {
+    count: 0,
+    last: String::new(),
+    waiters: Vec::new(),
+});
 
 struct PanicLog {
     count: usize,
@@ -103,9 +107,16 @@ fn install_panic_hook() {
             super::platform::report_panic(&info.to_string());
             let message = match info.payload().downcast_ref::<&str>() {
                 Some(s) => s.to_string(),
-                None => info.payload().downcast_ref::<String>().cloned().unwrap_or_default(),
+                None => info
+                    .payload()
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .unwrap_or_default(),
             };
-            let place = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+            let place = info
+                .location()
+                .map(|l| format!(" at {}:{}", l.file(), l.line()))
+                .unwrap_or_default();
             // try_lock: a panic while the log is held must not deadlock the hook.
             if let Ok(mut log) = PANICS.try_lock() {
                 log.count += 1;
@@ -161,14 +172,22 @@ where
         };
         match started {
             Some(threads) => futures::future::try_join_all(threads).await,
-            None if max == 0 => Err(OffloadError::NoThreads("the worker threads are not running on this page".into())),
-            None => Err(OffloadError::NoThreads(format!("{n} threads were asked for and this page has {max}"))),
+            None if max == 0 => Err(OffloadError::NoThreads(
+                "the worker threads are not running on this page".into(),
+            )),
+            None => Err(OffloadError::NoThreads(format!(
+                "{n} threads were asked for and this page has {max}"
+            ))),
         }
     }
 }
 
 /// Starts `job` with `spawn` (when `available`) and returns the future of its answer.
-fn run_on<R, F>(spawn: impl FnOnce(Box<dyn FnOnce() + Send>), available: bool, job: F) -> Offloaded<R>
+fn run_on<R, F>(
+    spawn: impl FnOnce(Box<dyn FnOnce() + Send>),
+    available: bool,
+    job: F,
+) -> Offloaded<R>
 where
     R: Send + 'static,
     F: FnOnce() -> R + Send + 'static,
@@ -190,7 +209,10 @@ where
         }));
         rx
     });
-    Offloaded { receiver, panics_before }
+    Offloaded {
+        receiver,
+        panics_before,
+    }
 }
 
 struct Offloaded<R> {
@@ -212,7 +234,10 @@ impl<R> Future for Offloaded<R> {
             Poll::Ready(Ok(value)) => return Poll::Ready(Ok(value)),
             // Sender dropped without sending: the job unwound (native panics unwind).
             Poll::Ready(Err(_)) => {
-                let last = PANICS.try_lock().map(|l| l.last.clone()).unwrap_or_default();
+                let last = PANICS
+                    .try_lock()
+                    .map(|l| l.last.clone())
+                    .unwrap_or_default();
                 return Poll::Ready(Err(OffloadError::Panicked(last)));
             }
             Poll::Pending => {}
@@ -236,8 +261,8 @@ impl<R> Future for Offloaded<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::AtomicBool;
     use std::sync::Arc;
+    use std::sync::atomic::AtomicBool;
 
     #[test]
     fn jobs_left_by_a_dropped_run_are_waited_for() {
@@ -253,6 +278,9 @@ mod tests {
         drop(run); // the page was left: the threads go on
         assert!(jobs_in_flight() >= 2);
         futures::executor::block_on(settled());
-        assert!(done.load(Ordering::SeqCst), "settled before the dropped run's threads ended");
+        assert!(
+            done.load(Ordering::SeqCst),
+            "settled before the dropped run's threads ended"
+        );
     }
 }

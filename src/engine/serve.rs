@@ -3,7 +3,7 @@
 //! its state). It lives in the engine because it uses the engine's clock and waits; the protocol
 //! itself is plain data in `core::process`.
 
-use crate::core::process::{sum_to, Reply, Request};
+use crate::core::process::{Reply, Request, sum_to};
 use crate::core::shared::{self, SharedWords};
 use crate::core::workload::count_primes_below;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -13,7 +13,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// `global` is the process's own global value: in the
 /// browser a static in the process's own wasm memory, natively a value its thread owns.
 /// `shared` is the block of memory the page handed it, if any (`Process::attach`).
-pub fn handle(request: Request, global: &AtomicU64, shared: Option<&dyn SharedWords>, killed: &dyn Fn() -> bool) -> Reply {
+pub fn handle(
+    request: Request,
+    global: &AtomicU64,
+    shared: Option<&dyn SharedWords>,
+    killed: &dyn Fn() -> bool,
+) -> Reply {
     match request {
         Request::SetGlobal(v) => {
             global.store(v, Ordering::SeqCst);
@@ -41,7 +46,10 @@ pub fn handle(request: Request, global: &AtomicU64, shared: Option<&dyn SharedWo
             }
             Reply::Value(ms)
         }
-        Request::Memory => Reply::Values(vec![super::instance_memory_bytes() as u64, super::heap_in_use() as u64]),
+        Request::Memory => Reply::Values(vec![
+            super::instance_memory_bytes() as u64,
+            super::heap_in_use() as u64,
+        ]),
         Request::SharedAdd { adds, way, parties } => {
             let words = shared.expect("a shared-memory request, but no shared block was attached");
             if let Err(why) = shared::arrive(words, parties, 10_000.0, killed) {
@@ -68,14 +76,22 @@ fn hog(limit_mb: u64) -> ! {
         }
         let mut block = Vec::new();
         if block.try_reserve_exact(BLOCK).is_err() || held.try_reserve(1).is_err() {
-            panic!("out of memory: an allocation failed after {} MB", held.len() * BLOCK >> 20);
+            panic!(
+                "out of memory: an allocation failed after {} MB",
+                held.len() * BLOCK >> 20
+            );
         }
         held.push(std::hint::black_box(block));
     }
 }
 
 /// Decodes, handles, encodes: a process's whole main loop body, bytes in and bytes out.
-pub fn serve(bytes: &[u8], global: &AtomicU64, shared: Option<&dyn SharedWords>, killed: &dyn Fn() -> bool) -> Vec<u8> {
+pub fn serve(
+    bytes: &[u8],
+    global: &AtomicU64,
+    shared: Option<&dyn SharedWords>,
+    killed: &dyn Fn() -> bool,
+) -> Vec<u8> {
     match Request::decode(bytes) {
         Ok(request) => handle(request, global, shared, killed).encode(),
         Err(e) => panic!("a process got a bad request: {e}"),
@@ -90,9 +106,15 @@ mod tests {
     fn consume_answers_with_the_length_and_spin_holds_the_cpu() {
         let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
         let g = AtomicU64::new(0);
-        assert_eq!(handle(Request::Consume(vec![0; 1000]), &g, None, &|| false), Reply::Value(1000));
+        assert_eq!(
+            handle(Request::Consume(vec![0; 1000]), &g, None, &|| false),
+            Reply::Value(1000)
+        );
         let t = super::super::now_ms();
-        assert_eq!(handle(Request::Spin(30), &g, None, &|| false), Reply::Value(30));
+        assert_eq!(
+            handle(Request::Spin(30), &g, None, &|| false),
+            Reply::Value(30)
+        );
         assert!(super::super::now_ms() - t >= 30.0);
     }
 
@@ -102,15 +124,27 @@ mod tests {
         super::super::contain_panics_on_this_thread(); // not a pool thread's panic
         let died = std::panic::catch_unwind(|| hog(48)).unwrap_err();
         let message = died.downcast_ref::<String>().cloned().unwrap_or_default();
-        assert!(message.contains("out of memory") && message.contains("48 MB"), "{message}");
+        assert!(
+            message.contains("out of memory") && message.contains("48 MB"),
+            "{message}"
+        );
     }
 
     #[test]
     fn each_global_is_its_own() {
         let (a, b) = (AtomicU64::new(0), AtomicU64::new(0));
-        assert_eq!(handle(Request::SetGlobal(5), &a, None, &|| false), Reply::Value(5));
-        assert_eq!(handle(Request::GetGlobal, &b, None, &|| false), Reply::Value(0));
-        assert_eq!(serve(&Request::GetGlobal.encode(), &a, None, &|| false), Reply::Value(5).encode());
+        assert_eq!(
+            handle(Request::SetGlobal(5), &a, None, &|| false),
+            Reply::Value(5)
+        );
+        assert_eq!(
+            handle(Request::GetGlobal, &b, None, &|| false),
+            Reply::Value(0)
+        );
+        assert_eq!(
+            serve(&Request::GetGlobal.encode(), &a, None, &|| false),
+            Reply::Value(5).encode()
+        );
     }
 
     #[test]

@@ -8,12 +8,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-#[path = "web_threads.rs"]
-mod threads;
 #[path = "web_pages.rs"]
 mod pages;
+#[path = "web_threads.rs"]
+mod threads;
 pub use pages::load_pages;
-pub use threads::{compute_threads, init_threads, lane_threads, lanes_now, lanes_trouble, max_threads, pool_memory, pool_threads, spawn_thread, start_lanes};
+pub use threads::{
+    compute_threads, init_threads, lane_threads, lanes_now, lanes_trouble, max_threads,
+    pool_memory, pool_threads, spawn_thread, start_lanes,
+};
 
 #[wasm_bindgen]
 extern "C" {
@@ -42,7 +45,10 @@ pub fn mark(name: &str) {
 }
 
 pub fn hardware_concurrency() -> usize {
-    web_sys::window().map(|w| w.navigator().hardware_concurrency() as usize).unwrap_or(1).max(1)
+    web_sys::window()
+        .map(|w| w.navigator().hardware_concurrency() as usize)
+        .unwrap_or(1)
+        .max(1)
 }
 
 /// True when the page may share memory between threads (COOP/COEP headers are in force).
@@ -81,7 +87,10 @@ pub fn sleep_ms(ms: f64) -> impl Future<Output = ()> {
 /// nothing: at once; and a tab hidden while it waits has no frames, so 100 ms at most (a run goes
 /// on in a tab the person left).
 pub async fn after_paint() {
-    if web_sys::window().and_then(|w| w.document()).is_none_or(|d| d.hidden()) {
+    if web_sys::window()
+        .and_then(|w| w.document())
+        .is_none_or(|d| d.hidden())
+    {
         return;
     }
     let promise = js_sys::Promise::new(&mut |resolve, _reject| {
@@ -140,12 +149,26 @@ pub fn fetch(url: &str) -> impl Future<Output = Result<super::Fetched, String>> 
     let _ = js_sys::Reflect::set(&init, &"cache".into(), &"no-store".into());
     let request = JsFuture::from(global_fetch(url, &init));
     async move {
-        let describe = |e: JsValue| e.as_string().or_else(|| js_sys::Error::try_from(e).ok().map(|e| String::from(e.message()))).unwrap_or_else(|| "unknown error".into());
-        let response: web_sys::Response = request.await.map_err(|e| format!("network error: {}", describe(e)))?.into();
+        let describe = |e: JsValue| {
+            e.as_string()
+                .or_else(|| {
+                    js_sys::Error::try_from(e)
+                        .ok()
+                        .map(|e| String::from(e.message()))
+                })
+                .unwrap_or_else(|| "unknown error".into())
+        };
+        let response: web_sys::Response = request
+            .await
+            .map_err(|e| format!("network error: {}", describe(e)))?
+            .into();
         let status = response.status();
         let body = response.array_buffer().map_err(describe)?;
         let body = JsFuture::from(body).await.map_err(describe)?;
-        Ok(super::Fetched { status, bytes: js_sys::ArrayBuffer::from(body).byte_length() as usize })
+        Ok(super::Fetched {
+            status,
+            bytes: js_sys::ArrayBuffer::from(body).byte_length() as usize,
+        })
     }
 }
 
@@ -160,7 +183,9 @@ pub fn wasm_memory_bytes() -> f64 {
 /// The size of this instance's wasm memory: the page's (shared with its pool threads), or in a
 /// process worker that process's own.
 pub fn instance_memory_bytes() -> usize {
-    let buffer = wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>().buffer();
+    let buffer = wasm_bindgen::memory()
+        .unchecked_into::<js_sys::WebAssembly::Memory>()
+        .buffer();
     match buffer.dyn_ref::<js_sys::SharedArrayBuffer>() {
         Some(shared) => shared.byte_length() as usize,
         None => buffer.unchecked_into::<js_sys::ArrayBuffer>().byte_length() as usize,
@@ -226,7 +251,8 @@ impl SharedWords for JsWords {
         let _ = js_sys::Atomics::store(&self.0, i as u32, value);
     }
     fn compare_exchange(&self, i: usize, current: i32, new: i32) -> i32 {
-        js_sys::Atomics::compare_exchange(&self.0, i as u32, current, new).unwrap_or(current.wrapping_add(1))
+        js_sys::Atomics::compare_exchange(&self.0, i as u32, current, new)
+            .unwrap_or(current.wrapping_add(1))
     }
     /// `Atomics.wait`: allowed in workers, where processes run (never on the page).
     fn wait(&self, i: usize, expected: i32, ms: f64) {
@@ -245,12 +271,16 @@ pub struct SharedBlock(js_sys::Int32Array);
 impl SharedBlock {
     pub fn new() -> Result<SharedBlock, String> {
         if !cross_origin_isolated() {
-            return Err("the page is not cross-origin isolated (it needs the COOP and COEP headers), \
+            return Err(
+                "the page is not cross-origin isolated (it needs the COOP and COEP headers), \
                         so no memory can be shared between processes here"
-                .into());
+                    .into(),
+            );
         }
         let words = crate::core::shared::WORDS as u32;
-        Ok(SharedBlock(js_sys::Int32Array::new(&js_sys::SharedArrayBuffer::new(4 * words))))
+        Ok(SharedBlock(js_sys::Int32Array::new(
+            &js_sys::SharedArrayBuffer::new(4 * words),
+        )))
     }
 
     pub fn load(&self, i: usize) -> i32 {
@@ -304,33 +334,41 @@ impl Process {
         let glue = glue_url();
         let options = web_sys::WorkerOptions::new();
         options.set_type(web_sys::WorkerType::Module);
-        let worker = web_sys::Worker::new_with_options("process-worker.js", &options)
-            .map_err(|e| ProcessError::Unavailable(format!("the process worker did not start: {e:?}")))?;
+        let worker =
+            web_sys::Worker::new_with_options("process-worker.js", &options).map_err(|e| {
+                ProcessError::Unavailable(format!("the process worker did not start: {e:?}"))
+            })?;
         let state = std::rc::Rc::new(std::cell::RefCell::new(ProcessState::default()));
         let (ready_tx, ready_rx) = futures::channel::oneshot::channel();
         state.borrow_mut().ready = Some(ready_tx);
         let s = state.clone();
-        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-            let data = event.data();
-            let mut s = s.borrow_mut();
-            if data.as_string().as_deref() == Some("ready") {
-                if let Some(r) = s.ready.take() {
-                    let _ = r.send(Ok(()));
+        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
+            move |event: web_sys::MessageEvent| {
+                let data = event.data();
+                let mut s = s.borrow_mut();
+                if data.as_string().as_deref() == Some("ready") {
+                    if let Some(r) = s.ready.take() {
+                        let _ = r.send(Ok(()));
+                    }
+                } else if let Some(bytes) = data.dyn_ref::<js_sys::Uint8Array>() {
+                    if let Some(p) = s.pending.pop_front() {
+                        let _ = p.send(Ok(bytes.to_vec()));
+                    }
+                } else {
+                    let why = js_sys::Reflect::get(&data, &"error".into())
+                        .ok()
+                        .and_then(|e| e.as_string())
+                        .unwrap_or_else(|| "an unexpected message".into());
+                    s.die(why);
                 }
-            } else if let Some(bytes) = data.dyn_ref::<js_sys::Uint8Array>() {
-                if let Some(p) = s.pending.pop_front() {
-                    let _ = p.send(Ok(bytes.to_vec()));
-                }
-            } else {
-                let why = js_sys::Reflect::get(&data, &"error".into()).ok().and_then(|e| e.as_string()).unwrap_or_else(|| "an unexpected message".into());
-                s.die(why);
-            }
-        });
+            },
+        );
         let s = state.clone();
-        let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
-            event.prevent_default(); // reported on the page, not as an uncaught error
-            s.borrow_mut().die(event.message());
-        });
+        let on_error =
+            Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
+                event.prevent_default(); // reported on the page, not as an uncaught error
+                s.borrow_mut().die(event.message());
+            });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         let init = js_sys::Object::new();
@@ -338,21 +376,36 @@ impl Process {
         let _ = js_sys::Reflect::set(&init, &"glue".into(), &glue.into());
         let _ = js_sys::Reflect::set(&init, &"module".into(), &wasm_bindgen::module());
         // The demos' code, compiled by the page (a process runs demos' requests): see pages.rs.
-        let pages = js_sys::Reflect::get(&js_sys::global(), &"__cpPagesModule".into()).unwrap_or_default();
+        let pages =
+            js_sys::Reflect::get(&js_sys::global(), &"__cpPagesModule".into()).unwrap_or_default();
         let _ = js_sys::Reflect::set(&init, &"pages".into(), &pages);
-        worker.post_message(&init).map_err(|e| ProcessError::Unavailable(format!("{e:?}")))?;
-        let process = Process { worker, _live: LiveWorker::new(), state, _on_message: on_message, _on_error: on_error };
+        worker
+            .post_message(&init)
+            .map_err(|e| ProcessError::Unavailable(format!("{e:?}")))?;
+        let process = Process {
+            worker,
+            _live: LiveWorker::new(),
+            state,
+            _on_message: on_message,
+            _on_error: on_error,
+        };
         match ready_rx.await {
             Ok(Ok(())) => Ok(process),
             Ok(Err(why)) => Err(ProcessError::Died(why)),
-            Err(_) => Err(ProcessError::Died("the process never said it was ready".into())),
+            Err(_) => Err(ProcessError::Died(
+                "the process never said it was ready".into(),
+            )),
         }
     }
 
     /// Sends one request and awaits the reply. Several may be in flight at once: they are
     /// answered in order. With `transfer`, the request's buffer is moved to the process, and the
     /// reply's back, instead of copied (structured clone).
-    pub async fn call(&self, request: &[u8], transfer: bool) -> Result<Vec<u8>, super::ProcessError> {
+    pub async fn call(
+        &self,
+        request: &[u8],
+        transfer: bool,
+    ) -> Result<Vec<u8>, super::ProcessError> {
         use super::ProcessError;
         let (tx, rx) = futures::channel::oneshot::channel();
         {
@@ -367,12 +420,15 @@ impl Process {
         let _ = js_sys::Reflect::set(&message, &"request".into(), &bytes);
         let _ = js_sys::Reflect::set(&message, &"transfer".into(), &transfer.into());
         let sent = if transfer {
-            self.worker.post_message_with_transfer(&message, &js_sys::Array::of1(&bytes.buffer()))
+            self.worker
+                .post_message_with_transfer(&message, &js_sys::Array::of1(&bytes.buffer()))
         } else {
             self.worker.post_message(&message)
         };
         if let Err(e) = sent {
-            self.state.borrow_mut().die(format!("a message could not be sent: {e:?}"));
+            self.state
+                .borrow_mut()
+                .die(format!("a message could not be sent: {e:?}"));
             return Err(ProcessError::Died(format!("{e:?}")));
         }
         match rx.await {
@@ -387,7 +443,9 @@ impl Process {
     pub fn attach(&self, block: &SharedBlock) -> Result<(), super::ProcessError> {
         let message = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&message, &"share".into(), &block.0.buffer());
-        self.worker.post_message(&message).map_err(|e| super::ProcessError::Died(format!("the shared block could not be sent: {e:?}")))
+        self.worker.post_message(&message).map_err(|e| {
+            super::ProcessError::Died(format!("the shared block could not be sent: {e:?}"))
+        })
     }
 
     /// Ends the process at once (a running request is abandoned).
@@ -419,35 +477,44 @@ pub struct Child {
 impl Child {
     pub fn spawn(argv: &[String]) -> Result<Child, String> {
         use super::{ChildEvent, ExitStatus};
-        let worker = web_sys::Worker::new("subprocess.js").map_err(|e| format!("the program did not start: {e:?}"))?;
+        let worker = web_sys::Worker::new("subprocess.js")
+            .map_err(|e| format!("the program did not start: {e:?}"))?;
         let (tx, events) = futures::channel::mpsc::unbounded();
         let exited = std::rc::Rc::new(std::cell::Cell::new(false));
         let (t, done) = (tx.clone(), exited.clone());
-        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-            let data = event.data();
-            let field = |name: &str| js_sys::Reflect::get(&data, &name.into()).ok().filter(|v| !v.is_undefined());
-            let event = if let Some(text) = field("stdout").and_then(|v| v.as_string()) {
-                ChildEvent::Stdout(text)
-            } else if let Some(text) = field("stderr").and_then(|v| v.as_string()) {
-                ChildEvent::Stderr(text)
-            } else if let Some(code) = field("exit").and_then(|v| v.as_f64()) {
-                ChildEvent::Exited(ExitStatus::Code(code as i32))
-            } else {
-                return; // not part of the protocol: ignored, as a terminal ignores stray bytes
-            };
-            if !done.get() {
-                done.set(matches!(event, ChildEvent::Exited(_)));
-                let _ = t.unbounded_send(event);
-            }
-        });
+        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
+            move |event: web_sys::MessageEvent| {
+                let data = event.data();
+                let field = |name: &str| {
+                    js_sys::Reflect::get(&data, &name.into())
+                        .ok()
+                        .filter(|v| !v.is_undefined())
+                };
+                let event = if let Some(text) = field("stdout").and_then(|v| v.as_string()) {
+                    ChildEvent::Stdout(text)
+                } else if let Some(text) = field("stderr").and_then(|v| v.as_string()) {
+                    ChildEvent::Stderr(text)
+                } else if let Some(code) = field("exit").and_then(|v| v.as_f64()) {
+                    ChildEvent::Exited(ExitStatus::Code(code as i32))
+                } else {
+                    return; // not part of the protocol: ignored, as a terminal ignores stray bytes
+                };
+                if !done.get() {
+                    done.set(matches!(event, ChildEvent::Exited(_)));
+                    let _ = t.unbounded_send(event);
+                }
+            },
+        );
         let (t, done, w) = (tx.clone(), exited.clone(), worker.clone());
-        let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
-            event.prevent_default(); // reported on the page as the program's crash
-            w.terminate();
-            if !done.replace(true) {
-                let _ = t.unbounded_send(ChildEvent::Exited(ExitStatus::Crashed(event.message())));
-            }
-        });
+        let on_error =
+            Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
+                event.prevent_default(); // reported on the page as the program's crash
+                w.terminate();
+                if !done.replace(true) {
+                    let _ =
+                        t.unbounded_send(ChildEvent::Exited(ExitStatus::Crashed(event.message())));
+                }
+            });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         let args = js_sys::Array::new();
@@ -457,7 +524,15 @@ impl Child {
         let start = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&start, &"argv".into(), &args);
         worker.post_message(&start).map_err(|e| format!("{e:?}"))?;
-        Ok(Child { worker, _live: LiveWorker::new(), events, exited, tx, _on_message: on_message, _on_error: on_error })
+        Ok(Child {
+            worker,
+            _live: LiveWorker::new(),
+            events,
+            exited,
+            tx,
+            _on_message: on_message,
+            _on_error: on_error,
+        })
     }
 
     fn send(&self, key: &str, value: &JsValue) -> Result<(), String> {
@@ -466,7 +541,9 @@ impl Child {
         }
         let message = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&message, &key.into(), value);
-        self.worker.post_message(&message).map_err(|e| format!("{e:?}"))
+        self.worker
+            .post_message(&message)
+            .map_err(|e| format!("{e:?}"))
     }
 
     pub fn write_stdin(&self, text: &str) -> Result<(), String> {
@@ -490,7 +567,9 @@ impl Child {
     pub fn kill(&self) {
         self.worker.terminate();
         if !self.exited.replace(true) {
-            let _ = self.tx.unbounded_send(super::ChildEvent::Exited(super::ExitStatus::Killed));
+            let _ = self
+                .tx
+                .unbounded_send(super::ChildEvent::Exited(super::ExitStatus::Killed));
         }
     }
 }

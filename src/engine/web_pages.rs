@@ -52,7 +52,9 @@ pub fn pages_code() -> Option<js_sys::Uint8Array> {
 pub async fn load_pages() -> Result<(), String> {
     if let Ok(promise) = pages_ready() {
         JsFuture::from(promise).await.map_err(|e| {
-            e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_else(|| format!("{e:?}"))
+            e.dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+                .unwrap_or_else(|| format!("{e:?}"))
         })?;
     } // else no loader on this page (the wasm-pack tests): nothing was cut
     keep_shown_code();
@@ -62,10 +64,13 @@ pub async fn load_pages() -> Result<(), String> {
 /// The texts the demos show, from the `cp_sources` custom sections of this module and of the
 /// demos' module (where the release build moved them).
 fn keep_shown_code() {
-    let pages = js_sys::Reflect::get(&js_sys::global(), &"__cpPagesModule".into()).unwrap_or_default();
+    let pages =
+        js_sys::Reflect::get(&js_sys::global(), &"__cpPagesModule".into()).unwrap_or_default();
     let mut bytes = Vec::new();
     for module in [wasm_bindgen::module(), pages] {
-        let Ok(module) = module.dyn_into::<js_sys::WebAssembly::Module>() else { continue };
+        let Ok(module) = module.dyn_into::<js_sys::WebAssembly::Module>() else {
+            continue;
+        };
         for section in js_sys::WebAssembly::Module::custom_sections(&module, "cp_sources").iter() {
             bytes.extend(js_sys::Uint8Array::new(&section).to_vec());
         }

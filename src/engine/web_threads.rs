@@ -27,8 +27,8 @@ use super::glue_url;
 use crate::engine::PoolMemory;
 use crossbeam_deque::{Injector, Steal};
 use std::future::Future;
-use std::sync::atomic::{AtomicI32, AtomicU8, AtomicUsize, Ordering};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicI32, AtomicU8, AtomicUsize, Ordering};
 use wasm_bindgen::prelude::*;
 
 /// Workers in the compute pool (0 until it has started), whether it was asked for yet, and why
@@ -78,7 +78,10 @@ impl Queue {
 
     /// The page's way in: makes the queue if need be.
     fn made(compute: bool) -> &'static Queue {
-        Queue::of(compute).get_or_init(|| Queue { jobs: Injector::new(), wake: AtomicI32::new(0) })
+        Queue::of(compute).get_or_init(|| Queue {
+            jobs: Injector::new(),
+            wake: AtomicI32::new(0),
+        })
     }
 
     fn push(&self, job: Job) {
@@ -159,7 +162,10 @@ pub fn spawn_thread(job: Job) {
 #[wasm_bindgen]
 pub fn thread_run(compute: bool) {
     IS_LANE.with(|l| l.set(!compute));
-    Queue::of(compute).get().expect("the page makes the queue before it starts a thread").serve()
+    Queue::of(compute)
+        .get()
+        .expect("the page makes the queue before it starts a thread")
+        .serve()
 }
 
 /// A panic aborts the thread it happens on: count it out of whichever kind it was.
@@ -179,7 +185,9 @@ pub fn count_out_this_thread() {
 /// future resolves once the pool runs (later callers wait for that start), or says why it does
 /// not. Without cross-origin isolation there is no shared memory: it says so.
 pub fn init_threads(threads: usize) -> impl Future<Output = Result<usize, String>> {
-    let first = COMPUTE_STATE.compare_exchange(NOT_ASKED, STARTING, Ordering::SeqCst, Ordering::SeqCst).is_ok();
+    let first = COMPUTE_STATE
+        .compare_exchange(NOT_ASKED, STARTING, Ordering::SeqCst, Ordering::SeqCst)
+        .is_ok();
     let start = first.then(|| isolated().map(|()| (Taken::now(), start_compute(threads))));
     async move {
         if let Some(start) = start {
@@ -227,9 +235,13 @@ fn start_compute(threads: usize) -> impl Future<Output = Result<(), String>> {
         let never = || Err::<(), String>("the pool's builder never answered".into());
         let failed = |e: String| format!("the worker pool did not start: {e}");
         match futures::future::select(built, workers).await {
-            futures::future::Either::Left((built, _)) => built.unwrap_or_else(|_| never()).map_err(failed),
+            futures::future::Either::Left((built, _)) => {
+                built.unwrap_or_else(|_| never()).map_err(failed)
+            }
             futures::future::Either::Right((Err(e), _)) => Err(failed(e)),
-            futures::future::Either::Right((Ok(_), built)) => built.await.unwrap_or_else(|_| never()).map_err(failed),
+            futures::future::Either::Right((Ok(_), built)) => {
+                built.await.unwrap_or_else(|_| never()).map_err(failed)
+            }
         }
     }
 }
@@ -244,7 +256,10 @@ async fn settled(state: &AtomicU8) {
 /// Starts the lanes (once; later callers wait for that start) and resolves to how many are
 /// alive, or why there are none.
 pub async fn start_lanes() -> Result<usize, String> {
-    if LANES_STATE.compare_exchange(NOT_ASKED, STARTING, Ordering::SeqCst, Ordering::SeqCst).is_ok() {
+    if LANES_STATE
+        .compare_exchange(NOT_ASKED, STARTING, Ordering::SeqCst, Ordering::SeqCst)
+        .is_ok()
+    {
         if isolated().is_ok() {
             Queue::made(false); // by the page, before any lane reads it
             let before = Taken::now();
@@ -270,7 +285,9 @@ pub async fn start_lanes() -> Result<usize, String> {
     }
     settled(&LANES_STATE).await;
     match LANES_ALIVE.load(Ordering::Relaxed) {
-        0 => Err(isolated().err().unwrap_or_else(|| "no thread for waiting jobs started".into())),
+        0 => Err(isolated()
+            .err()
+            .unwrap_or_else(|| "no thread for waiting jobs started".into())),
         n => Ok(n),
     }
 }
@@ -287,11 +304,15 @@ async fn start_lane() -> Result<(), String> {
 }
 
 /// `start`, then once more if what it started hung.
-async fn again_if_hung<F: Future<Output = Result<(), String>>>(start: impl Fn() -> F) -> Result<(), String> {
+async fn again_if_hung<F: Future<Output = Result<(), String>>>(
+    start: impl Fn() -> F,
+) -> Result<(), String> {
     match start().await {
         Err(why) if why.starts_with(NOT_READY) => {
             tell_of_a_lane(&format!("is started again: {why}"));
-            start().await.map_err(|again| format!("{why}; again: {again}"))
+            start()
+                .await
+                .map_err(|again| format!("{why}; again: {again}"))
         }
         done => done,
     }
@@ -308,7 +329,8 @@ fn tell_of_a_lane(news: &str) {
 pub fn lanes_trouble() -> Option<String> {
     LANES_TROUBLE.with(|t| {
         let t = t.borrow();
-        t.first().map(|first| format!("{} of {LANES} lanes did not start ({first})", t.len()))
+        t.first()
+            .map(|first| format!("{} of {LANES} lanes did not start ({first})", t.len()))
     })
 }
 
@@ -321,9 +343,11 @@ fn isolated() -> Result<(), String> {
     if super::cross_origin_isolated() {
         Ok(())
     } else {
-        Err("the page is not cross-origin isolated (it needs the COOP and COEP headers), \
+        Err(
+            "the page is not cross-origin isolated (it needs the COOP and COEP headers), \
              so threads cannot share memory here"
-            .into())
+                .into(),
+        )
     }
 }
 
@@ -335,7 +359,10 @@ struct Taken {
 
 impl Taken {
     fn now() -> Taken {
-        Taken { heap: crate::engine::heap_in_use(), memory: super::instance_memory_bytes() }
+        Taken {
+            heap: crate::engine::heap_in_use(),
+            memory: super::instance_memory_bytes(),
+        }
     }
 
     fn since(self, threads: usize) -> PoolMemory {
@@ -364,8 +391,13 @@ fn worker_url() -> Result<String, String> {
 /// A thread worker `www/start.js` started while the wasm loaded (its glue loading meanwhile), if
 /// one is left: the page's list `prestartedThreads`.
 fn prestarted() -> Option<web_sys::Worker> {
-    let list = js_sys::Reflect::get(&web_sys::window()?.into(), &"prestartedThreads".into()).ok()?;
-    list.dyn_into::<js_sys::Array>().ok()?.shift().dyn_into::<web_sys::Worker>().ok()
+    let list =
+        js_sys::Reflect::get(&web_sys::window()?.into(), &"prestartedThreads".into()).ok()?;
+    list.dyn_into::<js_sys::Array>()
+        .ok()?
+        .shift()
+        .dyn_into::<web_sys::Worker>()
+        .ok()
 }
 
 /// Starts one thread worker that joins this memory and takes jobs from the queue of its kind
@@ -409,20 +441,28 @@ fn listen(worker: &web_sys::Worker) -> Answer {
     let (tx, rx) = futures::channel::oneshot::channel::<Result<(), String>>();
     let tx = std::rc::Rc::new(std::cell::RefCell::new(Some(tx)));
     let answer = tx.clone();
-    let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-        let said = |key: &str| js_sys::Reflect::get(&event.data(), &key.into()).ok().and_then(|e| e.as_string());
-        let error = said("error").or_else(|| said("stage").map(|stage| format!("{NOT_READY}: {stage}")));
-        if let Some(tx) = answer.borrow_mut().take() {
-            let _ = tx.send(error.map_or(Ok(()), Err));
-        }
-    });
+    let on_message =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            let said = |key: &str| {
+                js_sys::Reflect::get(&event.data(), &key.into())
+                    .ok()
+                    .and_then(|e| e.as_string())
+            };
+            let error = said("error")
+                .or_else(|| said("stage").map(|stage| format!("{NOT_READY}: {stage}")));
+            if let Some(tx) = answer.borrow_mut().take() {
+                let _ = tx.send(error.map_or(Ok(()), Err));
+            }
+        });
     // An error in its script comes as an ErrorEvent with a message; an `error` event may also be
     // a plain Event without one, whose `message` read as a string threw in this handler, and the
     // page waited 15 s to learn the worker never ran: what a 12-04 rehearsal showed offline (an
     // uncaught "reading 'length'", a compute worker whose script never ran, not cached).
     let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
         event.prevent_default();
-        let message = js_sys::Reflect::get(&event, &"message".into()).ok().and_then(|m| m.as_string());
+        let message = js_sys::Reflect::get(&event, &"message".into())
+            .ok()
+            .and_then(|m| m.as_string());
         let why = message.unwrap_or_else(|| "its script could not be loaded".into());
         if let Some(tx) = tx.borrow_mut().take() {
             let _ = tx.send(Err(format!("its worker failed: {why}")));
@@ -439,8 +479,12 @@ const NOT_READY: &str = "it was not ready in time";
 
 /// A starting worker's answer; one that says nothing for `patience_ms` is asked where its start
 /// got to, then ended (a worker that hangs must not hold the page's threads at "starting" for good).
-async fn patiently(worker: web_sys::Worker, answer: Answer, patience_ms: f64) -> Result<(), String> {
-    use futures::future::{select, Either};
+async fn patiently(
+    worker: web_sys::Worker,
+    answer: Answer,
+    patience_ms: f64,
+) -> Result<(), String> {
+    use futures::future::{Either, select};
     let never = |_| Err("its worker never answered".to_string());
     let answer = match select(answer, Box::pin(super::sleep_ms(patience_ms))).await {
         Either::Left((answer, _)) => return answer.unwrap_or_else(never),
@@ -452,7 +496,9 @@ async fn patiently(worker: web_sys::Worker, answer: Answer, patience_ms: f64) ->
     let said = match select(answer, Box::pin(super::sleep_ms(1000.0))).await {
         Either::Left((Ok(Ok(())), _)) => return Ok(()), // it became ready meanwhile
         Either::Left((said, _)) => said.unwrap_or_else(never),
-        Either::Right(_) => Err(format!("{NOT_READY}, nor answered when asked where it was (busy, or its script never ran)")),
+        Either::Right(_) => Err(format!(
+            "{NOT_READY}, nor answered when asked where it was (busy, or its script never ran)"
+        )),
     };
     worker.terminate();
     said
@@ -468,7 +514,11 @@ mod tests {
     fn worker_of(source: &str) -> web_sys::Worker {
         let props = web_sys::BlobPropertyBag::new();
         props.set_type("text/javascript");
-        let blob = web_sys::Blob::new_with_str_sequence_and_options(&js_sys::Array::of1(&source.into()), &props).unwrap();
+        let blob = web_sys::Blob::new_with_str_sequence_and_options(
+            &js_sys::Array::of1(&source.into()),
+            &props,
+        )
+        .unwrap();
         web_sys::Worker::new(&web_sys::Url::create_object_url_with_blob(&blob).unwrap()).unwrap()
     }
 
@@ -480,11 +530,21 @@ mod tests {
 
     #[wasm_bindgen_test]
     async fn a_worker_that_hangs_is_asked_where_it_is_and_given_up_and_one_that_answers_is_not() {
-        let stuck = started("onmessage = (e) => e.data.where && postMessage({ stage: 'it waited on purpose' })", 100.0).await;
-        assert_eq!(stuck, Err("it was not ready in time: it waited on purpose".into()));
+        let stuck = started(
+            "onmessage = (e) => e.data.where && postMessage({ stage: 'it waited on purpose' })",
+            100.0,
+        )
+        .await;
+        assert_eq!(
+            stuck,
+            Err("it was not ready in time: it waited on purpose".into())
+        );
         let silent = started("for (;;) {}", 100.0).await.unwrap_err();
         assert!(silent.contains("nor answered when asked"), "{silent}");
-        assert_eq!(started("postMessage({ ready: true })", 10_000.0).await, Ok(()));
+        assert_eq!(
+            started("postMessage({ ready: true })", 10_000.0).await,
+            Ok(())
+        );
         let failed = started("postMessage({ error: 'no memory' })", 10_000.0).await;
         assert_eq!(failed, Err("no memory".into()));
     }
@@ -496,16 +556,28 @@ mod tests {
         // then threw). Told by a real failure (this browser adds a message) and by a plain one.
         let options = web_sys::WorkerOptions::new();
         options.set_type(web_sys::WorkerType::Module);
-        let missing = web_sys::Worker::new_with_options("/no-such-thread-worker.js", &options).unwrap();
+        let missing =
+            web_sys::Worker::new_with_options("/no-such-thread-worker.js", &options).unwrap();
         let answer = listen(&missing);
         let said = patiently(missing, answer, 10_000.0).await.unwrap_err();
-        assert!(said.starts_with("its worker failed: ") && said.contains("no-such-thread-worker.js"), "{said}");
+        assert!(
+            said.starts_with("its worker failed: ") && said.contains("no-such-thread-worker.js"),
+            "{said}"
+        );
         let silent = worker_of("onmessage = () => {}");
         let answer = listen(&silent);
-        silent.dispatch_event(&web_sys::Event::new("error").unwrap()).unwrap();
+        silent
+            .dispatch_event(&web_sys::Event::new("error").unwrap())
+            .unwrap();
         let t0 = crate::engine::now_ms();
-        assert_eq!(patiently(silent, answer, 10_000.0).await, Err("its worker failed: its script could not be loaded".into()));
-        assert!(crate::engine::now_ms() - t0 < 5_000.0, "told by the event, not by the wait");
+        assert_eq!(
+            patiently(silent, answer, 10_000.0).await,
+            Err("its worker failed: its script could not be loaded".into())
+        );
+        assert!(
+            crate::engine::now_ms() - t0 < 5_000.0,
+            "told by the event, not by the wait"
+        );
     }
 
     #[wasm_bindgen_test]
@@ -514,7 +586,14 @@ mod tests {
         let tries = std::cell::Cell::new(0);
         let hangs_once = || {
             tries.set(tries.get() + 1);
-            started(if tries.get() == 1 { HANGS } else { "postMessage({ ready: true })" }, 100.0)
+            started(
+                if tries.get() == 1 {
+                    HANGS
+                } else {
+                    "postMessage({ ready: true })"
+                },
+                100.0,
+            )
         };
         assert_eq!(again_if_hung(hangs_once).await, Ok(()));
         assert_eq!(tries.get(), 2);
@@ -524,7 +603,11 @@ mod tests {
             started(HANGS, 100.0)
         };
         let gave_up = again_if_hung(always).await.unwrap_err();
-        assert_eq!((tries.get(), gave_up.matches("it hung").count()), (2, 2), "{gave_up}");
+        assert_eq!(
+            (tries.get(), gave_up.matches("it hung").count()),
+            (2, 2),
+            "{gave_up}"
+        );
         tries.set(0);
         let fails = || {
             tries.set(tries.get() + 1);

@@ -158,7 +158,10 @@ mod tests {
     fn every_task_gets_a_slice_in_a_turn_and_no_slice_is_long() {
         assert_eq!(slice_ms(1), MAX_SLICE_MS);
         for tasks in 1..=20 {
-            assert!(slice_ms(tasks) * tasks as f64 <= TURN_MS + 1e-9, "{tasks} tasks");
+            assert!(
+                slice_ms(tasks) * tasks as f64 <= TURN_MS + 1e-9,
+                "{tasks} tasks"
+            );
         }
     }
 
@@ -169,28 +172,48 @@ mod tests {
         // block lasts at least BLOCK_MS however busy the machine, so a preempted thread only
         // fits fewer blocks in a turn, never more; a turn that ran past its budget would fit more.
         const BLOCK_MS: f64 = 0.2;
-        let per_turn = std::rc::Rc::new(RefCell::new(std::collections::BTreeMap::<u64, usize>::new()));
+        let per_turn =
+            std::rc::Rc::new(RefCell::new(std::collections::BTreeMap::<u64, usize>::new()));
         let task = |id: usize| {
             let per_turn = per_turn.clone();
             async move {
                 let slices = in_slices(150, slice_ms(4), |_| {
-                    *per_turn.borrow_mut().entry(TURNS.with(|t| t.borrow().turn)).or_default() += 1;
+                    *per_turn
+                        .borrow_mut()
+                        .entry(TURNS.with(|t| t.borrow().turn))
+                        .or_default() += 1;
                     let t = engine::now_ms();
                     while engine::now_ms() - t < BLOCK_MS {}
                 })
                 .await;
-                slices.into_iter().map(|(a, b)| (id, a, b)).collect::<Vec<_>>()
+                slices
+                    .into_iter()
+                    .map(|(a, b)| (id, a, b))
+                    .collect::<Vec<_>>()
             }
         };
-        let mut all: Vec<(usize, f64, f64)> = block_on(futures::future::join_all((0..4).map(task))).into_iter().flatten().collect();
+        let mut all: Vec<(usize, f64, f64)> = block_on(futures::future::join_all((0..4).map(task)))
+            .into_iter()
+            .flatten()
+            .collect();
         all.sort_by(|a, b| a.1.total_cmp(&b.1));
-        assert!(all.windows(2).all(|w| w[0].2 <= w[1].1), "one slice at a time");
+        assert!(
+            all.windows(2).all(|w| w[0].2 <= w[1].1),
+            "one slice at a time"
+        );
         let switches = all.windows(2).filter(|w| w[0].0 != w[1].0).count();
-        assert!(switches >= all.len() / 2, "the tasks take turns: {switches} switches in {} slices", all.len());
+        assert!(
+            switches >= all.len() / 2,
+            "the tasks take turns: {switches} switches in {} slices",
+            all.len()
+        );
         let per_turn = per_turn.borrow();
         let most = per_turn.values().copied().max().unwrap_or(0);
         assert_eq!(per_turn.values().sum::<usize>(), 600);
-        assert!(most <= (TURN_MS / BLOCK_MS) as usize + 1, "a turn began {most} blocks of {BLOCK_MS} ms: {per_turn:?}");
+        assert!(
+            most <= (TURN_MS / BLOCK_MS) as usize + 1,
+            "a turn began {most} blocks of {BLOCK_MS} ms: {per_turn:?}"
+        );
     }
 
     #[test]
@@ -202,8 +225,14 @@ mod tests {
             while engine::now_ms() - t < 0.1 {}
         }));
         assert_eq!(seen, (0..50).collect::<Vec<_>>());
-        assert!(slices.len() >= 2, "5 ms of blocks in 1 ms slices: {slices:?}");
-        assert!(slices.windows(2).all(|w| w[0].1 <= w[1].0), "slices do not overlap: {slices:?}");
+        assert!(
+            slices.len() >= 2,
+            "5 ms of blocks in 1 ms slices: {slices:?}"
+        );
+        assert!(
+            slices.windows(2).all(|w| w[0].1 <= w[1].0),
+            "slices do not overlap: {slices:?}"
+        );
         assert!(block_on(in_slices(0, 1.0, |_| unreachable!())).is_empty());
     }
 }

@@ -66,7 +66,12 @@ impl Gil {
 /// `gil` when there is one: waits for it, and after each `SWITCH_MS` of running hands it over
 /// if another thread wants it (the forced switch). `record(kind, start)` is told of each wait
 /// (`Blocked`, ending now) and each slice that ran (`Run`, ending now).
-pub fn hold_in_slices(gil: Option<&Gil>, thread: usize, mut step: impl FnMut() -> bool, mut record: impl FnMut(SpanKind, f64)) {
+pub fn hold_in_slices(
+    gil: Option<&Gil>,
+    thread: usize,
+    mut step: impl FnMut() -> bool,
+    mut record: impl FnMut(SpanKind, f64),
+) {
     let Some(gil) = gil else {
         let start = engine::now_ms();
         while step() {}

@@ -32,7 +32,11 @@ pub fn new_meter() -> SharedMeter {
 /// and record when it really fired.
 /// `context` says what the page is doing (None: do not judge, e.g. a hidden tab); `on_tick` is
 /// told of every tick and of any slow callback it revealed.
-pub async fn watch(meter: SharedMeter, context: impl Fn() -> Option<String>, on_tick: impl Fn(&LagMeter, Option<&SlowCallback>)) {
+pub async fn watch(
+    meter: SharedMeter,
+    context: impl Fn() -> Option<String>,
+    on_tick: impl Fn(&LagMeter, Option<&SlowCallback>),
+) {
     loop {
         let period = meter.lock().unwrap().period_ms;
         engine::sleep_ms(period).await;
@@ -41,7 +45,6 @@ pub async fn watch(meter: SharedMeter, context: impl Fn() -> Option<String>, on_
         on_tick(&m, report.as_ref());
     }
 }
-
 
 /// A threshold set for one run: the meter's own comes back when this is dropped (the run ended,
 /// failed, or was cancelled by leaving the page), so one run at 10 ms does not make every later
@@ -54,7 +57,10 @@ pub struct Threshold {
 impl Threshold {
     pub fn set(meter: &SharedMeter, threshold_ms: f64) -> Threshold {
         let previous = std::mem::replace(&mut meter.lock().unwrap().threshold_ms, threshold_ms);
-        Threshold { meter: Arc::clone(meter), previous }
+        Threshold {
+            meter: Arc::clone(meter),
+            previous,
+        }
     }
 }
 
@@ -86,7 +92,9 @@ mod tests {
         };
         let mut run = Box::pin(run);
         let waker = futures::task::noop_waker();
-        let _ = run.as_mut().poll(&mut std::task::Context::from_waker(&waker));
+        let _ = run
+            .as_mut()
+            .poll(&mut std::task::Context::from_waker(&waker));
         assert_eq!(meter.lock().unwrap().threshold_ms, 10.0);
         drop(run);
         assert_eq!(meter.lock().unwrap().threshold_ms, DEFAULT_THRESHOLD_MS);

@@ -34,8 +34,16 @@ impl Table {
         loop {
             let waits_for = *self.waiting.get(&thread)?;
             let next = *self.holder.get(&waits_for)?;
-            let holds = self.holder.iter().find(|(_, h)| **h == thread).map(|(l, _)| *l)?;
-            links.push(Link { thread, holds, waits_for });
+            let holds = self
+                .holder
+                .iter()
+                .find(|(_, h)| **h == thread)
+                .map(|(l, _)| *l)?;
+            links.push(Link {
+                thread,
+                holds,
+                waits_for,
+            });
             if next == start {
                 return Some(links);
             }
@@ -49,7 +57,10 @@ impl Table {
 
 impl Default for LockTable {
     fn default() -> Self {
-        LockTable { state: Mutex::new(Table::default()), changed: Condvar::new() }
+        LockTable {
+            state: Mutex::new(Table::default()),
+            changed: Condvar::new(),
+        }
     }
 }
 
@@ -70,7 +81,11 @@ impl LockTable {
                 return Err(cycle);
             }
             // The timeout is a safety net only: every release notifies.
-            t = self.changed.wait_timeout(t, Duration::from_millis(50)).unwrap().0;
+            t = self
+                .changed
+                .wait_timeout(t, Duration::from_millis(50))
+                .unwrap()
+                .0;
         }
     }
 

@@ -91,7 +91,13 @@ pub struct Pool {
 async fn start_one(lane: usize) -> Result<(Slot, Span), ProcessError> {
     let start = engine::now_ms();
     let process = Process::spawn().await?;
-    let span = Span::since(0, Lane::Process(lane), format!("process {lane}: starts"), SpanKind::Wait, start);
+    let span = Span::since(
+        0,
+        Lane::Process(lane),
+        format!("process {lane}: starts"),
+        SpanKind::Wait,
+        start,
+    );
     Ok((Slot { process, lane }, span))
 }
 
@@ -105,7 +111,12 @@ impl Pool {
             slots.push(slot);
             startup.push(span);
         }
-        Ok(Pool { slots, next_lane: n, timeout_ms: None, startup })
+        Ok(Pool {
+            slots,
+            next_lane: n,
+            timeout_ms: None,
+            startup,
+        })
     }
 
     pub fn size(&self) -> usize {
@@ -115,8 +126,12 @@ impl Pool {
     /// Runs `jobs` in chunks of `chunk` tasks on the pool; results in input order.
     pub async fn map(&mut self, jobs: &[Job], chunk: usize) -> Result<MapOutcome, ProcessError> {
         let chunk = chunk.max(1);
-        let queue: RefCell<VecDeque<(usize, Vec<Job>)>> =
-            RefCell::new(jobs.chunks(chunk).enumerate().map(|(c, js)| (c * chunk, js.to_vec())).collect());
+        let queue: RefCell<VecDeque<(usize, Vec<Job>)>> = RefCell::new(
+            jobs.chunks(chunk)
+                .enumerate()
+                .map(|(c, js)| (c * chunk, js.to_vec()))
+                .collect(),
+        );
         let results = RefCell::new(vec![0u64; jobs.len()]);
         let spans = RefCell::new(Vec::new());
         let crashes = RefCell::new(Vec::new());
@@ -124,16 +139,22 @@ impl Pool {
         let t0 = engine::now_ms();
         let timeout_ms = self.timeout_ms;
         let drivers = std::mem::take(&mut self.slots).into_iter().map(|mut slot| {
-            let (queue, results, spans, crashes, next_lane) = (&queue, &results, &spans, &crashes, &next_lane);
+            let (queue, results, spans, crashes, next_lane) =
+                (&queue, &results, &spans, &crashes, &next_lane);
             async move {
                 loop {
                     let next = queue.borrow_mut().pop_front();
-                    let Some((first, chunk_jobs)) = next else { return Ok::<Slot, ProcessError>(slot) };
+                    let Some((first, chunk_jobs)) = next else {
+                        return Ok::<Slot, ProcessError>(slot);
+                    };
                     let fault = chunk_jobs.iter().find_map(|j| match j {
                         Job::FailOnce(_, fault) => Some(*fault),
                         Job::Sum(_) | Job::Primes(_) | Job::Wait(_) => None,
                     });
-                    let waits: u64 = chunk_jobs.iter().map(|j| if let Job::Wait(ms) = j { *ms } else { 0 }).sum();
+                    let waits: u64 = chunk_jobs
+                        .iter()
+                        .map(|j| if let Job::Wait(ms) = j { *ms } else { 0 })
+                        .sum();
                     let request = match fault {
                         Some(fault) => fault.request(),
                         // A chunk of waits is one sleep as long as them all, like a worker
@@ -142,7 +163,11 @@ impl Pool {
                         // A map runs one function: a chunk's tasks are of one kind.
                         None => {
                             let ns = chunk_jobs.iter().map(|j| j.n()).collect();
-                            if matches!(chunk_jobs[0], Job::Primes(_)) { Request::CountPrimes(ns) } else { Request::SumMany(ns) }
+                            if matches!(chunk_jobs[0], Job::Primes(_)) {
+                                Request::CountPrimes(ns)
+                            } else {
+                                Request::SumMany(ns)
+                            }
                         }
                     };
                     let label = format!("tasks {}–{}", first, first + chunk_jobs.len() - 1);
@@ -159,16 +184,38 @@ impl Pool {
                                 Ok(Reply::Value(_)) if waits > 0 => vec![0; chunk_jobs.len()],
                                 _ => return Err(ProcessError::Died("an unexpected reply".into())),
                             };
-                            results.borrow_mut()[first..first + values.len()].copy_from_slice(&values);
-                            spans.borrow_mut().push(Span::since(first, lane, label, if waits > 0 { SpanKind::Wait } else { SpanKind::Run }, start));
+                            results.borrow_mut()[first..first + values.len()]
+                                .copy_from_slice(&values);
+                            spans.borrow_mut().push(Span::since(
+                                first,
+                                lane,
+                                label,
+                                if waits > 0 {
+                                    SpanKind::Wait
+                                } else {
+                                    SpanKind::Run
+                                },
+                                start,
+                            ));
                         }
                         Err(failure @ (ProcessError::Died(_) | ProcessError::TimedOut)) => {
                             let why = match failure {
                                 ProcessError::Died(why) => why,
-                                _ => format!("no answer within {:.0} ms: terminated", timeout_ms.unwrap_or_default()),
+                                _ => format!(
+                                    "no answer within {:.0} ms: terminated",
+                                    timeout_ms.unwrap_or_default()
+                                ),
                             };
-                            spans.borrow_mut().push(Span::since(first, lane, format!("{label}: {why}"), SpanKind::Failed, start));
-                            crashes.borrow_mut().push(format!("process {}: {why}", slot.lane));
+                            spans.borrow_mut().push(Span::since(
+                                first,
+                                lane,
+                                format!("{label}: {why}"),
+                                SpanKind::Failed,
+                                start,
+                            ));
+                            crashes
+                                .borrow_mut()
+                                .push(format!("process {}: {why}", slot.lane));
                             // Run the chunk again, this time without the crash, on a new process.
                             let retry = chunk_jobs.iter().map(|j| j.without_fault()).collect();
                             queue.borrow_mut().push_back((first, retry));
@@ -186,7 +233,12 @@ impl Pool {
         let slots = futures::future::try_join_all(drivers).await?;
         self.slots = slots;
         self.next_lane = next_lane.get();
-        Ok(MapOutcome { results: results.into_inner(), spans: spans.into_inner(), crashes: crashes.into_inner(), wall_ms: engine::now_ms() - t0 })
+        Ok(MapOutcome {
+            results: results.into_inner(),
+            spans: spans.into_inner(),
+            crashes: crashes.into_inner(),
+            wall_ms: engine::now_ms() - t0,
+        })
     }
 
     pub fn terminate(&self) {
@@ -224,7 +276,11 @@ mod tests {
             let out = block_on(pool.map(&js, chunk)).unwrap();
             assert_eq!(out.results, expected(&js), "chunk {chunk}");
             assert!(out.crashes.is_empty());
-            assert_eq!(out.spans.len(), js.len().div_ceil(chunk), "a span per chunk");
+            assert_eq!(
+                out.spans.len(),
+                js.len().div_ceil(chunk),
+                "a span per chunk"
+            );
         }
         assert_eq!(pool.size(), 3);
     }
@@ -236,12 +292,29 @@ mod tests {
         let mut js = jobs(8);
         js[3] = Job::FailOnce(js[3].n(), Fault::Panic);
         let out = block_on(pool.map(&js, 1)).unwrap();
-        assert_eq!(out.results, expected(&js), "the right answer despite the crash");
+        assert_eq!(
+            out.results,
+            expected(&js),
+            "the right answer despite the crash"
+        );
         assert_eq!(out.crashes.len(), 1, "{:?}", out.crashes);
-        assert!(out.crashes[0].contains("crashed on purpose"), "{:?}", out.crashes);
+        assert!(
+            out.crashes[0].contains("crashed on purpose"),
+            "{:?}",
+            out.crashes
+        );
         let lanes: std::collections::BTreeSet<Lane> = out.spans.iter().map(|s| s.lane).collect();
-        assert!(lanes.contains(&Lane::Process(2)), "a replacement, process 2, took over: {lanes:?}");
-        assert_eq!(out.spans.iter().filter(|s| s.kind == SpanKind::Failed).count(), 1);
+        assert!(
+            lanes.contains(&Lane::Process(2)),
+            "a replacement, process 2, took over: {lanes:?}"
+        );
+        assert_eq!(
+            out.spans
+                .iter()
+                .filter(|s| s.kind == SpanKind::Failed)
+                .count(),
+            1
+        );
         assert_eq!(pool.size(), 2, "still two processes");
         // The pool goes on working afterwards.
         let again = block_on(pool.map(&jobs(4), 2)).unwrap();
@@ -258,12 +331,30 @@ mod tests {
         let t = engine::now_ms();
         let out = block_on(pool.map(&js, 1)).unwrap();
         let wall = engine::now_ms() - t;
-        assert_eq!(out.results, expected(&js), "the hung task ran again elsewhere");
+        assert_eq!(
+            out.results,
+            expected(&js),
+            "the hung task ran again elsewhere"
+        );
         assert_eq!(out.crashes.len(), 1, "{:?}", out.crashes);
-        assert!(out.crashes[0].contains("no answer within 100 ms"), "{:?}", out.crashes);
-        assert!(wall < 400.0, "the map did not wait for the hung task: {wall:.0} ms");
-        let failed = out.spans.iter().find(|s| s.kind == SpanKind::Failed).unwrap();
-        assert!(failed.end - failed.start >= 100.0, "given up at the timeout, not before");
+        assert!(
+            out.crashes[0].contains("no answer within 100 ms"),
+            "{:?}",
+            out.crashes
+        );
+        assert!(
+            wall < 400.0,
+            "the map did not wait for the hung task: {wall:.0} ms"
+        );
+        let failed = out
+            .spans
+            .iter()
+            .find(|s| s.kind == SpanKind::Failed)
+            .unwrap();
+        assert!(
+            failed.end - failed.start >= 100.0,
+            "given up at the timeout, not before"
+        );
         assert_eq!(pool.size(), 2);
     }
 
@@ -271,12 +362,24 @@ mod tests {
     fn call_within_terminates_a_slow_process() {
         let _cpu = crate::testing::exclusive_cpu();
         let process = block_on(Process::spawn()).unwrap();
-        let slow = block_on(engine::call_within(&process, &Request::Spin(300).encode(), 50.0));
+        let slow = block_on(engine::call_within(
+            &process,
+            &Request::Spin(300).encode(),
+            50.0,
+        ));
         assert_eq!(slow, Err(ProcessError::TimedOut));
         let after = block_on(process.call(&Request::GetGlobal.encode(), false));
-        assert!(matches!(after, Err(ProcessError::Died(_))), "terminated: {after:?}");
+        assert!(
+            matches!(after, Err(ProcessError::Died(_))),
+            "terminated: {after:?}"
+        );
         let quick = block_on(Process::spawn()).unwrap();
-        let answer = block_on(engine::call_within(&quick, &Request::SumTo(10).encode(), 5_000.0)).unwrap();
+        let answer = block_on(engine::call_within(
+            &quick,
+            &Request::SumTo(10).encode(),
+            5_000.0,
+        ))
+        .unwrap();
         assert_eq!(Reply::decode(&answer), Ok(Reply::Value(45)));
     }
 }

@@ -37,12 +37,20 @@ pub fn LogLogChart(
     /// Labels the y decades.
     y_format: fn(f64) -> String,
 ) -> impl IntoView {
-    let points: Vec<(f64, f64)> = series.iter().flat_map(|s| s.points.iter().copied()).filter(|(x, y)| *x > 0.0 && *y > 0.0).collect();
+    let points: Vec<(f64, f64)> = series
+        .iter()
+        .flat_map(|s| s.points.iter().copied())
+        .filter(|(x, y)| *x > 0.0 && *y > 0.0)
+        .collect();
     if points.is_empty() {
         return view! { <p class="notice">"Nothing to draw: no measurements."</p> }.into_any();
     }
-    let (x_lo, x_hi) = points.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| (lo.min(p.0), hi.max(p.0)));
-    let (y_lo, y_hi) = points.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| (lo.min(p.1), hi.max(p.1)));
+    let (x_lo, x_hi) = points.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| {
+        (lo.min(p.0), hi.max(p.0))
+    });
+    let (y_lo, y_hi) = points.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| {
+        (lo.min(p.1), hi.max(p.1))
+    });
     let (yd_lo, yd_hi) = decades(y_lo, y_hi);
     let (xl_lo, xl_hi) = (x_lo.log10(), x_hi.log10().max(x_lo.log10() + 1e-9));
     let x_at = move |x: f64| LEFT + (x.log10() - xl_lo) / (xl_hi - xl_lo) * (W - LEFT - RIGHT);

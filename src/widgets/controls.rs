@@ -29,9 +29,16 @@ impl Knobs {
             }
             *slot = Some(RwSignal::new(value));
         }
-        let this = Knobs { page, values: knobs, signals, notices, extra: RwSignal::new(Vec::new()) };
+        let this = Knobs {
+            page,
+            values: knobs,
+            signals,
+            notices,
+            extra: RwSignal::new(Vec::new()),
+        };
         Effect::new(move |_| {
-            let pairs: Vec<(&str, u64)> = knobs.iter().map(|k| (k.key, this.get(*k).get())).collect();
+            let pairs: Vec<(&str, u64)> =
+                knobs.iter().map(|k| (k.key, this.get(*k).get())).collect();
             let mut query = crate::core::params::to_query(&pairs);
             for (key, value) in this.extra.get() {
                 query += &format!("&{key}={value}");
@@ -43,7 +50,11 @@ impl Knobs {
 
     /// The signal of `knob` (one of this page's).
     pub fn get(&self, knob: Knob) -> RwSignal<u64> {
-        let i = self.values.iter().position(|k| *k == knob).expect("a knob of this page");
+        let i = self
+            .values
+            .iter()
+            .position(|k| *k == knob)
+            .expect("a knob of this page");
         self.signals[i].expect("set in new")
     }
 
@@ -60,7 +71,12 @@ impl Knobs {
 /// A number input for one knob. Out-of-range or garbled input is clamped or ignored, and the
 /// reason is added to the page's notices; the run always uses a valid value.
 #[component]
-pub fn KnobInput(knob: Knob, value: RwSignal<u64>, notices: RwSignal<Vec<String>>, #[prop(into)] disabled: Signal<bool>) -> impl IntoView {
+pub fn KnobInput(
+    knob: Knob,
+    value: RwSignal<u64>,
+    notices: RwSignal<Vec<String>>,
+    #[prop(into)] disabled: Signal<bool>,
+) -> impl IntoView {
     let id = format!("knob-{}", knob.key);
     let on_change = move |ev: leptos::ev::Event| {
         let raw = event_target_value(&ev);
@@ -72,7 +88,10 @@ pub fn KnobInput(knob: Knob, value: RwSignal<u64>, notices: RwSignal<Vec<String>
             }
             Err(_) => Some(format!(
                 "{} must be a whole number from {} to {}; kept {}",
-                knob.label, knob.min, knob.max, value.get_untracked()
+                knob.label,
+                knob.min,
+                knob.max,
+                value.get_untracked()
             )),
         };
         // Re-render the field even when the value did not change ("abc" shows the old value).
@@ -93,7 +112,11 @@ pub fn KnobInput(knob: Knob, value: RwSignal<u64>, notices: RwSignal<Vec<String>
 }
 
 #[component]
-pub fn RunButton(#[prop(into)] running: Signal<bool>, #[prop(into)] enabled: Signal<bool>, on_run: impl Fn() + 'static) -> impl IntoView {
+pub fn RunButton(
+    #[prop(into)] running: Signal<bool>,
+    #[prop(into)] enabled: Signal<bool>,
+    on_run: impl Fn() + 'static,
+) -> impl IntoView {
     view! {
         <button class="run" data-testid="run" type="button"
             prop:disabled=move || running.get() || !enabled.get()
@@ -134,7 +157,10 @@ pub fn RunPanel(
 
 /// What the run is doing now, with a clock that keeps ticking: proof that the page is alive.
 #[component]
-pub fn Progress(#[prop(into)] running: Signal<bool>, #[prop(into)] phase: Signal<String>) -> impl IntoView {
+pub fn Progress(
+    #[prop(into)] running: Signal<bool>,
+    #[prop(into)] phase: Signal<String>,
+) -> impl IntoView {
     let started = RwSignal::new(0.0);
     let elapsed = RwSignal::new(0.0);
     Effect::new(move |_| {

@@ -36,7 +36,11 @@ impl Lag {
 
     /// The period the heartbeat ticks at (tracked): its shown one while a pulse is on screen.
     pub fn period_ms(&self) -> f64 {
-        if self.pulses_shown.get() > 0 { heartbeat::PERIOD_MS } else { heartbeat::BACKGROUND_PERIOD_MS }
+        if self.pulses_shown.get() > 0 {
+            heartbeat::PERIOD_MS
+        } else {
+            heartbeat::BACKGROUND_PERIOD_MS
+        }
     }
 }
 

@@ -18,12 +18,14 @@ mod stepper;
 pub mod timeline;
 mod url;
 
-pub use controls::{CancelButton, Canceller, KnobInput, Knobs, Notices, Progress, RunButton, RunPanel};
+pub use controls::{
+    CancelButton, Canceller, KnobInput, Knobs, Notices, Progress, RunButton, RunPanel,
+};
 pub use disclosure::Disclosure;
 pub use frame::DemoFrame;
-pub use lag::{describe as describe_slow_callback, use_lag, Heartbeat, Lag, SHOWN};
-pub use pool::{use_pool, PoolState, ThreadGate};
-pub use predict::{judge, PredictBox, Prediction};
+pub use lag::{Heartbeat, Lag, SHOWN, describe as describe_slow_callback, use_lag};
+pub use pool::{PoolState, ThreadGate, use_pool};
+pub use predict::{PredictBox, Prediction, judge};
 pub use run::{DemoPage, RunState};
 pub use speedup::{NoiseNote, Speedup, SpeedupCell};
 pub use stepper::{StepRules, Stepper};

@@ -18,7 +18,8 @@ pub fn use_pool() -> RwSignal<PoolState> {
 #[component]
 pub fn ThreadGate(children: ChildrenFn) -> impl IntoView {
     let pool = use_pool();
-    move || match pool.get() {
+    move || {
+        match pool.get() {
         PoolState::Ready(_) => children().into_any(),
         PoolState::Starting => view! { <p class="notice">"Starting the worker threads…"</p> }.into_any(),
         PoolState::Unavailable(why) => view! {
@@ -29,5 +30,6 @@ pub fn ThreadGate(children: ChildrenFn) -> impl IntoView {
             </p>
         }
         .into_any(),
+    }
     }
 }

@@ -21,28 +21,52 @@ pub struct Prediction<T> {
 }
 
 impl<T> Prediction<T> {
-    pub fn new(question: fn(&Knobs) -> String, unit: &'static str, measured: impl Fn(&T) -> Option<f64> + Send + Sync + 'static) -> Self {
-        Prediction { question, unit, measured: Arc::new(measured) }
+    pub fn new(
+        question: fn(&Knobs) -> String,
+        unit: &'static str,
+        measured: impl Fn(&T) -> Option<f64> + Send + Sync + 'static,
+    ) -> Self {
+        Prediction {
+            question,
+            unit,
+            measured: Arc::new(measured),
+        }
     }
 }
 
 /// How far a guess is from the measurement, in words.
 pub fn judge(guess: f64, measured: f64) -> (bool, String) {
-    let off = if measured.abs() < 1e-9 { guess.abs() } else { (guess - measured).abs() / measured.abs() };
+    let off = if measured.abs() < 1e-9 {
+        guess.abs()
+    } else {
+        (guess - measured).abs() / measured.abs()
+    };
     let close = off <= CLOSE || (guess - measured).abs() < 0.5;
     let how = if (guess - measured).abs() < 0.5 {
         "spot on".to_string()
     } else if measured.abs() < 1e-9 {
         "the measurement is 0".to_string()
     } else {
-        format!("{} by {:.0}%", if guess > measured { "over" } else { "under" }, off * 100.0)
+        format!(
+            "{} by {:.0}%",
+            if guess > measured { "over" } else { "under" },
+            off * 100.0
+        )
     };
     (close, how)
 }
 
 fn figure(v: f64, unit: &str) -> String {
-    let number = if v.fract().abs() < 1e-9 || v.abs() >= 100.0 { format!("{v:.0}") } else { format!("{v:.1}") };
-    if unit.is_empty() { number } else { format!("{number} {unit}") }
+    let number = if v.fract().abs() < 1e-9 || v.abs() >= 100.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    };
+    if unit.is_empty() {
+        number
+    } else {
+        format!("{number} {unit}")
+    }
 }
 
 /// The question, the guess and the verdict. Not generic over the run's result (`DemoPage`
@@ -55,8 +79,7 @@ pub fn PredictBox(
     /// This run's measured answer, once there is one.
     #[prop(into)]
     answer: Signal<Option<f64>>,
-    #[prop(into)]
-    running: Signal<bool>,
+    #[prop(into)] running: Signal<bool>,
     knobs: Knobs,
 ) -> impl IntoView {
     let typed = RwSignal::new(String::new());
@@ -66,7 +89,14 @@ pub fn PredictBox(
     // The guess counts as it stood when Run was pressed.
     Effect::new(move |_| {
         if running.get() {
-            taken.set(typed.get_untracked().trim().parse::<f64>().ok().filter(|g| g.is_finite() && *g >= 0.0));
+            taken.set(
+                typed
+                    .get_untracked()
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|g| g.is_finite() && *g >= 0.0),
+            );
         }
     });
     let outcome = Memo::new(move |_| {
@@ -112,8 +142,12 @@ fn storage() -> Option<web_sys::Storage> {
 }
 
 fn read_tally(key: &str) -> (u32, u32) {
-    let text = storage().and_then(|s| s.get_item(key).ok().flatten()).unwrap_or_default();
-    let mut parts = text.split(',').map(|p| p.trim().parse::<u32>().unwrap_or(0));
+    let text = storage()
+        .and_then(|s| s.get_item(key).ok().flatten())
+        .unwrap_or_default();
+    let mut parts = text
+        .split(',')
+        .map(|p| p.trim().parse::<u32>().unwrap_or(0));
     let tries = parts.next().unwrap_or(0);
     (tries, parts.next().unwrap_or(0).min(tries))
 }

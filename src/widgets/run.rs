@@ -4,7 +4,9 @@
 //! the page drops it, put a failure into the notices, end "running" however it ends. `DemoPage`
 //! is the frame, the (optionally gated) run panel and the page's own results.
 
-use super::{CancelButton, Canceller, DemoFrame, Knobs, Prediction, PredictBox, RunPanel, ThreadGate};
+use super::{
+    CancelButton, Canceller, DemoFrame, Knobs, PredictBox, Prediction, RunPanel, ThreadGate,
+};
 use crate::core::catalog::DemoInfo;
 use crate::engine;
 use leptos::prelude::*;
@@ -54,7 +56,8 @@ impl<T: Send + Sync + 'static> RunState<T> {
         self.result.set(None);
         spawn_local_scoped_with_cancellation(async move {
             if engine::jobs_in_flight() > 0 {
-                self.phase.set("waiting for the last run's threads to finish".into());
+                self.phase
+                    .set("waiting for the last run's threads to finish".into());
                 engine::settled().await;
             }
             match run.await {
@@ -91,7 +94,12 @@ impl<T: Send + Sync + 'static> RunState<T> {
 
     /// Runs `steps` one after another, saying "i of n: label" for each (drawn before the step
     /// starts: `say_before_timing`); the first failure ends the run with its error.
-    pub async fn steps<S, R, E, Fut>(&self, steps: Vec<S>, label: impl Fn(&S) -> String, mut run: impl FnMut(S) -> Fut) -> Result<Vec<R>, E>
+    pub async fn steps<S, R, E, Fut>(
+        &self,
+        steps: Vec<S>,
+        label: impl Fn(&S) -> String,
+        mut run: impl FnMut(S) -> Fut,
+    ) -> Result<Vec<R>, E>
     where
         Fut: Future<Output = Result<R, E>>,
     {
@@ -99,7 +107,8 @@ impl<T: Send + Sync + 'static> RunState<T> {
         let mut all = Vec::with_capacity(n);
         for (i, step) in steps.into_iter().enumerate() {
             // Each step is a run its page times.
-            self.say_before_timing(format!("{} of {n}: {}", i + 1, label(&step))).await;
+            self.say_before_timing(format!("{} of {n}: {}", i + 1, label(&step)))
+                .await;
             all.push(run(step).await?);
         }
         Ok(all)

@@ -7,9 +7,21 @@ use leptos::prelude::*;
 /// The report of a result shown on this page.
 pub fn report(demo: &str, rows: Vec<ReportRow>) -> Report {
     let window = web_sys::window();
-    let link = window.as_ref().and_then(|w| w.location().href().ok()).unwrap_or_default();
-    let platform = window.as_ref().and_then(|w| w.navigator().user_agent().ok()).unwrap_or_else(|| "unknown browser".into());
-    Report { demo: demo.into(), link, cores: crate::engine::hardware_concurrency(), platform, rows }
+    let link = window
+        .as_ref()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default();
+    let platform = window
+        .as_ref()
+        .and_then(|w| w.navigator().user_agent().ok())
+        .unwrap_or_else(|| "unknown browser".into());
+    Report {
+        demo: demo.into(),
+        link,
+        cores: crate::engine::hardware_concurrency(),
+        platform,
+        rows,
+    }
 }
 
 /// Puts `text` on the clipboard (navigator.clipboard.writeText), if the browser lets the page.
@@ -19,9 +31,15 @@ async fn copy(text: String) -> Result<(), String> {
         .and_then(Result::ok)
         .filter(|c| !c.is_undefined())
         .ok_or("this browser gives the page no clipboard")?;
-    let write = js_sys::Reflect::get(&clipboard, &"writeText".into()).map_err(|_| "no writeText")?;
-    let promise = js_sys::Function::from(write).call1(&clipboard, &text.into()).map_err(|_| "the copy was refused")?;
-    wasm_bindgen_futures::JsFuture::from(js_sys::Promise::from(promise)).await.map(|_| ()).map_err(|_| "the copy was refused".to_string())
+    let write =
+        js_sys::Reflect::get(&clipboard, &"writeText".into()).map_err(|_| "no writeText")?;
+    let promise = js_sys::Function::from(write)
+        .call1(&clipboard, &text.into())
+        .map_err(|_| "the copy was refused")?;
+    wasm_bindgen_futures::JsFuture::from(js_sys::Promise::from(promise))
+        .await
+        .map(|_| ())
+        .map_err(|_| "the copy was refused".to_string())
 }
 
 #[component]

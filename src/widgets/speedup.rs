@@ -26,7 +26,11 @@ impl Speedup {
     /// What it reads as (short enough for a table on a phone; `NoiseNote` says the rest once,
     /// under the table).
     pub fn text(self) -> String {
-        if self.noisy() { format!("{:.2}× · noise", self.value) } else { format!("{:.2}×", self.value) }
+        if self.noisy() {
+            format!("{:.2}× · noise", self.value)
+        } else {
+            format!("{:.2}×", self.value)
+        }
     }
 }
 
@@ -35,7 +39,12 @@ impl Speedup {
 pub fn SpeedupCell(speedup: Speedup) -> impl IntoView {
     let noisy = speedup.noisy();
     let lanes = speedup.lanes;
-    let title = noisy.then(|| format!("more than {lanes} lane{} computing at once can give", if lanes == 1 { "" } else { "s" }));
+    let title = noisy.then(|| {
+        format!(
+            "more than {lanes} lane{} computing at once can give",
+            if lanes == 1 { "" } else { "s" }
+        )
+    });
     view! { <td data-speedup=speedup.value data-noisy=noisy.to_string() class:noisy=noisy title=title>{speedup.text()}</td> }
 }
 
@@ -62,6 +71,10 @@ mod tests {
         assert_eq!(Speedup::new(1.87, 2).text(), "1.87×");
         assert_eq!(Speedup::new(2.17, 2).text(), "2.17× · noise");
         assert_eq!(Speedup::new(1.02, 1).text(), "1.02×");
-        assert_eq!(Speedup::new(1.3, 1).text(), "1.30× · noise", "one lane cannot beat itself by 30%");
+        assert_eq!(
+            Speedup::new(1.3, 1).text(),
+            "1.30× · noise",
+            "one lane cannot beat itself by 30%"
+        );
     }
 }

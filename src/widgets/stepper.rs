@@ -7,7 +7,9 @@
 //! scheduler to the end, f find, Home back to the start.
 
 use super::Knobs;
-use crate::core::stepping::{decode, encode, random_schedule, replay, search, Machine, Picture, Search};
+use crate::core::stepping::{
+    Machine, Picture, Search, decode, encode, random_schedule, replay, search,
+};
 use crate::engine;
 use leptos::prelude::*;
 
@@ -35,7 +37,9 @@ pub fn Stepper<M: Machine + Send + Sync + 'static>(
     intro: &'static str,
 ) -> impl IntoView {
     let param = |key: &str| query.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
-    let first_rule = param("rules").and_then(|k| rules.iter().position(|r| r.key == k)).unwrap_or(0);
+    let first_rule = param("rules")
+        .and_then(|k| rules.iter().position(|r| r.key == k))
+        .unwrap_or(0);
     let rules = StoredValue::new(rules);
     let rule = RwSignal::new(first_rule);
     let start = move || rules.with_value(|r| r[rule.get_untracked()].start.clone());
@@ -50,21 +54,35 @@ pub fn Stepper<M: Machine + Send + Sync + 'static>(
     });
     Effect::new(move |_| {
         let key = rules.with_value(|r| r[rule.get()].key);
-        knobs.extra.set(vec![("rules", key.to_string()), ("steps", encode(&steps.get()))]);
+        knobs.extra.set(vec![
+            ("rules", key.to_string()),
+            ("steps", encode(&steps.get())),
+        ]);
     });
     let act = move |do_it: Action| {
         message.set(None);
         let (m, _) = now.get_untracked();
         match do_it {
             Action::Step(actor) if m.runnable().contains(&actor) => steps.update(|s| s.push(actor)),
-            Action::Step(actor) => message.set(Some(format!("{} cannot take a step now.", name_of(&m, actor)))),
+            Action::Step(actor) => message.set(Some(format!(
+                "{} cannot take a step now.",
+                name_of(&m, actor)
+            ))),
             Action::Undo => steps.update(|s| {
                 s.pop();
             }),
             Action::Reset => steps.set(vec![]),
             Action::Random => {
                 let more = random_schedule(&m, engine::now_ms().to_bits());
-                message.set(Some(format!("{} {} steps.", if m.actors().len() == 1 { "Ran to the end:" } else { "The random scheduler took" }, more.len())));
+                message.set(Some(format!(
+                    "{} {} steps.",
+                    if m.actors().len() == 1 {
+                        "Ran to the end:"
+                    } else {
+                        "The random scheduler took"
+                    },
+                    more.len()
+                )));
                 steps.update(|s| s.extend(more));
             }
             Action::Find => message.set(goal.map(|g| find(&m, g, steps))),
@@ -72,7 +90,9 @@ pub fn Stepper<M: Machine + Send + Sync + 'static>(
     };
     let on_key = move |e: leptos::ev::KeyboardEvent| {
         let action = match e.key().as_str() {
-            k if k.len() == 1 && ("1"..="9").contains(&k) => Action::Step(k.parse::<usize>().unwrap_or(1) - 1),
+            k if k.len() == 1 && ("1"..="9").contains(&k) => {
+                Action::Step(k.parse::<usize>().unwrap_or(1) - 1)
+            }
             "u" | "Backspace" => Action::Undo,
             "r" => Action::Random,
             "f" => Action::Find,
@@ -126,13 +146,18 @@ enum Action {
 }
 
 fn name_of<M: Machine>(m: &M, actor: usize) -> String {
-    m.actors().get(actor).cloned().unwrap_or_else(|| format!("actor {}", actor + 1))
+    m.actors()
+        .get(actor)
+        .cloned()
+        .unwrap_or_else(|| format!("actor {}", actor + 1))
 }
 
 /// Keys typed into a form field are the field's, not the stepper's.
 fn is_field(e: &leptos::ev::KeyboardEvent) -> bool {
     use wasm_bindgen::JsCast;
-    e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| matches!(el.tag_name().as_str(), "SELECT" | "INPUT" | "TEXTAREA"))
+    e.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "SELECT" | "INPUT" | "TEXTAREA"))
 }
 
 /// Searches every interleaving from the current state; appends the shortest way to the goal.
@@ -142,16 +167,25 @@ fn find<M: Machine>(m: &M, goal: &str, steps: RwSignal<Vec<usize>>) -> String {
         Search::Found(path) => {
             let n = path.len();
             steps.update(|s| s.extend(path));
-            format!("Found {goal} in {n} more steps (the shortest way from where you were). Undo to walk back through it.")
+            format!(
+                "Found {goal} in {n} more steps (the shortest way from where you were). Undo to walk back through it."
+            )
         }
         Search::Unreachable { states } => {
-            format!("No schedule from here reaches {goal}: all {states} reachable states were searched.")
+            format!(
+                "No schedule from here reaches {goal}: all {states} reachable states were searched."
+            )
         }
-        Search::TooMany { states } => format!("Gave up after {states} states without finding {goal}."),
+        Search::TooMany { states } => {
+            format!("Gave up after {states} states without finding {goal}.")
+        }
     }
 }
 
-fn actor_buttons<M: Machine, F: Fn(Action) + Copy + Send + Sync + 'static>(m: &M, act: F) -> impl IntoView + use<M, F> {
+fn actor_buttons<M: Machine, F: Fn(Action) + Copy + Send + Sync + 'static>(
+    m: &M,
+    act: F,
+) -> impl IntoView + use<M, F> {
     let runnable = m.runnable();
     m.actors()
         .into_iter()
@@ -208,7 +242,9 @@ fn drawing(p: Picture, events: Vec<String>) -> impl IntoView {
 
 /// The wait-for graph as arrows, and whether it closes a cycle.
 fn waits(edges: Vec<(String, String, String)>) -> impl IntoView {
-    let closed = edges.iter().all(|(_, _, holder)| edges.iter().any(|(waiter, _, _)| waiter == holder));
+    let closed = edges
+        .iter()
+        .all(|(_, _, holder)| edges.iter().any(|(waiter, _, _)| waiter == holder));
     view! {
         <div class="wait-for" data-testid="wait-for" data-cycle=closed.to_string()>
             <h3>{if closed { "Wait-for graph: a cycle" } else { "Wait-for graph" }}</h3>

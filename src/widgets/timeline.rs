@@ -4,8 +4,8 @@
 //! the event loop, overlapping rows are coroutines waiting together). Several timelines can
 //! share one time axis so that their lengths compare at a glance.
 
-use crate::core::trace::{Lane, Span, SpanKind, Trace};
 use super::Disclosure;
+use crate::core::trace::{Lane, Span, SpanKind, Trace};
 use crate::engine;
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
@@ -40,19 +40,30 @@ pub fn rows<'a>(trace: &'a Trace, task_names: &[&str]) -> Vec<Row<'a>> {
                     Some(name) => format!("loop · {name}"),
                     None => format!("loop · task {task}"),
                 };
-                out.push(Row { lane, label, spans: spans.iter().copied().filter(|s| s.task == task).collect() });
+                out.push(Row {
+                    lane,
+                    label,
+                    spans: spans.iter().copied().filter(|s| s.task == task).collect(),
+                });
             }
             continue;
         }
         let mut lane_rows: Vec<Vec<&Span>> = Vec::new();
         for span in spans {
-            match lane_rows.iter_mut().find(|row| row.last().is_some_and(|last| last.end <= span.start)) {
+            match lane_rows
+                .iter_mut()
+                .find(|row| row.last().is_some_and(|last| last.end <= span.start))
+            {
                 Some(row) => row.push(span),
                 None => lane_rows.push(vec![span]),
             }
         }
         for (i, spans) in lane_rows.into_iter().enumerate() {
-            let label = if i == 0 { lane.to_string() } else { String::new() };
+            let label = if i == 0 {
+                lane.to_string()
+            } else {
+                String::new()
+            };
             out.push(Row { lane, label, spans });
         }
     }
@@ -66,8 +77,15 @@ pub fn ticks(span_ms: f64, target: usize) -> Vec<f64> {
     }
     let raw = span_ms / target.max(1) as f64;
     let magnitude = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * magnitude).find(|s| *s >= raw).unwrap_or(10.0 * magnitude);
-    (0..).map(|i| i as f64 * step).take_while(|t| *t <= span_ms + 1e-9).collect()
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * magnitude)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * magnitude);
+    (0..)
+        .map(|i| i as f64 * step)
+        .take_while(|t| *t <= span_ms + 1e-9)
+        .collect()
 }
 
 fn kind_class(kind: SpanKind) -> &'static str {
@@ -104,13 +122,24 @@ pub fn marks<'a>(spans: &[&'a Span], x: impl Fn(f64) -> f64) -> Vec<Mark<'a>> {
                 continue;
             }
         }
-        out.push(Mark { first: s, end: s.end, count: 1, tiny });
+        out.push(Mark {
+            first: s,
+            end: s.end,
+            count: 1,
+            tiny,
+        });
     }
     out
 }
 
 fn fmt_ms(ms: f64) -> String {
-    if ms >= 1000.0 { format!("{:.2} s", ms / 1000.0) } else if ms >= 10.0 { format!("{ms:.0} ms") } else { format!("{ms:.1} ms") }
+    if ms >= 1000.0 {
+        format!("{:.2} s", ms / 1000.0)
+    } else if ms >= 10.0 {
+        format!("{ms:.0} ms")
+    } else {
+        format!("{ms:.1} ms")
+    }
 }
 
 /// Text for markup: `&`, `<`, `>` and quotes escaped (span labels are ours, but a label may
@@ -142,7 +171,10 @@ fn drawing_height(rows: usize) -> f64 {
 pub fn svg_markup(trace: &Trace, axis_ms: Option<f64>, task_names: &[&str]) -> String {
     use std::fmt::Write;
     let origin = trace.start();
-    let extent = axis_ms.unwrap_or(trace.end() - origin).max(trace.end() - origin).max(1e-3);
+    let extent = axis_ms
+        .unwrap_or(trace.end() - origin)
+        .max(trace.end() - origin)
+        .max(1e-3);
     let rows = rows(trace, task_names);
     let height = drawing_height(rows.len());
     let x = move |t: f64| LABEL_W + (t - origin) / extent * (WIDTH - LABEL_W - 8.0);
@@ -151,22 +183,56 @@ pub fn svg_markup(trace: &Trace, axis_ms: Option<f64>, task_names: &[&str]) -> S
         let tx = x(origin + t);
         // A label centred on the right edge would be cut off: end-anchor it there.
         let anchor = if tx > WIDTH - 40.0 { "end" } else { "middle" };
-        let _ = write!(out, r#"<line class="tick" x1="{tx:.1}" x2="{tx:.1}" y1="{}" y2="{height}"/><text class="tick-label" x="{tx:.1}" y="{}" text-anchor="{anchor}">{}</text>"#,
-            AXIS_H - 4.0, AXIS_H - 8.0, fmt_ms(t));
+        let _ = write!(
+            out,
+            r#"<line class="tick" x1="{tx:.1}" x2="{tx:.1}" y1="{}" y2="{height}"/><text class="tick-label" x="{tx:.1}" y="{}" text-anchor="{anchor}">{}</text>"#,
+            AXIS_H - 4.0,
+            AXIS_H - 8.0,
+            fmt_ms(t)
+        );
     }
     for (i, row) in rows.iter().enumerate() {
         let y = AXIS_H + ROW_H * i as f64;
-        let _ = write!(out, r#"<text class="lane-label" x="4" y="{:.1}">{}</text>"#, y + ROW_H * 0.7, escape(&row.label));
+        let _ = write!(
+            out,
+            r#"<text class="lane-label" x="4" y="{:.1}">{}</text>"#,
+            y + ROW_H * 0.7,
+            escape(&row.label)
+        );
         for m in marks(&row.spans, x) {
             let s = m.first;
             let (x0, x1) = (x(s.start), x(m.end));
             let tip = match m.count {
-                1 => format!("{} on {}: {} → {} ({})", s.label, s.lane, fmt_ms(s.start - origin), fmt_ms(m.end - origin), fmt_ms(s.duration())),
-                n => format!("{n} spans too short to draw apart, from {} on {}: {} → {}", s.label, s.lane, fmt_ms(s.start - origin), fmt_ms(m.end - origin)),
+                1 => format!(
+                    "{} on {}: {} → {} ({})",
+                    s.label,
+                    s.lane,
+                    fmt_ms(s.start - origin),
+                    fmt_ms(m.end - origin),
+                    fmt_ms(s.duration())
+                ),
+                n => format!(
+                    "{n} spans too short to draw apart, from {} on {}: {} → {}",
+                    s.label,
+                    s.lane,
+                    fmt_ms(s.start - origin),
+                    fmt_ms(m.end - origin)
+                ),
             };
-            let _ = write!(out, r#"<rect class="{}" data-lane="{}" data-task="{}" data-count="{}" data-start="{}" data-end="{}" x="{x0:.2}" y="{}" width="{:.2}" height="{}" rx="3"><title>{}</title></rect>"#,
-                kind_class(s.kind), escape(&s.lane.to_string()), s.task, m.count, s.start - origin, m.end - origin,
-                y + 3.0, (x1 - x0).max(1.0), ROW_H - 6.0, escape(&tip));
+            let _ = write!(
+                out,
+                r#"<rect class="{}" data-lane="{}" data-task="{}" data-count="{}" data-start="{}" data-end="{}" x="{x0:.2}" y="{}" width="{:.2}" height="{}" rx="3"><title>{}</title></rect>"#,
+                kind_class(s.kind),
+                escape(&s.lane.to_string()),
+                s.task,
+                m.count,
+                s.start - origin,
+                m.end - origin,
+                y + 3.0,
+                (x1 - x0).max(1.0),
+                ROW_H - 6.0,
+                escape(&tip)
+            );
         }
     }
     out
@@ -204,8 +270,12 @@ pub fn Timeline(
     .map(|(kind, text)| view! { <span class="key"><svg viewBox="0 0 10 10"><rect class=kind_class(kind).replace("span", "swatch") width="10" height="10" rx="2"/></svg>{text}</span> })
     .collect_view();
     let lanes = trace.lanes().len();
-    let summary = format!("{caption}: {} spans on {lanes} lane{}, {} from first start to last end",
-        trace.spans.len(), if lanes == 1 { "" } else { "s" }, fmt_ms(trace.end() - origin));
+    let summary = format!(
+        "{caption}: {} spans on {lanes} lane{}, {} from first start to last end",
+        trace.spans.len(),
+        if lanes == 1 { "" } else { "s" },
+        fmt_ms(trace.end() - origin)
+    );
     // The drawing and the text version read the one trace, uncopied.
     let trace = StoredValue::new(trace);
     let markup = RwSignal::new(None::<String>);
@@ -238,8 +308,13 @@ pub fn Timelines(
     #[prop(optional)]
     task_names: &'static [&'static str],
 ) -> impl IntoView {
-    let axis = runs.iter().map(|(_, t)| t.end() - t.start()).fold(0.0, f64::max);
-    runs.into_iter().map(|(caption, trace)| view! { <Timeline trace caption axis_ms=axis task_names/> }).collect_view()
+    let axis = runs
+        .iter()
+        .map(|(_, t)| t.end() - t.start())
+        .fold(0.0, f64::max);
+    runs.into_iter()
+        .map(|(caption, trace)| view! { <Timeline trace caption axis_ms=axis task_names/> })
+        .collect_view()
 }
 
 /// The most rows the data table shows (a run can record thousands of slices).
@@ -293,20 +368,42 @@ mod tests {
     use super::*;
 
     fn span(lane: Lane, task: usize, start: f64, end: f64) -> Span {
-        Span { task, lane, label: String::new(), kind: SpanKind::Wait, start, end }
+        Span {
+            task,
+            lane,
+            label: String::new(),
+            kind: SpanKind::Wait,
+            start,
+            end,
+        }
     }
 
     #[test]
     fn spans_under_a_pixel_merge_into_one_mark_and_wide_ones_stay_apart() {
-        let tiny: Vec<Span> = (0..1000).map(|i| span(Lane::Worker(0), i, i as f64 * 0.1, i as f64 * 0.1 + 0.05)).collect();
-        let wide = [span(Lane::Worker(0), 0, 200.0, 230.0), span(Lane::Worker(0), 1, 231.0, 260.0)];
+        let tiny: Vec<Span> = (0..1000)
+            .map(|i| span(Lane::Worker(0), i, i as f64 * 0.1, i as f64 * 0.1 + 0.05))
+            .collect();
+        let wide = [
+            span(Lane::Worker(0), 0, 200.0, 230.0),
+            span(Lane::Worker(0), 1, 231.0, 260.0),
+        ];
         let all: Vec<&Span> = tiny.iter().chain(&wide).collect();
         let m = marks(&all, |t| t); // 1 ms a pixel
         assert_eq!(m.len(), 3, "{m:?}");
         assert_eq!((m[0].count, m[0].end), (1000, 99.95));
-        assert_eq!((m[1].count, m[2].count), (1, 1), "30 ms spans are drawn one by one");
-        let far: Vec<Span> = (0..3).map(|i| span(Lane::Worker(0), i, i as f64 * 10.0, i as f64 * 10.0 + 0.5)).collect();
-        assert_eq!(marks(&far.iter().collect::<Vec<_>>(), |t| t).len(), 3, "tiny but far apart: each its own mark");
+        assert_eq!(
+            (m[1].count, m[2].count),
+            (1, 1),
+            "30 ms spans are drawn one by one"
+        );
+        let far: Vec<Span> = (0..3)
+            .map(|i| span(Lane::Worker(0), i, i as f64 * 10.0, i as f64 * 10.0 + 0.5))
+            .collect();
+        assert_eq!(
+            marks(&far.iter().collect::<Vec<_>>(), |t| t).len(),
+            3,
+            "tiny but far apart: each its own mark"
+        );
     }
 
     #[test]
@@ -319,8 +416,14 @@ mod tests {
         ]);
         let rows = rows(&trace, &[]);
         assert_eq!(rows.len(), 3);
-        assert_eq!(rows[0].spans.iter().map(|s| s.task).collect::<Vec<_>>(), vec![0, 2]);
-        assert_eq!(rows.iter().map(|r| r.label.as_str()).collect::<Vec<_>>(), vec!["worker 0", "", "worker 1"]);
+        assert_eq!(
+            rows[0].spans.iter().map(|s| s.task).collect::<Vec<_>>(),
+            vec![0, 2]
+        );
+        assert_eq!(
+            rows.iter().map(|r| r.label.as_str()).collect::<Vec<_>>(),
+            vec!["worker 0", "", "worker 1"]
+        );
     }
 
     #[test]
@@ -331,30 +434,53 @@ mod tests {
             span(Lane::EventLoop, 1, 12.0, 20.0),
         ]);
         let rows = rows(&trace, &[]);
-        assert_eq!(rows.iter().map(|r| r.label.as_str()).collect::<Vec<_>>(), vec!["loop · task 0", "loop · task 1"]);
+        assert_eq!(
+            rows.iter().map(|r| r.label.as_str()).collect::<Vec<_>>(),
+            vec!["loop · task 0", "loop · task 1"]
+        );
         let named = super::rows(&trace, &["heartbeat"]);
-        assert_eq!(named.iter().map(|r| r.label.as_str()).collect::<Vec<_>>(), vec!["loop · heartbeat", "loop · task 1"]);
+        assert_eq!(
+            named.iter().map(|r| r.label.as_str()).collect::<Vec<_>>(),
+            vec!["loop · heartbeat", "loop · task 1"]
+        );
         assert_eq!(rows[1].spans.len(), 2);
     }
 
     #[test]
     fn the_markup_draws_every_mark_with_its_data_and_escapes_text() {
-        let mut spans = vec![span(Lane::Worker(0), 0, 0.0, 40.0), span(Lane::Worker(1), 1, 10.0, 50.0)];
+        let mut spans = vec![
+            span(Lane::Worker(0), 0, 0.0, 40.0),
+            span(Lane::Worker(1), 1, 10.0, 50.0),
+        ];
         spans[0].label = "a <b> & \"c\"".into();
         let trace = Trace::new(spans);
         let markup = svg_markup(&trace, None, &[]);
         let height = drawing_height(rows(&trace, &[]).len());
         assert_eq!(height, AXIS_H + 2.0 * ROW_H + 4.0);
-        assert!(markup.contains(&format!(r#"y2="{height}""#)), "the ticks reach the bottom: {markup}");
+        assert!(
+            markup.contains(&format!(r#"y2="{height}""#)),
+            "the ticks reach the bottom: {markup}"
+        );
         assert_eq!(markup.matches("<rect ").count(), 2, "{markup}");
-        assert!(markup.contains(r#"data-lane="worker 1" data-task="1" data-count="1" data-start="10" data-end="50""#), "{markup}");
-        assert!(markup.contains("a &lt;b&gt; &amp; &quot;c&quot;") && !markup.contains("<b>"), "{markup}");
+        assert!(
+            markup.contains(
+                r#"data-lane="worker 1" data-task="1" data-count="1" data-start="10" data-end="50""#
+            ),
+            "{markup}"
+        );
+        assert!(
+            markup.contains("a &lt;b&gt; &amp; &quot;c&quot;") && !markup.contains("<b>"),
+            "{markup}"
+        );
         assert_eq!(escape("'<>'"), "&#39;&lt;&gt;&#39;");
     }
 
     #[test]
     fn ticks_are_round_and_cover_the_span() {
-        assert_eq!(ticks(1000.0, 5), vec![0.0, 200.0, 400.0, 600.0, 800.0, 1000.0]);
+        assert_eq!(
+            ticks(1000.0, 5),
+            vec![0.0, 200.0, 400.0, 600.0, 800.0, 1000.0]
+        );
         assert_eq!(ticks(95.0, 4), vec![0.0, 50.0]);
         assert_eq!(ticks(0.0, 4), vec![0.0]);
         assert!(ticks(2345.0, 6).len() <= 7);

@@ -3,7 +3,9 @@
 
 /// Writes the page's current parameters into the URL without navigating (no `hashchange`).
 pub fn replace_query(page: &str, query: &str) {
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let hash = format!("#/{page}?{query}");
     if window.location().hash().ok().as_deref() == Some(hash.as_str()) {
         return;

@@ -16,13 +16,13 @@
 #[path = "../support/mod.rs"]
 mod support;
 
-use concurrency_playground::core::stats::{self, impossible_speedup, median, Reading};
+use concurrency_playground::core::stats::{self, Reading, impossible_speedup, median};
+use concurrency_playground::core::sync::cancel_signal;
+use concurrency_playground::demos::compare::matrix::{self, Variant, Work, Workload};
 use concurrency_playground::demos::concurrent_waits;
 use concurrency_playground::demos::parallel_cpu::run_split;
 use serde_json::Value;
 use std::fmt::Write as _;
-use concurrency_playground::demos::compare::matrix::{self, Variant, Work, Workload};
-use concurrency_playground::core::sync::cancel_signal;
 use support::browser::Browser;
 use support::server::StaticServer;
 
@@ -72,7 +72,10 @@ fn native_pools(limit: u64, threads: &[usize]) -> Vec<(usize, rayon::ThreadPool)
     threads
         .iter()
         .map(|&t| {
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(t).build().unwrap();
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(t)
+                .build()
+                .unwrap();
             pool.install(|| run_split(limit, t)); // warm-up
             (t, pool)
         })
@@ -81,7 +84,10 @@ fn native_pools(limit: u64, threads: &[usize]) -> Vec<(usize, rayon::ThreadPool)
 
 /// One native round of the prime kernel: every thread count back to back, as a round of the page.
 fn native_cpu_round(pools: &[(usize, rayon::ThreadPool)], limit: u64) -> Vec<f64> {
-    pools.iter().map(|(t, pool)| pool.install(|| run_split(limit, *t)).wall_ms).collect()
+    pools
+        .iter()
+        .map(|(t, pool)| pool.install(|| run_split(limit, *t)).wall_ms)
+        .collect()
 }
 
 /// One figure's runs, in the order they ran, with their median and spread. Speedups are read run
@@ -98,7 +104,11 @@ struct Timing {
 
 impl Timing {
     fn of(runs: Vec<f64>) -> Timing {
-        Timing { median: median(&runs).unwrap_or(f64::NAN), spread: spread(&runs), runs }
+        Timing {
+            median: median(&runs).unwrap_or(f64::NAN),
+            spread: spread(&runs),
+            runs,
+        }
     }
 
     fn unknown() -> Timing {
@@ -114,7 +124,9 @@ fn paired_speedup(base: &Timing, new: &Timing) -> f64 {
 /// How far the runs lie apart: (slowest - fastest) / median. Over `NOISY_SPREAD` the median is
 /// not to be trusted: something else ran on the machine meanwhile.
 fn spread(times: &[f64]) -> f64 {
-    let (lo, hi) = times.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), t| (lo.min(*t), hi.max(*t)));
+    let (lo, hi) = times.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), t| {
+        (lo.min(*t), hi.max(*t))
+    });
     (hi - lo) / median(times).unwrap_or(f64::NAN)
 }
 
@@ -141,7 +153,9 @@ fn machine_speed() -> f64 {
 
 /// The probes' drift: (slowest - fastest) / fastest.
 fn drift(probes: &[(&str, f64)]) -> f64 {
-    let (lo, hi) = probes.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), p| (lo.min(p.1), hi.max(p.1)));
+    let (lo, hi) = probes.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), p| {
+        (lo.min(p.1), hi.max(p.1))
+    });
     (hi - lo) / lo
 }
 
@@ -165,7 +179,10 @@ fn browser_over_native(native: &Timing, browser: &Timing) -> f64 {
 fn note(speedup: f64, lanes: usize, spread: Option<f64>) -> String {
     let mut notes = Vec::new();
     if impossible_speedup(speedup, lanes) {
-        notes.push(format!("NOISE: above {lanes} lane{}", if lanes == 1 { "" } else { "s" }));
+        notes.push(format!(
+            "NOISE: above {lanes} lane{}",
+            if lanes == 1 { "" } else { "s" }
+        ));
     }
     if let Some(s) = spread.filter(|s| *s > NOISY_SPREAD) {
         notes.push(format!("spread {:.0}%", s * 100.0));
@@ -175,52 +192,89 @@ fn note(speedup: f64, lanes: usize, spread: Option<f64>) -> String {
 
 fn native_waits(runs: usize) -> (f64, f64) {
     let m = |mode| {
-        let times: Vec<f64> =
-            (0..runs).map(|_| futures::executor::block_on(concurrent_waits::run(mode, 5, 200.0)).total_ms).collect();
+        let times: Vec<f64> = (0..runs)
+            .map(|_| futures::executor::block_on(concurrent_waits::run(mode, 5, 200.0)).total_ms)
+            .collect();
         median(&times).unwrap()
     };
-    (m(concurrent_waits::Variant::Sequential), m(concurrent_waits::Variant::Concurrent))
+    (
+        m(concurrent_waits::Variant::Sequential),
+        m(concurrent_waits::Variant::Concurrent),
+    )
 }
 
 /// One round of the parallel-CPU page (opened with `repeats=1`): its warm-up, then every thread
 /// count back to back; each thread count's time (1..=P).
 async fn browser_cpu_round(browser: &Browser) -> Vec<f64> {
     support::run_demo_quietly(browser, 600).await;
-    let rows = browser.eval("[...document.querySelectorAll('tr[data-threads]')].map(r => +r.dataset.runsMs)").await;
-    rows.as_array().unwrap().iter().map(|v| v.as_f64().expect("a time on the page")).collect()
+    let rows = browser
+        .eval("[...document.querySelectorAll('tr[data-threads]')].map(r => +r.dataset.runsMs)")
+        .await;
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().expect("a time on the page"))
+        .collect()
 }
 
 /// The prime kernel, round by round: in each round every thread count natively, then on the page.
 /// A browser/native ratio is then read round by round too (`browser_over_native`), from figures measured
 /// seconds apart, not minutes: this machine kind's pace flips within seconds (`machine_speed`).
-async fn cpu_rounds(browser: &Browser, server: &StaticServer, opts: &Options, threads: &[usize]) -> (Vec<Timing>, Vec<Timing>) {
+async fn cpu_rounds(
+    browser: &Browser,
+    server: &StaticServer,
+    opts: &Options,
+    threads: &[usize],
+) -> (Vec<Timing>, Vec<Timing>) {
     let limit = opts.size_k * 1000;
     let pools = native_pools(limit, threads);
-    browser.goto(&server.url(&format!("/#/parallel-cpu?size={}&repeats=1", opts.size_k))).await;
+    browser
+        .goto(&server.url(&format!("/#/parallel-cpu?size={}&repeats=1", opts.size_k)))
+        .await;
     support::wait_for_threads(browser, 30).await;
-    assert_eq!(browser.eval(support::REFUSE_DEBUG).await, true, "a debug build: the benchmark measures only the optimised one");
-    let (mut native, mut web) = (vec![Vec::new(); threads.len()], vec![Vec::new(); threads.len()]);
+    assert_eq!(
+        browser.eval(support::REFUSE_DEBUG).await,
+        true,
+        "a debug build: the benchmark measures only the optimised one"
+    );
+    let (mut native, mut web) = (
+        vec![Vec::new(); threads.len()],
+        vec![Vec::new(); threads.len()],
+    );
     for _ in 0..opts.cpu_rounds {
         for (times, ms) in native.iter_mut().zip(native_cpu_round(&pools, limit)) {
             times.push(ms);
         }
         let round = browser_cpu_round(browser).await;
-        assert_eq!(round.len(), threads.len(), "the page ran 1..={} threads", round.len());
+        assert_eq!(
+            round.len(),
+            threads.len(),
+            "the page ran 1..={} threads",
+            round.len()
+        );
         for (times, ms) in web.iter_mut().zip(round) {
             times.push(ms);
         }
     }
-    (native.into_iter().map(Timing::of).collect(), web.into_iter().map(Timing::of).collect())
+    (
+        native.into_iter().map(Timing::of).collect(),
+        web.into_iter().map(Timing::of).collect(),
+    )
 }
 
 async fn browser_waits(browser: &Browser, server: &StaticServer, runs: usize) -> (f64, f64) {
-    browser.goto(&server.url("/#/concurrent-waits?tasks=5&wait=200")).await;
+    browser
+        .goto(&server.url("/#/concurrent-waits?tasks=5&wait=200"))
+        .await;
     let (mut seq, mut con) = (Vec::new(), Vec::new());
     for _ in 0..runs {
         browser.click("[data-testid=run]").await;
-        browser.wait_until("!document.querySelector('[data-testid=results]')", 5).await;
+        browser
+            .wait_until("!document.querySelector('[data-testid=results]')", 5)
+            .await;
         browser.wait_for("[data-testid=results]", 30).await;
-        let total = |mode: &str| format!("+document.querySelector('tr[data-mode={mode}]').dataset.totalMs");
+        let total =
+            |mode: &str| format!("+document.querySelector('tr[data-mode={mode}]').dataset.totalMs");
         seq.push(browser.eval(&total("sequential")).await.as_f64().unwrap());
         con.push(browser.eval(&total("concurrent")).await.as_f64().unwrap());
     }
@@ -237,8 +291,18 @@ struct Cell {
 
 fn workloads(o: &Options) -> [Workload; 2] {
     [
-        Workload { work: Work::Cpu, tasks: o.tasks, n: o.n(), wait_ms: 0.0 },
-        Workload { work: Work::Io, tasks: o.tasks, n: 0, wait_ms: o.wait_ms as f64 },
+        Workload {
+            work: Work::Cpu,
+            tasks: o.tasks,
+            n: o.n(),
+            wait_ms: 0.0,
+        },
+        Workload {
+            work: Work::Io,
+            tasks: o.tasks,
+            n: 0,
+            wait_ms: o.wait_ms as f64,
+        },
     ]
 }
 
@@ -255,7 +319,10 @@ impl Samples {
     }
 
     fn of(&self, work: Work, model: Variant) -> Timing {
-        self.0.iter().find(|s| s.0 == work && s.1 == model).map_or_else(Timing::unknown, |s| Timing::of(s.2.clone()))
+        self.0
+            .iter()
+            .find(|s| s.0 == work && s.1 == model)
+            .map_or_else(Timing::unknown, |s| Timing::of(s.2.clone()))
     }
 }
 
@@ -264,8 +331,19 @@ impl Samples {
 fn native_matrix_round(o: &Options, lanes: usize, samples: &mut Samples) {
     let [cpu, io] = workloads(o);
     let (_, never) = cancel_signal(); // a dropped sender: never cancelled
-    let on_cell = |(work, model, outcome): matrix::Cell| samples.add(work, model, outcome.expect("a native run").wall_ms);
-    futures::executor::block_on(matrix::run_all(cpu, io, lanes, true, |_| {}, on_cell, never)).expect("the native matrix");
+    let on_cell = |(work, model, outcome): matrix::Cell| {
+        samples.add(work, model, outcome.expect("a native run").wall_ms)
+    };
+    futures::executor::block_on(matrix::run_all(
+        cpu,
+        io,
+        lanes,
+        true,
+        |_| {},
+        on_cell,
+        never,
+    ))
+    .expect("the native matrix");
 }
 
 /// One run of the compare page's matrix, from the UI.
@@ -273,23 +351,48 @@ async fn browser_matrix_round(browser: &Browser, samples: &mut Samples) {
     support::run_demo_quietly(browser, 600).await;
     for w in [Work::Cpu, Work::Io] {
         for model in Variant::ALL {
-            let cell = format!("+document.querySelector('ul.bars[data-work={w:?}] li[data-model={model:?}]')?.dataset.wallMs");
-            samples.add(w, model, browser.eval(&cell).await.as_f64().unwrap_or(f64::NAN));
+            let cell = format!(
+                "+document.querySelector('ul.bars[data-work={w:?}] li[data-model={model:?}]')?.dataset.wallMs"
+            );
+            samples.add(
+                w,
+                model,
+                browser.eval(&cell).await.as_f64().unwrap_or(f64::NAN),
+            );
         }
     }
 }
 
 /// The matrix `opts.runs` times, round by round: natively, then on the compare page, in each round
 /// (why rounds: `cpu_rounds`). Every cell, natively and in the browser.
-async fn matrix_rounds(browser: &Browser, server: &StaticServer, o: &Options, lanes: usize) -> Vec<Cell> {
-    browser.goto(&server.url(&format!("/#/compare?tasks={}&n={}&wait={}", o.tasks, o.n_thousands, o.wait_ms))).await;
+async fn matrix_rounds(
+    browser: &Browser,
+    server: &StaticServer,
+    o: &Options,
+    lanes: usize,
+) -> Vec<Cell> {
+    browser
+        .goto(&server.url(&format!(
+            "/#/compare?tasks={}&n={}&wait={}",
+            o.tasks, o.n_thousands, o.wait_ms
+        )))
+        .await;
     support::wait_for_threads(browser, 30).await;
     let (mut native, mut web) = (Samples::default(), Samples::default());
     for _ in 0..o.runs {
         native_matrix_round(o, lanes, &mut native);
         browser_matrix_round(browser, &mut web).await;
     }
-    native.0.iter().map(|(work, model, _)| Cell { work: *work, model: *model, native: native.of(*work, *model), browser: web.of(*work, *model) }).collect()
+    native
+        .0
+        .iter()
+        .map(|(work, model, _)| Cell {
+            work: *work,
+            model: *model,
+            native: native.of(*work, *model),
+            browser: web.of(*work, *model),
+        })
+        .collect()
 }
 
 /// The matrix as a chart: per workload, a pair of bars (native, browser) for every model.
@@ -302,16 +405,45 @@ fn matrix_svg(cells: &[Cell], title: &str) -> String {
     let mut body = String::new();
     for work in [Work::Cpu, Work::Io] {
         let row_cells: Vec<&Cell> = cells.iter().filter(|c| c.work == work).collect();
-        let longest = row_cells.iter().flat_map(|c| [c.native.median, c.browser.median]).filter(|v| v.is_finite()).fold(1e-3, f64::max);
-        let scale = |v: f64| if v.is_finite() { v / longest * (W - LABEL - 90.0) } else { 0.0 };
-        let _ = write!(body, r#"<text x="8" y="{y}" font-weight="bold">{} job</text>"#, work.title());
+        let longest = row_cells
+            .iter()
+            .flat_map(|c| [c.native.median, c.browser.median])
+            .filter(|v| v.is_finite())
+            .fold(1e-3, f64::max);
+        let scale = |v: f64| {
+            if v.is_finite() {
+                v / longest * (W - LABEL - 90.0)
+            } else {
+                0.0
+            }
+        };
+        let _ = write!(
+            body,
+            r#"<text x="8" y="{y}" font-weight="bold">{} job</text>"#,
+            work.title()
+        );
         y += 14.0;
         for c in row_cells {
-            let _ = write!(body, r#"<text x="8" y="{}">{}</text>"#, y + BAR + 2.0, c.model.title());
-            for (i, (v, fill)) in [(c.native.median, "#1d8a5f"), (c.browser.median, "#2f6fd8")].into_iter().enumerate() {
+            let _ = write!(
+                body,
+                r#"<text x="8" y="{}">{}</text>"#,
+                y + BAR + 2.0,
+                c.model.title()
+            );
+            for (i, (v, fill)) in [(c.native.median, "#1d8a5f"), (c.browser.median, "#2f6fd8")]
+                .into_iter()
+                .enumerate()
+            {
                 let top = y + i as f64 * BAR;
-                let _ = write!(body, r#"<rect x="{LABEL}" y="{top}" width="{:.1}" height="{}" fill="{fill}"/><text x="{:.1}" y="{:.1}" font-size="10">{:.0} ms</text>"#,
-                    scale(v), BAR - 1.0, LABEL + scale(v) + 4.0, top + BAR - 2.0, v);
+                let _ = write!(
+                    body,
+                    r#"<rect x="{LABEL}" y="{top}" width="{:.1}" height="{}" fill="{fill}"/><text x="{:.1}" y="{:.1}" font-size="10">{:.0} ms</text>"#,
+                    scale(v),
+                    BAR - 1.0,
+                    LABEL + scale(v) + 4.0,
+                    top + BAR - 2.0,
+                    v
+                );
             }
             y += ROW;
         }
@@ -319,7 +451,9 @@ fn matrix_svg(cells: &[Cell], title: &str) -> String {
     }
     format!(
         r##"<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{y}" font-family="sans-serif" font-size="12"><rect width="100%" height="100%" fill="#fff"/><text x="8" y="18" font-size="14">{title}</text><rect x="{LABEL}" y="26" width="10" height="8" fill="#1d8a5f"/><text x="{}" y="34">native</text><rect x="{}" y="26" width="10" height="8" fill="#2f6fd8"/><text x="{}" y="34">browser</text>{body}</svg>"##,
-        LABEL + 14.0, LABEL + 70.0, LABEL + 84.0
+        LABEL + 14.0,
+        LABEL + 70.0,
+        LABEL + 84.0
     )
 }
 
@@ -337,7 +471,11 @@ fn bundle_sizes() -> Vec<(String, u64, u64, u64)> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(support::dist_dir()).unwrap().flatten() {
         let path = entry.path();
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_string();
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_string();
         if ext == "wasm" || ext == "js" {
             let raw = entry.metadata().unwrap().len();
             let br = std::fs::metadata(format!("{}.br", path.display())).map_or(raw, |m| m.len());
@@ -364,7 +502,11 @@ struct FirstVisit {
 }
 
 async fn open_browser(firefox: bool) -> Browser {
-    if firefox { Browser::firefox().await } else { Browser::start().await }
+    if firefox {
+        Browser::firefox().await
+    } else {
+        Browser::start().await
+    }
 }
 
 /// How many first visits the goals read: one alone is one draw of a noisy machine (the pool's
@@ -386,7 +528,11 @@ impl Visits {
     /// The median of `figure` over the visits, and each visit's, as "a, b, c".
     fn median(&self, figure: impl Fn(&FirstVisit) -> f64) -> (f64, String) {
         let each: Vec<f64> = self.0.iter().map(figure).collect();
-        let shown = each.iter().map(|v| format!("{v:.0}")).collect::<Vec<_>>().join(", ");
+        let shown = each
+            .iter()
+            .map(|v| format!("{v:.0}"))
+            .collect::<Vec<_>>()
+            .join(", ");
         (median(&each).unwrap_or(f64::NAN), shown)
     }
 
@@ -417,15 +563,33 @@ async fn first_visit(server: &StaticServer, firefox: bool) -> FirstVisit {
         .as_array()
         .unwrap()
         .iter()
-        .filter_map(|u| u.as_str()?.strip_prefix(root.as_str()).map(|p| p.split(['#', '?']).next().unwrap_or("").to_string()))
-        .map(|p| if p.is_empty() { "index.html".to_string() } else { p })
+        .filter_map(|u| {
+            u.as_str()?
+                .strip_prefix(root.as_str())
+                .map(|p| p.split(['#', '?']).next().unwrap_or("").to_string())
+        })
+        .map(|p| {
+            if p.is_empty() {
+                "index.html".to_string()
+            } else {
+                p
+            }
+        })
         .collect();
     files.sort();
     files.dedup();
     let dist = support::dist_dir();
     let bytes: u64 = files.iter().map(|f| gzip_size(&dist.join(f))).sum();
     let ms = |k: &str| marks[k].as_f64().unwrap_or(f64::NAN);
-    FirstVisit { paint_ms: ms("paint"), wasm_ms: ms("wasm"), pool_ms: ms("pool"), lanes_ms: ms("lanes"), sent_kb: ms("sent") / 1024.0, gzip_kb: bytes as f64 / 1024.0, files }
+    FirstVisit {
+        paint_ms: ms("paint"),
+        wasm_ms: ms("wasm"),
+        pool_ms: ms("pool"),
+        lanes_ms: ms("lanes"),
+        sent_kb: ms("sent") / 1024.0,
+        gzip_kb: bytes as f64 / 1024.0,
+        files,
+    }
 }
 
 /// The main thread's holds over two runs of every demo page (default knobs) except those that
@@ -444,12 +608,28 @@ struct HoldsSeen {
 }
 
 async fn longest_holds(browser: &Browser, server: &StaticServer) -> HoldsSeen {
-    let mut seen = HoldsSeen { task: Some(0.0), gap: 0.0, gap_on: String::new(), any_gap: 0.0, any_gap_on: String::new() };
-    for demo in concurrency_playground::demos::ALL.iter().filter(|d| !d.freezes_on_purpose) {
+    let mut seen = HoldsSeen {
+        task: Some(0.0),
+        gap: 0.0,
+        gap_on: String::new(),
+        any_gap: 0.0,
+        any_gap_on: String::new(),
+    };
+    for demo in concurrency_playground::demos::ALL
+        .iter()
+        .filter(|d| !d.freezes_on_purpose)
+    {
         browser.goto(&server.url(&format!("/#/{}", demo.id))).await;
         support::wait_for_threads(browser, 30).await;
-        let runs = [support::run_recording_holds(browser, 300).await, support::run_recording_holds(browser, 300).await];
-        seen.task = seen.task.map(|t| runs.iter().flat_map(|h| h.tasks.iter().copied()).fold(t, f64::max));
+        let runs = [
+            support::run_recording_holds(browser, 300).await,
+            support::run_recording_holds(browser, 300).await,
+        ];
+        seen.task = seen.task.map(|t| {
+            runs.iter()
+                .flat_map(|h| h.tasks.iter().copied())
+                .fold(t, f64::max)
+        });
         let (recurring, any) = (runs[0].gap.min(runs[1].gap), runs[0].gap.max(runs[1].gap));
         if recurring > seen.gap {
             (seen.gap, seen.gap_on) = (recurring, demo.id.to_string());
@@ -458,7 +638,11 @@ async fn longest_holds(browser: &Browser, server: &StaticServer) -> HoldsSeen {
             (seen.any_gap, seen.any_gap_on) = (any, demo.id.to_string());
         }
     }
-    if browser.eval("PerformanceObserver.supportedEntryTypes.includes('longtask')").await != Value::Bool(true) {
+    if browser
+        .eval("PerformanceObserver.supportedEntryTypes.includes('longtask')")
+        .await
+        != Value::Bool(true)
+    {
         seen.task = None;
     }
     seen
@@ -466,7 +650,14 @@ async fn longest_holds(browser: &Browser, server: &StaticServer) -> HoldsSeen {
 
 /// One row of the goals table: what is measured, its value, the goal, and whether it is met.
 fn goal_row(table: &mut String, what: &str, value: String, goal: &str, met: bool) {
-    let _ = writeln!(table, "{:<44} {:>12} {:>12}  {}", what, value, goal, if met { "met" } else { "NOT MET" });
+    let _ = writeln!(
+        table,
+        "{:<44} {:>12} {:>12}  {}",
+        what,
+        value,
+        goal,
+        if met { "met" } else { "NOT MET" }
+    );
 }
 
 #[tokio::main]
@@ -475,7 +666,11 @@ async fn main() {
     let run = measure(&opts).await;
     let matrix_title = format!(
         "Every model, one job: {} tasks of count_primes({}) / of a {} ms wait, {} lanes (median of {} rounds, ms; speedup and browser/native: the median of the rounds' own)",
-        opts.tasks, opts.n(), opts.wait_ms, run.lanes, run.matrix_runs
+        opts.tasks,
+        opts.n(),
+        opts.wait_ms,
+        run.lanes,
+        run.matrix_runs
     );
     let mut table = String::new();
     cpu_section(&mut table, &run, &opts);
@@ -492,8 +687,16 @@ async fn main() {
         "title": matrix_title, "cores": run.cores, "lanes": run.lanes,
         "browser": run.browser_name, "rows": json_rows,
     });
-    std::fs::write(out.join("matrix.json"), serde_json::to_string_pretty(&json).unwrap()).expect("write matrix.json");
-    std::fs::write(out.join("matrix.svg"), matrix_svg(&run.cells, &matrix_title)).expect("write matrix.svg");
+    std::fs::write(
+        out.join("matrix.json"),
+        serde_json::to_string_pretty(&json).unwrap(),
+    )
+    .expect("write matrix.json");
+    std::fs::write(
+        out.join("matrix.svg"),
+        matrix_svg(&run.cells, &matrix_title),
+    )
+    .expect("write matrix.svg");
     eprintln!("and {} (+ .svg)", out.join("matrix.json").display());
 }
 
@@ -527,14 +730,25 @@ impl Run {
         self.cells
             .iter()
             .find(|c| c.work == work && c.model == Variant::Sequential)
-            .map_or_else(Timing::unknown, |c| if browser { c.browser.clone() } else { c.native.clone() })
+            .map_or_else(Timing::unknown, |c| {
+                if browser {
+                    c.browser.clone()
+                } else {
+                    c.native.clone()
+                }
+            })
     }
 }
 
 async fn measure(opts: &Options) -> Run {
     let limit = opts.size_k * 1000;
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    eprintln!("benchmark: primes below {limit}, {} rounds of them, {} of the matrix, {cores} cores", opts.cpu_rounds, opts.runs);
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    eprintln!(
+        "benchmark: primes below {limit}, {} rounds of them, {} of the matrix, {cores} cores",
+        opts.cpu_rounds, opts.runs
+    );
 
     let mut probes = vec![("start", machine_speed())];
     let server = StaticServer::start(support::dist_dir(), true);
@@ -544,7 +758,10 @@ async fn measure(opts: &Options) -> Run {
     eprintln!("browser: main-thread holds, two runs of every demo");
     let holds = longest_holds(&browser, &server).await;
     probes.push(("before the CPU rounds", machine_speed()));
-    eprintln!("CPU work on 1..P threads, {} rounds: natively, then in the browser, in each", opts.cpu_rounds);
+    eprintln!(
+        "CPU work on 1..P threads, {} rounds: natively, then in the browser, in each",
+        opts.cpu_rounds
+    );
     let threads: Vec<usize> = (1..=cores).collect();
     let (native, web_cpu) = cpu_rounds(&browser, &server, opts, &threads).await;
     eprintln!("concurrent waits: in the browser, then natively");
@@ -555,50 +772,133 @@ async fn measure(opts: &Options) -> Run {
     eprintln!("the matrix, {matrix_runs} rounds: natively, then the compare page, in each");
     let lanes = cores.max(1);
     let cells = matrix_rounds(&browser, &server, opts, lanes).await;
-    let browser_name: Value = browser.eval("navigator.userAgent.match(/(Chrom(e|ium)|Firefox)\\/[\\d.]+/)?.[0]").await;
+    let browser_name: Value = browser
+        .eval("navigator.userAgent.match(/(Chrom(e|ium)|Firefox)\\/[\\d.]+/)?.[0]")
+        .await;
     let browser_name = browser_name.as_str().unwrap_or("?").to_string();
     browser.close().await;
     probes.push(("end", machine_speed()));
-    Run { limit, cores, lanes, matrix_runs, visits, holds, browser_name, web_cpu, web_waits, native, native_waits, cells, probes }
+    Run {
+        limit,
+        cores,
+        lanes,
+        matrix_runs,
+        visits,
+        holds,
+        browser_name,
+        web_cpu,
+        web_waits,
+        native,
+        native_waits,
+        cells,
+        probes,
+    }
 }
 
 fn cpu_section(table: &mut String, run: &Run, opts: &Options) {
     let (native, web_cpu) = (&run.native, &run.web_cpu);
-    let _ = writeln!(table, "\nCPU work: primes below {} (median of {} rounds, ms; speedup and browser/native: the median of the rounds' own)", run.limit, opts.cpu_rounds);
-    let _ = writeln!(table, "{:<10} {:>10} {:>9} {:>10} {:>9} {:>14}  {}", "threads", "native", "speedup", "browser", "speedup", "browser/native", "note");
+    let _ = writeln!(
+        table,
+        "\nCPU work: primes below {} (median of {} rounds, ms; speedup and browser/native: the median of the rounds' own)",
+        run.limit, opts.cpu_rounds
+    );
+    let _ = writeln!(
+        table,
+        "{:<10} {:>10} {:>9} {:>10} {:>9} {:>14}  {}",
+        "threads", "native", "speedup", "browser", "speedup", "browser/native", "note"
+    );
     let _ = writeln!(table, "(browser: {})", run.browser_name);
     for (i, t) in run.threads().iter().enumerate() {
         let (n, b) = (&native[i], &web_cpu[i]);
-        let (ns, bs) = (paired_speedup(&native[0], n), paired_speedup(&web_cpu[0], b));
+        let (ns, bs) = (
+            paired_speedup(&native[0], n),
+            paired_speedup(&web_cpu[0], b),
+        );
         let notes = notes(note(ns, *t, Some(n.spread)), note(bs, *t, Some(b.spread)));
-        let _ = writeln!(table, "{:<10} {:>10.1} {:>8.2}x {:>10.1} {:>8.2}x {:>13.2}x  {notes}", t, n.median, ns, b.median, bs, browser_over_native(n, b));
+        let _ = writeln!(
+            table,
+            "{:<10} {:>10.1} {:>8.2}x {:>10.1} {:>8.2}x {:>13.2}x  {notes}",
+            t,
+            n.median,
+            ns,
+            b.median,
+            bs,
+            browser_over_native(n, b)
+        );
     }
-    let rounds = |t: &Timing| t.runs.iter().map(|ms| format!("{ms:.0}")).collect::<Vec<_>>().join(" ");
+    let rounds = |t: &Timing| {
+        t.runs
+            .iter()
+            .map(|ms| format!("{ms:.0}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     for (i, t) in run.threads().iter().enumerate() {
-        let _ = writeln!(table, "  {t} thread{}, round by round (ms): native {}; browser {}", if *t == 1 { "" } else { "s" }, rounds(&native[i]), rounds(&web_cpu[i]));
+        let _ = writeln!(
+            table,
+            "  {t} thread{}, round by round (ms): native {}; browser {}",
+            if *t == 1 { "" } else { "s" },
+            rounds(&native[i]),
+            rounds(&web_cpu[i])
+        );
     }
 }
 
 fn waits_section(table: &mut String, run: &Run) {
     let _ = writeln!(table, "\nConcurrent waits: 5 tasks x 200 ms (median, ms)");
-    let _ = writeln!(table, "{:<10} {:>10} {:>10}", "awaited", "native", format!("browser ({})", run.browser_name));
-    let _ = writeln!(table, "{:<10} {:>10.1} {:>10.1}", "one by one", run.native_waits.0, run.web_waits.0);
-    let _ = writeln!(table, "{:<10} {:>10.1} {:>10.1}", "joined", run.native_waits.1, run.web_waits.1);
+    let _ = writeln!(
+        table,
+        "{:<10} {:>10} {:>10}",
+        "awaited",
+        "native",
+        format!("browser ({})", run.browser_name)
+    );
+    let _ = writeln!(
+        table,
+        "{:<10} {:>10.1} {:>10.1}",
+        "one by one", run.native_waits.0, run.web_waits.0
+    );
+    let _ = writeln!(
+        table,
+        "{:<10} {:>10.1} {:>10.1}",
+        "joined", run.native_waits.1, run.web_waits.1
+    );
 }
 
 /// The matrix's rows, in the table and as JSON rows for matrix.json.
 fn matrix_section(table: &mut String, run: &Run, opts: &Options, title: &str) -> Vec<Value> {
     let _ = writeln!(table, "\n{title}, browser: {}", run.browser_name);
-    let _ = writeln!(table, "{:<10} {:<32} {:>9} {:>8} {:>9} {:>8} {:>14}  {}", "job", "model", "native", "speedup", "browser", "speedup", "browser/native", "note");
+    let _ = writeln!(
+        table,
+        "{:<10} {:<32} {:>9} {:>8} {:>9} {:>8} {:>14}  {}",
+        "job", "model", "native", "speedup", "browser", "speedup", "browser/native", "note"
+    );
     let mut json_rows = Vec::new();
     for c in &run.cells {
         let (n, b) = (&c.native, &c.browser);
-        let (ns, bs) = (paired_speedup(&run.sequential(c.work, false), n), paired_speedup(&run.sequential(c.work, true), b));
-        let possible = c.model.parallel_lanes(c.work, opts.tasks, run.lanes, run.cores);
-        let notes = notes(note(ns, possible, Some(n.spread)), note(bs, possible, Some(b.spread)));
+        let (ns, bs) = (
+            paired_speedup(&run.sequential(c.work, false), n),
+            paired_speedup(&run.sequential(c.work, true), b),
+        );
+        let possible = c
+            .model
+            .parallel_lanes(c.work, opts.tasks, run.lanes, run.cores);
+        let notes = notes(
+            note(ns, possible, Some(n.spread)),
+            note(bs, possible, Some(b.spread)),
+        );
         let ratio = browser_over_native(n, b);
-        let _ = writeln!(table, "{:<10} {:<32} {:>9.1} {:>7.2}x {:>9.1} {:>7.2}x {:>13.2}x  {notes}", c.work.title(), c.model.title(),
-            n.median, ns, b.median, bs, ratio);
+        let _ = writeln!(
+            table,
+            "{:<10} {:<32} {:>9.1} {:>7.2}x {:>9.1} {:>7.2}x {:>13.2}x  {notes}",
+            c.work.title(),
+            c.model.title(),
+            n.median,
+            ns,
+            b.median,
+            bs,
+            ratio
+        );
         json_rows.push(serde_json::json!({
             "job": c.work.title(), "model": c.model.title(), "native_ms": n.median, "browser_ms": b.median,
             "native_runs_ms": n.runs, "browser_runs_ms": b.runs,
@@ -611,10 +911,21 @@ fn matrix_section(table: &mut String, run: &Run, opts: &Options, title: &str) ->
 
 fn bundle_section(table: &mut String, visit: &FirstVisit) {
     let _ = writeln!(table, "\nRelease bundle (dist/)");
-    let _ = writeln!(table, "{:<10} {:>10} {:>10} {:>10}", "file", "raw KB", "gzip KB", "brotli KB");
+    let _ = writeln!(
+        table,
+        "{:<10} {:>10} {:>10} {:>10}",
+        "file", "raw KB", "gzip KB", "brotli KB"
+    );
     let kb = |bytes: u64| bytes as f64 / 1024.0;
     for (kind, raw, gz, br) in bundle_sizes() {
-        let _ = writeln!(table, "{:<10} {:>10.1} {:>10.1} {:>10.1}", kind, kb(raw), kb(gz), kb(br));
+        let _ = writeln!(
+            table,
+            "{:<10} {:>10.1} {:>10.1} {:>10.1}",
+            kind,
+            kb(raw),
+            kb(gz),
+            kb(br)
+        );
     }
     let _ = writeln!(table, "first visit loaded: {}", visit.files.join(", "));
 }
@@ -622,35 +933,104 @@ fn bundle_section(table: &mut String, visit: &FirstVisit) {
 /// Issue 15's goals, each measured against its goal (reported, never failed on).
 fn goals_section(table: &mut String, run: &Run, opts: &Options) {
     let (visits, browser_name) = (&run.visits, &run.browser_name);
-    let _ = writeln!(table, "\nGoals (issue 15; reported, never failed on; browser: {browser_name})");
-    let _ = writeln!(table, "{:<44} {:>12} {:>12}  {}", "what", "measured", "goal", "");
+    let _ = writeln!(
+        table,
+        "\nGoals (issue 15; reported, never failed on; browser: {browser_name})"
+    );
+    let _ = writeln!(
+        table,
+        "{:<44} {:>12} {:>12}  {}",
+        "what", "measured", "goal", ""
+    );
     let sent = visits.0.iter().map(|v| v.sent_kb).fold(0.0, f64::max);
-    goal_row(table, "first load, everything transferred (KB)", format!("{sent:.0}"), "<= 300", sent <= 300.0);
-    let _ = writeln!(table, "  (as sent with the .br files; the same files gzipped at -9, for a host without them: {:.0} KB)", visits.first().gzip_kb);
-    let _ = writeln!(table, "  (the next three: the median of {VISITS} first visits, each in a fresh browser; every visit in brackets)");
+    goal_row(
+        table,
+        "first load, everything transferred (KB)",
+        format!("{sent:.0}"),
+        "<= 300",
+        sent <= 300.0,
+    );
+    let _ = writeln!(
+        table,
+        "  (as sent with the .br files; the same files gzipped at -9, for a host without them: {:.0} KB)",
+        visits.first().gzip_kb
+    );
+    let _ = writeln!(
+        table,
+        "  (the next three: the median of {VISITS} first visits, each in a fresh browser; every visit in brackets)"
+    );
     let (paint, each_paint) = visits.median(|v| v.paint_ms);
     let (wasm, each_wasm) = visits.median(|v| v.wasm_ms);
     let painted_first = visits.0.iter().all(|v| v.paint_ms < v.wasm_ms);
-    goal_row(table, "navigation -> first paint (ms)", format!("{paint:.0}"), "< wasm start", painted_first);
-    let _ = writeln!(table, "  (first paint {each_paint}; wasm started {each_wasm}: met only if every visit painted first)");
-    goal_row(table, "navigation -> wasm started (ms)", format!("{wasm:.0}"), "-", true);
+    goal_row(
+        table,
+        "navigation -> first paint (ms)",
+        format!("{paint:.0}"),
+        "< wasm start",
+        painted_first,
+    );
+    let _ = writeln!(
+        table,
+        "  (first paint {each_paint}; wasm started {each_wasm}: met only if every visit painted first)"
+    );
+    goal_row(
+        table,
+        "navigation -> wasm started (ms)",
+        format!("{wasm:.0}"),
+        "-",
+        true,
+    );
     let (ready, each_ready) = visits.median(|v| v.pool_ms - v.wasm_ms);
-    goal_row(table, "wasm started -> compute pool ready (ms)", format!("{ready:.0}"), "<= 150", ready <= 150.0);
+    goal_row(
+        table,
+        "wasm started -> compute pool ready (ms)",
+        format!("{ready:.0}"),
+        "<= 150",
+        ready <= 150.0,
+    );
     let _ = writeln!(table, "  ({each_ready})");
     // The lanes for waiting jobs start after the compute pool, in the background (no goal).
     let (lanes_ready, _) = visits.median(|v| v.lanes_ms - v.wasm_ms);
-    goal_row(table, "wasm started -> lanes (waiting jobs) ready", format!("{lanes_ready:.0}"), "-", true);
+    goal_row(
+        table,
+        "wasm started -> lanes (waiting jobs) ready",
+        format!("{lanes_ready:.0}"),
+        "-",
+        true,
+    );
     if let (Some(one), Some(two)) = (run.web_cpu.first(), run.web_cpu.get(1)) {
         let s2 = paired_speedup(one, two);
-        goal_row(table, "browser, 2 workers, prime kernel (speedup)", format!("{s2:.2}x"), ">= 1.90x", s2 >= 1.9);
+        goal_row(
+            table,
+            "browser, 2 workers, prime kernel (speedup)",
+            format!("{s2:.2}x"),
+            ">= 1.90x",
+            s2 >= 1.9,
+        );
         let ratio = browser_over_native(&run.native[0], one);
-        goal_row(table, "browser/native, 1 thread, prime kernel", format!("{ratio:.2}x"), "<= 1.05x", ratio <= 1.05);
+        goal_row(
+            table,
+            "browser/native, 1 thread, prime kernel",
+            format!("{ratio:.2}x"),
+            "<= 1.05x",
+            ratio <= 1.05,
+        );
     }
     // The goal names the matrix's CPU job too: on one thread, that is its sequential cell (the
     // models on more lanes have their ranges, the row below).
-    if let Some(seq) = run.cells.iter().find(|c| c.work == Work::Cpu && c.model == Variant::Sequential) {
+    if let Some(seq) = run
+        .cells
+        .iter()
+        .find(|c| c.work == Work::Cpu && c.model == Variant::Sequential)
+    {
         let ratio = browser_over_native(&seq.native, &seq.browser);
-        goal_row(table, "browser/native, 1 thread, matrix's CPU job", format!("{ratio:.2}x"), "<= 1.05x", ratio <= 1.05);
+        goal_row(
+            table,
+            "browser/native, 1 thread, matrix's CPU job",
+            format!("{ratio:.2}x"),
+            "<= 1.05x",
+            ratio <= 1.05,
+        );
     }
     let outside: Vec<String> = run
         .cells
@@ -658,28 +1038,72 @@ fn goals_section(table: &mut String, run: &Run, opts: &Options) {
         .filter(|c| c.work == Work::Cpu && c.model != Variant::Sequential)
         .filter(|c| {
             let s = paired_speedup(&run.sequential(Work::Cpu, true), &c.browser);
-            matrix::reading(Work::Cpu, c.model, s, opts.tasks, run.lanes, run.cores) != Reading::Result
+            matrix::reading(Work::Cpu, c.model, s, opts.tasks, run.lanes, run.cores)
+                != Reading::Result
         })
         .map(|c| c.model.title().to_string())
         .collect();
-    goal_row(table, "browser CPU speedups in range (cells outside)", outside.len().to_string(), "0", outside.is_empty());
+    goal_row(
+        table,
+        "browser CPU speedups in range (cells outside)",
+        outside.len().to_string(),
+        "0",
+        outside.is_empty(),
+    );
     if !outside.is_empty() {
-        let _ = writeln!(table, "  outside [0.9, lanes x 1.05] (1 lane: [0.9, 1.1]): {}", outside.join(", "));
+        let _ = writeln!(
+            table,
+            "  outside [0.9, lanes x 1.05] (1 lane: [0.9, 1.1]): {}",
+            outside.join(", ")
+        );
     }
     let holds = &run.holds;
     match holds.task {
-        Some(task) => goal_row(table, "longest main-thread task in a demo run (ms)", format!("{task:.0}"), "<= 50", task <= 50.0),
+        Some(task) => goal_row(
+            table,
+            "longest main-thread task in a demo run (ms)",
+            format!("{task:.0}"),
+            "<= 50",
+            task <= 50.0,
+        ),
         None => {
-            let _ = writeln!(table, "{:<44} {:>12} {:>12}  not reported by {browser_name} (no Long Tasks API)", "longest main-thread task in a demo run (ms)", "-", "<= 50");
+            let _ = writeln!(
+                table,
+                "{:<44} {:>12} {:>12}  not reported by {browser_name} (no Long Tasks API)",
+                "longest main-thread task in a demo run (ms)", "-", "<= 50"
+            );
         }
     }
-    goal_row(table, "longest 10 ms-timer gap in a demo run (ms)", format!("{:.0}", holds.gap), "<= 50", holds.gap <= 50.0);
-    let _ = writeln!(table, "  (on {}: the lesser of its two runs, a gap that came back; the longest of any one run: {:.0} ms on {})", holds.gap_on, holds.any_gap, holds.any_gap_on);
+    goal_row(
+        table,
+        "longest 10 ms-timer gap in a demo run (ms)",
+        format!("{:.0}", holds.gap),
+        "<= 50",
+        holds.gap <= 50.0,
+    );
+    let _ = writeln!(
+        table,
+        "  (on {}: the lesser of its two runs, a gap that came back; the longest of any one run: {:.0} ms on {})",
+        holds.gap_on, holds.any_gap, holds.any_gap_on
+    );
 }
 
 fn machine_section(table: &mut String, run: &Run) {
-    let _ = writeln!(table, "\nmachine: {} cores; browser: {}", run.cores, run.browser_name);
-    let shown: Vec<String> = run.probes.iter().map(|(at, ms)| format!("{at} {ms:.0}")).collect();
-    let _ = writeln!(table, "machine speed (one thread, compute(100M), fastest of 3, ms): {}; drift {:.0}% \
-        (no ratio above is read across it: each is read round by round)", shown.join(", "), drift(&run.probes) * 100.0);
+    let _ = writeln!(
+        table,
+        "\nmachine: {} cores; browser: {}",
+        run.cores, run.browser_name
+    );
+    let shown: Vec<String> = run
+        .probes
+        .iter()
+        .map(|(at, ms)| format!("{at} {ms:.0}"))
+        .collect();
+    let _ = writeln!(
+        table,
+        "machine speed (one thread, compute(100M), fastest of 3, ms): {}; drift {:.0}% \
+        (no ratio above is read across it: each is read round by round)",
+        shown.join(", "),
+        drift(&run.probes) * 100.0
+    );
 }

@@ -33,13 +33,23 @@ async fn firefox_is_isolated_and_every_demo_page_runs() {
     ready(&browser, &server.url("/")).await;
     assert_eq!(browser.eval("crossOriginIsolated").await, Value::Bool(true));
     let agent = browser.eval("navigator.userAgent").await;
-    assert!(agent.as_str().unwrap_or_default().contains("Firefox/"), "{agent}");
+    assert!(
+        agent.as_str().unwrap_or_default().contains("Firefox/"),
+        "{agent}"
+    );
     for demo in concurrency_playground::demos::ALL {
         browser.goto(&server.url(&format!("/#/{}", demo.id))).await;
-        browser.wait_for(&format!("[data-demo='{}']", demo.id), 10).await;
+        browser
+            .wait_for(&format!("[data-demo='{}']", demo.id), 10)
+            .await;
         run_demo(&browser, 120).await;
         let notices = browser.eval("[...document.querySelectorAll('[data-testid=notices] .notice')].map(e => e.textContent)").await;
-        assert_eq!(notices, serde_json::json!([]), "#/{}: the run said something went wrong", demo.id);
+        assert_eq!(
+            notices,
+            serde_json::json!([]),
+            "#/{}: the run said something went wrong",
+            demo.id
+        );
         assert_no_page_errors(&browser, demo.id).await;
     }
     browser.screenshot("firefox-last-demo").await;
@@ -49,18 +59,34 @@ async fn firefox_is_isolated_and_every_demo_page_runs() {
 /// Without isolation and with no service worker: the thread demos say why, the rest still run.
 #[tokio::test]
 async fn firefox_without_isolation_explains_and_the_rest_still_runs() {
-    let server = StaticServer::hosting(support::dist_dir(), Hosting { isolated: false, prefix: "", service_worker: ServiceWorker::Refused });
+    let server = StaticServer::hosting(
+        support::dist_dir(),
+        Hosting {
+            isolated: false,
+            prefix: "",
+            service_worker: ServiceWorker::Refused,
+        },
+    );
     let browser = Browser::firefox().await;
     browser.goto(&server.url("/#/parallel-cpu")).await;
     let said = browser
         .wait_until("(document.querySelector('.boot.failed') || document.querySelector('[data-testid=no-threads]'))?.textContent", 20)
         .await;
     let said = said.as_str().unwrap_or_default();
-    assert!(said.contains("Cross-Origin-Embedder-Policy"), "the page says which headers it needs: {said}");
+    assert!(
+        said.contains("Cross-Origin-Embedder-Policy"),
+        "the page says which headers it needs: {said}"
+    );
     browser.screenshot("firefox-not-isolated").await;
-    if browser.eval("!!document.querySelector('.boot.failed')").await == Value::Bool(false) {
+    if browser
+        .eval("!!document.querySelector('.boot.failed')")
+        .await
+        == Value::Bool(false)
+    {
         // The wasm started without shared memory: the thread demo said why; the loop still runs.
-        browser.goto(&server.url("/#/concurrent-waits?tasks=3&wait=50")).await;
+        browser
+            .goto(&server.url("/#/concurrent-waits?tasks=3&wait=50"))
+            .await;
         browser.wait_for("[data-testid=run]", 10).await;
         run_demo(&browser, 30).await;
         assert_no_page_errors(&browser, "degraded").await;
@@ -71,12 +97,24 @@ async fn firefox_without_isolation_explains_and_the_rest_still_runs() {
 /// On a host that sends no headers, the service worker isolates the page and threads start.
 #[tokio::test]
 async fn firefox_service_worker_isolates_the_page() {
-    let server = StaticServer::hosting(support::dist_dir(), Hosting { isolated: false, prefix: "", service_worker: ServiceWorker::Real });
+    let server = StaticServer::hosting(
+        support::dist_dir(),
+        Hosting {
+            isolated: false,
+            prefix: "",
+            service_worker: ServiceWorker::Real,
+        },
+    );
     let browser = Browser::firefox().await;
     ready(&browser, &server.url("/")).await;
     assert_eq!(browser.eval("crossOriginIsolated").await, Value::Bool(true));
-    assert_eq!(browser.eval("!!navigator.serviceWorker.controller").await, Value::Bool(true));
-    browser.goto(&server.url("/#/threads?threads=2&wait=200")).await;
+    assert_eq!(
+        browser.eval("!!navigator.serviceWorker.controller").await,
+        Value::Bool(true)
+    );
+    browser
+        .goto(&server.url("/#/threads?threads=2&wait=200"))
+        .await;
     browser.wait_for("[data-testid=run]", 10).await;
     run_demo(&browser, 30).await;
     assert_no_page_errors(&browser, "service worker").await;

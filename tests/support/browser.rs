@@ -3,7 +3,7 @@
 
 use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
@@ -40,7 +40,11 @@ fn shot_path(name: &str) -> std::path::PathBuf {
 fn scratch_dir() -> std::path::PathBuf {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!("{SCRATCH_PREFIX}{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed)));
+    let dir = std::env::temp_dir().join(format!(
+        "{SCRATCH_PREFIX}{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
     std::fs::create_dir_all(&dir).expect("a temporary folder for the browser");
     dir
 }
@@ -55,16 +59,26 @@ pub enum Kind {
 fn firefox_caps() -> serde_json::Map<String, Value> {
     let binary = std::env::var("FIREFOX_BIN").unwrap_or_else(|_| "/usr/bin/firefox-esr".into());
     let mut caps = serde_json::Map::new();
-    caps.insert("moz:firefoxOptions".into(), json!({ "binary": binary, "args": ["-headless", "--width=1280", "--height=800"] }));
+    caps.insert(
+        "moz:firefoxOptions".into(),
+        json!({ "binary": binary, "args": ["-headless", "--width=1280", "--height=800"] }),
+    );
     caps
 }
 
 /// Chromium as root in a container: no sandbox; no background networking (the machine's
 /// network is closed and those connections only make noise).
 const CHROME_ARGS: &[&str] = &[
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--no-first-run", "--hide-scrollbars", "--window-size=1280,800",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--hide-scrollbars",
+    "--window-size=1280,800",
 ];
 
 fn chrome_binary() -> String {
@@ -72,7 +86,11 @@ fn chrome_binary() -> String {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 impl Browser {
@@ -84,7 +102,10 @@ impl Browser {
     pub async fn start_with(extra_args: &[&str]) -> Browser {
         let args = [CHROME_ARGS, extra_args].concat();
         let mut caps = serde_json::Map::new();
-        caps.insert("goog:chromeOptions".into(), json!({ "binary": chrome_binary(), "args": args }));
+        caps.insert(
+            "goog:chromeOptions".into(),
+            json!({ "binary": chrome_binary(), "args": args }),
+        );
         caps.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
         Browser::launch(Kind::Chromium, caps).await
     }
@@ -122,7 +143,11 @@ impl Browser {
             assert!(Instant::now() < deadline, "{program} did not start");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        Browser { client: connect(&url, caps).await, kind, _driver: driver }
+        Browser {
+            client: connect(&url, caps).await,
+            kind,
+            _driver: driver,
+        }
     }
 
     pub async fn goto(&self, url: &str) {
@@ -137,7 +162,10 @@ impl Browser {
                 return el;
             }
             if Instant::now() > deadline {
-                panic!("{css} did not appear within {secs} s ({})", self.timeout_shot().await);
+                panic!(
+                    "{css} did not appear within {secs} s ({})",
+                    self.timeout_shot().await
+                );
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -152,7 +180,10 @@ impl Browser {
                 return v;
             }
             if Instant::now() > deadline {
-                panic!("`{expression}` stayed falsy for {secs} s ({})", self.timeout_shot().await);
+                panic!(
+                    "`{expression}` stayed falsy for {secs} s ({})",
+                    self.timeout_shot().await
+                );
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -172,25 +203,43 @@ impl Browser {
              const watch = new MutationObserver(() => {{ const v = check(); if (v) {{ watch.disconnect(); done(v); }} }});
              watch.observe(document.documentElement, {{ childList: true, subtree: true, attributes: true, characterData: true }});"
         );
-        let limit = |secs: u64| fantoccini::wd::TimeoutConfiguration::new(Some(Duration::from_secs(secs)), None, None);
-        self.client.update_timeouts(limit(secs)).await.expect("set the script timeout");
+        let limit = |secs: u64| {
+            fantoccini::wd::TimeoutConfiguration::new(Some(Duration::from_secs(secs)), None, None)
+        };
+        self.client
+            .update_timeouts(limit(secs))
+            .await
+            .expect("set the script timeout");
         let answer = self.client.execute_async(&script, vec![]).await;
         // WebDriver's default, for every later script.
-        self.client.update_timeouts(limit(30)).await.expect("reset the script timeout");
+        self.client
+            .update_timeouts(limit(30))
+            .await
+            .expect("reset the script timeout");
         match answer {
             Ok(v) => v,
             Err(e) => {
-                panic!("`{expression}` did not turn truthy within {secs} s ({e}; {})", self.timeout_shot().await);
+                panic!(
+                    "`{expression}` did not turn truthy within {secs} s ({e}; {})",
+                    self.timeout_shot().await
+                );
             }
         }
     }
 
     pub async fn eval(&self, expression: &str) -> Value {
-        self.client.execute(&format!("return ({expression});"), vec![]).await.expect("script")
+        self.client
+            .execute(&format!("return ({expression});"), vec![])
+            .await
+            .expect("script")
     }
 
     pub async fn text(&self, css: &str) -> String {
-        self.wait_for(css, 10).await.text().await.unwrap_or_default()
+        self.wait_for(css, 10)
+            .await
+            .text()
+            .await
+            .unwrap_or_default()
     }
 
     /// Clicks like a person: with the element scrolled to the middle of the screen first (at
@@ -198,7 +247,10 @@ impl Browser {
     pub async fn click(&self, css: &str) {
         let el = self.wait_for(css, 10).await;
         let arg = serde_json::to_value(&el).expect("element as json");
-        self.client.execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg]).await.expect("scroll");
+        self.client
+            .execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg])
+            .await
+            .expect("scroll");
         el.click().await.expect("click");
     }
 
@@ -230,10 +282,25 @@ impl Browser {
         // Element screenshots only show what is in the viewport: grow it to the page for a moment.
         let (w, h) = self.client.get_window_size().await.expect("window size");
         let (w, h) = (w as u32, h as u32);
-        let page_h = self.eval("document.documentElement.scrollHeight").await.as_u64().unwrap_or(800) as u32;
-        self.client.set_window_size(w, page_h + 200).await.expect("resize");
-        let png = self.wait_for(css, 10).await.screenshot().await.expect("element screenshot");
-        self.client.set_window_size(w, h).await.expect("resize back");
+        let page_h = self
+            .eval("document.documentElement.scrollHeight")
+            .await
+            .as_u64()
+            .unwrap_or(800) as u32;
+        self.client
+            .set_window_size(w, page_h + 200)
+            .await
+            .expect("resize");
+        let png = self
+            .wait_for(css, 10)
+            .await
+            .screenshot()
+            .await
+            .expect("element screenshot");
+        self.client
+            .set_window_size(w, h)
+            .await
+            .expect("resize back");
         std::fs::write(&path, png).expect("write screenshot");
         path
     }
@@ -248,7 +315,11 @@ impl Browser {
                 .await;
             return serde_json::from_value(found).unwrap_or_default();
         }
-        let entries = self.client.issue_cmd(BrowserLog).await.unwrap_or(Value::Null);
+        let entries = self
+            .client
+            .issue_cmd(BrowserLog)
+            .await
+            .unwrap_or(Value::Null);
         entries
             .as_array()
             .map(|all| {
@@ -262,7 +333,8 @@ impl Browser {
 
     /// The last `lines` lines the driver and its browser printed (for a failure's message).
     pub fn driver_log_tail(&self, lines: usize) -> String {
-        let text = std::fs::read_to_string(self._driver.scratch.join(DRIVER_LOG)).unwrap_or_default();
+        let text =
+            std::fs::read_to_string(self._driver.scratch.join(DRIVER_LOG)).unwrap_or_default();
         let all: Vec<&str> = text.lines().collect();
         all[all.len().saturating_sub(lines)..].join("\n")
     }
@@ -279,7 +351,10 @@ impl Drop for Driver {
     /// browser outlives it, passed or failed.
     fn drop(&mut self) {
         let group = format!("-{}", self.child.id());
-        let _ = Command::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .stderr(Stdio::null())
+            .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.scratch);
@@ -291,12 +366,19 @@ impl Drop for Driver {
 struct BrowserLog;
 
 impl WebDriverCompatibleCommand for BrowserLog {
-    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
         base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
     }
 
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(json!({ "type": "browser" }).to_string()))
+        (
+            http::Method::POST,
+            Some(json!({ "type": "browser" }).to_string()),
+        )
     }
 }
 

@@ -11,7 +11,9 @@ use std::path::PathBuf;
 /// `PLAYGROUND_DIST` (e.g. `target/serve`, to measure what `xtask/run serve` serves).
 pub fn dist_dir() -> PathBuf {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let dist = std::env::var_os("PLAYGROUND_DIST").map(|d| root.join(d)).unwrap_or_else(|| root.join("dist"));
+    let dist = std::env::var_os("PLAYGROUND_DIST")
+        .map(|d| root.join(d))
+        .unwrap_or_else(|| root.join("dist"));
     assert!(
         dist.join("index.html").exists(),
         "no release build in {}: run `xtask/run dist` (or `trunk build --release`) first",
@@ -29,8 +31,14 @@ pub fn dist_dir() -> PathBuf {
 /// The debug build that `xtask/run test` makes in `target/dev/` (plain `trunk build`), for the
 /// e2e check that a debug build says so on screen.
 pub fn dev_dir() -> PathBuf {
-    let dev = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target").join("dev");
-    assert!(dev.join("index.html").exists(), "no debug build in {}: run `xtask/run test` (or `trunk build --dist target/dev --public-url ./`)", dev.display());
+    let dev = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join("dev");
+    assert!(
+        dev.join("index.html").exists(),
+        "no debug build in {}: run `xtask/run test` (or `trunk build --dist target/dev --public-url ./`)",
+        dev.display()
+    );
     dev
 }
 
@@ -76,15 +84,27 @@ pub async fn wait_for_threads(browser: &browser::Browser, secs: u64) {
     let account = browser.eval(START_ACCOUNT).await;
     // Once in CI (Firefox, after the Chromium suite) the account was null and no screenshot
     // came: where the browser is, whether it can draw, and what it printed say more then.
-    let url = browser.client.current_url().await.map_or_else(|e| format!("({e})"), |u| u.to_string());
-    let picture = browser.try_screenshot("timeout").await.map_or_else(|e| format!("none: {e}"), |p| p.display().to_string());
-    panic!("the worker threads did not all start within {secs} s (or the page said it has none) at {url}; the page says: {account:#}\nscreenshot: {picture}\nthe driver's last lines:\n{}", browser.driver_log_tail(40));
+    let url = browser
+        .client
+        .current_url()
+        .await
+        .map_or_else(|e| format!("({e})"), |u| u.to_string());
+    let picture = browser
+        .try_screenshot("timeout")
+        .await
+        .map_or_else(|e| format!("none: {e}"), |p| p.display().to_string());
+    panic!(
+        "the worker threads did not all start within {secs} s (or the page said it has none) at {url}; the page says: {account:#}\nscreenshot: {picture}\nthe driver's last lines:\n{}",
+        browser.driver_log_tail(40)
+    );
 }
 
 /// A lane that hung was given up after a while (engine/web_threads.rs, `patiently`): the page
 /// works with the rest, and the run's log says where its start got to.
 async fn say_lanes_that_did_not_start(browser: &browser::Browser) {
-    let title = browser.eval("document.querySelector('[data-testid=threads]').title").await;
+    let title = browser
+        .eval("document.querySelector('[data-testid=threads]').title")
+        .await;
     if let Some(trouble) = title.as_str().filter(|t| t.contains("did not start")) {
         eprintln!("note: {trouble}");
     }
@@ -96,7 +116,9 @@ pub const REFUSE_DEBUG: &str = "document.documentElement.dataset.build === 'rele
 
 /// Where screenshots and reports go: under target/, never in the source tree.
 pub fn out_dir(kind: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target").join(kind);
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join(kind);
     std::fs::create_dir_all(&dir).expect("create output dir");
     dir
 }
@@ -149,15 +171,29 @@ pub async fn run_demo(browser: &browser::Browser, secs: u64) {
 /// asking through the driver every 100 ms (`Browser::wait_quietly`: CPU the run would pay for).
 pub async fn run_demo_quietly(browser: &browser::Browser, secs: u64) {
     browser.click("[data-testid=run]").await;
-    browser.wait_until("document.querySelector('[data-testid=run]').disabled", 10).await;
+    browser
+        .wait_until("document.querySelector('[data-testid=run]').disabled", 10)
+        .await;
     browser.wait_quietly(&run_over(), secs).await;
 }
 
 /// Clicks the page's Run and waits (up to `secs`) for its results, recording the holds meanwhile.
 pub async fn run_recording_holds(browser: &browser::Browser, secs: u64) -> Holds {
-    browser.client.execute(RECORD_HOLDS, vec![]).await.expect("record holds");
+    browser
+        .client
+        .execute(RECORD_HOLDS, vec![])
+        .await
+        .expect("record holds");
     run_demo(browser, secs).await;
     let h = browser.eval("window.__holds").await;
-    let list = |k: &str| h[k].as_array().map(|a| a.iter().filter_map(|v| v.as_f64()).collect()).unwrap_or_default();
-    Holds { tasks: list("tasks"), frames: list("frames"), gap: h["gap"].as_f64().unwrap_or(0.0) }
+    let list = |k: &str| {
+        h[k].as_array()
+            .map(|a| a.iter().filter_map(|v| v.as_f64()).collect())
+            .unwrap_or_default()
+    };
+    Holds {
+        tasks: list("tasks"),
+        frames: list("frames"),
+        gap: h["gap"].as_f64().unwrap_or(0.0),
+    }
 }

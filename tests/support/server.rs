@@ -8,8 +8,8 @@
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 
 #[derive(Clone, Debug)]
@@ -41,7 +41,14 @@ pub struct StaticServer {
 impl StaticServer {
     /// Serves `root` on 127.0.0.1 at a free port until the process exits.
     pub fn start(root: PathBuf, isolated: bool) -> StaticServer {
-        StaticServer::hosting(root, Hosting { isolated, prefix: "", service_worker: ServiceWorker::Real })
+        StaticServer::hosting(
+            root,
+            Hosting {
+                isolated,
+                prefix: "",
+                service_worker: ServiceWorker::Real,
+            },
+        )
     }
 
     pub fn hosting(root: PathBuf, hosting: Hosting) -> StaticServer {
@@ -80,7 +87,8 @@ impl StaticServer {
     }
 }
 
-const INERT_WORKER: &[u8] = b"self.addEventListener('activate', (e) => e.waitUntil(self.clients.claim()));\n";
+const INERT_WORKER: &[u8] =
+    b"self.addEventListener('activate', (e) => e.waitUntil(self.clients.claim()));\n";
 
 fn content_type(path: &Path) -> &'static str {
     match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
@@ -108,35 +116,67 @@ fn serve_one(stream: TcpStream, root: &Path, hosting: &Hosting) -> std::io::Resu
         }
         if let Some((name, value)) = line.split_once(':') {
             if name.eq_ignore_ascii_case("accept-encoding") {
-                accepts.extend(value.split(',').map(|e| e.split(';').next().unwrap_or("").trim().to_ascii_lowercase()));
+                accepts.extend(value.split(',').map(|e| {
+                    e.split(';')
+                        .next()
+                        .unwrap_or("")
+                        .trim()
+                        .to_ascii_lowercase()
+                }));
             }
         }
     }
     let raw_path = request_line.split_whitespace().nth(1).unwrap_or("/");
     let path = raw_path.split(['?', '#']).next().unwrap_or("/");
-    let found = path.strip_prefix(hosting.prefix).filter(|rest| rest.starts_with('/')).map(|rest| {
-        let relative = rest.trim_start_matches('/');
-        let file = if relative.is_empty() { root.join("index.html") } else { root.join(relative) };
-        let safe = !relative.split('/').any(|part| part == "..");
-        let refused = hosting.service_worker == ServiceWorker::Refused && relative == "sw.js";
-        (file, safe && !refused)
-    });
-    let inert = hosting.service_worker == ServiceWorker::Inert && found.as_ref().is_some_and(|(f, _)| f.ends_with("sw.js"));
-    let read = |file: &Path| if inert { Some(INERT_WORKER.to_vec()) } else { std::fs::read(file).ok() };
-    let (status, body, kind, encoding) = match found.map(|(file, ok)| (ok.then(|| read(&file)).flatten(), file)) {
-        Some((Some(body), file)) => {
-            let (body, encoding) = if inert { (body, None) } else { precompressed(&file, &accepts).unwrap_or((body, None)) };
-            ("200 OK", body, content_type(&file), encoding)
+    let found = path
+        .strip_prefix(hosting.prefix)
+        .filter(|rest| rest.starts_with('/'))
+        .map(|rest| {
+            let relative = rest.trim_start_matches('/');
+            let file = if relative.is_empty() {
+                root.join("index.html")
+            } else {
+                root.join(relative)
+            };
+            let safe = !relative.split('/').any(|part| part == "..");
+            let refused = hosting.service_worker == ServiceWorker::Refused && relative == "sw.js";
+            (file, safe && !refused)
+        });
+    let inert = hosting.service_worker == ServiceWorker::Inert
+        && found.as_ref().is_some_and(|(f, _)| f.ends_with("sw.js"));
+    let read = |file: &Path| {
+        if inert {
+            Some(INERT_WORKER.to_vec())
+        } else {
+            std::fs::read(file).ok()
         }
-        _ => ("404 Not Found", b"not found".to_vec(), "text/plain", None),
     };
+    let (status, body, kind, encoding) =
+        match found.map(|(file, ok)| (ok.then(|| read(&file)).flatten(), file)) {
+            Some((Some(body), file)) => {
+                let (body, encoding) = if inert {
+                    (body, None)
+                } else {
+                    precompressed(&file, &accepts).unwrap_or((body, None))
+                };
+                ("200 OK", body, content_type(&file), encoding)
+            }
+            _ => ("404 Not Found", b"not found".to_vec(), "text/plain", None),
+        };
     let mut out = stream;
-    write!(out, "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\nVary: Accept-Encoding\r\n", body.len())?;
+    write!(
+        out,
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\nVary: Accept-Encoding\r\n",
+        body.len()
+    )?;
     if let Some(encoding) = encoding {
         write!(out, "Content-Encoding: {encoding}\r\n")?;
     }
     if hosting.isolated {
-        write!(out, "Cross-Origin-Opener-Policy: same-origin\r\nCross-Origin-Embedder-Policy: require-corp\r\n")?;
+        write!(
+            out,
+            "Cross-Origin-Opener-Policy: same-origin\r\nCross-Origin-Embedder-Policy: require-corp\r\n"
+        )?;
         // What `trunk serve` sends (Trunk.toml): workers get their policy from this header.
         write!(out, "Content-Security-Policy: {}\r\n", csp())?;
     }
@@ -148,12 +188,17 @@ fn serve_one(stream: TcpStream, root: &Path, hosting: &Hosting) -> std::io::Resu
 /// The copy of `file` compressed ahead (`xtask/precompress.mjs`) in the best encoding the browser
 /// accepts, as a host serving precompressed files sends it: `F.br`, else `F.gz`, else none.
 fn precompressed(file: &Path, accepts: &[String]) -> Option<(Vec<u8>, Option<&'static str>)> {
-    ["br", "gzip"].into_iter().filter(|e| accepts.iter().any(|a| a == e)).find_map(|encoding| {
-        let suffix = if encoding == "br" { "br" } else { "gz" };
-        let mut name = file.as_os_str().to_owned();
-        name.push(format!(".{suffix}"));
-        std::fs::read(PathBuf::from(name)).ok().map(|body| (body, Some(encoding)))
-    })
+    ["br", "gzip"]
+        .into_iter()
+        .filter(|e| accepts.iter().any(|a| a == e))
+        .find_map(|encoding| {
+            let suffix = if encoding == "br" { "br" } else { "gz" };
+            let mut name = file.as_os_str().to_owned();
+            name.push(format!(".{suffix}"));
+            std::fs::read(PathBuf::from(name))
+                .ok()
+                .map(|body| (body, Some(encoding)))
+        })
 }
 
 /// The playground's content security policy, as index.html's meta tag states it.
@@ -161,7 +206,10 @@ fn csp() -> &'static str {
     static POLICY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     POLICY.get_or_init(|| {
         let html = include_str!("../../index.html");
-        let start = html.find("http-equiv=\"Content-Security-Policy\" content=\"").expect("index.html states its policy") + 46;
+        let start = html
+            .find("http-equiv=\"Content-Security-Policy\" content=\"")
+            .expect("index.html states its policy")
+            + 46;
         html[start..].split('"').next().unwrap().to_string()
     })
 }

@@ -23,8 +23,8 @@ use anyhow::{Context, Result, bail};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use walrus::ir::{self, Visitor};
 use walrus::{
-    ConstExpr, ElementItems, ElementKind, ExportItem, FunctionId, FunctionKind, GlobalKind, ImportKind,
-    Module, TableId,
+    ConstExpr, ElementItems, ElementKind, ExportItem, FunctionId, FunctionKind, GlobalKind,
+    ImportKind, Module, TableId,
 };
 
 /// The export the primary calls to have the pages module loaded into its instance.
@@ -107,12 +107,19 @@ fn func_ids(m: &Module) -> BTreeMap<usize, FunctionId> {
 }
 
 fn table_id(m: &Module, index: usize) -> Result<TableId> {
-    m.tables.iter().map(|t| t.id()).find(|t| t.index() == index).context("the function table is gone")
+    m.tables
+        .iter()
+        .map(|t| t.id())
+        .find(|t| t.index() == index)
+        .context("the function table is gone")
 }
 
 impl Plan {
     fn new(m: &Module, patterns: &[String]) -> Result<Plan> {
-        let table = m.tables.main_function_table()?.context("no function table")?;
+        let table = m
+            .tables
+            .main_function_table()?
+            .context("no function table")?;
         let pinned: HashSet<FunctionId> = m
             .exports
             .iter()
@@ -122,13 +129,25 @@ impl Plan {
             })
             .chain(m.start)
             .collect();
-        let body: BTreeMap<FunctionId, Refs> = m.funcs.iter_local().map(|(f, _)| (f, refs(m, f))).collect();
-        let movable = |f: &FunctionId| !pinned.contains(f) && body.get(f).is_some_and(|r| !r.segments);
-        let named: BTreeSet<FunctionId> = m.funcs.iter_local().map(|(f, _)| f).filter(movable).filter(|f| matches(m, *f, patterns)).collect();
+        let body: BTreeMap<FunctionId, Refs> =
+            m.funcs.iter_local().map(|(f, _)| (f, refs(m, f))).collect();
+        let movable =
+            |f: &FunctionId| !pinned.contains(f) && body.get(f).is_some_and(|r| !r.segments);
+        let named: BTreeSet<FunctionId> = m
+            .funcs
+            .iter_local()
+            .map(|(f, _)| f)
+            .filter(movable)
+            .filter(|f| matches(m, *f, patterns))
+            .collect();
         // What the primary reaches without entering a named function: its roots are the exports,
         // the start function and every function in a table (their addresses are taken).
         let in_table = table_entries(m);
-        let roots: Vec<FunctionId> = pinned.iter().copied().chain(in_table.iter().copied()).collect();
+        let roots: Vec<FunctionId> = pinned
+            .iter()
+            .copied()
+            .chain(in_table.iter().copied())
+            .collect();
         let (named, kept) = keep_what_the_primary_calls(&roots, &body, named);
         // Moved: the named functions and whatever only they reach (if it can move).
         let mut moved = BTreeSet::new();
@@ -142,7 +161,11 @@ impl Plan {
         if std::env::var_os("SPLIT_WASM_REPORT").is_some() {
             report(m, &moved);
         }
-        let called_from_primary: BTreeSet<FunctionId> = kept.iter().filter_map(|f| body.get(f)).flat_map(|r| r.funcs.iter().copied()).collect();
+        let called_from_primary: BTreeSet<FunctionId> = kept
+            .iter()
+            .filter_map(|f| body.get(f))
+            .flat_map(|r| r.funcs.iter().copied())
+            .collect();
         let first_slot = m.tables.get(table).initial;
         let entries = moved
             .iter()
@@ -151,7 +174,12 @@ impl Plan {
             .map(|(i, f)| (f.index(), first_slot + i as u64))
             .collect();
         let moved = moved.iter().map(|f| f.index()).collect();
-        Ok(Plan { moved, entries, table: table.index(), first_slot })
+        Ok(Plan {
+            moved,
+            entries,
+            table: table.index(),
+            first_slot,
+        })
     }
 
     fn slots(&self) -> u64 {
@@ -176,14 +204,24 @@ impl Plan {
         // Everything that stays in the primary becomes an import of it.
         let ids = func_ids(m);
         let main_table = table_id(m, self.table)?;
-        let kept: Vec<FunctionId> = ids.iter().filter(|(i, _)| !self.moved.contains(i)).map(|(_, f)| *f).collect();
+        let kept: Vec<FunctionId> = ids
+            .iter()
+            .filter(|(i, _)| !self.moved.contains(i))
+            .map(|(_, f)| *f)
+            .collect();
         import_functions(m, &kept);
         import_globals(m);
         import_tables(m, main_table, self.slots());
         import_memories(m)?;
         let funcs: Vec<FunctionId> = self.entries.keys().map(|i| ids[i]).collect();
         let offset = ConstExpr::Value(ir::Value::I32(self.first_slot as i32));
-        m.elements.add(ElementKind::Active { table: main_table, offset }, ElementItems::Functions(funcs));
+        m.elements.add(
+            ElementKind::Active {
+                table: main_table,
+                offset,
+            },
+            ElementItems::Functions(funcs),
+        );
         walrus::passes::gc::run(m);
         strip(m, true);
         Ok(m.imports.iter().map(|i| i.name.clone()).collect())
@@ -220,13 +258,33 @@ impl Plan {
 
 /// The primary's item behind one of the pages module's import names.
 fn export_item(m: &Module, funcs: &BTreeMap<usize, FunctionId>, name: &str) -> Result<ExportItem> {
-    let index: usize = name[1..].parse().with_context(|| format!("import name {name}"))?;
+    let index: usize = name[1..]
+        .parse()
+        .with_context(|| format!("import name {name}"))?;
     let missing = || anyhow::anyhow!("the primary has no item for the import {name}");
     Ok(match &name[..1] {
         "f" => ExportItem::Function(*funcs.get(&index).ok_or_else(missing)?),
-        "g" => ExportItem::Global(m.globals.iter().map(|g| g.id()).find(|g| g.index() == index).ok_or_else(missing)?),
-        "t" => ExportItem::Table(m.tables.iter().map(|t| t.id()).find(|t| t.index() == index).ok_or_else(missing)?),
-        "m" => ExportItem::Memory(m.memories.iter().map(|x| x.id()).find(|x| x.index() == index).ok_or_else(missing)?),
+        "g" => ExportItem::Global(
+            m.globals
+                .iter()
+                .map(|g| g.id())
+                .find(|g| g.index() == index)
+                .ok_or_else(missing)?,
+        ),
+        "t" => ExportItem::Table(
+            m.tables
+                .iter()
+                .map(|t| t.id())
+                .find(|t| t.index() == index)
+                .ok_or_else(missing)?,
+        ),
+        "m" => ExportItem::Memory(
+            m.memories
+                .iter()
+                .map(|x| x.id())
+                .find(|x| x.index() == index)
+                .ok_or_else(missing)?,
+        ),
         _ => bail!("import name {name}"),
     })
 }
@@ -234,7 +292,12 @@ fn export_item(m: &Module, funcs: &BTreeMap<usize, FunctionId>, name: &str) -> R
 /// Drops the names (the build keeps them until here for the split: `-g` to wasm-opt) and the
 /// other sections no browser reads; the shown code only where `keep_shown`.
 fn strip(m: &mut Module, keep_shown: bool) {
-    let drop: Vec<_> = m.customs.iter().filter(|(_, c)| !(keep_shown && c.name() == SHOWN)).map(|(id, _)| id).collect();
+    let drop: Vec<_> = m
+        .customs
+        .iter()
+        .filter(|(_, c)| !(keep_shown && c.name() == SHOWN))
+        .map(|(id, _)| id)
+        .collect();
     for id in drop {
         m.customs.delete(id);
     }
@@ -301,14 +364,23 @@ fn report(m: &Module, moved: &BTreeSet<FunctionId>) {
 }
 
 /// The functions reached from `roots` by direct calls, without entering `stop`.
-fn reach(roots: &[FunctionId], body: &BTreeMap<FunctionId, Refs>, stop: &BTreeSet<FunctionId>) -> BTreeSet<FunctionId> {
+fn reach(
+    roots: &[FunctionId],
+    body: &BTreeMap<FunctionId, Refs>,
+    stop: &BTreeSet<FunctionId>,
+) -> BTreeSet<FunctionId> {
     let mut kept = BTreeSet::new();
     let mut stack = roots.to_vec();
     while let Some(f) = stack.pop() {
         if stop.contains(&f) || !kept.insert(f) {
             continue;
         }
-        stack.extend(body.get(&f).map(|r| r.funcs.iter().copied()).into_iter().flatten());
+        stack.extend(
+            body.get(&f)
+                .map(|r| r.funcs.iter().copied())
+                .into_iter()
+                .flatten(),
+        );
     }
     kept
 }
@@ -340,8 +412,12 @@ fn keep_what_the_primary_calls(
 ) -> (BTreeSet<FunctionId>, BTreeSet<FunctionId>) {
     loop {
         let kept = reach(roots, body, &named);
-        let called: Vec<FunctionId> =
-            kept.iter().filter_map(|f| body.get(f)).flat_map(|r| r.funcs.iter().copied()).filter(|g| named.contains(g)).collect();
+        let called: Vec<FunctionId> = kept
+            .iter()
+            .filter_map(|f| body.get(f))
+            .flat_map(|r| r.funcs.iter().copied())
+            .filter(|g| named.contains(g))
+            .collect();
         if called.is_empty() {
             return (named, kept);
         }
@@ -364,7 +440,8 @@ fn import_functions(m: &mut Module, kept: &[FunctionId]) {
             FunctionKind::Import(ref i) => from_primary(m, i.import, name),
             _ => {
                 let import = m.imports.add("primary", &name, ImportKind::Function(f));
-                m.funcs.get_mut(f).kind = FunctionKind::Import(walrus::ImportedFunction { import, ty });
+                m.funcs.get_mut(f).kind =
+                    FunctionKind::Import(walrus::ImportedFunction { import, ty });
             }
         }
     }
@@ -422,13 +499,21 @@ fn import_memories(m: &mut Module) -> Result<()> {
 /// loaded into this instance first if the slot is still empty.
 fn trampoline(m: &mut Module, f: FunctionId, slot: u64, table: TableId, load: FunctionId) {
     let ty = m.funcs.get(f).ty();
-    let (params, results) = (m.types.get(ty).params().to_vec(), m.types.get(ty).results().to_vec());
+    let (params, results) = (
+        m.types.get(ty).params().to_vec(),
+        m.types.get(ty).results().to_vec(),
+    );
     let args: Vec<_> = params.iter().map(|p| m.locals.add(*p)).collect();
     let mut b = walrus::FunctionBuilder::new(&mut m.types, &params, &results);
     let mut body = b.func_body();
     body.block(None, |blk| {
         let id = blk.id();
-        blk.i32_const(slot as i32).table_get(table).ref_is_null().unop(ir::UnaryOp::I32Eqz).br_if(id).call(load);
+        blk.i32_const(slot as i32)
+            .table_get(table)
+            .ref_is_null()
+            .unop(ir::UnaryOp::I32Eqz)
+            .br_if(id)
+            .call(load);
     });
     for a in &args {
         body.local_get(*a);

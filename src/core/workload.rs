@@ -103,8 +103,8 @@ pub fn count_primes_in(first: u64, end: u64) -> u64 {
 
 /// The compare page's CPU task, `count_primes(n)` in its Python program: the primes below `n`.
 /// It divides, and this machine kind's host slows loops that only add and store by half or more
-/// in spells of seconds but leaves division nearly alone (README, *Which figures the pace moves*),
-/// so its figures tell the models apart rather than the host's moods.
+/// in spells of seconds but leaves division nearly alone (docs/design.md, *Measuring on a noisy
+/// machine*), so its figures tell the models apart rather than the host's moods.
 pub fn count_primes_below(n: u64) -> u64 {
     count_primes_in(0, n)
 }

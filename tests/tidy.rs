@@ -337,3 +337,242 @@ fn the_shell_uses_no_code_cut_out_to_the_demos_module() {
     assert!(uses_of_cut_code("demos/gil/view.rs", app, &cut).is_empty());
     assert!(uses_of_cut_code("widgets/timeline.rs", app, &cut).is_empty());
 }
+
+fn repo_file(rel: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// The text of the string literal that starts `text` (just after its opening quote), with `\"`
+/// and `\\` unescaped.
+fn string_literal(text: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => return Some(out),
+            '\\' => out.push(chars.next()?),
+            c => out.push(c),
+        }
+    }
+    None
+}
+
+/// One row of the demos table: `(group's title, demo's title, id)`.
+type DemoRow = (String, String, String);
+
+/// The catalogue as the source says it: the `with_demos!` list of src/demos/mod.rs, in order,
+/// each module's `INFO` read from its file, its group named by `Group::title` in
+/// src/core/catalog.rs. Read as text: tidy does not link the crate.
+fn catalogue_from_source() -> Vec<DemoRow> {
+    let demos = repo_file("src/demos/mod.rs");
+    let list = demos
+        .split_once("macro_rules! with_demos")
+        .and_then(|(_, rest)| rest.split_once("$then! {"))
+        .and_then(|(_, rest)| rest.split_once('}'))
+        .map(|(list, _)| list)
+        .expect("src/demos/mod.rs: the list of `with_demos!` (`$then! { a, b, … }`)");
+    let catalog = repo_file("src/core/catalog.rs");
+    let group_title = |variant: &str| {
+        let arm = format!("Group::{variant} => \"");
+        let at = catalog
+            .find(&arm)
+            .unwrap_or_else(|| panic!("src/core/catalog.rs: no title for Group::{variant}"));
+        string_literal(&catalog[at + arm.len()..]).expect("a closed string")
+    };
+    let mut rows = Vec::new();
+    for module in list.split(',').map(str::trim).filter(|m| !m.is_empty()) {
+        let rel = [
+            format!("src/demos/{module}/mod.rs"),
+            format!("src/demos/{module}.rs"),
+        ]
+        .into_iter()
+        .find(|r| Path::new(env!("CARGO_MANIFEST_DIR")).join(r).is_file())
+        .unwrap_or_else(|| panic!("demo `{module}`: no src/demos/{module}/mod.rs"));
+        let source = repo_file(&rel);
+        let info = source
+            .find("INFO: DemoInfo")
+            .map(|at| &source[at..])
+            .unwrap_or_else(|| panic!("{rel}: no `INFO: DemoInfo`"));
+        let field = |name: &str| {
+            let key = format!("{name}: ");
+            let at = info
+                .find(&key)
+                .unwrap_or_else(|| panic!("{rel}: INFO has no `{name}`"));
+            &info[at + key.len()..]
+        };
+        let text = |name: &str| {
+            string_literal(field(name).strip_prefix('"').expect("a string literal"))
+                .unwrap_or_else(|| panic!("{rel}: INFO's `{name}` is not a closed string"))
+        };
+        let variant: String = field("group")
+            .strip_prefix("Group::")
+            .unwrap_or_else(|| panic!("{rel}: INFO's group is not `Group::…`"))
+            .chars()
+            .take_while(|c| c.is_alphanumeric())
+            .collect();
+        rows.push((group_title(&variant), text("title"), text("id")));
+    }
+    rows
+}
+
+/// The rows of README.md's demos table: `| group | **title** (`#/id`) | what it shows |`.
+fn demos_table(readme: &str) -> Vec<DemoRow> {
+    readme
+        .lines()
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.trim().strip_prefix('|')?.split('|').collect();
+            let demo = cells.get(1)?.trim();
+            let (title, id) = demo.strip_prefix("**")?.split_once("** (`#/")?;
+            let id = id.strip_suffix("`)")?;
+            Some((
+                cells[0].trim().to_string(),
+                title.to_string(),
+                id.to_string(),
+            ))
+        })
+        .collect()
+}
+
+/// What differs between the catalogue and the README's table, row by row, named.
+fn table_differences(catalogue: &[DemoRow], table: &[DemoRow]) -> Vec<String> {
+    let name = |(group, title, id): &DemoRow| format!("{group} | **{title}** (`#/{id}`)");
+    let mut found = Vec::new();
+    for row in catalogue {
+        if !table.iter().any(|t| t.2 == row.2) {
+            found.push(format!("missing from README: {}", name(row)));
+        }
+    }
+    for row in table {
+        if !catalogue.iter().any(|c| c.2 == row.2) {
+            found.push(format!("in README but not in the catalogue: {}", name(row)));
+        }
+    }
+    if found.is_empty() {
+        for (i, (c, t)) in catalogue.iter().zip(table).enumerate() {
+            if c != t {
+                found.push(format!(
+                    "row {}: the catalogue has {}, README has {}",
+                    i + 1,
+                    name(c),
+                    name(t)
+                ));
+            }
+        }
+    }
+    found
+}
+
+/// README.md's demos table lists every demo of the catalogue, in its order, with its group and
+/// title, and nothing else.
+#[test]
+fn the_readme_lists_every_demo_as_the_catalogue_does() {
+    let catalogue = catalogue_from_source();
+    assert!(
+        catalogue.len() >= 20,
+        "only {} demos read from src/demos/mod.rs",
+        catalogue.len()
+    );
+    let table = demos_table(&repo_file("README.md"));
+    let wrong = table_differences(&catalogue, &table);
+    assert!(
+        wrong.is_empty(),
+        "README.md's demos table and the catalogue differ:\n{}",
+        wrong.join("\n")
+    );
+    // The check itself names a missing, an extra and a moved row.
+    let row = |id: &str| ("G".to_string(), "T".to_string(), id.to_string());
+    let both = [row("a"), row("b")];
+    assert_eq!(
+        table_differences(&both, &both[..1]),
+        ["missing from README: G | **T** (`#/b`)"]
+    );
+    assert_eq!(table_differences(&both[..1], &both).len(), 1);
+    assert_eq!(table_differences(&both, &[row("b"), row("a")]).len(), 2);
+    let renamed = [row("a"), ("G".into(), "U".into(), "b".into())];
+    assert_eq!(table_differences(&both, &renamed).len(), 1);
+    assert_eq!(
+        demos_table("| Threads | **Race** (`#/race-condition`) | x |\n| a | b | c |"),
+        [("Threads".into(), "Race".into(), "race-condition".into())]
+    );
+}
+
+/// The content security policy as each of its three places states it: index.html's meta tag,
+/// Trunk.toml's header for `trunk serve`, and the service worker's header (www/sw.js).
+fn stated_policies() -> Vec<(&'static str, String)> {
+    let html = repo_file("index.html");
+    let meta = html
+        .split_once("http-equiv=\"Content-Security-Policy\" content=\"")
+        .and_then(|(_, rest)| string_literal(rest))
+        .expect("index.html: a Content-Security-Policy meta tag");
+    let toml = repo_file("Trunk.toml");
+    let header = toml
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Content-Security-Policy = \""))
+        .and_then(string_literal)
+        .expect("Trunk.toml: a Content-Security-Policy header");
+    let js = repo_file("www/sw.js");
+    // `const POLICY = "…" +\n    "…";`: the literals joined.
+    let mut rest = js
+        .split_once("const POLICY =")
+        .expect("www/sw.js: `const POLICY = …;`")
+        .1;
+    let mut sw = String::new();
+    loop {
+        let literal = rest
+            .trim_start()
+            .strip_prefix('"')
+            .expect("www/sw.js: POLICY is string literals joined by +");
+        let part = string_literal(literal).expect("www/sw.js: a closed string");
+        // The literal's length in the source: its text, its escapes and the closing quote.
+        let len = part.len() + part.matches(['"', '\\']).count() + 1;
+        sw.push_str(&part);
+        rest = literal[len..].trim_start();
+        match rest.chars().next() {
+            Some('+') => rest = &rest[1..],
+            Some(';') => break,
+            other => panic!("www/sw.js: POLICY continues with {other:?}"),
+        }
+    }
+    vec![
+        ("index.html", meta),
+        ("Trunk.toml", header),
+        ("www/sw.js", sw),
+    ]
+}
+
+/// A policy's sources for `directive`, or None where it does not say it.
+fn directive<'a>(policy: &'a str, name: &str) -> Option<Vec<&'a str>> {
+    policy.split(';').find_map(|d| {
+        let mut words = d.split_whitespace();
+        (words.next()? == name).then(|| words.collect())
+    })
+}
+
+/// The policy is written three times (the meta tag does not reach workers, and a host without
+/// headers gets it from the service worker): all three say the same, and scripts come only from
+/// this origin's files, never inline.
+#[test]
+fn the_content_security_policy_is_one_and_allows_no_inline_script() {
+    let stated = stated_policies();
+    let (first, policy) = &stated[0];
+    for (place, other) in &stated[1..] {
+        assert_eq!(
+            other, policy,
+            "{place} and {first} state different policies"
+        );
+    }
+    let scripts = directive(policy, "script-src").expect("the policy names script-src itself");
+    for unsafe_source in ["'unsafe-inline'", "'unsafe-eval'"] {
+        assert!(
+            !scripts.contains(&unsafe_source),
+            "script-src allows {unsafe_source}: {policy}"
+        );
+    }
+    assert!(scripts.contains(&"'self'"), "{policy}");
+    assert_eq!(
+        directive("a x; script-src 'self' y", "script-src"),
+        Some(vec!["'self'", "y"])
+    );
+    assert_eq!(directive("script-src-elem 'self'", "script-src"), None);
+}

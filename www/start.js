@@ -22,7 +22,7 @@ if (crossOriginIsolated) {
 // compiling and starting the wasm holds the main thread, and a module script that runs at once
 // holds the first paint behind it. Waited for is the paint itself (its timing entry): a frame and
 // a task after it are not enough, since the frame may reach the screen later (a fresh browser's
-// first visit on 2 cores, 12-04: painted 25 ms after the wasm started, once in three). A browser
+// first visit on 2 cores painted 25 ms after the wasm started, once in three). A browser
 // without paint timing waits for a frame; a tab opened in the background paints nothing: at most
 // 100 ms (1 s for a visible one whose paint never comes).
 await new Promise(resolve => {

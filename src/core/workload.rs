@@ -9,8 +9,8 @@ use std::hint::black_box;
 /// Numbers that fit in 32 bits are divided in 32 bits. Native x86-64 code does that by itself
 /// (LLVM checks both operands before a 64-bit divide and takes the cheaper 32-bit one when it
 /// can); WebAssembly has no such check, so the browser divided in 64 bits and was 1.15-1.22x
-/// slower than native on the same numbers. By hand, both do the same work (12-03, in node on this
-/// machine: 351-360 ms -> 304-320 ms for what native does in 304-308 ms).
+/// slower than native on the same numbers. Dividing in 32 bits where the number fits, both do the
+/// same work (in node on this machine kind: 351-360 ms -> 304-320 ms, native 304-308 ms).
 #[optimize(speed)]
 pub fn is_prime(n: u64) -> bool {
     match u32::try_from(n) {
@@ -103,8 +103,8 @@ pub fn count_primes_in(first: u64, end: u64) -> u64 {
 
 /// The compare page's CPU task, `count_primes(n)` in its Python program: the primes below `n`.
 /// It divides, and this machine kind's host slows loops that only add and store by half or more
-/// in spells of seconds but leaves division nearly alone (README, *Which figures the pace moves*),
-/// so its figures tell the models apart rather than the host's moods.
+/// in spells of seconds but leaves division nearly alone (docs/design.md, *Measuring on a noisy
+/// machine*), so its figures tell the models apart rather than the host's moods.
 pub fn count_primes_below(n: u64) -> u64 {
     count_primes_in(0, n)
 }

@@ -83,7 +83,7 @@ pub fn sleep_ms(ms: f64) -> impl Future<Output = ()> {
 /// and a task behind it. Awaited before a timed run, so that drawing what the page has just said
 /// ("run 1 of 3: 2 threads") is not done on the cores the run measures: on 2 cores that drawing
 /// (layout, raster, compositing; in software without a GPU) took the 2-thread run from 1.92x to
-/// 1.87x (12-04, alternating clicks with the progress line shown and hidden). A hidden tab draws
+/// 1.87x (alternating runs with the progress line shown and hidden). A hidden tab draws
 /// nothing: at once; and a tab hidden while it waits has no frames, so 100 ms at most (a run goes
 /// on in a tab the person left).
 pub async fn after_paint() {
@@ -113,7 +113,7 @@ pub fn spawn(task: impl Future<Output = ()> + 'static) {
 /// never one the browser holds back: HTML clamps a `setTimeout(0)` to 4 ms once timers nest five
 /// deep (each set from within the last one's task; Chromium 156 does), but the executor built
 /// with threads resumes a task from `Atomics.waitAsync`, a task of its own, so these never nest
-/// (the compare page's event loop, traced: 0.3-0.5 ms between turns, 12-03).
+/// (the compare page's event loop, traced: 0.3-0.5 ms between turns).
 pub fn yield_now() -> impl Future<Output = ()> {
     sleep_ms(0.0)
 }

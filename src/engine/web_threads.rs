@@ -19,7 +19,7 @@
 //! The rayon pool is built here, not by wasm-bindgen-rayon's `init_thread_pool`: that one is
 //! called from a worker of its own (the page may not wait for the build), which loads only then
 //! and only then starts the pool's workers, one load after another (~330 ms after the wasm
-//! started on 2 cores, 12-03). Here the page starts every worker of the pool at once, as it
+//! started, on 2 cores). Here the page starts every worker of the pool at once, as it
 //! starts, and queues the build as their first job: one worker builds the pool and waits until
 //! its threads run (a worker may wait), each other worker becomes one of those threads.
 
@@ -295,7 +295,7 @@ pub async fn start_lanes() -> Result<usize, String> {
 /// One lane's start, tried once more with a new worker if the first hung (given up by
 /// `patiently`; a worker that failed is not tried again). In Firefox, on a first visit right after
 /// a long suite of other browsers' tests, lanes have hung loading the glue, the first two of one
-/// page alike (12-04), while the page's compute workers had loaded the same glue; a page that
+/// page alike, while the page's compute workers had loaded the same glue; a page that
 /// waits for both to be given up and then starts the next two would sit at "more starting" for
 /// ~30 s. Whether a second worker always fares better is not known (no reproduction on demand):
 /// it costs one more worker, and the page says so (a mark and a console line).
@@ -455,9 +455,9 @@ fn listen(worker: &web_sys::Worker) -> Answer {
             }
         });
     // An error in its script comes as an ErrorEvent with a message; an `error` event may also be
-    // a plain Event without one, whose `message` read as a string threw in this handler, and the
-    // page waited 15 s to learn the worker never ran: what a 12-04 rehearsal showed offline (an
-    // uncaught "reading 'length'", a compute worker whose script never ran, not cached).
+    // a plain Event without one (a module worker whose script is not cached, offline). Its
+    // `message` is read only if it is a string: a handler that throws here leaves the page
+    // waiting 15 s to learn that the worker never ran.
     let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
         event.prevent_default();
         let message = js_sys::Reflect::get(&event, &"message".into())
@@ -552,8 +552,8 @@ mod tests {
     #[wasm_bindgen_test]
     async fn a_worker_whose_script_does_not_load_says_so_at_once() {
         // A script that cannot be loaded is told by an `error` event, which for a module worker
-        // whose import failed offline may be a plain Event without a message (12-04: the handler
-        // then threw). Told by a real failure (this browser adds a message) and by a plain one.
+        // whose import failed offline may be a plain Event without a message, which the handler
+        // must not throw on. Told by a real failure (this browser adds a message) and by a plain one.
         let options = web_sys::WorkerOptions::new();
         options.set_type(web_sys::WorkerType::Module);
         let missing =

@@ -4,7 +4,7 @@
 //! The loop is fair, not preemptive: a timer that falls due waits behind every task already
 //! queued. If each cooperative task queued a timer of its own to yield, a timer of the page would
 //! wait behind all of them, a whole round (two, when their timers fell due together: a 10 ms
-//! interval's gap reached 85-99 ms on the compare page with 8 tasks and 40 ms rounds, 12-03), and
+//! interval's gap reached 85-99 ms on the compare page with 8 tasks and 40 ms rounds), and
 //! shorter slices would only add yields (0.6 ms each). So the tasks share the loop's *turns*:
 //! within one turn (one task of the browser's loop) they take slices in turn without leaving it,
 //! and once the turn has lasted `TURN_MS` they all wait for the same next turn, one timer queued

@@ -22,7 +22,7 @@ pub const SWITCH_MS: f64 = 5.0;
 /// every waiter, as a condition variable's `notify_all` does, had all of them take the state's
 /// lock to learn that it was not their turn: on 2 cores with 8 threads that herd cost a quarter
 /// of the time at every switch, so the simulation ran slower than the one thread it stands for
-/// (0.76x in the browser, 12-02), where CPython's GIL costs little beside sequential.
+/// (0.76x in the browser), where CPython's GIL costs little beside sequential.
 #[derive(Default)]
 pub struct Gil {
     state: Mutex<GilState>,

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 pub const PERIOD_MS: f64 = 20.0;
 /// The period of the status line's meter while no page shows the heartbeat. A timer is not free:
 /// one every 20 ms cost the page ~3% of a core on this machine kind, 1.6-2% at 50 ms (a bare
-/// `setTimeout` chain every 20 ms alone 1.5%; per-thread CPU from `/proc`, 12-03), taken from the
+/// `setTimeout` chain every 20 ms alone 1.5%; per-thread CPU from `/proc`), taken from the
 /// workers of every run on every page. At 50 ms a hold of H reads as H - 50 to H: a frozen page
 /// still shows.
 pub const BACKGROUND_PERIOD_MS: f64 = 50.0;

@@ -176,7 +176,7 @@ pub fn Progress(
             }
         },
         // Once a second: every repaint takes CPU from the work being measured (at 4 Hz, with
-        // the phase's own, the 2-thread prime count lost ~3% on 2 cores, 12-04).
+        // the phase's own, the 2-thread prime count lost ~3% on 2 cores).
         Duration::from_millis(1000),
     ) {
         on_cleanup(move || handle.clear());

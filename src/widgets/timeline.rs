@@ -244,7 +244,7 @@ pub fn svg_markup(trace: &Trace, axis_ms: Option<f64>, task_names: &[&str]) -> S
 /// turn of the loop of its own, each timeline's on its own turn. Built with the results, a page
 /// of several large traces held the main thread in one piece: the process pool's five took ~20 ms
 /// of the ~30 ms its results held the loop, and with the layout after them a 10 ms timer waited
-/// 45-57 ms (12-03). `data-drawn` on the figure says when the drawing is in.
+/// 45-57 ms. `data-drawn` on the figure says when the drawing is in.
 #[component]
 pub fn Timeline(
     trace: Trace,

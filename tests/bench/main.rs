@@ -29,7 +29,7 @@ use support::server::StaticServer;
 struct Options {
     size_k: u64,
     /// Rounds of the prime kernel: cheap (a round is ~2 s), and its 2-thread rounds lie far
-    /// apart in the browser (1.72-2.06x within one run, 12-04), so five rounds put the median
+    /// apart in the browser (1.72-2.06x within one run), so five rounds put the median
     /// anywhere in 1.85-1.95x from one run to the next; more rounds, a steadier median.
     cpu_rounds: usize,
     /// Rounds of the matrix (~10 s each) and of the concurrent waits.
@@ -93,7 +93,7 @@ fn native_cpu_round(pools: &[(usize, rayon::ThreadPool)], limit: u64) -> Vec<f64
 /// One figure's runs, in the order they ran, with their median and spread. Speedups are read run
 /// by run (`stats::paired_speedup`, as the pages do; why, there). Reading each figure's fastest
 /// run instead did no better on this machine kind: natively, over 12 rounds, the cooperative
-/// loop's fastest run beat sequential's by 15%, which one lane cannot (12-03).
+/// loop's fastest run beat sequential's by 15%, which one lane cannot.
 #[derive(Clone)]
 struct Timing {
     runs: Vec<f64>,
@@ -134,12 +134,12 @@ const NOISY_SPREAD: f64 = 0.15;
 
 /// The machine's own speed: one thread, one fixed loop that only adds (compute(100M), the process
 /// pool's task), the fastest of three, in ms, taken between the phases, for the record: the host
-/// moves such loops most (the matrix's task divides, and moves far less: README). On this machine kind (a 2-vCPU VM) the very same
-/// loop on the very same thread, with nothing else running and no steal time reported, took
-/// 123-222 ms for four compute(100M) from one second to the next (12-03): the host, not the code,
-/// sets the pace. So no ratio is read across phases: native and browser take turns, round by
-/// round (`cpu_rounds`, `matrix_rounds`); until 12-04 the browser's phase came minutes before the
-/// native one, and browser/native read anywhere from 0.99 to 1.06 for the same build.
+/// moves such loops most (the matrix's task divides, and moves far less: docs/design.md). On this
+/// machine kind (a 2-vCPU VM) the very same loop on the very same thread, with nothing else
+/// running and no steal time reported, took 123-222 ms for four compute(100M) from one second to
+/// the next: the host, not the code, sets the pace. So no ratio is read across phases: native and
+/// browser take turns, round by round (`cpu_rounds`, `matrix_rounds`); with a browser phase
+/// minutes before the native one, browser/native read anywhere from 0.99 to 1.06 for one build.
 fn machine_speed() -> f64 {
     use concurrency_playground::core::process::sum_to;
     (0..3)
@@ -510,7 +510,7 @@ async fn open_browser(firefox: bool) -> Browser {
 }
 
 /// How many first visits the goals read: one alone is one draw of a noisy machine (the pool's
-/// start read 75-163 ms over four benchmark runs of 12-03), so they read the median.
+/// start read 75-163 ms over four benchmark runs), so they read the median.
 const VISITS: usize = 3;
 
 /// `VISITS` first visits, one after another, each in a fresh browser.

@@ -47,7 +47,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
 /// slower, until the code is found hot), round by round, every thread count in each round. A
 /// machine that slows down midway then slows every thread count alike and the speedups stay fair;
 /// run one thread count after another, a 2-vCPU VM whose own pace drifts by up to 1.8x within
-/// seconds (12-03) would have put the drift into the speedup.
+/// seconds would put the drift into the speedup.
 async fn measure(limit: u64, repeats: usize, max_threads: usize, state: RunState<(u64, Vec<Row>)>) -> Result<Vec<Row>, engine::OffloadError> {
     state.say("checking the answer with a sieve");
     let expected = engine::offload(move || expected_primes(limit)).await?;

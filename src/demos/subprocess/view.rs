@@ -38,8 +38,8 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
                 async move {
                     // Program i starts on the loop's turn i, not all six in one: the page
                     // spends some of its thread on each new worker, and a 10 ms timer of the page
-                    // then waited 28-74 ms (median 48, eight runs by hand; 25-54, median 36, over
-                    // sixteen runs so, 12-03). Spacing them 8 ms apart did no better: what is left
+                    // then waited 28-74 ms (median 48); started so, 25-54 ms (median 36).
+                    // Spacing them 8 ms apart does no better: what is left
                     // is the two cores shared with six starting workers, one of which spins.
                     for _ in 0..i {
                         engine::yield_now().await;

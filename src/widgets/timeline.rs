@@ -115,12 +115,15 @@ pub fn marks<'a>(spans: &[&'a Span], x: impl Fn(f64) -> f64) -> Vec<Mark<'a>> {
     let mut out: Vec<Mark<'a>> = Vec::new();
     for &s in spans {
         let tiny = x(s.end) - x(s.start) < 1.0;
-        if let Some(m) = out.last_mut() {
-            if tiny && m.tiny && m.first.kind == s.kind && x(s.start) - x(m.end) < 1.0 {
-                m.end = m.end.max(s.end);
-                m.count += 1;
-                continue;
-            }
+        if let Some(m) = out.last_mut()
+            && tiny
+            && m.tiny
+            && m.first.kind == s.kind
+            && x(s.start) - x(m.end) < 1.0
+        {
+            m.end = m.end.max(s.end);
+            m.count += 1;
+            continue;
         }
         out.push(Mark {
             first: s,

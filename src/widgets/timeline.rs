@@ -72,7 +72,7 @@ pub fn rows<'a>(trace: &'a Trace, task_names: &[&str]) -> Vec<Row<'a>> {
 
 /// Axis ticks at 1, 2 or 5 × 10^k ms, about `target` of them across `span_ms`.
 pub fn ticks(span_ms: f64, target: usize) -> Vec<f64> {
-    if !(span_ms > 0.0) {
+    if span_ms.is_nan() || span_ms <= 0.0 {
         return vec![0.0];
     }
     let raw = span_ms / target.max(1) as f64;

@@ -152,7 +152,7 @@ pub fn fetch(url: &str) -> impl Future<Output = Result<super::Fetched, String>> 
         let describe = |e: JsValue| {
             e.as_string()
                 .or_else(|| {
-                    js_sys::Error::try_from(e)
+                    e.dyn_into::<js_sys::Error>()
                         .ok()
                         .map(|e| String::from(e.message()))
                 })

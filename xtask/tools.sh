@@ -31,14 +31,20 @@ ensure_rust() {
     if ! rustup run "$TOOLCHAIN" rustc --version >/dev/null 2>&1; then
         say "installing Rust $TOOLCHAIN"
         rustup toolchain install "$TOOLCHAIN" --profile minimal \
-            --component rust-src --target wasm32-unknown-unknown
+            --component rust-src --component rustfmt --component clippy \
+            --target wasm32-unknown-unknown
     fi
     local installed
     installed=$(rustup +"$TOOLCHAIN" target list --installed 2>/dev/null)
     grep -q wasm32-unknown-unknown <<<"$installed" ||
         rustup target add wasm32-unknown-unknown --toolchain "$TOOLCHAIN"
-    rustup +"$TOOLCHAIN" component list --installed 2>/dev/null | grep -q '^rust-src' ||
-        rustup component add rust-src --toolchain "$TOOLCHAIN"
+    # rustfmt and clippy: `xtask/run test` runs `cargo fmt --check` and `cargo clippy` first.
+    local components component
+    components=$(rustup +"$TOOLCHAIN" component list --installed 2>/dev/null)
+    for component in rust-src rustfmt clippy; do
+        grep -q "^$component" <<<"$components" ||
+            rustup component add "$component" --toolchain "$TOOLCHAIN"
+    done
 }
 
 ensure_wasm_bindgen() {

@@ -110,7 +110,7 @@ fn with_u64s(tag: u8, ns: &[u64]) -> Vec<u8> {
 
 fn read_u64s(bytes: &[u8]) -> Result<Vec<u64>, String> {
     let body = &bytes[1..];
-    if body.len() % 8 != 0 {
+    if !body.len().is_multiple_of(8) {
         return Err("a list of numbers with a ragged end".into());
     }
     Ok(body

@@ -171,6 +171,23 @@ impl Drop for Permit<'_> {
     }
 }
 
+/// Resolves when the user cancels the run; a dropped sender means "never".
+pub type CancelSignal =
+    futures::future::Shared<std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>>;
+
+/// A cancel switch: fire the sender to resolve the signal (which any number of tasks may race).
+pub fn cancel_signal() -> (futures::channel::oneshot::Sender<()>, CancelSignal) {
+    use futures::FutureExt;
+    let (tx, rx) = futures::channel::oneshot::channel::<()>();
+    let signal: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> =
+        Box::pin(async move {
+            if rx.await.is_err() {
+                futures::future::pending::<()>().await;
+            }
+        });
+    (tx, signal.shared())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,21 +263,4 @@ mod tests {
         assert_eq!(most.load(Ordering::SeqCst), 2, "never more than maxsize");
         assert_eq!(joined.load(Ordering::SeqCst), 1);
     }
-}
-
-/// Resolves when the user cancels the run; a dropped sender means "never".
-pub type CancelSignal =
-    futures::future::Shared<std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>>;
-
-/// A cancel switch: fire the sender to resolve the signal (which any number of tasks may race).
-pub fn cancel_signal() -> (futures::channel::oneshot::Sender<()>, CancelSignal) {
-    use futures::FutureExt;
-    let (tx, rx) = futures::channel::oneshot::channel::<()>();
-    let signal: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> =
-        Box::pin(async move {
-            if rx.await.is_err() {
-                futures::future::pending::<()>().await;
-            }
-        });
-    (tx, signal.shared())
 }

@@ -25,13 +25,13 @@ fn is_prime_u32(n: u32) -> bool {
     if n < 2 {
         return false;
     }
-    if n % 2 == 0 {
+    if n.is_multiple_of(2) {
         return n == 2;
     }
     let mut d: u32 = 3;
     // d * d in 64 bits: d reaches 65 537 for n near 2^32, whose square overflows 32 bits.
     while u64::from(d) * u64::from(d) <= u64::from(n) {
-        if n % d == 0 {
+        if n.is_multiple_of(d) {
             return false;
         }
         d += 2;
@@ -42,12 +42,12 @@ fn is_prime_u32(n: u32) -> bool {
 #[optimize(speed)]
 #[inline(always)]
 fn is_prime_u64(n: u64) -> bool {
-    if n % 2 == 0 {
+    if n.is_multiple_of(2) {
         return n == 2;
     }
     let mut d = 3;
     while d * d <= n {
-        if n % d == 0 {
+        if n.is_multiple_of(d) {
             return false;
         }
         d += 2;

@@ -136,7 +136,7 @@ where
     F: FnOnce() -> R + Send + 'static,
 {
     let available = super::platform::compute_threads() > 0;
-    run_on(|task| rayon::spawn(task), available, job)
+    run_on(rayon::spawn, available, job)
 }
 
 /// Runs `job(0)`, …, `job(n - 1)` on `n` threads at the same time (threading.Thread start, then

@@ -78,7 +78,7 @@ fn hog(limit_mb: u64) -> ! {
         if block.try_reserve_exact(BLOCK).is_err() || held.try_reserve(1).is_err() {
             panic!(
                 "out of memory: an allocation failed after {} MB",
-                held.len() * BLOCK >> 20
+                (held.len() * BLOCK) >> 20
             );
         }
         held.push(std::hint::black_box(block));

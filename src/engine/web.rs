@@ -128,10 +128,10 @@ pub const PANICS_ABORT: bool = true;
 pub fn report_panic(message: &str) {
     threads::count_out_this_thread();
     web_sys::console::error_1(&format!("panic: {message}").into());
-    if web_sys::window().is_some() {
-        if let Some(tell) = super::FATAL.get() {
-            tell(message);
-        }
+    if web_sys::window().is_some()
+        && let Some(tell) = super::FATAL.get()
+    {
+        tell(message);
     }
 }
 
@@ -152,7 +152,7 @@ pub fn fetch(url: &str) -> impl Future<Output = Result<super::Fetched, String>> 
         let describe = |e: JsValue| {
             e.as_string()
                 .or_else(|| {
-                    js_sys::Error::try_from(e)
+                    e.dyn_into::<js_sys::Error>()
                         .ok()
                         .map(|e| String::from(e.message()))
                 })

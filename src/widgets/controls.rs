@@ -213,6 +213,12 @@ pub fn Notices(notices: RwSignal<Vec<String>>) -> impl IntoView {
 #[derive(Clone, Copy)]
 pub struct Canceller(StoredValue<Option<futures::channel::oneshot::Sender<()>>>);
 
+impl Default for Canceller {
+    fn default() -> Canceller {
+        Canceller::new()
+    }
+}
+
 impl Canceller {
     pub fn new() -> Canceller {
         Canceller(StoredValue::new(None))

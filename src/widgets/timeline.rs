@@ -72,7 +72,7 @@ pub fn rows<'a>(trace: &'a Trace, task_names: &[&str]) -> Vec<Row<'a>> {
 
 /// Axis ticks at 1, 2 or 5 × 10^k ms, about `target` of them across `span_ms`.
 pub fn ticks(span_ms: f64, target: usize) -> Vec<f64> {
-    if !(span_ms > 0.0) {
+    if span_ms.is_nan() || span_ms <= 0.0 {
         return vec![0.0];
     }
     let raw = span_ms / target.max(1) as f64;
@@ -115,12 +115,15 @@ pub fn marks<'a>(spans: &[&'a Span], x: impl Fn(f64) -> f64) -> Vec<Mark<'a>> {
     let mut out: Vec<Mark<'a>> = Vec::new();
     for &s in spans {
         let tiny = x(s.end) - x(s.start) < 1.0;
-        if let Some(m) = out.last_mut() {
-            if tiny && m.tiny && m.first.kind == s.kind && x(s.start) - x(m.end) < 1.0 {
-                m.end = m.end.max(s.end);
-                m.count += 1;
-                continue;
-            }
+        if let Some(m) = out.last_mut()
+            && tiny
+            && m.tiny
+            && m.first.kind == s.kind
+            && x(s.start) - x(m.end) < 1.0
+        {
+            m.end = m.end.max(s.end);
+            m.count += 1;
+            continue;
         }
         out.push(Mark {
             first: s,

@@ -804,8 +804,8 @@ fn cpu_section(table: &mut String, run: &Run, opts: &Options) {
     );
     let _ = writeln!(
         table,
-        "{:<10} {:>10} {:>9} {:>10} {:>9} {:>14}  {}",
-        "threads", "native", "speedup", "browser", "speedup", "browser/native", "note"
+        "{:<10} {:>10} {:>9} {:>10} {:>9} {:>14}  note",
+        "threads", "native", "speedup", "browser", "speedup", "browser/native"
     );
     let _ = writeln!(table, "(browser: {})", run.browser_name);
     for (i, t) in run.threads().iter().enumerate() {
@@ -870,8 +870,8 @@ fn matrix_section(table: &mut String, run: &Run, opts: &Options, title: &str) ->
     let _ = writeln!(table, "\n{title}, browser: {}", run.browser_name);
     let _ = writeln!(
         table,
-        "{:<10} {:<32} {:>9} {:>8} {:>9} {:>8} {:>14}  {}",
-        "job", "model", "native", "speedup", "browser", "speedup", "browser/native", "note"
+        "{:<10} {:<32} {:>9} {:>8} {:>9} {:>8} {:>14}  note",
+        "job", "model", "native", "speedup", "browser", "speedup", "browser/native"
     );
     let mut json_rows = Vec::new();
     for c in &run.cells {
@@ -937,11 +937,7 @@ fn goals_section(table: &mut String, run: &Run, opts: &Options) {
         table,
         "\nGoals (issue 15; reported, never failed on; browser: {browser_name})"
     );
-    let _ = writeln!(
-        table,
-        "{:<44} {:>12} {:>12}  {}",
-        "what", "measured", "goal", ""
-    );
+    let _ = writeln!(table, "{:<44} {:>12} {:>12}", "what", "measured", "goal");
     let sent = visits.0.iter().map(|v| v.sent_kb).fold(0.0, f64::max);
     goal_row(
         table,

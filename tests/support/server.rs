@@ -114,16 +114,16 @@ fn serve_one(stream: TcpStream, root: &Path, hosting: &Hosting) -> std::io::Resu
         if reader.read_line(&mut line)? <= 2 {
             break;
         }
-        if let Some((name, value)) = line.split_once(':') {
-            if name.eq_ignore_ascii_case("accept-encoding") {
-                accepts.extend(value.split(',').map(|e| {
-                    e.split(';')
-                        .next()
-                        .unwrap_or("")
-                        .trim()
-                        .to_ascii_lowercase()
-                }));
-            }
+        if let Some((name, value)) = line.split_once(':')
+            && name.eq_ignore_ascii_case("accept-encoding")
+        {
+            accepts.extend(value.split(',').map(|e| {
+                e.split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase()
+            }));
         }
     }
     let raw_path = request_line.split_whitespace().nth(1).unwrap_or("/");

@@ -32,7 +32,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         let processes = knobs.get(PROCESSES).get_untracked() as usize;
         state.start(async move {
             state.say(format!("{coroutines} coroutines waiting, then {processes} processes"));
-            Ok(run(coroutines, processes).await?)
+            run(coroutines, processes).await
         });
     };
     view! {

@@ -28,7 +28,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let on_run = move || {
         let n = knobs.get(PROCESSES).get_untracked() as usize;
         let adds = knobs.get(ADDS).get_untracked();
-        state.start(async move { Ok(run(n, adds, move |step| state.say(step)).await?) });
+        state.start(async move { run(n, adds, move |step| state.say(step)).await });
     };
     view! {
         <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE.text() knobs state on_run predict=prediction()>

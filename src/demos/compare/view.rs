@@ -288,11 +288,11 @@ fn summary_table(m: &Matrix) -> impl IntoView + use<> {
 fn plain_table() -> impl IntoView {
     const ROWS: &[(&str, &str, &str, &str)] = &[
         ("what runs at once", "one task at a time, switching at awaits", "several, in parallel on several cores (in CPython one computes at a time: the GIL)", "several, in parallel"),
-        ("memory", "one, shared: a task switches only at an await, so a read, an await, then a write still races with the other tasks (asyncio.Lock exists for that)", "one, shared: needs locks", "one each: nothing shared"),
+        ("memory", "one, shared: a task switches only at an await, so a read, an await, then a write still races with the other tasks (asyncio.Lock exists for that)", "one, shared: needs locks", "one each: nothing shared unless asked for (multiprocessing.Value, Array, shared_memory)"),
         ("communication", "plain variables", "shared variables, queues", "messages: every byte copied (or transferred)"),
         ("good for", "many waits (network, timers)", "waits, and computing that releases the GIL", "computing in pure Python"),
-        ("a crash (Python)", "an exception ends that task; the others run on (gather raises it, a TaskGroup cancels the rest)", "an exception ends that thread; `with lock:` releases its lock; the rest run on", "only that process ends; the pool reports it (BrokenProcessPool)"),
-        ("a crash (Rust in this browser)", "a panic aborts the page's wasm instance: the page must reload", "a panic aborts that worker: its held locks stay held forever (see Crash isolation)", "only that process's instance ends; the pool replaces it"),
+        ("a crash (Python)", "an exception ends that task; the others run on (gather raises it, a TaskGroup cancels the rest)", "an exception ends that thread; `with lock:` releases its lock; the rest run on", "an exception in a task is sent back (result() raises it). A worker that dies (os._exit, a segfault) breaks a ProcessPoolExecutor: its other workers are terminated, every pending future raises BrokenProcessPool and so does the next submit (a new pool is needed); multiprocessing.Pool replaces the worker, but the lost task's result never arrives (map waits forever without a timeout)"),
+        ("a crash (Rust in this browser)", "a panic aborts the page's wasm instance: the page must reload", "a panic aborts that worker: its held locks stay held forever (see Crash isolation)", "only that process's instance ends; this playground's pool replaces it and runs the lost task again (CPython's pools do not: see the row above)"),
     ];
     use crate::core::reference::{figure, source};
     // CPython's own costs, from the reference data (its source is named under the table).

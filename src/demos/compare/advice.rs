@@ -156,7 +156,7 @@ pub fn recommend(job: JobShape, evidence: Evidence) -> Advice {
 /// stays on the loop's one thread only when it is small, else it goes to threads or processes.
 fn waiting_job(job: JobShape, evidence: Evidence, mut reasons: Vec<String>) -> Advice {
     reasons.push(format!(
-        "Mostly waiting ({}%): the waits overlap on one thread, and a waiting coroutine holds no thread. {}; {}.",
+        "Waiting {}% of the time: the waits overlap on one thread, and a waiting coroutine holds no thread. {}; {}.",
         job.waiting_percent,
         measured("the event loop on waiting work", evidence.io_event_loop),
         measured("threads on the same waits", evidence.io_threads),

@@ -97,7 +97,7 @@ pub const PATH: &[Stop] = &[
     stop(
         "Sharing",
         "race-condition",
-        "How can counter += 1 on two threads lose updates?",
+        "How can counter += 1 on two threads lose updates, and why does CPython's GIL almost always hide it?",
     ),
     stop(
         "Sharing",

@@ -14,7 +14,9 @@ pub const TAGLINE: &str = "asyncio, threading and multiprocessing, live in your 
 pub const HEADLINE: &str = "See how concurrency really behaves";
 pub const LEAD: &str = "The ideas of Python's asyncio, threading and multiprocessing, run for real in Rust in your \
     browser (no Python runs here; each page shows the Python program that does the same): the page's own event loop, \
-    threads sharing one memory, processes sharing none. Every number is measured now, on this machine.";
+    threads sharing one memory, processes sharing none unless handed a block of it. What a run shows is measured in \
+    that run, on this machine, except what is labelled otherwise: CPython's figures (reference data, their source named \
+    beside them), the simulated GIL and the step-by-step models.";
 
 // Only the test that keeps index.html needs the HTML; the app renders the live shell.
 #[cfg(test)]

@@ -48,6 +48,7 @@ pub struct DemoInfo {
 
 /// The stand-in of every page about processes: a browser cannot start OS processes.
 pub const PROCESS_STAND_IN: &str = "\"processes\" here are Web Workers, each with its own wasm instance and memory: \
-    nothing shared, only messages, as with multiprocessing; but they live in the browser's one OS process and \
-    have no PID. In Python, keep the code that starts processes under if __name__ == \"__main__\": where workers \
-    are started by spawn (Windows, macOS, forkserver on Linux since 3.14) each one imports your file again.";
+    nothing shared unless handed a block of shared memory, only messages, as with multiprocessing; but they live in the \
+    browser's one OS process and have no PID. In Python, keep the code that starts processes under \
+    if __name__ == \"__main__\": where workers are started by spawn (Windows, macOS) or forkserver (Linux's default \
+    since 3.14) each one imports your file again.";

@@ -1,7 +1,8 @@
 //! Blocking the loop (cooperative multitasking). One CPU job, three ways: run on the loop
 //! without yielding (everything else waits: the heartbeat stops), cut into chunks that yield
 //! between them (the heartbeat goes on, the job takes a little longer), and sent to a worker
-//! thread (preempted by the OS, off the loop: the loop pays nothing). The loop-lag monitor's
+//! thread (preempted by the OS, off the loop: here a real parallel thread, so the loop pays
+//! nothing; in CPython it would share the GIL with the loop). The loop-lag monitor's
 //! heartbeat measures each stall.
 
 use crate::core::params::Knob;
@@ -17,7 +18,7 @@ pub const INFO: DemoInfo = DemoInfo {
     id: "blocking",
     title: "Blocking the loop",
     group: Group::EventLoop,
-    teaser: "A CPU job on the loop freezes the page; chunks that yield keep it alive; a worker costs the loop nothing.",
+    teaser: "A CPU job on the loop freezes the page; chunks that yield keep it alive; a worker thread frees the loop (in CPython, as far as the GIL lets it).",
     needs_threads: false,
     stand_in: None,
     freezes_on_purpose: true,

@@ -10,10 +10,18 @@ const EXPLANATION: &[&str] = &[
      multitasking). Watch the heartbeat while it runs: it is driven by a timer on the loop.",
     "Run on the loop without a single .await, the job holds it from start to end: the heartbeat, \
      timers, clicks and repaints all wait. Cut into chunks with a yield after each \
-     (asyncio.sleep(0)), it lets the loop breathe between chunks; each yield costs a timer turn \
-     (browsers clamp nested zero-delay timers to about 4 ms), so the job takes longer in total. \
-     Sent to a worker thread, it runs beside the loop, which the OS schedules preemptively: \
-     the loop pays nothing.",
+     (asyncio.sleep(0)), it lets the loop breathe between chunks; each yield costs a turn of the \
+     loop: here a zero-delay timer (a fraction of a millisecond: these timers do not nest, so \
+     browsers' 4 ms clamp on deeply nested timers never applies) plus whatever else the loop runs \
+     in that turn (the heartbeat, a repaint), so the job takes longer in total. In CPython \
+     asyncio.sleep(0) is one pass of the loop, a few microseconds plus the other callbacks.",
+    "Sent to a worker thread (asyncio.to_thread), the job runs beside the loop, and the OS \
+     schedules both. This playground's worker is a real parallel thread with no GIL, so here the \
+     loop pays nothing. In CPython the worker and the loop take turns holding the GIL (the holder \
+     is asked to let go every 5 ms, sys.getswitchinterval()), so while the thread runs Python \
+     bytecode the loop still ticks, but its timers fire some milliseconds late; work that releases \
+     the GIL (hashlib, zlib, NumPy) leaves the loop alone, and pure-Python work belongs in a \
+     process for that reason.",
     "The longest gap between heartbeat ticks is the stall a user felt; the timer lag is how late \
      a 50 ms timer set at the start fired. Both come from the loop-lag monitor in the status line.",
 ];

@@ -25,6 +25,8 @@ pub const WAIT: Knob = Knob { key: "wait", label: "I/O task: wait (ms)", min: 1,
 pub const WAITING: Knob = Knob { key: "waiting", label: "your job: % waiting", min: 0, max: 100, default: 20, step: 5 };
 pub const DATA: Knob = Knob { key: "data", label: "your job: KB per task", min: 0, max: 1_000_000, default: 10, step: 10 };
 pub const SHARED: Knob = Knob { key: "shared", label: "your job: shares state (0/1)", min: 0, max: 1, default: 0, step: 1 };
+/// 1: the job computes in code that releases the GIL (hashlib, zlib, NumPy) or on a free-threaded build.
+pub const RELEASES_GIL: Knob = Knob { key: "nogil", label: "your job: its computing releases the GIL (0/1)", min: 0, max: 1, default: 0, step: 1 };
 
 pub fn rust_source() -> &'static str {
     crate::region!("matrix.rs", "matrix")

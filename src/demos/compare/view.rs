@@ -2,7 +2,7 @@
 
 use super::advice::{recommend, Evidence, Figure, JobShape};
 use super::matrix::{reading, run_all, speedups, Variant, Run, Work, Workload};
-use super::{DATA, INFO, THOUSANDS, PYTHON_SOURCE, SHARED, TASKS, WAIT, WAITING};
+use super::{DATA, INFO, THOUSANDS, PYTHON_SOURCE, RELEASES_GIL, SHARED, TASKS, WAIT, WAITING};
 use crate::engine;
 use crate::core::report::ReportRow;
 use crate::core::stats::{Reading, SPEEDUP_FLOOR};
@@ -105,7 +105,7 @@ impl Matrix {
 
 #[component]
 pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
-    let knobs = Knobs::new(INFO.id, &[TASKS, THOUSANDS, WAIT, WAITING, DATA, SHARED], &query);
+    let knobs = Knobs::new(INFO.id, &[TASKS, THOUSANDS, WAIT, WAITING, DATA, SHARED, RELEASES_GIL], &query);
     let pool_state = use_pool();
     // The matrix fills in cell by cell while it runs, so it is a signal of its own; the run's
     // result is only whether it ran to the end.
@@ -141,6 +141,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
             tasks: knobs.get(TASKS).get(),
             data_kb: knobs.get(DATA).get(),
             shares_state: knobs.get(SHARED).get() == 1,
+            releases_gil: knobs.get(RELEASES_GIL).get() == 1,
         };
         let evidence = matrix.get().map(|m| m.evidence(cores)).unwrap_or(Evidence { cores, ..Default::default() });
         recommend(job, evidence)
@@ -185,7 +186,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
                         <ul>{a.reasons.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
                     }
                 }}
-                <p class="notice">"Describe your job with the last three controls above (they need no run); run the matrix to put this browser's numbers into the reasons."</p>
+                <p class="notice">"Describe your job with the last four controls above (they need no run); run the matrix to put this browser's numbers into the reasons."</p>
                 {plain_table()}
             </section>
         </DemoPage>
@@ -287,12 +288,12 @@ fn summary_table(m: &Matrix) -> impl IntoView + use<> {
 /// The plain-language comparison: what differs between the models, whatever the numbers.
 fn plain_table() -> impl IntoView {
     const ROWS: &[(&str, &str, &str, &str)] = &[
-        ("what runs at once", "one task at a time, switching at awaits", "several, in parallel on several cores (in CPython one computes at a time: the GIL)", "several, in parallel"),
-        ("memory", "one, shared: a task switches only at an await, so a read, an await, then a write still races with the other tasks (asyncio.Lock exists for that)", "one, shared: needs locks", "one each: nothing shared"),
+        ("what runs at once", "one task at a time, switching at awaits", "several, in parallel on several cores (in CPython only one runs Python bytecode at a time: the GIL; code that releases it, and a free-threaded build, run in parallel)", "several, in parallel"),
+        ("memory", "one, shared: a task switches only at an await, so a read, an await, then a write still races with the other tasks (asyncio.Lock exists for that)", "one, shared: needs locks", "one each: nothing shared unless asked for (multiprocessing.Value, Array, shared_memory)"),
         ("communication", "plain variables", "shared variables, queues", "messages: every byte copied (or transferred)"),
         ("good for", "many waits (network, timers)", "waits, and computing that releases the GIL", "computing in pure Python"),
-        ("a crash (Python)", "an exception ends that task; the others run on (gather raises it, a TaskGroup cancels the rest)", "an exception ends that thread; `with lock:` releases its lock; the rest run on", "only that process ends; the pool reports it (BrokenProcessPool)"),
-        ("a crash (Rust in this browser)", "a panic aborts the page's wasm instance: the page must reload", "a panic aborts that worker: its held locks stay held forever (see Crash isolation)", "only that process's instance ends; the pool replaces it"),
+        ("a crash (Python)", "an exception ends that task; the others run on (gather raises it, a TaskGroup cancels the rest)", "an exception ends that thread (threading.excepthook reports it); `with lock:` releases its lock; the rest run on. A crash (a segfault, os._exit) ends the whole process", "an exception in a task is sent back (result() raises it). A worker that dies (os._exit, a segfault) breaks a ProcessPoolExecutor: its other workers are terminated, every pending future raises BrokenProcessPool and so does the next submit (a new pool is needed); multiprocessing.Pool replaces the worker, but the lost task's result never arrives (map waits forever without a timeout)"),
+        ("a crash (Rust in this browser)", "a panic aborts the page's wasm instance: the page must reload", "a panic aborts that worker: its held locks stay held forever (see Crash isolation)", "only that process's instance ends; this playground's pool replaces it and runs the lost task again (CPython's pools do not: see the row above)"),
     ];
     use crate::core::reference::{figure, source};
     // CPython's own costs, from the reference data (its source is named under the table).

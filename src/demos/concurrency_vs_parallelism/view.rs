@@ -14,7 +14,8 @@ const EXPLANATION: &[&str] = &[
      fixed work (testing a few thousand numbers for primality), sized to the step time on this \
      machine.",
     "The two timelines share one time axis. In CPython the parallel half needs processes: \
-     threads would take turns under the GIL like the event loop does.",
+     threads would take turns under the GIL like the event loop does (a free-threaded build, \
+     3.13t or later, runs them in parallel).",
 ];
 
 #[component]

@@ -13,6 +13,10 @@ const EXPLANATION: &[&str] = &[
      it each time a thread starts to wait. A cycle means deadlock: the thread that closed it \
      releases its lock and backs off (red), the other finishes, then it starts over. With one \
      global lock order (both A then B) no cycle can form.",
+    "The watchdog is this playground's. CPython has none: two threads deadlocked on \
+     threading.Lock wait forever, and the program hangs. lock.acquire(timeout=…) returns False \
+     instead of waiting forever, and faulthandler.dump_traceback_later(…) prints where every \
+     thread is stuck; the fix is still one global lock order.",
 ];
 
 const STEP_INTRO: &str = "the two threads' lock operations, one step at a time, with no watchdog. A thread whose \

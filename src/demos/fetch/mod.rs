@@ -47,14 +47,15 @@ impl Variant {
 
 /// What request `i` asks for: its URL (relative to `base`, the page's origin) and a
 /// description. The failing ones are spread among the good ones (requests 1, 3, 5), alternating
-/// a missing resource with an address where nothing listens.
+/// a missing resource with an address on another origin, which the page's content security policy
+/// (connect-src 'self') refuses before any connection is tried: a network error to the page.
 pub fn plan(requests: usize, failing: usize, base: &str) -> Vec<(String, &'static str)> {
     let failing_at = |i: usize| i % 2 == 1 && i / 2 < failing;
     (0..requests)
         .map(|i| match (failing_at(i), (i / 2) % 2) {
             (false, _) => (format!("{base}{RESOURCE}?request={i}"), "a JSON document"),
             (true, 0) => (format!("{base}data/missing-{i}.json"), "a resource that does not exist"),
-            (true, _) => ("http://127.0.0.1:9/unreachable".to_string(), "an address where nothing listens"),
+            (true, _) => ("http://127.0.0.1:9/unreachable".to_string(), "another origin: refused by this page's security policy"),
         })
         .collect()
 }
@@ -183,8 +184,8 @@ mod tests {
     fn failed_requests_are_reported_and_the_rest_finish() {
         let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
         let base = serve();
-        // Request 3's "nothing listens" address is the browser's; here every failure is a 404
-        // or a refused connection to a port of our own choosing.
+        // Request 3's address is refused by the page's security policy in the browser; here every
+        // failure is a 404 or a refused connection to a port of our own choosing.
         let mut p = plan(5, 2, &base);
         let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap(); // dropped: closed
         p[3].0 = format!("http://{closed}/unreachable");

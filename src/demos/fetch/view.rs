@@ -12,8 +12,12 @@ const EXPLANATION: &[&str] = &[
     "Awaited one by one, each request starts when the previous one ended: the total is the sum. \
      Started all at once (asyncio.gather), they wait together: the total is about the slowest one. \
      Waiting costs the loop nothing, so one thread handles them all.",
-    "A failing request (a missing resource, or an address where nothing listens) ends red with \
-     its error; the others finish normally. The browser also logs the failed requests in its \
+    "A failing request ends red with its error; the others finish normally. One failure is a \
+     missing resource (HTTP 404). The other asks for 127.0.0.1:9, another origin, which this \
+     page's content security policy (connect-src 'self') refuses before any connection is tried: \
+     the browser reports a network error. In the Python program the same request goes to a port \
+     where nothing listens, and aiohttp reports the refused connection (ClientConnectorError, \
+     a ConnectionRefusedError underneath). The browser also logs the failed requests in its \
      console: those entries are the deliberate failures.",
 ];
 

@@ -12,6 +12,9 @@ const EXPLANATION: &[&str] = &[
     "A private counter per thread needs no lock until the one merge at the end; an atomic add \
      shares one counter without a lock but still makes the cores pass its cache line back and \
      forth. Share as little as you can, as rarely as you can.",
+    "In Python the standard library has no atomic integer: a shared counter needs a Lock (or \
+     multiprocessing.Value's lock between processes), and the cheap way is the private counter, \
+     each thread's total returned (a thread pool's results) and added once.",
 ];
 
 #[component]

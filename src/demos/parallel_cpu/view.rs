@@ -19,7 +19,7 @@ const EXPLANATION: &[&str] = &[
      the \"cores\" may be hyperthreads: a round now and then in which P threads give about 1x, \
      each thread at half speed, is most likely the host running two of them on one physical core.",
     "The answer is checked against a sieve, a different algorithm. In CPython, threads would not \
-     speed this up (the GIL); processes would.",
+     speed this up (the GIL) unless on a free-threaded build; processes would.",
 ];
 
 #[component]

@@ -30,7 +30,7 @@ pub const INFO: DemoInfo = DemoInfo {
     id: "race-condition",
     title: "Race condition",
     group: Group::Threads,
-    teaser: "counter += 1 on several threads loses updates; an atomic add or a lock does not.",
+    teaser: "counter += 1 on several threads can lose updates: here, on real threads, it does; in CPython on a free-threaded build too, but with the GIL (3.10 and later) practically never. An atomic add or a lock never does.",
     needs_threads: true,
     stand_in: None,
     freezes_on_purpose: false,

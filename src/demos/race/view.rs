@@ -9,7 +9,12 @@ use leptos::prelude::*;
 const EXPLANATION: &[&str] = &[
     "Every thread adds 1 to one shared counter, many times. Read-then-write is what counter += 1 \
      does: read the value, add one, write it back. When two threads read the same value, both \
-     write value + 1 and one update is lost. The loss changes from run to run.",
+     write value + 1 and one update is lost. Here the threads are real parallel threads with no \
+     GIL, so updates are lost, and how many changes from run to run. CPython with the \
+     GIL (3.10 and later) switches threads only at a few points between bytecodes, almost never \
+     inside counter += 1, so it practically never loses one (see the note below); a free-threaded \
+     build does. The race is there either way: in Python only a lock makes the read and the write \
+     one step.",
     "An atomic fetch_add does the read and the write as one indivisible step; a Mutex lets one \
      thread at a time do both. Neither loses anything.",
 ];
@@ -95,5 +100,5 @@ fn results(all: Vec<Vec<Counted>>) -> impl IntoView {
 
 /// The guess this page asks for before its run.
 fn prediction() -> Prediction<Vec<Vec<Counted>>> {
-    Prediction::new(|k| format!("{} threads each add 1 to one counter {} thousand times, read then write: how many updates will the first run lose?", k.get(THREADS).get(), k.get(THOUSANDS).get()), "updates", |all: &Vec<Vec<Counted>>| all.first()?.first().map(|c| c.lost() as f64))
+    Prediction::new(|k| format!("{} threads each add 1 to one counter {} thousand times, read then write, on these real threads (no GIL): how many updates will the first run lose?", k.get(THREADS).get(), k.get(THOUSANDS).get()), "updates", |all: &Vec<Vec<Counted>>| all.first()?.first().map(|c| c.lost() as f64))
 }

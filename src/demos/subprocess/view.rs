@@ -13,7 +13,10 @@ const EXPLANATION: &[&str] = &[
      times, and the way each ended.",
     "upper and sort are filters; count prints a line every 100 ms (output streams while it runs); \
      fail exits with a status; crash throws; spin loops forever and is terminated at the timeout, \
-     as subprocess.run(timeout=…) kills its child. None of it can touch the page or the others.",
+     as subprocess.run(timeout=…) kills its child. The Python program starts them with \
+     asyncio.create_subprocess_exec, so all six run at once and their output is read as it comes \
+     (subprocess.run would wait for each in turn and hand its output over at the end). None of it \
+     can touch the page or the others.",
 ];
 
 

@@ -9,6 +9,12 @@ const EXPLANATION: &[&str] = &[
     "A pool of max_workers threads takes tasks from one queue; later tasks are shorter, so they \
      finish first. Each task waits like I/O, then computes for the chosen share of its time (real \
      work: more CPU-bound tasks than cores only take turns on the cores).",
+    "Here the pool's threads compute in parallel, one per core. In CPython the computing parts \
+     would take turns on one GIL: only the thread holding it runs Python bytecode (it is asked to \
+     let go every 5 ms), so pure-Python computing in a thread pool takes at least as long as one thread \
+     doing it all; only the waits overlap (a blocked thread releases the GIL), and so does work in \
+     code that releases it (hashlib, zlib, NumPy). CPU-bound Python belongs in a process pool, or \
+     on a free-threaded build.",
     "submit returns a future per task; as_completed hands each result over the moment it is \
      done. map hands results over in input order: a quick task that finished early is held back \
      until every task before it is done. Same pool, same work: only the order differs.",

@@ -114,6 +114,18 @@ pub async fn run(variant: Variant, calls: usize, ms: f64) -> Result<Measured, en
 }
 // endregion:run
 
+/// The threads of CPython's default executor, the one asyncio.to_thread uses:
+/// `min(32, os.cpu_count() + 4)` (3.8 to 3.12; `os.process_cpu_count()` from 3.13).
+pub fn cpython_default_workers(cores: usize) -> usize {
+    (cores.max(1) + 4).min(32)
+}
+
+/// How many calls' lengths `calls` blocking calls take through CPython's default executor on
+/// `cores` cores: its threads take them a round at a time.
+pub fn cpython_rounds(calls: usize, cores: usize) -> usize {
+    calls.div_ceil(cpython_default_workers(cores))
+}
+
 /// The same idea in Python: a real program of the repository (python/demo_to_thread.py), shown
 /// byte for byte and run by CPython in the tests.
 pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_to_thread.py");
@@ -122,6 +134,21 @@ pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../
 mod tests {
     use super::*;
     use futures::executor::block_on;
+
+    /// CPython's default executor: min(32, cpu_count + 4) threads, so 2 cores give 6 and 7 or 8
+    /// calls take two rounds; 28 cores or more give the cap of 32.
+    #[test]
+    fn the_default_executor_takes_cores_plus_four_calls_a_round() {
+        assert_eq!(cpython_default_workers(1), 5);
+        assert_eq!(cpython_default_workers(2), 6);
+        assert_eq!(cpython_default_workers(28), 32);
+        assert_eq!(cpython_default_workers(64), 32);
+        assert_eq!(cpython_rounds(6, 2), 1);
+        assert_eq!(cpython_rounds(7, 2), 2);
+        assert_eq!(cpython_rounds(8, 2), 2);
+        assert_eq!(cpython_rounds(8, 4), 1);
+        assert_eq!(cpython_rounds(CALLS.max as usize, 1), 2);
+    }
 
     #[test]
     fn a_blocking_call_in_a_coroutine_stops_the_ticker_for_all_calls() {

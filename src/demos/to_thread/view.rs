@@ -1,6 +1,7 @@
 //! The page of the asyncio.to_thread demo.
 
-use super::{run, Measured, Variant, CALLS, CALL_MS, INFO, PYTHON_SOURCE, TICK_MS};
+use super::{cpython_default_workers, cpython_rounds, run, Measured, Variant, CALLS, CALL_MS, INFO, PYTHON_SOURCE, TICK_MS};
+use crate::engine;
 use crate::widgets::{DemoPage, Knobs, Prediction, RunState, Timelines};
 use leptos::prelude::*;
 
@@ -10,8 +11,11 @@ const EXPLANATION: &[&str] = &[
      one after another and nothing else runs meanwhile. This run freezes this page on purpose, for \
      calls × duration (at most 2 s).",
     "Then the same calls go through asyncio.to_thread (loop.run_in_executor with the default \
-     thread pool): each blocks a worker thread, not the loop. They overlap, the total is about one \
-     call, and the ticker never misses a beat. Blocking work that cannot be awaited belongs on a \
+     thread pool): each blocks a worker thread, not the loop, and the ticker never misses a beat. \
+     Here every call gets a worker thread of its own, so they all overlap and the total is about \
+     one call. CPython's default executor has min(32, os.cpu_count() + 4) threads, so calls \
+     beyond that wait for a free thread and the total is a call per round (the line under the \
+     results works it out for this machine). Blocking work that cannot be awaited belongs on a \
      thread; CPU-heavy work under CPython's GIL belongs in a process (see Process pool).",
 ];
 
@@ -40,6 +44,20 @@ fn results(all: Vec<Measured>) -> impl IntoView {
         ),
         _ => String::new(),
     };
+    let cpython = match all.as_slice() {
+        [_, threaded] => {
+            let (cores, calls) = (engine::hardware_concurrency(), threaded.trace.spans.len());
+            let rounds = cpython_rounds(calls, cores);
+            format!(
+                "In CPython on this machine's {cores} cores the default executor has {} threads, so {calls} call{} \
+                 through asyncio.to_thread would take {rounds} round{} of one call each.",
+                cpython_default_workers(cores),
+                if calls == 1 { "" } else { "s" },
+                if rounds == 1 { "" } else { "s" },
+            )
+        }
+        _ => String::new(),
+    };
     view! {
         <section class="results" data-testid="results">
             <table class="numbers">
@@ -52,6 +70,7 @@ fn results(all: Vec<Measured>) -> impl IntoView {
                 }).collect_view()}</tbody>
             </table>
             <p class="verdict">{verdict}</p>
+            <p class="notice" data-testid="cpython-rounds">{cpython}</p>
             <Timelines runs={all.into_iter().map(|m| (m.variant.title().to_string(), m.trace)).collect::<Vec<_>>()}/>
         </section>
     }

@@ -24,11 +24,7 @@ async fn first_impression_landing_themes_and_keyboard() {
             "{group}: {groups}"
         );
     }
-    let cards = browser
-        .eval("document.querySelectorAll('main a.card').length")
-        .await
-        .as_u64()
-        .unwrap();
+    let cards = count(&browser, "main a.card").await;
     assert_eq!(
         cards as usize,
         concurrency_playground::demos::ALL.len(),
@@ -171,10 +167,8 @@ async fn a_guess_made_before_the_run_is_shown_beside_the_measurement() {
     );
     run_demo(&browser, 30).await;
     assert_eq!(
-        browser
-            .eval("document.querySelectorAll('[data-testid=predict-result]').length")
-            .await,
-        Value::from(0),
+        count(&browser, "[data-testid=predict-result]").await,
+        0,
         "no guess: skipped"
     );
     browser
@@ -287,10 +281,8 @@ async fn the_learner_steps_counter_plus_one_and_a_link_replays_the_schedule() {
         )
         .await;
     assert_eq!(
-        browser
-            .eval("document.querySelectorAll('[data-testid=step-log] li').length")
-            .await,
-        Value::from(12),
+        count(&browser, "[data-testid=step-log] li").await,
+        12,
         "the link replays all 12 steps"
     );
 
@@ -331,10 +323,8 @@ async fn the_learner_advances_the_event_loop_one_callback_at_a_time() {
     let (_server, browser) = open("/#/coroutines").await;
     let panel = browser.wait_for("[data-testid=stepper]", 10).await;
     assert_eq!(
-        browser
-            .eval("document.querySelectorAll('[data-testid=step-find]').length")
-            .await,
-        Value::from(0),
+        count(&browser, "[data-testid=step-find]").await,
+        0,
         "one actor: nothing to find"
     );
     panel.send_keys("11111").await.expect("keys");

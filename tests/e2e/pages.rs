@@ -27,6 +27,7 @@ pub(crate) async fn open_app(browser: &Browser, url: &str) {
         browser.screenshot("no-pool").await;
         panic!("{url}: the status line says {status:?} ({why}); console errors: {errors:#?}");
     }
+    support::fail_on_lanes_that_did_not_start(browser).await;
     refuse_a_debug_build(browser).await;
 }
 
@@ -133,16 +134,21 @@ pub(crate) async fn heartbeat(browser: &Browser) -> f64 {
 }
 
 /// The page's loop lag stayed low through a run: thread demos never block the main thread.
+/// The slow callbacks' list shows once there is one (app/lag.rs): the meter must be on the page,
+/// or an empty list would say nothing.
 pub(crate) async fn assert_page_stayed_responsive(browser: &Browser) {
+    assert!(
+        exists(browser, "[data-testid=lag]").await,
+        "no loop-lag meter on the page to tell"
+    );
     let held = browser.eval("[...document.querySelectorAll('[data-testid=slow-callbacks] li')].map(li => li.textContent)").await;
-    let during_run: Vec<&Value> = held
+    let during_run: Vec<&str> = held
         .as_array()
-        .map(|a| {
-            a.iter()
-                .filter(|t| t.as_str().unwrap_or("").contains("run in progress"))
-                .collect()
-        })
-        .unwrap_or_default();
+        .unwrap_or_else(|| panic!("the slow callbacks: {held}"))
+        .iter()
+        .filter_map(Value::as_str)
+        .filter(|t| t.contains("run in progress"))
+        .collect();
     assert!(
         during_run.is_empty(),
         "the loop was held during the run: {during_run:?}"
@@ -151,7 +157,10 @@ pub(crate) async fn assert_page_stayed_responsive(browser: &Browser) {
 
 /// The step panel's shared value called `name`, as shown.
 pub(crate) async fn stepped(browser: &Browser, name: &str) -> String {
-    browser.eval(&format!("document.querySelector('[data-testid=step-shared] dd[data-name=\"{name}\"]').textContent")).await.as_str().unwrap_or_default().to_string()
+    let v = browser.eval(&format!("document.querySelector('[data-testid=step-shared] dd[data-name=\"{name}\"]')?.textContent ?? null")).await;
+    v.as_str()
+        .unwrap_or_else(|| panic!("the step panel shows no shared value {name}"))
+        .to_string()
 }
 
 /// Picks the step panel's rules by their URL key, as a person would with the select.
@@ -178,4 +187,93 @@ pub(crate) async fn server_url(browser: &Browser, path: &str) -> String {
         url.scheme(),
         &url[url::Position::BeforeHost..url::Position::BeforePath]
     )
+}
+
+/// The cores the browser reports (`navigator.hardwareConcurrency`).
+pub(crate) async fn cores(browser: &Browser) -> usize {
+    let v = browser.eval("navigator.hardwareConcurrency").await;
+    v.as_u64()
+        .unwrap_or_else(|| panic!("navigator.hardwareConcurrency is {v}")) as usize
+}
+
+/// How many elements match `css` on the page.
+pub(crate) async fn count(browser: &Browser, css: &str) -> u64 {
+    let v = browser
+        .eval(&format!("document.querySelectorAll({css:?}).length"))
+        .await;
+    v.as_u64()
+        .unwrap_or_else(|| panic!("a count of {css}: {v}"))
+}
+
+/// How many elements match `css` in the `index`-th timeline on the page.
+pub(crate) async fn count_in_timeline(browser: &Browser, index: usize, css: &str) -> u64 {
+    let v = browser
+        .eval(&format!(
+            "document.querySelectorAll('[data-testid=timeline]')[{index}].querySelectorAll({css:?}).length"
+        ))
+        .await;
+    v.as_u64()
+        .unwrap_or_else(|| panic!("timeline {index} is not on the page, or has no {css}: {v}"))
+}
+
+/// The `data-*` value `key` (camelCase, as `dataset` names it) of every element matching `css`,
+/// in document order; an element without it fails the test.
+pub(crate) async fn data_of_all(browser: &Browser, css: &str, key: &str) -> Vec<String> {
+    let v = browser
+        .eval(&format!(
+            "[...document.querySelectorAll({css:?})].map(e => e.dataset.{key} ?? null)"
+        ))
+        .await;
+    v.as_array()
+        .unwrap_or_else(|| panic!("{css}: {v}"))
+        .iter()
+        .map(|d| {
+            d.as_str()
+                .unwrap_or_else(|| panic!("an element {css} without data-{key}: {v}"))
+                .to_string()
+        })
+        .collect()
+}
+
+/// The `data-*` value `key` of the first element matching `css`; missing, the test fails.
+pub(crate) async fn data_of(browser: &Browser, css: &str, key: &str) -> String {
+    let v = browser
+        .eval(&format!(
+            "document.querySelector({css:?})?.dataset.{key} ?? null"
+        ))
+        .await;
+    v.as_str()
+        .unwrap_or_else(|| panic!("no {css} with data-{key} on the page"))
+        .to_string()
+}
+
+/// Whether an element matches `css` now (no waiting).
+pub(crate) async fn exists(browser: &Browser, css: &str) -> bool {
+    browser
+        .eval(&format!("!!document.querySelector({css:?})"))
+        .await
+        .as_bool()
+        .expect("a boolean")
+}
+
+/// Starts counting, in the page, the result rows (`[data-testid=results] tbody tr`) added to
+/// the document from now on: a second run's rows replace the first one's, so counting the rows
+/// present at the end cannot tell one run from two; `rows_added` reads the count.
+pub(crate) async fn count_result_rows_added(browser: &Browser) {
+    browser
+        .eval(
+            "(() => { window.__rowsAdded = 0; new MutationObserver(records => records.forEach(r => r.addedNodes.forEach(n => {
+                if (n.nodeType !== 1) return;
+                const rows = [...(n.matches('tr') ? [n] : []), ...n.querySelectorAll('tr')];
+                window.__rowsAdded += rows.filter(t => t.closest('[data-testid=results] tbody')).length;
+            }))).observe(document.body, { childList: true, subtree: true }); return true; })()",
+        )
+        .await;
+}
+
+/// The result rows added since `count_result_rows_added`.
+pub(crate) async fn rows_added(browser: &Browser) -> u64 {
+    let v = browser.eval("window.__rowsAdded").await;
+    v.as_u64()
+        .unwrap_or_else(|| panic!("the rows were not being counted: {v}"))
 }

@@ -6,7 +6,6 @@ use crate::support;
 use crate::support::browser::Browser;
 use crate::support::run_demo;
 use crate::support::server::StaticServer;
-use serde_json::Value;
 
 #[tokio::test]
 async fn narrow_screen_has_no_horizontal_scroll() {
@@ -297,6 +296,7 @@ async fn no_demo_holds_the_main_thread_over_50_ms() {
 #[tokio::test]
 async fn double_clicks_leaving_mid_run_and_history_break_nothing() {
     let (server, browser) = open("/#/coroutines?tasks=3&wait=200").await;
+    count_result_rows_added(&browser).await;
     browser.eval("(b => { b.click(); b.click(); return true; })(document.querySelector('[data-testid=run]'))").await;
     browser
         .wait_until(
@@ -308,11 +308,16 @@ async fn double_clicks_leaving_mid_run_and_history_break_nothing() {
         )
         .await;
     assert_eq!(
-        browser
-            .eval("document.querySelectorAll('[data-testid=results] tbody tr').length")
-            .await,
-        Value::from(3),
-        "one run's three ways, once"
+        count(&browser, "[data-testid=results] tbody tr").await,
+        3,
+        "one run's three ways"
+    );
+    // Rows present at the end would be three after two runs too (the second replaces the
+    // first's): the rows ever added tell them apart.
+    assert_eq!(
+        rows_added(&browser).await,
+        3,
+        "a double click starts one run: its three ways, once"
     );
     // Leave a thread run and a loop run halfway, come back, run again.
     for (page, away) in [

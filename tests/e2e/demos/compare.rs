@@ -72,10 +72,8 @@ async fn the_matrix_runs_every_model_and_the_guide_cites_it() {
         }
     }
     assert_eq!(
-        browser
-            .eval("document.querySelectorAll('[data-testid=matrix-table] tbody tr').length")
-            .await,
-        Value::from(7)
+        count(&browser, "[data-testid=matrix-table] tbody tr").await,
+        7
     );
     // A figure outside its model's range is marked where it stands and said above the bars, with
     // a second run offered; a figure in range is not (whichever this run gave).
@@ -194,11 +192,7 @@ async fn the_matrix_can_be_cancelled_and_run_again() {
             .await,
         "true"
     );
-    let ran = browser
-        .eval("document.querySelectorAll('li[data-wall-ms]').length")
-        .await
-        .as_u64()
-        .unwrap();
+    let ran = count(&browser, "li[data-wall-ms]").await;
     assert!(ran < 14, "stopped early: {ran} of 14");
     // And it runs again, to the end, on smaller work.
     browser
@@ -206,12 +200,7 @@ async fn the_matrix_can_be_cancelled_and_run_again() {
         .await;
     browser.wait_for("[data-testid=run]", 10).await;
     run_demo(&browser, 60).await;
-    assert_eq!(
-        browser
-            .eval("document.querySelectorAll('li[data-wall-ms]').length")
-            .await,
-        Value::from(14)
-    );
+    assert_eq!(count(&browser, "li[data-wall-ms]").await, 14);
     assert_eq!(
         browser
             .eval("document.querySelector('[data-testid=results]').dataset.cancelled")
@@ -264,12 +253,7 @@ async fn cpython_figures_name_their_source_and_stand_ins_are_labelled() {
     // A page that runs the real thing claims no stand-in.
     open_app(&browser, &server.url("/#/concurrent-waits")).await;
     browser.wait_for("[data-demo='concurrent-waits']", 10).await;
-    assert_eq!(
-        browser
-            .eval("document.querySelectorAll('[data-testid=stand-in]').length")
-            .await,
-        0
-    );
+    assert_eq!(count(&browser, "[data-testid=stand-in]").await, 0);
     // The home page does not claim that Python runs here.
     open_app(&browser, &server.url("/")).await;
     assert!(browser.text(".lead").await.contains("no Python runs here"));

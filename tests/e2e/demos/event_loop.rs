@@ -228,7 +228,10 @@ async fn an_async_queue_gives_back_pressure_and_the_timeout_cancels_the_group() 
         held(figure("Unbounded", "mostHeld").await) > 2,
         "unbounded, the producers run ahead"
     );
-    assert!(browser.eval("document.querySelectorAll('[data-testid=timeline]')[0].querySelectorAll('rect.span.blocked').length").await.as_u64().unwrap() > 0, "put() waited on the full queue");
+    assert!(
+        count_in_timeline(&browser, 0, "rect.span.blocked").await > 0,
+        "put() waited on the full queue"
+    );
     browser
         .screenshot_of("[data-testid=results]", "async-queue")
         .await;
@@ -281,14 +284,7 @@ async fn timeouts_cut_off_late_tasks_and_cancel_stops_a_run() {
             &["TimedOut".to_string(), "TimedOut".into()][..]
         )
     );
-    assert!(
-        browser
-            .eval("document.querySelectorAll('rect.span.failed').length")
-            .await
-            .as_u64()
-            .unwrap()
-            >= 2
-    );
+    assert!(count(&browser, "rect.span.failed").await >= 2);
     browser
         .screenshot_of("[data-testid=results]", "timeouts-results")
         .await;
@@ -494,12 +490,7 @@ async fn fetch_makes_real_requests_and_contains_failures() {
         table.contains("HTTP 404") && table.contains("network error"),
         "{table}"
     );
-    assert_eq!(
-        browser
-            .eval("document.querySelectorAll('rect.span.failed').length")
-            .await,
-        Value::from(4)
-    );
+    assert_eq!(count(&browser, "rect.span.failed").await, 4);
     // The page goes on: the bytes of the good requests are the real file's.
     let size = std::fs::metadata(support::dist_dir().join("data/items.json"))
         .unwrap()

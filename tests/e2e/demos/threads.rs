@@ -1,6 +1,7 @@
 //! The threading pages: worker threads, locks, the simulated GIL, thread pools.
 
 use crate::pages::*;
+use crate::support;
 use crate::support::run_demo;
 use serde_json::Value;
 
@@ -13,11 +14,7 @@ async fn parallel_cpu_runs_on_worker_threads_from_the_ui() {
         .eval("[...document.querySelectorAll('tr[data-threads]')].map(r => [+r.dataset.threads, +r.dataset.wallMs, +r.dataset.speedup, r.dataset.checked])")
         .await;
     let rows = rows.as_array().unwrap();
-    let cores = browser
-        .eval("navigator.hardwareConcurrency")
-        .await
-        .as_u64()
-        .unwrap() as usize;
+    let cores = cores(&browser).await;
     assert_eq!(rows.len(), cores, "one row per thread count: {rows:?}");
     for row in rows {
         assert_eq!(row[3], "true", "the answer agrees with the sieve: {row:?}");
@@ -60,6 +57,11 @@ async fn parallel_cpu_runs_on_worker_threads_from_the_ui() {
             max_overlap(&spans) > 1,
             "stripes ran side by side: {spans:?}"
         );
+    } else {
+        support::skip(
+            "parallel_cpu_runs_on_worker_threads_from_the_ui",
+            "one core: no run computes side by side",
+        );
     }
     browser.screenshot("parallel-cpu").await;
     browser
@@ -82,15 +84,29 @@ async fn threads_start_together_and_join_waits_for_the_last() {
     let lanes: std::collections::BTreeSet<_> = workers.iter().map(|(l, ..)| l.clone()).collect();
     assert_eq!(lanes.len(), 4, "a Web Worker per thread: {spans:?}");
     assert_eq!(max_overlap(&workers), 4, "all four waited at once");
-    let joined = browser
-        .eval("+document.querySelector('[data-joined-ms]').dataset.joinedMs")
+    let joined: f64 = data_of(&browser, "[data-joined-ms]", "joinedMs")
         .await
-        .as_f64()
+        .parse()
         .unwrap();
-    let last = browser.eval("Math.max(...[...document.querySelectorAll('tr[data-end-ms]')].map(r => +r.dataset.endMs))").await.as_f64().unwrap();
+    let ends: Vec<f64> = data_of_all(&browser, "tr[data-end-ms]", "endMs")
+        .await
+        .iter()
+        .map(|e| e.parse().unwrap())
+        .collect();
+    assert_eq!(ends.len(), 4, "a row per thread: {ends:?}");
+    let last = ends.iter().cloned().fold(f64::MIN, f64::max);
     assert!(
-        joined >= last && joined < 1200.0,
-        "joined at {joined}, last ended at {last}"
+        joined >= last,
+        "join returned at {joined}, before the last thread ended at {last}"
+    );
+    // The join waited for the last thread, not for the threads one after another: it returned
+    // before the sum of the waits (measured here, the spans' lengths) from the first start.
+    let first = workers.iter().map(|w| w.1).fold(f64::MAX, f64::min);
+    let summed: f64 = workers.iter().map(|w| w.2 - w.1).sum();
+    assert!(
+        joined - first < summed,
+        "join returned {} ms after the first start; one after another the waits take {summed} ms",
+        joined - first
     );
     browser
         .screenshot_of("[data-testid=results]", "threads")
@@ -161,7 +177,7 @@ async fn event_condition_barrier_and_rlock_keep_their_promises_on_workers() {
         4,
         "the barrier's threads each on a worker of their own"
     );
-    assert!(browser.eval("document.querySelectorAll('[data-testid=timeline]')[2].querySelectorAll('rect.span.blocked').length").await.as_u64().unwrap() >= 4);
+    assert!(count_in_timeline(&browser, 2, "rect.span.blocked").await >= 4);
     browser
         .screenshot_of("[data-testid=results]", "sync-primitives")
         .await;
@@ -203,8 +219,8 @@ async fn deadlock_is_found_drawn_and_recovered_from() {
             && cycle.contains("thread 1 holds lock B and waits for lock A"),
         "{cycle}"
     );
-    assert_eq!(browser.eval("document.querySelectorAll('[data-testid=timeline]')[0].querySelectorAll('rect.span.failed').length").await, Value::from(1));
-    assert_eq!(browser.eval("document.querySelectorAll('[data-testid=timeline]')[1].querySelectorAll('rect.span.failed').length").await, Value::from(0));
+    assert_eq!(count_in_timeline(&browser, 0, "rect.span.failed").await, 1);
+    assert_eq!(count_in_timeline(&browser, 1, "rect.span.failed").await, 0);
     browser
         .screenshot_of("[data-testid=results]", "deadlock")
         .await;
@@ -246,25 +262,31 @@ async fn simulated_gil_serialises_cpu_work_but_not_io_waits() {
         max_overlap(&io) >= 2,
         "I/O waits overlap under the GIL: {waits:?}"
     );
-    // Without the GIL two threads compute at once, given two free cores: a run where the machine
-    // took one (a stall that rarely comes twice) is run again before judging.
-    let speeds = async || {
-        (
-            row_number(&browser, "tr[data-scenario=CpuOneThread]", "wallMs").await,
-            row_number(&browser, "tr[data-scenario=CpuThreadsNoGil]", "wallMs").await,
-        )
-    };
-    let (mut one, mut free) = speeds().await;
-    if free >= 0.8 * one {
-        eprintln!(
-            "simulated_gil: no speedup without the GIL ({free} ms vs {one} ms): running again"
+    // Without the GIL two threads compute at once: structure, not a one-shot ratio of two
+    // timings (index 2: the free-threaded run); its speed is printed for whoever reads the log.
+    if cores(&browser).await < 2 {
+        support::skip(
+            "simulated_gil_serialises_cpu_work_but_not_io_waits",
+            "no two cores to compute at once without the GIL",
         );
-        run_demo(&browser, 60).await;
-        (one, free) = speeds().await;
+    } else {
+        let free = drawn_spans(&browser, 2).await;
+        let lanes: std::collections::BTreeSet<_> = free.iter().map(|(l, ..)| l.clone()).collect();
+        assert_eq!(
+            lanes.len(),
+            2,
+            "a lane per thread without the GIL: {free:?}"
+        );
+        assert_eq!(
+            max_overlap(&free),
+            2,
+            "both threads compute at once: {free:?}"
+        );
     }
-    assert!(
-        free < 0.8 * one,
-        "without the GIL: {free} ms vs one thread {one} ms"
+    eprintln!(
+        "simulated_gil: one thread {} ms, two without the GIL {} ms",
+        row_number(&browser, "tr[data-scenario=CpuOneThread]", "wallMs").await,
+        row_number(&browser, "tr[data-scenario=CpuThreadsNoGil]", "wallMs").await
     );
     browser.screenshot_of("main", "gil").await;
     assert_page_stayed_responsive(&browser).await;
@@ -340,14 +362,7 @@ async fn bounded_queue_blocks_producers_when_full_and_never_overfills() {
         row_number(&browser, r#"tr[data-maxsize="1"]"#, "fullMs").await > 10.0,
         "slow consumers: producers wait on a full queue"
     );
-    assert!(
-        browser
-            .eval("document.querySelectorAll('rect.span.blocked').length")
-            .await
-            .as_u64()
-            .unwrap()
-            > 0
-    );
+    assert!(count(&browser, "rect.span.blocked").await > 0);
     browser
         .screenshot_of("[data-testid=results]", "bounded-queue")
         .await;

@@ -47,12 +47,58 @@ pub(crate) mod testing {
     }
 
     /// The policy for tests that need two cores to show parallelism: on a machine with fewer,
-    /// they say so loudly on stderr and do not run (they never pass silently by asserting less).
+    /// they do not run and say so through `skip` (they never pass silently by asserting less).
     pub fn has_two_cores(test: &str) -> bool {
         let cores = crate::engine::hardware_concurrency();
         if cores < 2 {
-            eprintln!("SKIPPED {test}: needs 2 cores, this machine has {cores}");
+            skip(test, &format!("needs 2 cores, this machine has {cores}"));
         }
         cores >= 2
+    }
+
+    /// Records that `test` skipped what it checks, and why. libtest hides a passing test's
+    /// stderr, so the line also goes to the file `PLAYGROUND_SKIPS` names (`xtask/run test`
+    /// creates it and prints its lines at the end); the same convention as tests/support.
+    pub fn skip(test: &str, why: &str) {
+        let line = format!("{test}: {why}");
+        eprintln!("SKIPPED {line}");
+        if let Some(path) = std::env::var_os("PLAYGROUND_SKIPS") {
+            use std::io::Write;
+            let mut file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)
+                .unwrap_or_else(|e| {
+                    panic!("PLAYGROUND_SKIPS names {path:?}, which cannot be appended to: {e}")
+                });
+            writeln!(file, "{line}").expect("a line appended to PLAYGROUND_SKIPS");
+        }
+    }
+
+    /// Runs `body` on a thread of its own and fails, naming `what`, if it has not finished
+    /// within `secs`: a broken lock, GIL or deadlock detector hangs its test, and a hang would
+    /// hold `cargo test` for good instead of failing it. A panic in `body` is the test's panic.
+    pub fn within<T: Send + 'static>(
+        secs: u64,
+        what: &str,
+        body: impl FnOnce() -> T + Send + 'static,
+    ) -> T {
+        let (done, finished) = std::sync::mpsc::channel();
+        let worker = std::thread::spawn(move || {
+            let out = body();
+            let _ = done.send(());
+            out
+        });
+        match finished.recv_timeout(std::time::Duration::from_secs(secs)) {
+            Ok(()) | Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => match worker.join() {
+                Ok(out) => out,
+                Err(panic) => std::panic::resume_unwind(panic),
+            },
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                panic!(
+                    "{what} did not finish within {secs} s: it hangs (a lock or a wait that never ends)"
+                )
+            }
+        }
     }
 }

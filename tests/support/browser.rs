@@ -234,12 +234,14 @@ impl Browser {
             .expect("script")
     }
 
+    /// The text of the element `css` (waited for up to 10 s); a failed read fails the test
+    /// instead of reading as "".
     pub async fn text(&self, css: &str) -> String {
         self.wait_for(css, 10)
             .await
             .text()
             .await
-            .unwrap_or_default()
+            .unwrap_or_else(|e| panic!("the text of {css} could not be read: {e}"))
     }
 
     /// Clicks like a person: with the element scrolled to the middle of the screen first (at
@@ -308,27 +310,32 @@ impl Browser {
     /// Console messages at level SEVERE since the last call (chromedriver's log endpoint). Firefox's
     /// driver has no log endpoint: there, the page's uncaught errors and rejections (kept by
     /// `boot.js` in `window.__pageErrors`) and a fatal banner's text.
+    /// A log that cannot be read fails the test: read as "no errors" it would pass every check.
     pub async fn console_errors(&self) -> Vec<String> {
         if self.kind == Kind::Firefox {
+            // boot.js sets `__pageErrors` before anything else runs: missing, it did not run.
             let found = self
-                .eval("[...(window.__pageErrors || []), ...[...document.querySelectorAll('#fatal:not([hidden])')].map(e => 'fatal: ' + e.textContent)]")
+                .eval("window.__pageErrors && [...window.__pageErrors, ...[...document.querySelectorAll('#fatal:not([hidden])')].map(e => 'fatal: ' + e.textContent)]")
                 .await;
-            return serde_json::from_value(found).unwrap_or_default();
+            return serde_json::from_value(found.clone()).unwrap_or_else(|e| {
+                panic!("the page's errors could not be read (boot.js keeps them in window.__pageErrors): {found} ({e})")
+            });
         }
         let entries = self
             .client
             .issue_cmd(BrowserLog)
             .await
-            .unwrap_or(Value::Null);
-        entries
+            .unwrap_or_else(|e| panic!("chromedriver's browser log could not be read: {e}"));
+        let all = entries
             .as_array()
-            .map(|all| {
-                all.iter()
-                    .filter(|e| e["level"] == "SEVERE")
-                    .map(|e| e["message"].as_str().unwrap_or_default().to_string())
-                    .collect()
+            .unwrap_or_else(|| panic!("chromedriver's browser log is not a list: {entries}"));
+        all.iter()
+            .filter(|e| e["level"] == "SEVERE")
+            .map(|e| match e["message"].as_str() {
+                Some(m) => m.to_string(),
+                None => e.to_string(),
             })
-            .unwrap_or_default()
+            .collect()
     }
 
     /// The last `lines` lines the driver and its browser printed (for a failure's message).

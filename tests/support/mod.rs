@@ -75,7 +75,7 @@ pub async fn wait_for_threads(browser: &browser::Browser, secs: u64) {
     let state = threads_state();
     loop {
         match browser.eval(&state).await.as_str() {
-            Some("ready") => return say_lanes_that_did_not_start(browser).await,
+            Some("ready") => return fail_on_lanes_that_did_not_start(browser).await,
             Some("unavailable") => break,
             _ if std::time::Instant::now() > deadline => break,
             _ => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
@@ -99,14 +99,15 @@ pub async fn wait_for_threads(browser: &browser::Browser, secs: u64) {
     );
 }
 
-/// A lane that hung was given up after a while (engine/web_threads.rs, `patiently`): the page
-/// works with the rest, and the run's log says where its start got to.
-async fn say_lanes_that_did_not_start(browser: &browser::Browser) {
+/// A lane that hung is given up after a while (engine/web_threads.rs, `patiently`) and the page
+/// works with the rest, saying so in the status line's title: for the page a way to go on, for
+/// the suite a failure (every lane starts on a healthy page), with where its start got to.
+pub async fn fail_on_lanes_that_did_not_start(browser: &browser::Browser) {
     let title = browser
         .eval("document.querySelector('[data-testid=threads]').title")
         .await;
     if let Some(trouble) = title.as_str().filter(|t| t.contains("did not start")) {
-        eprintln!("note: {trouble}");
+        panic!("the status says ready, but not every worker thread started: {trouble}");
     }
 }
 
@@ -186,14 +187,42 @@ pub async fn run_recording_holds(browser: &browser::Browser, secs: u64) -> Holds
         .expect("record holds");
     run_demo(browser, secs).await;
     let h = browser.eval("window.__holds").await;
-    let list = |k: &str| {
+    // A missing record (the page reloaded, the script never ran) fails: read as no holds it
+    // would pass the test that no demo holds the main thread.
+    let list = |k: &str| -> Vec<f64> {
         h[k].as_array()
-            .map(|a| a.iter().filter_map(|v| v.as_f64()).collect())
-            .unwrap_or_default()
+            .unwrap_or_else(|| panic!("no record of the holds ({k}): window.__holds is {h}"))
+            .iter()
+            .map(|v| {
+                v.as_f64()
+                    .unwrap_or_else(|| panic!("a hold that is not a number: {h}"))
+            })
+            .collect()
     };
     Holds {
         tasks: list("tasks"),
         frames: list("frames"),
-        gap: h["gap"].as_f64().unwrap_or(0.0),
+        gap: h["gap"]
+            .as_f64()
+            .unwrap_or_else(|| panic!("no record of the timer's gap: window.__holds is {h}")),
+    }
+}
+
+/// Records that `test` skipped a check, and why. libtest hides a passing test's output, so the
+/// line also goes to the file `PLAYGROUND_SKIPS` names: `xtask/run test` creates it and prints
+/// its lines, counted, at the end (src/lib.rs `testing::skip` is the same for unit tests).
+pub fn skip(test: &str, why: &str) {
+    let line = format!("{test}: {why}");
+    eprintln!("SKIPPED {line}");
+    if let Some(path) = std::env::var_os("PLAYGROUND_SKIPS") {
+        use std::io::Write;
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .unwrap_or_else(|e| {
+                panic!("PLAYGROUND_SKIPS names {path:?}, which cannot be appended to: {e}")
+            });
+        writeln!(file, "{line}").expect("a line appended to PLAYGROUND_SKIPS");
     }
 }

@@ -206,7 +206,7 @@ mod tests {
     #[test]
     fn slow_consumers_make_producers_block_on_a_full_queue() {
         let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
-        let m = block_on(run(setup(1.0, 8.0), 2)).unwrap();
+        let m = crate::testing::within(60, "run(setup(1.0, 8.0), 2)", move || block_on(run(setup(1.0, 8.0), 2))).unwrap();
         assert!(m.all_consumed_once);
         assert!(m.most_held <= 2, "never more than maxsize: {}", m.most_held);
         assert!(m.blocked_full_ms > 10.0, "{m:?}");
@@ -215,7 +215,7 @@ mod tests {
     #[test]
     fn slow_producers_make_consumers_block_on_an_empty_queue() {
         let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
-        let m = block_on(run(setup(8.0, 1.0), 4)).unwrap();
+        let m = crate::testing::within(60, "run(setup(8.0, 1.0), 4)", move || block_on(run(setup(8.0, 1.0), 4))).unwrap();
         assert!(m.all_consumed_once);
         assert!(m.blocked_empty_ms > 10.0, "{m:?}");
         // Relative, not a fixed margin: consumers waiting on an empty queue is the story; any

@@ -150,7 +150,7 @@ mod tests {
         // Both start at a barrier; the other thread must take its first lock while this one
         // holds its own: a 200 ms window, wide enough for a thread descheduled on a busy machine.
         for _ in 0..3 {
-            let m = block_on(run(Variant::Opposite, 200.0)).unwrap();
+            let m = crate::testing::within(60, "run(Variant::Opposite, 200.0)", move || block_on(run(Variant::Opposite, 200.0))).unwrap();
             let cycle = m.cycle.expect("the watchdog fired");
             assert_eq!(cycle.len(), 2, "{cycle:?}");
             // Each holds what the other waits for.
@@ -165,7 +165,7 @@ mod tests {
     fn one_global_order_never_deadlocks() {
         let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
         for _ in 0..5 {
-            let m = block_on(run(Variant::Global, 20.0)).unwrap();
+            let m = crate::testing::within(60, "run(Variant::Global, 20.0)", move || block_on(run(Variant::Global, 20.0))).unwrap();
             assert_eq!(m.cycle, None);
             assert_eq!(m.completed, vec![true, true]);
         }

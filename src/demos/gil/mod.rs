@@ -183,7 +183,7 @@ mod tests {
     #[test]
     fn with_the_gil_no_two_threads_run_bytecode_at_once() {
         let _cpu = crate::testing::exclusive_cpu();
-        let m = block_on(run(Variant::CpuThreadsGil, 3, job(), 10.0)).unwrap();
+        let m = crate::testing::within(60, "run(Variant::CpuThreadsGil, 3, job(), 10.0)", move || block_on(run(Variant::CpuThreadsGil, 3, job(), 10.0))).unwrap();
         assert_eq!(m.most_running, 1, "{:?}", m.trace);
         assert_eq!(m.trace.lanes().len(), 3);
         // The slices alternate: many hand-overs, not one thread after another.
@@ -197,8 +197,8 @@ mod tests {
         // measure speed): with the GIL one thread computes at any instant, without it both do.
         let _cpu = crate::testing::exclusive_cpu();
         let job = job();
-        let gil = block_on(run(Variant::CpuThreadsGil, 2, job, 10.0)).unwrap();
-        let free = block_on(run(Variant::CpuThreadsNoGil, 2, job, 10.0)).unwrap();
+        let gil = crate::testing::within(60, "run(Variant::CpuThreadsGil, 2, job, 10.0)", move || block_on(run(Variant::CpuThreadsGil, 2, job, 10.0))).unwrap();
+        let free = crate::testing::within(60, "run(Variant::CpuThreadsNoGil, 2, job, 10.0)", move || block_on(run(Variant::CpuThreadsNoGil, 2, job, 10.0))).unwrap();
         assert_eq!(gil.most_running, 1, "{:?}", gil.trace);
         assert_eq!(free.most_running, 2, "{:?}", free.trace);
         assert!(free.trace.parallel_on_distinct_lanes());
@@ -209,7 +209,7 @@ mod tests {
     #[test]
     fn io_waits_overlap_under_the_gil() {
         let _cpu = crate::testing::exclusive_cpu();
-        let m = block_on(run(Variant::IoThreadsGil, 3, job(), 30.0)).unwrap();
+        let m = crate::testing::within(60, "run(Variant::IoThreadsGil, 3, job(), 30.0)", move || block_on(run(Variant::IoThreadsGil, 3, job(), 30.0))).unwrap();
         assert_eq!(m.most_running, 1);
         let waits = Trace::new(m.trace.spans.iter().filter(|s| s.kind == SpanKind::Wait).cloned().collect());
         assert!(waits.max_concurrency() >= 2, "{:?}", waits);

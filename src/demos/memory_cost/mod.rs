@@ -134,10 +134,19 @@ mod tests {
 
     #[test]
     fn every_process_answers_with_its_memory() {
-        let m = block_on(run(1_000, 3)).unwrap();
+        // Enough coroutines that their heap stands far above what other tests allocate meanwhile.
+        let _cpu = crate::testing::exclusive_cpu();
+        let m = block_on(run(20_000, 3)).unwrap();
         assert_eq!(m.processes.len(), 3);
         assert!(m.processes.iter().all(|p| p.start_ms >= 0.0), "{m:?}");
+        // Natively a process is a thread: no wasm instance of its own (0 bytes), and the heap it
+        // reports is the one counting allocator's, which holds at least what this test holds.
+        for p in &m.processes {
+            assert_eq!(p.memory_bytes, 0, "natively no instance memory: {p:?}");
+            assert!(p.heap_bytes > 0, "the process read the heap: {p:?}");
+        }
         assert_eq!(m.threads, None, "natively the pool's stacks are not on the heap");
-        assert_eq!(m.coroutines.count, 1_000);
+        let each = m.coroutines.bytes_each();
+        assert!((16.0..4096.0).contains(&each), "20,000 suspended coroutines held {each} bytes each: {:?}", m.coroutines);
     }
 }

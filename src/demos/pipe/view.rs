@@ -75,7 +75,7 @@ fn results(startup_ms: f64, rows: Vec<Row>) -> impl IntoView {
             let tput = |c: &Option<Exchange>| c.as_ref().map(|c| rate(c.mb_per_s())).unwrap_or_else(|| "—".into());
             let msgs = |c: &Option<Exchange>| c.as_ref().map(|c| format!("{:.0}", c.messages_per_s())).unwrap_or_else(|| "—".into());
             view! {
-                <tr data-size=size data-copied-ms=cells[0].as_ref().map(|c| c.round_trip_ms) data-transferred-ms=cells[1].as_ref().map(|c| c.round_trip_ms) data-threads-ms=cells[2].as_ref().map(|c| c.round_trip_ms)>
+                <tr data-size=size data-copied-ms=cells[0].as_ref().map(|c| c.round_trip_ms) data-transferred-ms=cells[1].as_ref().map(|c| c.round_trip_ms) data-threads-ms=cells[2].as_ref().map(|c| c.round_trip_ms) data-threads-pointer=cells[2].as_ref().map(|c| c.same_buffer.to_string())>
                     <td class="nowrap">{size_label(size as f64)}</td>
                     <td>{trip(&cells[0])}</td><td>{trip(&cells[1])}</td><td>{trip(&cells[2])}</td>
                     <td>{tput(&cells[0])}</td><td>{tput(&cells[1])}</td><td>{msgs(&cells[2])}</td>

@@ -238,7 +238,7 @@ mod tests {
     fn every_primitive_keeps_its_promise_on_real_threads() {
         let _cpu = crate::testing::shared_cpu(); // sleeps and waits: little CPU
         for v in Variant::ALL {
-            let o = block_on(run(v, 4, 60.0)).unwrap();
+            let o = crate::testing::within(60, "run(v, 4, 60.0)", move || block_on(run(v, 4, 60.0))).unwrap();
             assert!(o.kept, "{v:?}: {} {:?}", o.text, o.trace);
         }
     }
@@ -246,7 +246,7 @@ mod tests {
     #[test]
     fn the_barrier_holds_the_fast_threads_back() {
         let _cpu = crate::testing::shared_cpu();
-        let o = block_on(run(Variant::Barrier, 3, 60.0)).unwrap();
+        let o = crate::testing::within(60, "run(Variant::Barrier, 3, 60.0)", move || block_on(run(Variant::Barrier, 3, 60.0))).unwrap();
         let waits: Vec<f64> = o.trace.spans.iter().filter(|s| s.kind == SpanKind::Blocked).map(Span::duration).collect();
         assert!(waits.iter().any(|&w| w > 10.0), "someone waited at the barrier for the slowest: {waits:?}");
         assert_eq!(o.trace.spans.iter().filter(|s| s.label.starts_with("phase")).count(), 3 * PHASES);
@@ -255,7 +255,7 @@ mod tests {
     #[test]
     fn the_condition_waiter_goes_back_to_waiting_until_it_is_true() {
         let _cpu = crate::testing::shared_cpu();
-        let o = block_on(run(Variant::Condition, 4, 80.0)).unwrap();
+        let o = crate::testing::within(60, "run(Variant::Condition, 4, 80.0)", move || block_on(run(Variant::Condition, 4, 80.0))).unwrap();
         assert!(o.kept && o.text.contains("with all 4 items in"), "{}", o.text);
     }
 }

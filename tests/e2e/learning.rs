@@ -121,7 +121,7 @@ async fn the_path_leads_through_every_page_once() {
         if browser
             .eval("document.querySelectorAll('[data-testid=path-next-link]').length")
             .await
-            == Value::from(0)
+            == 0
         {
             break;
         }

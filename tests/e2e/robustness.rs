@@ -183,7 +183,7 @@ async fn axe_every_page(browser: &Browser, server: &StaticServer, axe: &str) -> 
     let mut found = Vec::new();
     let pages = std::iter::once("").chain(concurrency_playground::demos::ALL.iter().map(|d| d.id));
     for page in pages {
-        open_app(&browser, &server.url(&format!("/#/{page}"))).await;
+        open_app(browser, &server.url(&format!("/#/{page}"))).await;
         browser.wait_for("main h1", 10).await;
         found.extend(
             axe_findings(browser, axe)

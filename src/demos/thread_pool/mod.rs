@@ -166,7 +166,8 @@ mod tests {
     #[test]
     fn submit_hands_results_over_in_completion_order() {
         let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
-        let m = block_on(run(Variant::Submit, 4, io_tasks(4, 120.0))).unwrap();
+        // Waits 100 ms apart, so a thread started late on a busy machine does not reorder them.
+        let m = block_on(run(Variant::Submit, 4, io_tasks(4, 400.0))).unwrap();
         // All four start at once; the shortest (the last) finishes first.
         assert_eq!(m.received.iter().map(|r| r.0).collect::<Vec<_>>(), vec![3, 2, 1, 0]);
         assert!(m.received.windows(2).all(|w| w[0].1 <= w[1].1));

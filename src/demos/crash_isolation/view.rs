@@ -82,11 +82,14 @@ fn RulesChoice(knobs: Knobs, running: RwSignal<bool>) -> impl IntoView {
     let option = move |rules: Rules| {
         let checked = move || rules_of(&knobs) == rules;
         let pick = move |_| knobs.extra.set(vec![("rules", rules.key().to_string())]);
+        // A line each: on a phone a radio button must not end one line and its name begin the next.
         view! {
-            <label>
-                <input type="radio" name="rules" value=rules.key() prop:checked=checked on:change=pick disabled=move || running.get()/>
-                {rules.title()}
-            </label>
+            <div>
+                <label>
+                    <input type="radio" name="rules" value=rules.key() prop:checked=checked on:change=pick disabled=move || running.get()/>
+                    {rules.title()}
+                </label>
+            </div>
         }
     };
     view! {
@@ -157,9 +160,11 @@ fn verdict(m: &Measured) -> String {
     let answered = m.count(|f| matches!(f, Fate::Answered { .. }));
     let mut says = vec![match (m.rules, c) {
         (_, 0) => "No process died.".to_string(),
-        (Rules::Playground, _) => format!("{} died, each alone; each was replaced and its task ran again.", plural(c, "process", "processes")),
+        (Rules::Playground, 1) => "1 process died, alone; it was replaced and its task ran again.".to_string(),
+        (Rules::Playground, _) => format!("{c} processes died, each alone; each was replaced and its task ran again."),
         (Rules::Executor, _) => format!("A process died and broke the pool: {} terminated.", plural(m.terminated, "other process was", "other processes were")),
-        (Rules::MpPool, _) => format!("{} died; each was replaced, and the task it held was lost.", plural(c, "process", "processes")),
+        (Rules::MpPool, 1) => "1 process died; it was replaced, and the task it held was lost.".to_string(),
+        (Rules::MpPool, _) => format!("{c} processes died; each was replaced, and the task it held was lost."),
     }];
     says.push(if m.correct {
         format!("All {} answers are right (total {}).", m.tasks, m.total)
@@ -175,8 +180,9 @@ fn verdict(m: &Measured) -> String {
     let lost = m.count(|f| *f == Fate::Lost);
     if lost > 0 {
         says.push(format!(
-            "{} never answer: pool.map would wait for ever; this run stopped waiting after {:.0} ms, where map_async(...).get(timeout) raises TimeoutError.",
+            "{} never {}: pool.map would wait for ever; this run stopped waiting after {:.0} ms, where map_async(...).get(timeout) raises TimeoutError.",
             plural(lost, "task", "tasks"),
+            if lost == 1 { "answers" } else { "answer" },
             m.timeout_ms
         ));
     }
@@ -229,8 +235,8 @@ fn results(m: Measured) -> impl IntoView {
             <p class="verdict" data-rules=rules data-crashes=m.crashes.len() data-correct=correct data-answered=answered data-broken=broken
                 data-lost=lost data-unanswered=unanswered data-right=right data-terminated=terminated data-refused=refused>{verdict}</p>
             <ul class="crashes">{m.crashes.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul>
+            <p class="caption">{title}</p>
             <table class="numbers fates" data-testid="fates">
-                <caption class="caption">{title}</caption>
                 <thead><tr><th>"fate"</th><th>"tasks"</th><th class="text">"which"</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table>
@@ -304,12 +310,20 @@ fn aftermath(a: Aftermath) -> impl IntoView {
 /// The guess this page asks for before its run.
 fn prediction() -> Prediction<Measured> {
     Prediction::new(
-        |k| format!(
-            "Under {}: {} tasks on {} processes; one panics, one runs out of memory, one hangs. How many answers will arrive?",
-            rules_of(k).title(),
-            k.get(TASKS).get(),
-            k.get(PROCESSES).get()
-        ),
+        |k| {
+            let tasks = k.get(TASKS).get();
+            let faults: Vec<&str> = [(PANIC_AT, "one panics"), (OOM_AT, "one runs out of memory"), (HANG_AT, "one hangs")]
+                .into_iter()
+                .filter(|(at, _)| k.get(*at).get() < tasks)
+                .map(|(_, says)| says)
+                .collect();
+            let faults = if faults.is_empty() { "none fails".to_string() } else { faults.join(", ") };
+            format!(
+                "Under {}: {tasks} tasks on {} processes; {faults}. How many answers will arrive?",
+                rules_of(k).title(),
+                k.get(PROCESSES).get()
+            )
+        },
         "answers",
         |m: &Measured| Some(m.count(|f| matches!(f, Fate::Answered { .. })) as f64),
     )

@@ -139,6 +139,9 @@ pub fn DemoPage<T: Clone + Send + Sync + 'static>(
     /// The one guess the page asks for before its run.
     #[prop(optional)]
     predict: Option<Prediction<T>>,
+    /// A choice the page offers beyond its number knobs, drawn above them.
+    #[prop(optional, into)]
+    choice: Option<ViewFn>,
     children: Children,
 ) -> impl IntoView {
     let on_run = std::sync::Arc::new(on_run);
@@ -146,6 +149,7 @@ pub fn DemoPage<T: Clone + Send + Sync + 'static>(
         let on_run = on_run.clone();
         let enabled = enabled.unwrap_or(Signal::stored(true));
         view! {
+            {choice.as_ref().map(|c| c.run())}
             <RunPanel knobs running=state.running phase=state.phase on_run=move || on_run() enabled>
                 {cancel.then(|| view! { <CancelButton canceller=state.canceller running=state.running/> })}
             </RunPanel>

@@ -4,6 +4,7 @@
 //!
 //! Run with `xtask/run e2e` (or `cargo test --features e2e --test e2e` after `trunk build --release`).
 
+mod crash;
 #[path = "../support/mod.rs"]
 mod support;
 

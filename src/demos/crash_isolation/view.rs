@@ -63,7 +63,7 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
                 _ => format!("; a lost or hung task never answers: the run stops waiting after {timeout:.0} ms"),
             };
             state.say(format!("{tasks} tasks on {processes} processes under {}, {faulty} of them faulty{waits}", rules.title()));
-            Ok(run(rules, processes, jobs, timeout).await?)
+            run(rules, processes, jobs, timeout).await
         });
     };
     let choice = move || view! { <RulesChoice knobs running=state.running/> };

@@ -21,7 +21,7 @@ async def on_the_loop(a, b):
     return count_primes(a, b)           # no await: nothing else runs meanwhile
 
 
-async def chunked(a, b, step=100):     # 50 odd numbers a chunk: ~3 ms of computing on an idle core
+async def chunked(a, b, step=100):     # 50 odd numbers a chunk: a few ms of computing (2-7 ms measured)
     total = 0
     for lo in range(a, b, step):
         total += count_primes(lo, min(lo + step, b))

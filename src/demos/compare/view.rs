@@ -294,15 +294,15 @@ fn plain_table() -> impl IntoView {
         ("a crash (Python)", "an exception ends that task; the others run on (gather raises it, a TaskGroup cancels the rest)", "an exception ends that thread; `with lock:` releases its lock; the rest run on", "only that process ends; the pool reports it (BrokenProcessPool)"),
         ("a crash (Rust in this browser)", "a panic aborts the page's wasm instance: the page must reload", "a panic aborts that worker: its held locks stay held forever (see Crash isolation)", "only that process's instance ends; the pool replaces it"),
     ];
-    use crate::core::reference::{figure, source};
+    use crate::core::reference::{figure, get, process_start_join, source};
     // CPython's own costs, from the reference data (its source is named under the table).
     let cpython_rows = [
         ("start-up in CPython".to_string(), "a task: an object on the loop's queue".to_string(),
             format!("a thread: {:.2} ms to start and join", figure("thread_start_join_ms")),
-            format!("a process: {:.1} ms to start and join", figure("process_start_join_ms"))),
+            format!("a process, to start and join, by start method: {}", process_start_join())),
         ("memory each in CPython".to_string(), format!("a coroutine: {:.1} KB", figure("kb_per_coroutine")),
             format!("a thread: {:.0} KB", figure("kb_per_thread")),
-            format!("a process: {:.0} MB resident (pages shared with the parent included)", figure("kb_per_process") / 1024.0)),
+            format!("a process: {:.0} MB resident (started by {}: pages shared with the parent included)", figure("kb_per_process") / 1024.0, get("kb_per_process_start_method").unwrap_or("?"))),
     ];
     view! {
         <div class="scroll" tabindex="0" role="region" aria-label="a wide table: scroll sideways">

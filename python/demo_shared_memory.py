@@ -3,8 +3,10 @@ purpose: multiprocessing.Value is a C int in memory every process maps. counter.
 read and then a write, so two processes adding at once can lose updates (how many depends on
 timing; switch_between makes the losing interleaving happen every time); the Value's own lock
 keeps them; counting alone and adding the total once is cheap and right; a message per add is
-dearest. Run: python3 demo_shared_memory.py [--small]; --check checks these claims (small
-sizes); --start-method fork, forkserver or spawn picks how the processes start."""
+dearest. Run: python3 demo_shared_memory.py [--small]; --check checks the counts (small sizes;
+the costs are shown, not checked: the parent's clock runs until the processes have exited,
+which a busy machine stretches); --start-method fork, forkserver or spawn picks how the
+processes start."""
 import multiprocessing as mp
 import sys
 import time
@@ -91,4 +93,3 @@ if __name__ == "__main__":         # spawned workers import this file again: the
         claim(counts[switch_between] == ROUNDS, "a write between another's read and write loses its update")
         for target in (locked, local, by_message):
             claim(counts[target] == total, f"{target.__name__}: every add kept")
-        claim(took[by_message] > took[local], "a message per add costs more than counting alone")

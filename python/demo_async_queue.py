@@ -1,7 +1,7 @@
 """An asyncio.Queue pipeline: producer and consumer tasks on one loop, await put() and get(),
 task_done() and join(), inside a TaskGroup under asyncio.timeout (3.11+). A bounded queue gives
 back-pressure: when it is full, producers wait, so it never holds more than maxsize;
-unbounded, fast producers pile items up."""
+unbounded, fast producers pile items up. Run with --check to check these claims (small sizes)."""
 import asyncio
 import sys
 import time
@@ -39,14 +39,26 @@ async def run(maxsize, producers, consumers, items, seconds, timeout):
     label = f"maxsize {maxsize}" if maxsize else "unbounded"
     print(f"{label}: finished {finished}, consumed {len(consumed)} of {items}, each once {len(set(consumed)) == len(consumed)}, "
           f"most held {stats['most']}, {time.perf_counter() - t0:.3f} s")
+    return finished, len(consumed) == items and len(set(consumed)) == items, stats["most"], len(set(consumed)) == len(consumed)
 
 
 async def main(seconds):
-    await run(3, 2, 2, 20, seconds, 5.0)
-    await run(0, 2, 2, 20, seconds, 5.0)
-    await run(3, 2, 2, 20, seconds, 0.05)           # too short: cut off
+    return (await run(3, 2, 2, 20, seconds, 5.0),
+            await run(0, 2, 2, 20, seconds, 5.0),
+            await run(3, 2, 2, 20, seconds, 0.05))  # too short: cut off
+
+
+def claim(holds, what):                             # --check: exit non-zero naming a claim that fails
+    if not holds:
+        sys.exit(f"claim failed: {what}")
 
 
 if __name__ == "__main__":
-    small = "--small" in sys.argv
-    asyncio.run(main(0.015 if small else 0.03))
+    check = "--check" in sys.argv
+    bounded, unbounded, cut = asyncio.run(main(0.015 if check or "--small" in sys.argv else 0.03))
+    if check:
+        claim(bounded[0] and bounded[1], "bounded: every item consumed exactly once")
+        claim(bounded[2] <= 3, "a bounded queue never holds more than maxsize")
+        claim(unbounded[0] and unbounded[1], "unbounded: every item consumed exactly once")
+        claim(unbounded[2] > 3, "unbounded, fast producers pile items up beyond 3")
+        claim(not cut[0] and cut[3], "the timeout cancels the whole group; no item consumed twice")

@@ -1,5 +1,5 @@
 """Producers, consumers and a bounded queue: put() blocks while the queue is full, get()
-while it is empty; the queue never holds more than maxsize."""
+while it is empty; the queue never holds more than maxsize. Run with --check to check it."""
 import queue
 import sys
 import threading
@@ -38,9 +38,19 @@ def main(items, maxsize, make, use):
         t.join()
     print(f"maxsize {maxsize}: {time.perf_counter() - t0:.3f} s, most held {most}, "
           f"every item consumed once: {sorted(consumed) == list(range(items))}")
+    return most, sorted(consumed) == list(range(items))
+
+
+def claim(holds, what):                 # --check: exit non-zero naming a claim that fails
+    if not holds:
+        sys.exit(f"claim failed: {what}")
 
 
 if __name__ == "__main__":
-    small = "--small" in sys.argv
+    check = "--check" in sys.argv
+    small = check or "--small" in sys.argv
     for size in (1, 4, 16):
-        main(20 if small else 40, size, 0.002 if small else 0.005, 0.005 if small else 0.012)
+        most, once = main(20 if small else 40, size, 0.002 if small else 0.005, 0.005 if small else 0.012)
+        if check:
+            claim(most <= size, f"maxsize {size}: the queue never holds more than maxsize")
+            claim(once, f"maxsize {size}: every item consumed exactly once")

@@ -1,5 +1,6 @@
 """Coroutines and tasks: awaiting one by one, create_task then await, gather, and a TaskGroup
-(3.11+). Results come back in input order; completion order is by wait length."""
+(3.11+). Results come back in input order; completion order is by wait length. Run with
+--check to check these claims."""
 import asyncio
 import sys
 import time
@@ -34,13 +35,22 @@ async def one_way(way, waits):
             tasks = [tg.create_task(task(i, w, finished)) for i, w in enumerate(waits)]
         results = [t.result() for t in tasks]
     print(f"{way}: {time.perf_counter() - t0:.3f} s, results {results}, finished {finished}")
+    return results, finished
 
 
 async def main(waits):
-    for way in ("await one by one", "create_task, then await", "gather", "TaskGroup"):
-        await one_way(way, waits)
+    return {way: await one_way(way, waits) for way in ("await one by one", "create_task, then await", "gather", "TaskGroup")}
+
+
+def claim(holds, what):             # --check: exit non-zero naming a claim that fails
+    if not holds:
+        sys.exit(f"claim failed: {what}")
 
 
 if __name__ == "__main__":
-    small = "--small" in sys.argv
-    asyncio.run(main((0.15, 0.10, 0.05) if small else (0.3, 0.2, 0.1)))
+    check = "--check" in sys.argv
+    orders = asyncio.run(main((0.15, 0.10, 0.05) if check or "--small" in sys.argv else (0.3, 0.2, 0.1)))
+    if check:
+        claim(orders["await one by one"] == ([0, 1, 2], [0, 1, 2]), "awaited one by one, each finishes before the next starts")
+        for way in ("create_task, then await", "gather", "TaskGroup"):
+            claim(orders[way] == ([0, 1, 2], [2, 1, 0]), f"{way}: results in input order, finished by wait length")

@@ -1,7 +1,8 @@
 """Deadlock: two threads take two locks in opposite orders and each waits for the lock the
 other holds. A watchdog keeps the wait-for graph (who holds which lock, who waits for which);
 the thread whose wait would close a cycle is told so instead of waiting forever, releases what
-it holds, backs off and starts over, so both finish. One global order never deadlocks."""
+it holds, backs off and starts over, so both finish. One global order never deadlocks. Run with
+--check to check these claims."""
 import sys
 import threading
 import time
@@ -70,7 +71,20 @@ def run(orders, hold):
     return log
 
 
+def claim(holds, what):                 # --check: exit non-zero naming a claim that fails
+    if not holds:
+        sys.exit(f"claim failed: {what}")
+
+
 if __name__ == "__main__":
-    hold = 0.05 if "--small" in sys.argv else 0.2
-    print("opposite orders:", run({"T1": ("A", "B"), "T2": ("B", "A")}, hold))
-    print("one global order:", run({"T1": ("A", "B"), "T2": ("A", "B")}, hold))
+    check = "--check" in sys.argv
+    hold = 0.05 if check or "--small" in sys.argv else 0.2
+    opposite = run({"T1": ("A", "B"), "T2": ("B", "A")}, hold)
+    print("opposite orders:", opposite)
+    one_order = run({"T1": ("A", "B"), "T2": ("A", "B")}, hold)
+    print("one global order:", one_order)
+    if check:
+        took = lambda log: sum(" took " in entry for entry in log)
+        claim(any("deadlock" in entry for entry in opposite), "opposite orders: a thread's wait would close a cycle")
+        claim(took(opposite) == 2, "opposite orders: after one backs off, both finish")
+        claim(took(one_order) == 2 and not any("deadlock" in entry for entry in one_order), "one global order never deadlocks")

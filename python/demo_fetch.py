@@ -1,6 +1,7 @@
 """Asynchronous I/O with real requests (aiohttp: pip install aiohttp): K requests awaited one by
 one, then gathered. A missing page (404) and a refused connection fail alone; the others finish.
-It starts a small local HTTP server of its own, so it needs no network."""
+It starts a small local HTTP server of its own, so it needs no network. Run with --check to
+check these claims."""
 import asyncio
 import http.server
 import json
@@ -10,7 +11,10 @@ import tempfile
 import threading
 import time
 
-import aiohttp
+try:
+    import aiohttp                              # from PyPI, not the standard library
+except ImportError:
+    sys.exit("this program needs aiohttp: pip install aiohttp")
 
 
 def local_server():
@@ -49,14 +53,27 @@ async def main(k, delay):
     async with aiohttp.ClientSession() as session:
         t0 = time.perf_counter()
         one_by_one = [await get(session, u, delay) for u in urls]
-        print(f"one by one: {time.perf_counter() - t0:.3f} s")
+        in_turn = time.perf_counter() - t0
+        print(f"one by one: {in_turn:.3f} s")
         t0 = time.perf_counter()
         at_once = await asyncio.gather(*(get(session, u, delay) for u in urls))
-        print(f"gathered: {time.perf_counter() - t0:.3f} s")
+        gathered = time.perf_counter() - t0
+        print(f"gathered: {gathered:.3f} s")
     print(f"answers: {at_once}")
     print(f"same answers both ways: {one_by_one == at_once}")
+    return one_by_one, at_once, gathered, in_turn
+
+
+def claim(holds, what):                         # --check: exit non-zero naming a claim that fails
+    if not holds:
+        sys.exit(f"claim failed: {what}")
 
 
 if __name__ == "__main__":
-    small = "--small" in sys.argv
-    asyncio.run(main(6, 0.05 if small else 0.3))
+    check = "--check" in sys.argv
+    one_by_one, at_once, gathered, in_turn = asyncio.run(main(6, 0.05 if check or "--small" in sys.argv else 0.3))
+    if check:
+        claim(gathered < in_turn / 2, "gathered requests overlap their waits")
+        claim(one_by_one == at_once, "the same answers both ways")
+        claim(sum(isinstance(a, str) and a.startswith("failed") for a in at_once) == 2,
+              "the 404 and the refused connection fail alone; the others finish")

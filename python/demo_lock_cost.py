@@ -1,6 +1,7 @@
 """Locks and their cost: the same count with one shared lock taken for every add, and with
 per-thread counters merged at the end (a lock taken once per thread). Python has no atomic
-integer; the nearest thing, a lock-free merge, is what the second version does."""
+integer; the nearest thing, a lock-free merge, is what the second version does. Run with
+--check to check that both count everything."""
 import sys
 import threading
 import time
@@ -44,9 +45,16 @@ def total_after(work, threads, total):
     return total(), time.perf_counter() - t0
 
 
+def claim(holds, what):                 # --check: exit non-zero naming a claim that fails
+    if not holds:
+        sys.exit(f"claim failed: {what}")
+
+
 if __name__ == "__main__":
-    small = "--small" in sys.argv
-    threads, m = 4, 20_000 if small else 500_000
+    check = "--check" in sys.argv
+    threads, m = 4, 20_000 if check or "--small" in sys.argv else 500_000
     for way in (shared_lock, per_thread):
         total, took = way(threads, m)
         print(f"{way.__name__}: counted {total} of {threads * m} in {took:.3f} s")
+        if check:
+            claim(total == threads * m, f"{way.__name__}: every add counted")

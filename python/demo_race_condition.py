@@ -2,7 +2,8 @@
 write; a thread switch between the read and the write loses an update. CPython 3.11 switches
 threads only at certain points, so the plain version rarely loses anything there (not a
 guarantee; free-threaded builds lose updates freely). To show the race for sure, the second
-version makes the switch happen between the read and the write. A lock never loses one."""
+version makes the switch happen between the read and the write. A lock never loses one.
+Run with --check to check the last two claims (the first is not a promise either way)."""
 import sys
 import threading
 import time
@@ -43,9 +44,19 @@ def run(target, threads, m):
     return threads * m - counter
 
 
+def claim(holds, what):         # --check: exit non-zero naming a claim that fails
+    if not holds:
+        sys.exit(f"claim failed: {what}")
+
+
 if __name__ == "__main__":
-    small = "--small" in sys.argv
-    m = 20_000 if small else 200_000
+    check = "--check" in sys.argv
+    m = 20_000 if check or "--small" in sys.argv else 200_000
+    lost = {}
     for target in (plain, switch_between, locked):
         size = m // 10 if target is switch_between else m
-        print(f"{target.__name__}: 2 threads x {size} adds, lost {run(target, 2, size)}")
+        lost[target] = run(target, 2, size)
+        print(f"{target.__name__}: 2 threads x {size} adds, lost {lost[target]}")
+    if check:
+        claim(lost[switch_between] > 0, "a switch between the read and the write loses updates")
+        claim(lost[locked] == 0, "a lock never loses an update")

@@ -1,5 +1,5 @@
 """Semaphore: N tasks, at most k in their critical part at once (asyncio.Semaphore), then the
-same limit as k workers taking items from a queue."""
+same limit as k workers taking items from a queue. Run with --check to check the limit."""
 import asyncio
 import sys
 import time
@@ -20,6 +20,7 @@ async def main(n, k, wait):
     sem = asyncio.Semaphore(k)
     await asyncio.gather(*(request(sem) for _ in range(n)))
     print(f"semaphore: {time.perf_counter() - t0:.3f} s, most at once {most}")
+    most_with_semaphore = most
 
     queue = asyncio.Queue()             # the same limit: k workers and a queue
     for i in range(n):
@@ -38,8 +39,17 @@ async def main(n, k, wait):
     t0 = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(k)))
     print(f"k workers and a queue: {time.perf_counter() - t0:.3f} s, most at once {most}")
+    return most_with_semaphore, most
+
+
+def claim(holds, what):                 # --check: exit non-zero naming a claim that fails
+    if not holds:
+        sys.exit(f"claim failed: {what}")
 
 
 if __name__ == "__main__":
-    small = "--small" in sys.argv
-    asyncio.run(main(10, 3, 0.03 if small else 0.2))
+    check = "--check" in sys.argv
+    semaphore, workers = asyncio.run(main(10, 3, 0.03 if check or "--small" in sys.argv else 0.2))
+    if check:
+        claim(semaphore == 3, "the semaphore lets 3 tasks in at once, never more")
+        claim(workers == 3, "3 workers and a queue: the same limit")

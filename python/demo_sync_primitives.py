@@ -1,6 +1,7 @@
 """threading's other primitives: an Event as a start signal, a Condition to wait until
 something is true, a Barrier for phases that wait for everyone, and an RLock its holder may take
-again (a plain Lock re-entered waits for itself forever: acquire(timeout=...) shows it)."""
+again (a plain Lock re-entered waits for itself forever: acquire(timeout=...) shows it). Run
+with --check to check these claims."""
 import sys
 import threading
 import time
@@ -25,6 +26,7 @@ def event(n, wait):
         start.set()                             # wakes every waiter
     run_all([setter] + [waiter] * n)
     print(f"Event: {n} threads, none before set(): {min(woke) >= set_at[0]}, woke within {max(woke) - min(woke):.4f} s")
+    return len(woke) == n and min(woke) >= set_at[0]
 
 
 def condition(n, wait):
@@ -41,6 +43,7 @@ def condition(n, wait):
             cond.notify_all()
     run_all([waiter] + [lambda i=i: producer(i) for i in range(n)])
     print(f"Condition: woken {wakeups[0]} times, went on with {len(items)} of {n} items")
+    return len(items) == n
 
 
 def barrier(n, wait, phases=3):
@@ -55,6 +58,7 @@ def barrier(n, wait, phases=3):
     kept = all(min(b for q, b, e in log if q == p) >= max(e for q, b, e in log if q == p - 1)
                for p in range(1, phases))
     print(f"Barrier: {n} threads, {phases} phases, no phase began before the last ended the one before: {kept}")
+    return kept
 
 
 def rlock():
@@ -66,12 +70,21 @@ def rlock():
     with lock:
         again = lock.acquire(timeout=0.1)       # without a timeout: waits for itself forever
     print(f"RLock: re-entered to depth {depth}; a plain Lock re-entered: acquire returned {again}")
+    return depth == 2 and again is False
+
+
+def claim(holds, what):                         # --check: exit non-zero naming a claim that fails
+    if not holds:
+        sys.exit(f"claim failed: {what}")
 
 
 if __name__ == "__main__":
-    small = "--small" in sys.argv
-    wait = 0.05 if small else 0.1
-    event(4, wait)
-    condition(4, wait)
-    barrier(4, wait)
-    rlock()
+    check = "--check" in sys.argv
+    wait = 0.05 if check or "--small" in sys.argv else 0.1
+    results = event(4, wait), condition(4, wait), barrier(4, wait), rlock()
+    if check:
+        for holds, what in zip(results, ("Event: no waiter goes on before set(), then all do",
+                                         "Condition: the waiter goes on once all items are there",
+                                         "Barrier: no phase begins before every thread ended the one before",
+                                         "RLock: its holder takes it again; a plain Lock re-entered would wait")):
+            claim(holds, what)

@@ -139,6 +139,23 @@ ensure_python() {
         "$venv/bin/python" -m pip install --quiet --disable-pip-version-check aiohttp
     fi
     export PLAYGROUND_PYTHON="$venv/bin/python"
+    # The programs run under CPython 3.12 and 3.13 too, where pyenv has them (each in a venv of
+    # ours with aiohttp, from PyPI); the Python suite skips, loudly, a version not found here.
+    local version found
+    for version in 3.12 3.13; do
+        found=$(ls -d "${PYENV_ROOT:-$HOME/.pyenv}/versions/$version".* 2>/dev/null | sort -V | tail -n 1 || true)
+        if [ -z "$found" ] || ! [ -x "$found/bin/python" ]; then
+            say "no CPython $version under pyenv: the Python suite will skip it"
+            continue
+        fi
+        venv="$TOOLS_DIR/python$version"
+        if ! "$venv/bin/python" -c 'import aiohttp' >/dev/null 2>&1; then
+            say "installing aiohttp into $venv (CPython $(basename "$found"), PyPI)"
+            "$found/bin/python" -m venv "$venv"
+            "$venv/bin/python" -m pip install --quiet --disable-pip-version-check aiohttp
+        fi
+        export "PLAYGROUND_PYTHON_${version/./_}=$venv/bin/python"
+    done
 }
 
 ensure_serve_tools() { ensure_rust; ensure_wasm_bindgen; ensure_wasm_opt; ensure_trunk; }

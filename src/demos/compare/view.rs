@@ -295,15 +295,15 @@ fn plain_table() -> impl IntoView {
         ("a crash (Python)", "an exception ends that task; the others run on (gather raises it, a TaskGroup cancels the rest)", "an exception ends that thread (threading.excepthook reports it); `with lock:` releases its lock; the rest run on. A crash (a segfault, os._exit) ends the whole process", "an exception in a task is sent back (result() raises it). A worker that dies (os._exit, a segfault) breaks a ProcessPoolExecutor: its other workers are terminated, every pending future raises BrokenProcessPool and so does the next submit (a new pool is needed); multiprocessing.Pool replaces the worker, but the lost task's result never arrives (map waits forever without a timeout)"),
         ("a crash (Rust in this browser)", "a panic aborts the page's wasm instance: the page must reload", "a panic aborts that worker: its held locks stay held forever (see Crash isolation)", "only that process's instance ends; this playground's pool replaces it and runs the lost task again (CPython's pools do not: see the row above)"),
     ];
-    use crate::core::reference::{figure, source};
+    use crate::core::reference::{figure, get, process_start_join, source};
     // CPython's own costs, from the reference data (its source is named under the table).
     let cpython_rows = [
         ("start-up in CPython".to_string(), "a task: an object on the loop's queue".to_string(),
             format!("a thread: {:.2} ms to start and join", figure("thread_start_join_ms")),
-            format!("a process: {:.1} ms to start and join", figure("process_start_join_ms"))),
+            format!("a process, to start and join, by start method: {}", process_start_join())),
         ("memory each in CPython".to_string(), format!("a coroutine: {:.1} KB", figure("kb_per_coroutine")),
             format!("a thread: {:.0} KB", figure("kb_per_thread")),
-            format!("a process: {:.0} MB resident (pages shared with the parent included)", figure("kb_per_process") / 1024.0)),
+            format!("a process: {:.0} MB resident (started by {}: pages shared with the parent included)", figure("kb_per_process") / 1024.0, get("kb_per_process_start_method").unwrap_or("?"))),
     ];
     view! {
         <div class="scroll" tabindex="0" role="region" aria-label="a wide table: scroll sideways">

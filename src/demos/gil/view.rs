@@ -27,10 +27,10 @@ fn cpython_figures() -> String {
     use crate::core::reference::{figure, get, source};
     format!(
         "Real CPython, not in your browser ({}): counting primes took {:.2} s on one thread, {:.2} s on two \
-         threads (the GIL: no faster) and {:.2} s on two processes. 1000 gathered asyncio.sleep(0.2) took {:.2} s. \
+         threads (the GIL: no faster) and {:.2} s on two processes (started by {}). 1000 gathered asyncio.sleep(0.2) took {:.2} s. \
          Free-threaded CPython: {}.",
         source(), figure("cpu_one_thread_s"), figure("cpu_two_threads_s"), figure("cpu_two_processes_s"),
-        figure("gathered_1000_sleeps_of_0.2_s"), get("free_threaded").unwrap_or("not measured")
+        get("cpu_two_processes_start_method").unwrap_or("?"), figure("gathered_1000_sleeps_of_0.2_s"), get("free_threaded").unwrap_or("not measured")
     )
 }
 

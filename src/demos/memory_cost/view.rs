@@ -1,7 +1,7 @@
 //! The page of the memory-cost demo.
 
 use super::{run, Measured, COROUTINES, INFO, PROCESSES, PYTHON_SOURCE};
-use crate::core::reference::{figure, source};
+use crate::core::reference::{figure, get, source};
 use crate::widgets::{use_pool, DemoPage, Knobs, PoolState, Prediction, RunState};
 use leptos::prelude::*;
 
@@ -54,10 +54,11 @@ fn size(bytes: f64) -> String {
 
 fn cpython_note() -> String {
     format!(
-        "CPython, each: a coroutine {}, a thread {} resident, a process {} resident ({}).",
+        "CPython, each: a coroutine {}, a thread {} resident, a process {} resident (started by {}) ({}).",
         size(1024.0 * figure("kb_per_coroutine")),
         size(1024.0 * figure("kb_per_thread")),
         size(1024.0 * figure("kb_per_process")),
+        get("kb_per_process_start_method").unwrap_or("?"),
         source()
     )
 }

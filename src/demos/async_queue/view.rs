@@ -1,6 +1,9 @@
 //! The page of the asyncio.Queue pipeline demo.
 
-use super::{run, Measured, Setup, Variant, CONSUMERS, CONSUME_MS, INFO, ITEMS, MAXSIZE, PRODUCERS, PRODUCE_MS, PYTHON_SOURCE, TASK_NAMES, TIMEOUT_MS};
+use super::{
+    CONSUME_MS, CONSUMERS, INFO, ITEMS, MAXSIZE, Measured, PRODUCE_MS, PRODUCERS, PYTHON_SOURCE,
+    Setup, TASK_NAMES, TIMEOUT_MS, Variant, run,
+};
 use crate::widgets::{DemoPage, Knobs, Prediction, RunState, Timelines};
 use leptos::prelude::*;
 
@@ -17,7 +20,11 @@ const EXPLANATION: &[&str] = &[
 
 #[component]
 pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
-    let knobs = Knobs::new(INFO.id, &[PRODUCERS, CONSUMERS, ITEMS, MAXSIZE, CONSUME_MS, TIMEOUT_MS], &query);
+    let knobs = Knobs::new(
+        INFO.id,
+        &[PRODUCERS, CONSUMERS, ITEMS, MAXSIZE, CONSUME_MS, TIMEOUT_MS],
+        &query,
+    );
     let state = RunState::new(&knobs);
     let on_run = move || {
         let k = |knob| knobs.get(knob).get_untracked();
@@ -29,7 +36,15 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
             consume_ms: k(CONSUME_MS) as f64,
             timeout_ms: k(TIMEOUT_MS) as f64,
         };
-        state.start(async move { state.steps(Variant::ALL.to_vec(), |v| v.title().into(), |v| async move { Ok::<_, String>(run(v, setup).await) }).await });
+        state.start(async move {
+            state
+                .steps(
+                    Variant::ALL.to_vec(),
+                    |v| v.title().into(),
+                    |v| async move { Ok::<_, String>(run(v, setup).await) },
+                )
+                .await
+        });
     };
     view! {
         <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE.text() knobs state on_run predict=prediction()>
@@ -42,8 +57,19 @@ fn results(all: Vec<Measured>) -> impl IntoView {
     let verdict = all
         .iter()
         .map(|m| match m.finished {
-            true => format!("{}: all {} items consumed once in {:.0} ms; it held at most {}.", m.variant.title(), m.consumed, m.wall_ms, m.most_held),
-            false => format!("{}: asyncio.timeout cancelled the group after {:.0} ms, with {} items consumed.", m.variant.title(), m.wall_ms, m.consumed),
+            true => format!(
+                "{}: all {} items consumed once in {:.0} ms; it held at most {}.",
+                m.variant.title(),
+                m.consumed,
+                m.wall_ms,
+                m.most_held
+            ),
+            false => format!(
+                "{}: asyncio.timeout cancelled the group after {:.0} ms, with {} items consumed.",
+                m.variant.title(),
+                m.wall_ms,
+                m.consumed
+            ),
         })
         .collect::<Vec<_>>()
         .join(" ");
@@ -71,8 +97,20 @@ fn results(all: Vec<Measured>) -> impl IntoView {
 /// The guess this page asks for before its run.
 fn prediction() -> Prediction<Vec<Measured>> {
     Prediction::new(
-        |k| format!("{} items made every 5 ms by {} producers, consumed in {} ms each by {} consumers: how many will the unbounded queue hold at most?", k.get(ITEMS).get(), k.get(PRODUCERS).get(), k.get(CONSUME_MS).get(), k.get(CONSUMERS).get()),
+        |k| {
+            format!(
+                "{} items made every 5 ms by {} producers, consumed in {} ms each by {} consumers: how many will the unbounded queue hold at most?",
+                k.get(ITEMS).get(),
+                k.get(PRODUCERS).get(),
+                k.get(CONSUME_MS).get(),
+                k.get(CONSUMERS).get()
+            )
+        },
         "items",
-        |all: &Vec<Measured>| all.iter().find(|m| m.variant == Variant::Unbounded).map(|m| m.most_held as f64),
+        |all: &Vec<Measured>| {
+            all.iter()
+                .find(|m| m.variant == Variant::Unbounded)
+                .map(|m| m.most_held as f64)
+        },
     )
 }

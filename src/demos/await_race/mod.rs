@@ -24,8 +24,22 @@ pub const INFO: DemoInfo = DemoInfo {
     freezes_on_purpose: false,
 };
 
-pub const TASKS: Knob = Knob { key: "tasks", label: "tasks", min: 2, max: 20, default: 5, step: 1 };
-pub const WAIT_MS: Knob = Knob { key: "wait", label: "await between read and write (ms)", min: 1, max: 500, default: 20, step: 1 };
+pub const TASKS: Knob = Knob {
+    key: "tasks",
+    label: "tasks",
+    min: 2,
+    max: 20,
+    default: 5,
+    step: 1,
+};
+pub const WAIT_MS: Knob = Knob {
+    key: "wait",
+    label: "await between read and write (ms)",
+    min: 1,
+    max: 500,
+    default: 20,
+    step: 1,
+};
 
 /// How each task updates the shared balance.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,7 +53,11 @@ pub enum Variant {
 }
 
 impl Variant {
-    pub const ALL: [Variant; 3] = [Variant::AcrossAwait, Variant::Locked, Variant::NoAwaitBetween];
+    pub const ALL: [Variant; 3] = [
+        Variant::AcrossAwait,
+        Variant::Locked,
+        Variant::NoAwaitBetween,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -72,26 +90,51 @@ pub fn rust_source() -> &'static str {
 
 // region:run
 /// One task's update of the shared balance; its span runs from the read to the write.
-async fn add_one(task: usize, variant: Variant, balance: &Cell<u64>, lock: &Semaphore, wait_ms: f64) -> Vec<Span> {
+async fn add_one(
+    task: usize,
+    variant: Variant,
+    balance: &Cell<u64>,
+    lock: &Semaphore,
+    wait_ms: f64,
+) -> Vec<Span> {
     let mut spans = Vec::new();
-    let span = |label: String, kind, start| Span { task, lane: Lane::EventLoop, label, kind, start, end: engine::now_ms() };
+    let span = |label: String, kind, start| Span {
+        task,
+        lane: Lane::EventLoop,
+        label,
+        kind,
+        start,
+        end: engine::now_ms(),
+    };
     match variant {
         Variant::AcrossAwait => {
             let start = engine::now_ms();
             let value = balance.get(); // read
             engine::sleep_ms(wait_ms).await; // the loop runs the other tasks here
             balance.set(value + 1); // write: what they added meanwhile is lost
-            spans.push(span(format!("task {task}: read {value}, wrote {}", value + 1), SpanKind::Wait, start));
+            spans.push(span(
+                format!("task {task}: read {value}, wrote {}", value + 1),
+                SpanKind::Wait,
+                start,
+            ));
         }
         Variant::Locked => {
             let asked = engine::now_ms();
             let _held = lock.acquire().await; // async with lock:
-            spans.push(span(format!("task {task}: waits for the lock"), SpanKind::Blocked, asked));
+            spans.push(span(
+                format!("task {task}: waits for the lock"),
+                SpanKind::Blocked,
+                asked,
+            ));
             let start = engine::now_ms();
             let value = balance.get();
             engine::sleep_ms(wait_ms).await;
             balance.set(value + 1);
-            spans.push(span(format!("task {task}: read {value}, wrote {}", value + 1), SpanKind::Wait, start));
+            spans.push(span(
+                format!("task {task}: read {value}, wrote {}", value + 1),
+                SpanKind::Wait,
+                start,
+            ));
         }
         Variant::NoAwaitBetween => {
             let asleep = engine::now_ms();
@@ -100,7 +143,11 @@ async fn add_one(task: usize, variant: Variant, balance: &Cell<u64>, lock: &Sema
             let start = engine::now_ms();
             let value = balance.get(); // no await between the read and the write:
             balance.set(value + 1); // no other task can run in between
-            spans.push(span(format!("task {task}: read {value}, wrote {}", value + 1), SpanKind::Run, start));
+            spans.push(span(
+                format!("task {task}: read {value}, wrote {}", value + 1),
+                SpanKind::Run,
+                start,
+            ));
         }
     }
     spans
@@ -111,15 +158,25 @@ pub async fn run(variant: Variant, tasks: usize, wait_ms: f64) -> Measured {
     let balance = Cell::new(0);
     let lock = Semaphore::new(1); // asyncio.Lock: one holder at a time
     let t0 = engine::now_ms();
-    let all = futures::future::join_all((0..tasks).map(|t| add_one(t, variant, &balance, &lock, wait_ms))).await;
+    let all = futures::future::join_all(
+        (0..tasks).map(|t| add_one(t, variant, &balance, &lock, wait_ms)),
+    )
+    .await;
     let total_ms = engine::now_ms() - t0;
-    Measured { variant, expected: tasks as u64, balance: balance.get(), total_ms, trace: Trace::new(all.into_iter().flatten().collect()) }
+    Measured {
+        variant,
+        expected: tasks as u64,
+        balance: balance.get(),
+        total_ms,
+        trace: Trace::new(all.into_iter().flatten().collect()),
+    }
 }
 // endregion:run
 
 /// The same idea in Python: a real program of the repository (python/demo_await_race.py), shown
 /// byte for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_await_race.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown =
+    crate::shown_file!("../../../python/demo_await_race.py");
 
 #[cfg(test)]
 mod tests {
@@ -130,9 +187,21 @@ mod tests {
     fn read_await_write_loses_every_update_but_one() {
         let _cpu = crate::testing::shared_cpu();
         let m = block_on(run(Variant::AcrossAwait, 5, 20.0));
-        assert_eq!((m.balance, m.lost()), (1, 4), "every task read 0 before any wrote");
-        assert_eq!(m.trace.max_concurrency(), 5, "all five were between their read and their write at once");
-        assert_eq!(m.trace.lanes(), vec![Lane::EventLoop], "one loop, no threads");
+        assert_eq!(
+            (m.balance, m.lost()),
+            (1, 4),
+            "every task read 0 before any wrote"
+        );
+        assert_eq!(
+            m.trace.max_concurrency(),
+            5,
+            "all five were between their read and their write at once"
+        );
+        assert_eq!(
+            m.trace.lanes(),
+            vec![Lane::EventLoop],
+            "one loop, no threads"
+        );
     }
 
     #[test]
@@ -140,9 +209,20 @@ mod tests {
         let _cpu = crate::testing::shared_cpu();
         let m = block_on(run(Variant::Locked, 4, 15.0));
         assert_eq!((m.balance, m.lost()), (4, 0));
-        let critical = Trace::new(m.trace.spans.iter().filter(|s| s.kind == SpanKind::Wait).cloned().collect());
+        let critical = Trace::new(
+            m.trace
+                .spans
+                .iter()
+                .filter(|s| s.kind == SpanKind::Wait)
+                .cloned()
+                .collect(),
+        );
         assert_eq!(critical.max_concurrency(), 1, "{:?}", m.trace);
-        assert!(m.total_ms >= 4.0 * 15.0, "one after another: {}", m.total_ms);
+        assert!(
+            m.total_ms >= 4.0 * 15.0,
+            "one after another: {}",
+            m.total_ms
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The page of the race-across-an-await demo.
 
-use super::{run, Measured, Variant, INFO, PYTHON_SOURCE, TASKS, WAIT_MS};
+use super::{INFO, Measured, PYTHON_SOURCE, TASKS, Variant, WAIT_MS, run};
 use crate::widgets::{DemoPage, Knobs, Prediction, RunState, Timelines};
 use leptos::prelude::*;
 
@@ -22,7 +22,15 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let on_run = move || {
         let tasks = knobs.get(TASKS).get_untracked() as usize;
         let wait = knobs.get(WAIT_MS).get_untracked() as f64;
-        state.start(async move { state.steps(Variant::ALL.to_vec(), |v| v.title().into(), |v| async move { Ok::<_, String>(run(v, tasks, wait).await) }).await });
+        state.start(async move {
+            state
+                .steps(
+                    Variant::ALL.to_vec(),
+                    |v| v.title().into(),
+                    |v| async move { Ok::<_, String>(run(v, tasks, wait).await) },
+                )
+                .await
+        });
     };
     view! {
         <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE.text() knobs state on_run predict=prediction()>
@@ -36,7 +44,14 @@ fn results(all: Vec<Measured>) -> impl IntoView {
         .iter()
         .map(|m| {
             let title = m.variant.title();
-            format!("{}{}: {} of {} updates kept, {} lost.", title[..1].to_uppercase(), &title[1..], m.balance, m.expected, m.lost())
+            format!(
+                "{}{}: {} of {} updates kept, {} lost.",
+                title[..1].to_uppercase(),
+                &title[1..],
+                m.balance,
+                m.expected,
+                m.lost()
+            )
         })
         .collect::<Vec<_>>()
         .join(" ");
@@ -60,8 +75,17 @@ fn results(all: Vec<Measured>) -> impl IntoView {
 /// The guess this page asks for before its run.
 fn prediction() -> Prediction<Vec<Measured>> {
     Prediction::new(
-        |k| format!("{} tasks on one loop each add 1 to a balance, reading it before an await and writing after: what will the balance be?", k.get(TASKS).get()),
+        |k| {
+            format!(
+                "{} tasks on one loop each add 1 to a balance, reading it before an await and writing after: what will the balance be?",
+                k.get(TASKS).get()
+            )
+        },
         "",
-        |all: &Vec<Measured>| all.iter().find(|m| m.variant == Variant::AcrossAwait).map(|m| m.balance as f64),
+        |all: &Vec<Measured>| {
+            all.iter()
+                .find(|m| m.variant == Variant::AcrossAwait)
+                .map(|m| m.balance as f64)
+        },
     )
 }

@@ -5,12 +5,12 @@
 //! nothing; in CPython it would share the GIL with the loop). The loop-lag monitor's
 //! heartbeat measures each stall.
 
+use crate::core::catalog::{DemoInfo, Group};
 use crate::core::params::Knob;
 use crate::core::trace::{Lane, Span, SpanKind, Trace};
-use crate::core::workload::{count_primes_in, PrimeJob as Job};
-use crate::models::heartbeat::{SharedMeter, HEARTBEAT_TASK};
-use crate::core::catalog::{DemoInfo, Group};
+use crate::core::workload::{PrimeJob as Job, count_primes_in};
 use crate::engine;
+use crate::models::heartbeat::{HEARTBEAT_TASK, SharedMeter};
 
 pub mod view;
 
@@ -24,8 +24,22 @@ pub const INFO: DemoInfo = DemoInfo {
     freezes_on_purpose: true,
 };
 
-pub const JOB_MS: Knob = Knob { key: "job", label: "job (ms of CPU)", min: 100, max: 5000, default: 1000, step: 100 };
-pub const CHUNK_MS: Knob = Knob { key: "chunk", label: "chunk (ms)", min: 1, max: 500, default: 20, step: 1 };
+pub const JOB_MS: Knob = Knob {
+    key: "job",
+    label: "job (ms of CPU)",
+    min: 100,
+    max: 5000,
+    default: 1000,
+    step: 100,
+};
+pub const CHUNK_MS: Knob = Knob {
+    key: "chunk",
+    label: "chunk (ms)",
+    min: 1,
+    max: 500,
+    default: 20,
+    step: 1,
+};
 /// Freezes longer than this need the user's explicit consent.
 pub const SAFE_FREEZE_MS: u64 = 2000;
 /// Each variant sets a timer this long at its start; how late it fires is the timer lag.
@@ -80,11 +94,26 @@ fn on_the_loop(job: Job, bound_ms: f64) -> (Result<u64, String>, Vec<Span>) {
     for (a, b) in job.pieces(256) {
         primes += count_primes_in(a, b);
         if engine::now_ms() - start > bound_ms {
-            let span = Span::since(JOB_TASK, Lane::EventLoop, "job, stopped at the bound", SpanKind::Failed, start);
-            return (Err(format!("stopped at the {:.0} ms safety bound", bound_ms)), vec![span]);
+            let span = Span::since(
+                JOB_TASK,
+                Lane::EventLoop,
+                "job, stopped at the bound",
+                SpanKind::Failed,
+                start,
+            );
+            return (
+                Err(format!("stopped at the {:.0} ms safety bound", bound_ms)),
+                vec![span],
+            );
         }
     }
-    let span = Span::since(JOB_TASK, Lane::EventLoop, "job (never yields)", SpanKind::Run, start);
+    let span = Span::since(
+        JOB_TASK,
+        Lane::EventLoop,
+        "job (never yields)",
+        SpanKind::Run,
+        start,
+    );
     (Ok(primes), vec![span])
 }
 
@@ -94,7 +123,13 @@ async fn chunked(job: Job, chunk_ms: f64) -> (Result<u64, String>, Vec<Span>) {
     for (i, (a, b)) in job.chunks(chunk_ms).into_iter().enumerate() {
         let start = engine::now_ms();
         primes += count_primes_in(a, b);
-        spans.push(Span::since(JOB_TASK, Lane::EventLoop, format!("chunk {i}"), SpanKind::Run, start));
+        spans.push(Span::since(
+            JOB_TASK,
+            Lane::EventLoop,
+            format!("chunk {i}"),
+            SpanKind::Run,
+            start,
+        ));
         engine::yield_now().await;
     }
     (Ok(primes), spans)
@@ -106,7 +141,10 @@ async fn on_a_worker(job: Job) -> (Result<u64, String>, Vec<Span>) {
         let start = engine::now_ms();
         let primes = count_primes_in(job.first, job.end);
         let lane = engine::lane(0);
-        (primes, Span::since(JOB_TASK, lane, "job", SpanKind::Run, start))
+        (
+            primes,
+            Span::since(JOB_TASK, lane, "job", SpanKind::Run, start),
+        )
     });
     match answer.await {
         Ok((primes, span)) => (Ok(primes), vec![span]),
@@ -114,7 +152,12 @@ async fn on_a_worker(job: Job) -> (Result<u64, String>, Vec<Span>) {
     }
 }
 
-pub async fn run_variant(variant: Variant, job: Job, chunk_ms: f64, meter: &SharedMeter) -> Outcome {
+pub async fn run_variant(
+    variant: Variant,
+    job: Job,
+    chunk_ms: f64,
+    meter: &SharedMeter,
+) -> Outcome {
     let t0 = engine::now_ms();
     let timer = async {
         engine::sleep_ms(TIMER_MS).await;
@@ -147,12 +190,18 @@ pub async fn run_variant(variant: Variant, job: Job, chunk_ms: f64, meter: &Shar
 
 /// Every variant's spans on one clock, for one timeline.
 pub fn trace_of(outcomes: &[Outcome]) -> Trace {
-    Trace::new(outcomes.iter().flat_map(|o| o.spans.iter().cloned()).collect())
+    Trace::new(
+        outcomes
+            .iter()
+            .flat_map(|o| o.spans.iter().cloned())
+            .collect(),
+    )
 }
 
 /// The same idea in Python: a real program of the repository (python/demo_blocking.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_blocking.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown =
+    crate::shown_file!("../../../python/demo_blocking.py");
 
 #[cfg(test)]
 mod tests {
@@ -166,7 +215,9 @@ mod tests {
     fn run_all(job_ms: f64, chunk_ms: f64) -> Vec<Outcome> {
         let meter = new_meter();
         let mut pool = LocalPool::new();
-        pool.spawner().spawn_local(watch(Arc::clone(&meter), || Some("test".into()), |_, _| {})).unwrap();
+        pool.spawner()
+            .spawn_local(watch(Arc::clone(&meter), || Some("test".into()), |_, _| {}))
+            .unwrap();
         pool.run_until(async {
             engine::sleep_ms(60.0).await;
             let job = Job::sized_for(job_ms, engine::now_ms);
@@ -187,25 +238,46 @@ mod tests {
         assert_eq!(chunked.primes, Ok(answer), "same job, same answer");
         // When other processes slow this one, the unyielding job can reach its safety bound
         // (twice its sampled size) and stop there: it held the loop all along either way.
-        let stopped = on_loop.primes.as_ref().is_err_and(|e| e.contains("safety bound"));
+        let stopped = on_loop
+            .primes
+            .as_ref()
+            .is_err_and(|e| e.contains("safety bound"));
         assert!(stopped || on_loop.primes == Ok(answer), "{on_loop:?}");
         // Held for the whole job: no tick at all, and the timer fired only after it.
         assert_eq!(on_loop.ticks, 0, "{on_loop:?}");
-        assert!(on_loop.worst_gap_ms >= 0.9 * on_loop.total_ms, "{on_loop:?}");
-        assert!(on_loop.timer_lag_ms > on_loop.total_ms - TIMER_MS - 20.0, "{on_loop:?}");
+        assert!(
+            on_loop.worst_gap_ms >= 0.9 * on_loop.total_ms,
+            "{on_loop:?}"
+        );
+        assert!(
+            on_loop.timer_lag_ms > on_loop.total_ms - TIMER_MS - 20.0,
+            "{on_loop:?}"
+        );
         // Chunks and the worker keep the gaps short and the heartbeat ticking.
         for alive in [&chunked, &worker] {
-            assert!(alive.worst_gap_ms < on_loop.worst_gap_ms / 3.0, "{alive:?} vs {on_loop:?}");
+            assert!(
+                alive.worst_gap_ms < on_loop.worst_gap_ms / 3.0,
+                "{alive:?} vs {on_loop:?}"
+            );
             assert!(alive.ticks > 3, "{alive:?}");
         }
         assert!(chunked.chunks > 10, "{chunked:?}");
-        assert!(worker.spans.iter().any(|s| matches!(s.lane, Lane::Worker(_))));
+        assert!(
+            worker
+                .spans
+                .iter()
+                .any(|s| matches!(s.lane, Lane::Worker(_)))
+        );
     }
 
     #[test]
     fn the_safety_bound_stops_a_runaway_job() {
         let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
-        let job = Job { first: 1_000_000_000, end: 1_010_000_000, per_ms: 1e9 }; // claims to be instant
+        let job = Job {
+            first: 1_000_000_000,
+            end: 1_010_000_000,
+            per_ms: 1e9,
+        }; // claims to be instant
         let (primes, spans) = on_the_loop(job, 30.0);
         assert!(primes.is_err());
         assert!(spans[0].duration() < 200.0, "{spans:?}");

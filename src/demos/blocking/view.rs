@@ -1,8 +1,11 @@
 //! The page of the blocking-the-loop demo.
 
-use super::{run_variant, trace_of, Outcome, Variant, CHUNK_MS, INFO, JOB_MS, PYTHON_SOURCE, SAFE_FREEZE_MS, TIMER_MS};
+use super::{
+    CHUNK_MS, INFO, JOB_MS, Outcome, PYTHON_SOURCE, SAFE_FREEZE_MS, TIMER_MS, Variant, run_variant,
+    trace_of,
+};
 use crate::engine;
-use crate::widgets::{use_lag, DemoPage, Heartbeat, Knobs, RunState, Timeline, Prediction};
+use crate::widgets::{DemoPage, Heartbeat, Knobs, Prediction, RunState, Timeline, use_lag};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -46,7 +49,10 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
             let mut all = Vec::new();
             for (i, v) in Variant::ALL.into_iter().enumerate() {
                 state.say(match v {
-                    Variant::OnTheLoop => format!("1 of 3: freezing the page for about {:.1} s on purpose", job_ms / 1000.0),
+                    Variant::OnTheLoop => format!(
+                        "1 of 3: freezing the page for about {:.1} s on purpose",
+                        job_ms / 1000.0
+                    ),
                     _ => format!("{} of 3: {}", i + 1, v.title()),
                 });
                 // Let the page paint the phase and the heartbeat settle before each variant.
@@ -76,20 +82,33 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
 }
 
 fn ms(v: f64) -> String {
-    if v >= 1000.0 { format!("{:.2} s", v / 1000.0) } else { format!("{v:.0} ms") }
+    if v >= 1000.0 {
+        format!("{:.2} s", v / 1000.0)
+    } else {
+        format!("{v:.0} ms")
+    }
 }
 
 fn verdict(all: &[Outcome]) -> String {
     let find = |v: Variant| all.iter().find(|o| o.variant == v);
-    let (Some(on_loop), Some(chunked), Some(worker)) = (find(Variant::OnTheLoop), find(Variant::Chunked), find(Variant::Worker)) else {
+    let (Some(on_loop), Some(chunked), Some(worker)) = (
+        find(Variant::OnTheLoop),
+        find(Variant::Chunked),
+        find(Variant::Worker),
+    ) else {
         return String::new();
     };
     let mut text = format!(
         "On the loop the heartbeat stopped for {}. In chunks its longest gap was {} and the job took {:+.0}% time. ",
-        ms(on_loop.worst_gap_ms), ms(chunked.worst_gap_ms), (chunked.total_ms / on_loop.total_ms - 1.0) * 100.0
+        ms(on_loop.worst_gap_ms),
+        ms(chunked.worst_gap_ms),
+        (chunked.total_ms / on_loop.total_ms - 1.0) * 100.0
     );
     text += &match &worker.primes {
-        Ok(_) => format!("On a worker thread the longest gap was {}.", ms(worker.worst_gap_ms)),
+        Ok(_) => format!(
+            "On a worker thread the longest gap was {}.",
+            ms(worker.worst_gap_ms)
+        ),
         Err(e) => format!("The worker variant could not run: {e}."),
     };
     text
@@ -122,5 +141,18 @@ fn results(all: Vec<Outcome>) -> impl IntoView {
 
 /// The guess this page asks for before its run.
 fn prediction() -> Prediction<Vec<Outcome>> {
-    Prediction::new(|k| format!("A {} ms CPU job on the loop in one piece: how long will the page go without a heartbeat?", k.get(JOB_MS).get()), "ms", |all: &Vec<Outcome>| all.iter().find(|o| o.variant == Variant::OnTheLoop).map(|o| o.worst_gap_ms))
+    Prediction::new(
+        |k| {
+            format!(
+                "A {} ms CPU job on the loop in one piece: how long will the page go without a heartbeat?",
+                k.get(JOB_MS).get()
+            )
+        },
+        "ms",
+        |all: &Vec<Outcome>| {
+            all.iter()
+                .find(|o| o.variant == Variant::OnTheLoop)
+                .map(|o| o.worst_gap_ms)
+        },
+    )
 }

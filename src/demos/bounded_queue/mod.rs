@@ -3,9 +3,9 @@
 //! blocks until a producer puts one. The trace shows every block; the throughput is measured for
 //! a few queue sizes.
 
+use crate::core::catalog::{DemoInfo, Group};
 use crate::core::params::Knob;
 use crate::core::trace::{Span, SpanKind, Trace};
-use crate::core::catalog::{DemoInfo, Group};
 use crate::engine;
 use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex};
@@ -22,12 +22,54 @@ pub const INFO: DemoInfo = DemoInfo {
     freezes_on_purpose: false,
 };
 
-pub const PRODUCERS: Knob = Knob { key: "producers", label: "producers", min: 1, max: 4, default: 2, step: 1 };
-pub const CONSUMERS: Knob = Knob { key: "consumers", label: "consumers", min: 1, max: 4, default: 2, step: 1 };
-pub const ITEMS: Knob = Knob { key: "items", label: "items", min: 4, max: 400, default: 40, step: 4 };
-pub const PRODUCE_MS: Knob = Knob { key: "produce", label: "produce an item (ms)", min: 0, max: 200, default: 5, step: 1 };
-pub const CONSUME_MS: Knob = Knob { key: "consume", label: "consume an item (ms)", min: 0, max: 200, default: 12, step: 1 };
-pub const MAXSIZE: Knob = Knob { key: "maxsize", label: "queue size", min: 1, max: 64, default: 4, step: 1 };
+pub const PRODUCERS: Knob = Knob {
+    key: "producers",
+    label: "producers",
+    min: 1,
+    max: 4,
+    default: 2,
+    step: 1,
+};
+pub const CONSUMERS: Knob = Knob {
+    key: "consumers",
+    label: "consumers",
+    min: 1,
+    max: 4,
+    default: 2,
+    step: 1,
+};
+pub const ITEMS: Knob = Knob {
+    key: "items",
+    label: "items",
+    min: 4,
+    max: 400,
+    default: 40,
+    step: 4,
+};
+pub const PRODUCE_MS: Knob = Knob {
+    key: "produce",
+    label: "produce an item (ms)",
+    min: 0,
+    max: 200,
+    default: 5,
+    step: 1,
+};
+pub const CONSUME_MS: Knob = Knob {
+    key: "consume",
+    label: "consume an item (ms)",
+    min: 0,
+    max: 200,
+    default: 12,
+    step: 1,
+};
+pub const MAXSIZE: Knob = Knob {
+    key: "maxsize",
+    label: "queue size",
+    min: 1,
+    max: 64,
+    default: 4,
+    step: 1,
+};
 
 /// A blocking queue of at most `maxsize` items that can be closed (no more puts) so that
 /// consumers know when to stop. It remembers the most items it ever held.
@@ -47,7 +89,16 @@ struct QueueState<T> {
 impl<T> BoundedQueue<T> {
     pub fn new(maxsize: usize) -> Self {
         assert!(maxsize > 0);
-        BoundedQueue { state: Mutex::new(QueueState { items: VecDeque::new(), closed: false, most: 0 }), not_full: Condvar::new(), not_empty: Condvar::new(), maxsize }
+        BoundedQueue {
+            state: Mutex::new(QueueState {
+                items: VecDeque::new(),
+                closed: false,
+                most: 0,
+            }),
+            not_full: Condvar::new(),
+            not_empty: Condvar::new(),
+            maxsize,
+        }
     }
 
     /// Puts `item`, blocking while the queue is full; says whether it had to wait.
@@ -136,14 +187,19 @@ pub async fn run(setup: Setup, maxsize: usize) -> Result<Measured, engine::Offlo
     let threads = engine::on_threads(setup.producers + setup.consumers, move |t| {
         let lane = engine::lane(t);
         let mut spans = Vec::new();
-        let mut span = |label: String, kind, start| spans.push(Span::since(t, lane, label, kind, start));
+        let mut span =
+            |label: String, kind, start| spans.push(Span::since(t, lane, label, kind, start));
         let mut consumed = Vec::new();
         if t < setup.producers {
             // Producer t makes items t, t + P, t + 2P, …
             for item in (t..setup.items).step_by(setup.producers) {
                 let start = engine::now_ms();
                 engine::block_for(setup.produce_ms);
-                span(format!("producer {t}: makes item {item}"), SpanKind::Wait, start);
+                span(
+                    format!("producer {t}: makes item {item}"),
+                    SpanKind::Wait,
+                    start,
+                );
                 let start = engine::now_ms();
                 if q.put(item) {
                     span(format!("producer {t}: {FULL}"), SpanKind::Blocked, start);
@@ -164,7 +220,11 @@ pub async fn run(setup: Setup, maxsize: usize) -> Result<Measured, engine::Offlo
                 let Some(item) = item else { break };
                 let start = engine::now_ms();
                 engine::block_for(setup.consume_ms);
-                span(format!("consumer {t}: uses item {item}"), SpanKind::Wait, start);
+                span(
+                    format!("consumer {t}: uses item {item}"),
+                    SpanKind::Wait,
+                    start,
+                );
                 consumed.push(item);
             }
         }
@@ -176,7 +236,14 @@ pub async fn run(setup: Setup, maxsize: usize) -> Result<Measured, engine::Offlo
     let mut consumed: Vec<usize> = consumed.into_iter().flatten().collect();
     consumed.sort();
     let trace = Trace::new(spans.into_iter().flatten().collect());
-    let blocked = |what: &str| trace.spans.iter().filter(|s| s.label.ends_with(what)).map(Span::duration).sum();
+    let blocked = |what: &str| {
+        trace
+            .spans
+            .iter()
+            .filter(|s| s.label.ends_with(what))
+            .map(Span::duration)
+            .sum()
+    };
     Ok(Measured {
         maxsize,
         wall_ms,
@@ -192,7 +259,8 @@ pub async fn run(setup: Setup, maxsize: usize) -> Result<Measured, engine::Offlo
 
 /// The same idea in Python: a real program of the repository (python/demo_bounded_queue.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_bounded_queue.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown =
+    crate::shown_file!("../../../python/demo_bounded_queue.py");
 
 #[cfg(test)]
 mod tests {
@@ -200,13 +268,22 @@ mod tests {
     use futures::executor::block_on;
 
     fn setup(produce_ms: f64, consume_ms: f64) -> Setup {
-        Setup { producers: 2, consumers: 2, items: 24, produce_ms, consume_ms }
+        Setup {
+            producers: 2,
+            consumers: 2,
+            items: 24,
+            produce_ms,
+            consume_ms,
+        }
     }
 
     #[test]
     fn slow_consumers_make_producers_block_on_a_full_queue() {
         let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
-        let m = crate::testing::within(60, "run(setup(1.0, 8.0), 2)", move || block_on(run(setup(1.0, 8.0), 2))).unwrap();
+        let m = crate::testing::within(60, "run(setup(1.0, 8.0), 2)", move || {
+            block_on(run(setup(1.0, 8.0), 2))
+        })
+        .unwrap();
         assert!(m.all_consumed_once);
         assert!(m.most_held <= 2, "never more than maxsize: {}", m.most_held);
         assert!(m.blocked_full_ms > 10.0, "{m:?}");
@@ -215,12 +292,18 @@ mod tests {
     #[test]
     fn slow_producers_make_consumers_block_on_an_empty_queue() {
         let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
-        let m = crate::testing::within(60, "run(setup(8.0, 1.0), 4)", move || block_on(run(setup(8.0, 1.0), 4))).unwrap();
+        let m = crate::testing::within(60, "run(setup(8.0, 1.0), 4)", move || {
+            block_on(run(setup(8.0, 1.0), 4))
+        })
+        .unwrap();
         assert!(m.all_consumed_once);
         assert!(m.blocked_empty_ms > 10.0, "{m:?}");
         // Relative, not a fixed margin: consumers waiting on an empty queue is the story; any
         // wait on a full one (a consumer descheduled on a busy machine) is a small fraction.
-        assert!(m.blocked_full_ms < m.blocked_empty_ms / 10.0, "consumers keep up, so the queue barely fills: {m:?}");
+        assert!(
+            m.blocked_full_ms < m.blocked_empty_ms / 10.0,
+            "consumers keep up, so the queue barely fills: {m:?}"
+        );
     }
 
     #[test]

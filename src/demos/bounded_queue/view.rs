@@ -1,7 +1,10 @@
 //! The page of the producer/consumer demo.
 
-use super::{run, sizes, Measured, Setup, CONSUMERS, CONSUME_MS, INFO, ITEMS, MAXSIZE, PRODUCERS, PRODUCE_MS, PYTHON_SOURCE};
-use crate::widgets::{DemoPage, Knobs, RunState, Timeline, Prediction};
+use super::{
+    CONSUME_MS, CONSUMERS, INFO, ITEMS, MAXSIZE, Measured, PRODUCE_MS, PRODUCERS, PYTHON_SOURCE,
+    Setup, run, sizes,
+};
+use crate::widgets::{DemoPage, Knobs, Prediction, RunState, Timeline};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -15,7 +18,11 @@ const EXPLANATION: &[&str] = &[
 
 #[component]
 pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
-    let knobs = Knobs::new(INFO.id, &[PRODUCERS, CONSUMERS, ITEMS, PRODUCE_MS, CONSUME_MS, MAXSIZE], &query);
+    let knobs = Knobs::new(
+        INFO.id,
+        &[PRODUCERS, CONSUMERS, ITEMS, PRODUCE_MS, CONSUME_MS, MAXSIZE],
+        &query,
+    );
     let state = RunState::new(&knobs);
     let on_run = move || {
         let get = |k| knobs.get(k).get_untracked();
@@ -29,7 +36,9 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         let chosen = get(MAXSIZE) as usize;
         state.start(async move {
             let label = |size: &usize| format!("queue size {size}");
-            Ok(state.steps(sizes(chosen), label, |size| run(setup, size)).await?)
+            Ok(state
+                .steps(sizes(chosen), label, |size| run(setup, size))
+                .await?)
         });
     };
     view! {
@@ -40,7 +49,10 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
 }
 
 fn results(all: Vec<Measured>) -> impl IntoView {
-    let axis = all.iter().map(|m| m.trace.end() - m.trace.start()).fold(0.0, f64::max);
+    let axis = all
+        .iter()
+        .map(|m| m.trace.end() - m.trace.start())
+        .fold(0.0, f64::max);
     view! {
         <section class="results" data-testid="results">
             <table class="numbers">
@@ -65,5 +77,18 @@ fn results(all: Vec<Measured>) -> impl IntoView {
 
 /// The guess this page asks for before its run.
 fn prediction() -> Prediction<Vec<Measured>> {
-    Prediction::new(|k| format!("{} items through a queue of size 1, {} producers ({} ms an item), {} consumers ({} ms an item): how long?", k.get(ITEMS).get(), k.get(PRODUCERS).get(), k.get(PRODUCE_MS).get(), k.get(CONSUMERS).get(), k.get(CONSUME_MS).get()), "ms", |all: &Vec<Measured>| all.iter().find(|m| m.maxsize == 1).map(|m| m.wall_ms))
+    Prediction::new(
+        |k| {
+            format!(
+                "{} items through a queue of size 1, {} producers ({} ms an item), {} consumers ({} ms an item): how long?",
+                k.get(ITEMS).get(),
+                k.get(PRODUCERS).get(),
+                k.get(PRODUCE_MS).get(),
+                k.get(CONSUMERS).get(),
+                k.get(CONSUME_MS).get()
+            )
+        },
+        "ms",
+        |all: &Vec<Measured>| all.iter().find(|m| m.maxsize == 1).map(|m| m.wall_ms),
+    )
 }

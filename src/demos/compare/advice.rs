@@ -41,7 +41,9 @@ impl Choice {
         match self {
             Choice::Sequential => "plain sequential code",
             Choice::EventLoop => "asyncio (one event loop)",
-            Choice::EventLoopWithThreads => "asyncio for the waits, with the computing in threads (asyncio.to_thread)",
+            Choice::EventLoopWithThreads => {
+                "asyncio for the waits, with the computing in threads (asyncio.to_thread)"
+            }
             Choice::EventLoopWithProcesses => {
                 "asyncio for the waits, with the computing in a process pool (loop.run_in_executor with a ProcessPoolExecutor)"
             }
@@ -88,7 +90,9 @@ pub const HEAVY_DATA_KB: u64 = 1024;
 fn measured(label: &str, figure: Option<Figure>) -> String {
     match figure {
         Some(Figure::Speedup(s)) => format!("{label} gave {s:.1}× here"),
-        Some(Figure::Noise(s)) => format!("{label}: {s:.1}× in this run, more than its lanes can give, so noise, not a result (run again)"),
+        Some(Figure::Noise(s)) => format!(
+            "{label}: {s:.1}× in this run, more than its lanes can give, so noise, not a result (run again)"
+        ),
         None => format!("{label}: not measured yet (run the matrix above)"),
     }
 }
@@ -96,27 +100,38 @@ fn measured(label: &str, figure: Option<Figure>) -> String {
 /// The computing of every task, done one after another on the loop's one thread, takes no
 /// longer than about one task's wait (tasks × computing share ≤ waiting share).
 fn computing_fits_the_loop(job: JobShape) -> bool {
-    job.waiting_percent >= WAITING_ONLY_PERCENT && job.tasks.saturating_mul(100 - job.waiting_percent.min(100)) <= job.waiting_percent
+    job.waiting_percent >= WAITING_ONLY_PERCENT
+        && job.tasks.saturating_mul(100 - job.waiting_percent.min(100)) <= job.waiting_percent
 }
 
 pub fn recommend(job: JobShape, evidence: Evidence) -> Advice {
     let mut reasons = Vec::new();
     if job.tasks <= 1 {
         reasons.push("One task: there is nothing to overlap or split.".into());
-        return Advice { choice: Choice::Sequential, reasons };
+        return Advice {
+            choice: Choice::Sequential,
+            reasons,
+        };
     }
     if job.waiting_percent >= IO_BOUND_PERCENT {
         return waiting_job(job, evidence, reasons);
     }
     if evidence.cores <= 1 {
         reasons.push("Mostly computing, on one core: nothing can run in parallel, and switching between tasks only adds cost.".into());
-        return Advice { choice: Choice::Sequential, reasons };
+        return Advice {
+            choice: Choice::Sequential,
+            reasons,
+        };
     }
     reasons.push(format!(
         "Mostly computing ({}% waiting) on {} cores: only parallel work gets faster. {}.",
         job.waiting_percent,
         evidence.cores,
-        [measured("An event loop on computing work", evidence.cpu_event_loop), measured("processes", evidence.cpu_processes)].join("; "),
+        [
+            measured("An event loop on computing work", evidence.cpu_event_loop),
+            measured("processes", evidence.cpu_processes)
+        ]
+        .join("; "),
     ));
     if job.releases_gil {
         reasons.push(format!(
@@ -128,7 +143,10 @@ pub fn recommend(job: JobShape, evidence: Evidence) -> Advice {
         if job.shares_state {
             reasons.push("The shared state needs a lock (threading.Lock) wherever a thread reads and then writes it.".into());
         }
-        return Advice { choice: Choice::ThreadPool, reasons };
+        return Advice {
+            choice: Choice::ThreadPool,
+            reasons,
+        };
     }
     reasons.push(format!(
         "Separate processes, because the computing is Python bytecode and in CPython only the thread that holds \
@@ -149,7 +167,10 @@ pub fn recommend(job: JobShape, evidence: Evidence) -> Advice {
             it in place) and send only their names, or let each process read its own input."
             .into());
     }
-    Advice { choice: Choice::ProcessPool, reasons }
+    Advice {
+        choice: Choice::ProcessPool,
+        reasons,
+    }
 }
 
 /// A job that is at least half waiting: the waits overlap on the event loop; the computing
@@ -167,9 +188,11 @@ fn waiting_job(job: JobShape, evidence: Evidence, mut reasons: Vec<String>) -> A
             such an await."
             .into());
     }
-    reasons.push("If the waits are in a library with no async version (requests, many database drivers), \
+    reasons.push(
+        "If the waits are in a library with no async version (requests, many database drivers), \
         call it with asyncio.to_thread, or use a ThreadPoolExecutor instead of the loop."
-        .into());
+            .into(),
+    );
     if computing_fits_the_loop(job) {
         reasons.push(format!(
             "The computing ({}% of each task, {} tasks) runs on the loop's one thread, one piece after another, \
@@ -177,7 +200,10 @@ fn waiting_job(job: JobShape, evidence: Evidence, mut reasons: Vec<String>) -> A
             100 - job.waiting_percent,
             job.tasks,
         ));
-        return Advice { choice: Choice::EventLoop, reasons };
+        return Advice {
+            choice: Choice::EventLoop,
+            reasons,
+        };
     }
     reasons.push(format!(
         "But {}% of each task computes, and on the loop all of it runs on one thread, one piece after another \
@@ -190,7 +216,10 @@ fn waiting_job(job: JobShape, evidence: Evidence, mut reasons: Vec<String>) -> A
         reasons.push("The computing releases the GIL (or runs on a free-threaded build), so asyncio.to_thread runs it \
             in parallel with the loop and the other tasks' computing."
             .into());
-        return Advice { choice: Choice::EventLoopWithThreads, reasons };
+        return Advice {
+            choice: Choice::EventLoopWithThreads,
+            reasons,
+        };
     }
     reasons.push(format!(
         "The computing is Python bytecode: in a thread (asyncio.to_thread) it would take turns with the loop for the \
@@ -198,7 +227,10 @@ fn waiting_job(job: JobShape, evidence: Evidence, mut reasons: Vec<String>) -> A
          loop.run_in_executor, it runs beside the loop on another core, and the awaiting task waits like any other.",
         measured("threads under the simulated GIL", evidence.cpu_threads_gil),
     ));
-    Advice { choice: Choice::EventLoopWithProcesses, reasons }
+    Advice {
+        choice: Choice::EventLoopWithProcesses,
+        reasons,
+    }
 }
 
 #[cfg(test)]
@@ -206,15 +238,27 @@ mod tests {
     use super::*;
 
     fn shape(waiting_percent: u64, tasks: u64, data_kb: u64, shares_state: bool) -> JobShape {
-        JobShape { waiting_percent, tasks, data_kb, shares_state, releases_gil: false }
+        JobShape {
+            waiting_percent,
+            tasks,
+            data_kb,
+            shares_state,
+            releases_gil: false,
+        }
     }
 
     fn releasing(job: JobShape) -> JobShape {
-        JobShape { releases_gil: true, ..job }
+        JobShape {
+            releases_gil: true,
+            ..job
+        }
     }
 
     fn on(cores: usize) -> Evidence {
-        Evidence { cores, ..Default::default() }
+        Evidence {
+            cores,
+            ..Default::default()
+        }
     }
 
     fn says(advice: &Advice, words: &str) -> bool {
@@ -230,8 +274,15 @@ mod tests {
                 for shares in [false, true] {
                     for gil in [false, true] {
                         for cores in [1, 2, 16] {
-                            let job = JobShape { releases_gil: gil, ..shape(100, tasks, data_kb, shares) };
-                            assert_eq!(recommend(job, on(cores)).choice, Choice::EventLoop, "{job:?} {cores}");
+                            let job = JobShape {
+                                releases_gil: gil,
+                                ..shape(100, tasks, data_kb, shares)
+                            };
+                            assert_eq!(
+                                recommend(job, on(cores)).choice,
+                                Choice::EventLoop,
+                                "{job:?} {cores}"
+                            );
                         }
                     }
                 }
@@ -247,13 +298,23 @@ mod tests {
         for (waiting, tasks) in [(50, 2), (60, 8), (70, 2), (85, 4), (90, 100), (95, 50)] {
             for cores in [1, 2, 16] {
                 let advice = recommend(shape(waiting, tasks, 10, false), on(cores));
-                assert_eq!(advice.choice, Choice::EventLoopWithProcesses, "{waiting}% waiting, {tasks} tasks");
+                assert_eq!(
+                    advice.choice,
+                    Choice::EventLoopWithProcesses,
+                    "{waiting}% waiting, {tasks} tasks"
+                );
                 assert!(says(&advice, "Blocking the loop"), "{advice:?}");
             }
         }
         // Small computing that fits in one wait stays on the loop.
-        assert_eq!(recommend(shape(90, 9, 10, false), on(2)).choice, Choice::EventLoop);
-        assert_eq!(recommend(shape(99, 50, 10, false), on(2)).choice, Choice::EventLoop);
+        assert_eq!(
+            recommend(shape(90, 9, 10, false), on(2)).choice,
+            Choice::EventLoop
+        );
+        assert_eq!(
+            recommend(shape(99, 50, 10, false), on(2)).choice,
+            Choice::EventLoop
+        );
     }
 
     /// CPython: a thread running Python bytecode takes turns with the loop's thread for the GIL, so
@@ -263,8 +324,15 @@ mod tests {
         let job = shape(60, 8, 10, false);
         let bytecode = recommend(job, on(2));
         assert_eq!(bytecode.choice, Choice::EventLoopWithProcesses);
-        assert!(says(&bytecode, "run_in_executor") && says(&bytecode, "take turns with the loop for the GIL"), "{bytecode:?}");
-        assert_eq!(recommend(releasing(job), on(2)).choice, Choice::EventLoopWithThreads);
+        assert!(
+            says(&bytecode, "run_in_executor")
+                && says(&bytecode, "take turns with the loop for the GIL"),
+            "{bytecode:?}"
+        );
+        assert_eq!(
+            recommend(releasing(job), on(2)).choice,
+            Choice::EventLoopWithThreads
+        );
     }
 
     /// CPython: only the thread holding the GIL runs bytecode, so pure-Python CPU work gains
@@ -277,8 +345,15 @@ mod tests {
                 for data_kb in [0, 100, 10_000] {
                     for shares in [false, true] {
                         let advice = recommend(shape(waiting, 100, data_kb, shares), on(cores));
-                        assert_eq!(advice.choice, Choice::ProcessPool, "{waiting} {cores} {data_kb} {shares}");
-                        assert!(says(&advice, "only the thread that holds the GIL runs bytecode"), "{advice:?}");
+                        assert_eq!(
+                            advice.choice,
+                            Choice::ProcessPool,
+                            "{waiting} {cores} {data_kb} {shares}"
+                        );
+                        assert!(
+                            says(&advice, "only the thread that holds the GIL runs bytecode"),
+                            "{advice:?}"
+                        );
                     }
                 }
             }
@@ -290,8 +365,15 @@ mod tests {
     fn pure_python_cpu_work_with_shared_state_gets_processes_with_shared_memory() {
         let advice = recommend(shape(0, 100, 1, true), on(2));
         assert_eq!(advice.choice, Choice::ProcessPool);
-        assert!(says(&advice, "multiprocessing.Value and Array") && says(&advice, "multiprocessing.shared_memory"), "{advice:?}");
-        assert!(!says(&recommend(shape(0, 100, 1, false), on(2)), "multiprocessing.Value"));
+        assert!(
+            says(&advice, "multiprocessing.Value and Array")
+                && says(&advice, "multiprocessing.shared_memory"),
+            "{advice:?}"
+        );
+        assert!(!says(
+            &recommend(shape(0, 100, 1, false), on(2)),
+            "multiprocessing.Value"
+        ));
     }
 
     /// CPython: arguments and results go to a process pickled; shared_memory avoids the copy.
@@ -299,8 +381,14 @@ mod tests {
     fn pure_python_cpu_work_with_heavy_data_gets_processes_that_share_the_data() {
         let advice = recommend(shape(0, 100, HEAVY_DATA_KB, false), on(2));
         assert_eq!(advice.choice, Choice::ProcessPool);
-        assert!(says(&advice, "pickled") && says(&advice, "shared_memory"), "{advice:?}");
-        assert!(!says(&recommend(shape(0, 100, HEAVY_DATA_KB - 1, false), on(2)), "pickled"));
+        assert!(
+            says(&advice, "pickled") && says(&advice, "shared_memory"),
+            "{advice:?}"
+        );
+        assert!(!says(
+            &recommend(shape(0, 100, HEAVY_DATA_KB - 1, false), on(2)),
+            "pickled"
+        ));
     }
 
     /// CPython: hashlib (on large buffers), zlib, NumPy and extensions that release the GIL compute
@@ -320,10 +408,22 @@ mod tests {
     /// Nothing runs in parallel on one core, and one task has nothing to overlap.
     #[test]
     fn one_task_or_one_core_for_computing_gets_sequential_code() {
-        assert_eq!(recommend(shape(0, 1, 1, false), on(2)).choice, Choice::Sequential);
-        assert_eq!(recommend(shape(100, 1, 1, false), on(2)).choice, Choice::Sequential);
-        assert_eq!(recommend(shape(0, 100, 1, false), on(1)).choice, Choice::Sequential);
-        assert_eq!(recommend(releasing(shape(0, 100, 1, false)), on(1)).choice, Choice::Sequential);
+        assert_eq!(
+            recommend(shape(0, 1, 1, false), on(2)).choice,
+            Choice::Sequential
+        );
+        assert_eq!(
+            recommend(shape(100, 1, 1, false), on(2)).choice,
+            Choice::Sequential
+        );
+        assert_eq!(
+            recommend(shape(0, 100, 1, false), on(1)).choice,
+            Choice::Sequential
+        );
+        assert_eq!(
+            recommend(releasing(shape(0, 100, 1, false)), on(1)).choice,
+            Choice::Sequential
+        );
     }
 
     #[test]
@@ -332,13 +432,37 @@ mod tests {
         let none = recommend(job, on(2));
         assert!(says(&none, "not measured yet"));
         let figure = |s| Some(Figure::Speedup(s));
-        let some = recommend(job, Evidence { cores: 2, cpu_threads: figure(1.9), cpu_threads_gil: figure(1.0), cpu_processes: figure(1.8), ..Default::default() });
+        let some = recommend(
+            job,
+            Evidence {
+                cores: 2,
+                cpu_threads: figure(1.9),
+                cpu_threads_gil: figure(1.0),
+                cpu_processes: figure(1.8),
+                ..Default::default()
+            },
+        );
         let text = some.reasons.join(" ");
         assert_eq!(some.choice, Choice::ProcessPool);
-        assert!(text.contains("1.0×") && text.contains("1.9×") && text.contains("1.8×"), "{text}");
+        assert!(
+            text.contains("1.0×") && text.contains("1.9×") && text.contains("1.8×"),
+            "{text}"
+        );
         // A figure the matrix judged impossible is named as noise, not cited as a gain.
-        let noisy = recommend(job, Evidence { cores: 2, cpu_event_loop: Some(Figure::Noise(1.2)), ..Default::default() });
+        let noisy = recommend(
+            job,
+            Evidence {
+                cores: 2,
+                cpu_event_loop: Some(Figure::Noise(1.2)),
+                ..Default::default()
+            },
+        );
         let text = noisy.reasons.join(" ");
-        assert!(text.contains("1.2× in this run") && text.contains("noise, not a result") && !text.contains("gave 1.2×"), "{text}");
+        assert!(
+            text.contains("1.2× in this run")
+                && text.contains("noise, not a result")
+                && !text.contains("gave 1.2×"),
+            "{text}"
+        );
     }
 }

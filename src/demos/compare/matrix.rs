@@ -6,15 +6,15 @@
 //! a process.
 
 use crate::core::process::{Reply, Request};
-use crate::core::workload::{count_primes_below, count_primes_in};
-use crate::core::stats::{impossible_speedup, read_cpu_speedup, Reading};
+use crate::core::stats::{Reading, impossible_speedup, read_cpu_speedup};
 use crate::core::trace::{Lane, Span, SpanKind, Trace};
-use crate::models::cooperative;
-use crate::models::gil::{hold_in_slices, Gil};
-use crate::models::process_pool::{Job, Pool};
+use crate::core::workload::{count_primes_below, count_primes_in};
 use crate::engine::{self, Process};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use crate::models::cooperative;
+use crate::models::gil::{Gil, hold_in_slices};
+use crate::models::process_pool::{Job, Pool};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Variant {
@@ -28,7 +28,15 @@ pub enum Variant {
 }
 
 impl Variant {
-    pub const ALL: [Variant; 7] = [Variant::Sequential, Variant::EventLoop, Variant::Threads, Variant::GilThreads, Variant::Processes, Variant::ThreadPool, Variant::ProcessPool];
+    pub const ALL: [Variant; 7] = [
+        Variant::Sequential,
+        Variant::EventLoop,
+        Variant::Threads,
+        Variant::GilThreads,
+        Variant::Processes,
+        Variant::ThreadPool,
+        Variant::ProcessPool,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -46,10 +54,21 @@ impl Variant {
     pub fn how(self, lanes: usize) -> String {
         match self {
             Variant::Sequential => "one thread, one task after another".into(),
-            Variant::EventLoop => format!("one thread, tasks interleaved, each yielding every {:.0} ms or less", cooperative::MAX_SLICE_MS),
-            Variant::Threads => format!("a thread per task, started and joined (at most {} here)", engine::max_threads()),
-            Variant::GilThreads => format!("a thread per task, one lock to compute (at most {} here)", engine::max_threads()),
-            Variant::Processes => format!("{lanes} processes started for the run (start-up counted)"),
+            Variant::EventLoop => format!(
+                "one thread, tasks interleaved, each yielding every {:.0} ms or less",
+                cooperative::MAX_SLICE_MS
+            ),
+            Variant::Threads => format!(
+                "a thread per task, started and joined (at most {} here)",
+                engine::max_threads()
+            ),
+            Variant::GilThreads => format!(
+                "a thread per task, one lock to compute (at most {} here)",
+                engine::max_threads()
+            ),
+            Variant::Processes => {
+                format!("{lanes} processes started for the run (start-up counted)")
+            }
             Variant::ThreadPool => format!("{lanes} pool threads taking tasks"),
             Variant::ProcessPool => format!("{lanes} processes already running, tasks in chunks"),
         }
@@ -75,7 +94,10 @@ impl Variant {
 
     /// Needs the shared-memory worker pool.
     pub fn needs_threads(self) -> bool {
-        !matches!(self, Variant::EventLoop | Variant::Processes | Variant::ProcessPool)
+        !matches!(
+            self,
+            Variant::EventLoop | Variant::Processes | Variant::ProcessPool
+        )
     }
 }
 
@@ -120,13 +142,28 @@ const BLOCK: u64 = 1_000;
 /// The primes below `n` for task `task` of `tasks`, in slices with a yield between them
 /// (`cooperative`): CPU work that shares the event loop instead of freezing it (its answer
 /// equals `count_primes_below(n)`). A span per slice: the timeline shows the tasks taking turns.
-async fn count_primes_cooperatively(task: usize, tasks: usize, n: u64, label: String) -> (u64, Vec<Span>) {
+async fn count_primes_cooperatively(
+    task: usize,
+    tasks: usize,
+    n: u64,
+    label: String,
+) -> (u64, Vec<Span>) {
     let mut total = 0u64;
     let slices = cooperative::in_slices(n.div_ceil(BLOCK), cooperative::slice_ms(tasks), |b| {
         total += count_primes_in(b * BLOCK, ((b + 1) * BLOCK).min(n));
     })
     .await;
-    let spans = slices.into_iter().map(|(start, end)| Span { task, lane: Lane::EventLoop, label: label.clone(), kind: SpanKind::Run, start, end }).collect();
+    let spans = slices
+        .into_iter()
+        .map(|(start, end)| Span {
+            task,
+            lane: Lane::EventLoop,
+            label: label.clone(),
+            kind: SpanKind::Run,
+            start,
+            end,
+        })
+        .collect();
     (total, spans)
 }
 
@@ -146,7 +183,13 @@ fn task_on_thread(w: &Workload, i: usize, thread: usize, gil: Option<&Gil>) -> (
         (Work::Io, _) => {
             let start = engine::now_ms();
             engine::block_for(w.wait_ms);
-            spans.push(Span::since(i, lane, task_label(w, i), SpanKind::Wait, start));
+            spans.push(Span::since(
+                i,
+                lane,
+                task_label(w, i),
+                SpanKind::Wait,
+                start,
+            ));
             (0, spans)
         }
         (Work::Cpu, None) => {
@@ -164,7 +207,11 @@ fn task_on_thread(w: &Workload, i: usize, thread: usize, gil: Option<&Gil>) -> (
                 k < w.n
             };
             hold_in_slices(Some(gil), thread, step, |kind, start| {
-                let label = if kind == SpanKind::Run { task_label(w, i) } else { "waits for the GIL".into() };
+                let label = if kind == SpanKind::Run {
+                    task_label(w, i)
+                } else {
+                    "waits for the GIL".into()
+                };
                 spans.push(Span::since(i, lane, label, kind, start));
             });
             (total, spans)
@@ -190,10 +237,12 @@ async fn on_threads(w: Workload, threads: usize, gil: bool) -> Result<(u64, Vec<
     })
     .await
     .map_err(|e| e.to_string())?;
-    Ok(per_thread.into_iter().fold((0, Vec::new()), |(t, mut all), (answer, mut s)| {
-        all.append(&mut s);
-        (t.wrapping_add(answer), all)
-    }))
+    Ok(per_thread
+        .into_iter()
+        .fold((0, Vec::new()), |(t, mut all), (answer, mut s)| {
+            all.append(&mut s);
+            (t.wrapping_add(answer), all)
+        }))
 }
 
 fn request(w: &Workload) -> Request {
@@ -209,45 +258,82 @@ async fn on_new_processes(w: Workload, lanes: usize) -> Result<(u64, Vec<Span>),
     let drivers = (0..lanes).map(|p| async move {
         let start = engine::now_ms();
         let process = Process::spawn().await.map_err(|e| e.to_string())?;
-        let mut spans = vec![Span::since(p, Lane::Process(p), format!("process {p}: starts"), SpanKind::Wait, start)];
+        let mut spans = vec![Span::since(
+            p,
+            Lane::Process(p),
+            format!("process {p}: starts"),
+            SpanKind::Wait,
+            start,
+        )];
         let mut total = 0u64;
         for i in (p..w.tasks).step_by(lanes) {
             let start = engine::now_ms();
-            let reply = process.call(&request(&w).encode(), false).await.map_err(|e| e.to_string())?;
+            let reply = process
+                .call(&request(&w).encode(), false)
+                .await
+                .map_err(|e| e.to_string())?;
             let answer = match Reply::decode(&reply) {
                 Ok(Reply::Values(answers)) if answers.len() == 1 => answers[0],
                 Ok(Reply::Value(slept)) if w.work == Work::Io => slept,
                 _ => return Err("an unexpected reply".to_string()),
             };
             total = total.wrapping_add(if w.work == Work::Cpu { answer } else { 0 });
-            let kind = if w.work == Work::Cpu { SpanKind::Run } else { SpanKind::Wait };
-            spans.push(Span::since(i, Lane::Process(p), task_label(&w, i), kind, start));
+            let kind = if w.work == Work::Cpu {
+                SpanKind::Run
+            } else {
+                SpanKind::Wait
+            };
+            spans.push(Span::since(
+                i,
+                Lane::Process(p),
+                task_label(&w, i),
+                kind,
+                start,
+            ));
         }
         process.terminate();
         Ok::<_, String>((total, spans))
     });
     let all = futures::future::try_join_all(drivers).await?;
-    Ok(all.into_iter().fold((0, Vec::new()), |(t, mut spans), (answer, mut s)| {
-        spans.append(&mut s);
-        (t.wrapping_add(answer), spans)
-    }))
+    Ok(all
+        .into_iter()
+        .fold((0, Vec::new()), |(t, mut spans), (answer, mut s)| {
+            spans.append(&mut s);
+            (t.wrapping_add(answer), spans)
+        }))
 }
 
 // region:matrix
 /// Runs `w` under `model`. `lanes` is how many threads or processes the pools use (one per
 /// core); `pool` is a process pool of that size, already started.
-pub async fn run(model: Variant, w: Workload, lanes: usize, pool: &mut Pool) -> Result<Run, String> {
+pub async fn run(
+    model: Variant,
+    w: Workload,
+    lanes: usize,
+    pool: &mut Pool,
+) -> Result<Run, String> {
     let t0 = engine::now_ms();
     let (total, spans) = match model {
         Variant::Sequential => on_threads(w, 1, false).await?,
         Variant::EventLoop => {
             let tasks = (0..w.tasks).map(|i| async move {
                 match w.work {
-                    Work::Cpu => count_primes_cooperatively(i, w.tasks, w.n, task_label(&w, i)).await,
+                    Work::Cpu => {
+                        count_primes_cooperatively(i, w.tasks, w.n, task_label(&w, i)).await
+                    }
                     Work::Io => {
                         let start = engine::now_ms();
                         engine::sleep_ms(w.wait_ms).await;
-                        (0, vec![Span::since(i, Lane::EventLoop, task_label(&w, i), SpanKind::Wait, start)])
+                        (
+                            0,
+                            vec![Span::since(
+                                i,
+                                Lane::EventLoop,
+                                task_label(&w, i),
+                                SpanKind::Wait,
+                                start,
+                            )],
+                        )
                     }
                 }
             });
@@ -256,17 +342,34 @@ pub async fn run(model: Variant, w: Workload, lanes: usize, pool: &mut Pool) -> 
             (total, done.into_iter().flat_map(|d| d.1).collect())
         }
         Variant::Threads => on_threads(w, w.tasks.min(engine::max_threads()).max(1), false).await?,
-        Variant::GilThreads => on_threads(w, w.tasks.min(engine::max_threads()).max(1), true).await?,
+        Variant::GilThreads => {
+            on_threads(w, w.tasks.min(engine::max_threads()).max(1), true).await?
+        }
         Variant::ThreadPool => on_threads(w, lanes, false).await?,
         Variant::Processes => on_new_processes(w, lanes).await?,
         Variant::ProcessPool => {
-            let jobs = vec![if w.work == Work::Cpu { Job::Primes(w.n) } else { Job::Wait(w.wait_ms.round() as u64) }; w.tasks];
+            let jobs = vec![
+                if w.work == Work::Cpu {
+                    Job::Primes(w.n)
+                } else {
+                    Job::Wait(w.wait_ms.round() as u64)
+                };
+                w.tasks
+            ];
             let chunk = crate::models::process_pool::good_chunk(w.tasks, pool.size());
             let out = pool.map(&jobs, chunk).await.map_err(|e| e.to_string())?;
-            (out.results.into_iter().fold(0u64, u64::wrapping_add), out.spans)
+            (
+                out.results.into_iter().fold(0u64, u64::wrapping_add),
+                out.spans,
+            )
         }
     };
-    Ok(Run { model, wall_ms: engine::now_ms() - t0, total, trace: Trace::new(spans) })
+    Ok(Run {
+        model,
+        wall_ms: engine::now_ms() - t0,
+        total,
+        trace: Trace::new(spans),
+    })
 }
 // endregion:matrix
 
@@ -290,25 +393,58 @@ pub async fn run_all(
     mut on_cell: impl FnMut(Cell),
     cancel: crate::core::sync::CancelSignal,
 ) -> Result<bool, String> {
-    use futures::future::{select, Either};
+    use futures::future::{Either, select};
     say(format!("starting a pool of {lanes} processes"));
-    let mut pool = Pool::start(lanes).await.map_err(|e| format!("the process pool could not start: {e}"))?;
+    let mut pool = Pool::start(lanes)
+        .await
+        .map_err(|e| format!("the process pool could not start: {e}"))?;
     say("warming up (not measured)".into());
-    for model in Variant::ALL.into_iter().filter(|m| threads_ready || !m.needs_threads()) {
-        for w in [Workload { tasks: lanes, n: 20_000, ..cpu }, Workload { tasks: lanes, wait_ms: 1.0, ..io }] {
+    for model in Variant::ALL
+        .into_iter()
+        .filter(|m| threads_ready || !m.needs_threads())
+    {
+        for w in [
+            Workload {
+                tasks: lanes,
+                n: 20_000,
+                ..cpu
+            },
+            Workload {
+                tasks: lanes,
+                wait_ms: 1.0,
+                ..io
+            },
+        ] {
             let _ = run(model, w, lanes, &mut pool).await;
         }
     }
-    let plan: Vec<(Workload, Variant)> = [cpu, io].into_iter().flat_map(|w| Variant::ALL.map(|m| (w, m))).collect();
+    let plan: Vec<(Workload, Variant)> = [cpu, io]
+        .into_iter()
+        .flat_map(|w| Variant::ALL.map(|m| (w, m)))
+        .collect();
     let mut finished = true;
     for (i, (w, model)) in plan.iter().copied().enumerate() {
-        say(format!("{} of {}: {} job, {}", i + 1, plan.len(), w.work.title(), model.title()));
+        say(format!(
+            "{} of {}: {} job, {}",
+            i + 1,
+            plan.len(),
+            w.work.title(),
+            model.title()
+        ));
         // The last cell's bar and this line are drawn before the model's run, not during it.
         engine::after_paint().await;
         let outcome = if model.needs_threads() && !threads_ready {
-            Err("needs worker threads, which this page does not have (see the status line)".to_string())
+            Err(
+                "needs worker threads, which this page does not have (see the status line)"
+                    .to_string(),
+            )
         } else {
-            match select(std::pin::pin!(run(model, w, lanes, &mut pool)), cancel.clone()).await {
+            match select(
+                std::pin::pin!(run(model, w, lanes, &mut pool)),
+                cancel.clone(),
+            )
+            .await
+            {
                 Either::Left((outcome, _)) => outcome,
                 Either::Right(_) => {
                     finished = false;
@@ -324,8 +460,17 @@ pub async fn run_all(
 
 /// The speedup of each run over the sequential one (None without a sequential run).
 pub fn speedups(runs: &[Run]) -> Vec<(Variant, f64)> {
-    let Some(base) = runs.iter().find(|r| r.model == Variant::Sequential) else { return Vec::new() };
-    runs.iter().map(|r| (r.model, crate::core::stats::speedup(base.wall_ms, r.wall_ms))).collect()
+    let Some(base) = runs.iter().find(|r| r.model == Variant::Sequential) else {
+        return Vec::new();
+    };
+    runs.iter()
+        .map(|r| {
+            (
+                r.model,
+                crate::core::stats::speedup(base.wall_ms, r.wall_ms),
+            )
+        })
+        .collect()
 }
 
 /// How to read `model`'s speedup over sequential on `work`, with `tasks` tasks, `lanes` per pool
@@ -333,7 +478,14 @@ pub fn speedups(runs: &[Run]) -> Vec<(Variant, f64)> {
 /// more than a tenth slower than sequential). Waiting has no floor: a model with fewer lanes
 /// than tasks waits longer, and that is its result. The compare page and the benchmark both
 /// judge by this.
-pub fn reading(work: Work, model: Variant, speedup: f64, tasks: usize, lanes: usize, cores: usize) -> Reading {
+pub fn reading(
+    work: Work,
+    model: Variant,
+    speedup: f64,
+    tasks: usize,
+    lanes: usize,
+    cores: usize,
+) -> Reading {
     let lanes = model.parallel_lanes(work, tasks, lanes, cores);
     match work {
         _ if model == Variant::Sequential => Reading::Result,
@@ -350,11 +502,19 @@ mod tests {
     #[test]
     fn a_slow_cpu_model_is_suspect_a_slow_waiting_one_is_a_result() {
         let read = |work, model, s| reading(work, model, s, 8, 2, 2);
-        assert_eq!(read(Work::Cpu, Variant::GilThreads, 0.76), Reading::Suspect, "the browser's GIL cell of 12-02");
+        assert_eq!(
+            read(Work::Cpu, Variant::GilThreads, 0.76),
+            Reading::Suspect,
+            "the browser's GIL cell of 12-02"
+        );
         assert_eq!(read(Work::Cpu, Variant::GilThreads, 0.95), Reading::Result);
         assert_eq!(read(Work::Cpu, Variant::ProcessPool, 2.25), Reading::Noise);
         assert_eq!(read(Work::Cpu, Variant::Sequential, 1.0), Reading::Result);
-        assert_eq!(read(Work::Io, Variant::Processes, 0.5), Reading::Result, "2 lanes for 8 waits: slower, truly");
+        assert_eq!(
+            read(Work::Io, Variant::Processes, 0.5),
+            Reading::Result,
+            "2 lanes for 8 waits: slower, truly"
+        );
         assert_eq!(read(Work::Io, Variant::ProcessPool, 2.5), Reading::Noise);
     }
 
@@ -366,16 +526,29 @@ mod tests {
         assert!(impossible_speedup(1.15, cpu(Variant::EventLoop)));
         assert!(impossible_speedup(1.15, cpu(Variant::GilThreads)));
         assert!(!impossible_speedup(1.9, cpu(Variant::ThreadPool)));
-        assert_eq!(cpu(Variant::Threads), 2, "eight threads still share two cores");
+        assert_eq!(
+            cpu(Variant::Threads),
+            2,
+            "eight threads still share two cores"
+        );
         // Eight overlapping waits give up to 8x on any number of cores.
-        assert!(!impossible_speedup(7.97, Variant::EventLoop.parallel_lanes(Work::Io, 8, 2, 2)));
-        assert!(impossible_speedup(2.5, Variant::ProcessPool.parallel_lanes(Work::Io, 8, 2, 2)));
+        assert!(!impossible_speedup(
+            7.97,
+            Variant::EventLoop.parallel_lanes(Work::Io, 8, 2, 2)
+        ));
+        assert!(impossible_speedup(
+            2.5,
+            Variant::ProcessPool.parallel_lanes(Work::Io, 8, 2, 2)
+        ));
     }
     use futures::executor::block_on;
 
     fn all_models(w: Workload, lanes: usize) -> Vec<Run> {
         let mut pool = block_on(Pool::start(lanes)).unwrap();
-        let runs = Variant::ALL.iter().map(|m| block_on(run(*m, w, lanes, &mut pool)).unwrap()).collect();
+        let runs = Variant::ALL
+            .iter()
+            .map(|m| block_on(run(*m, w, lanes, &mut pool)).unwrap())
+            .collect();
         pool.terminate();
         runs
     }
@@ -383,7 +556,12 @@ mod tests {
     #[test]
     fn every_model_computes_the_same_answer() {
         let _cpu = crate::testing::exclusive_cpu();
-        let w = Workload { work: Work::Cpu, tasks: 5, n: 100_000, wait_ms: 0.0 };
+        let w = Workload {
+            work: Work::Cpu,
+            tasks: 5,
+            n: 100_000,
+            wait_ms: 0.0,
+        };
         let runs = all_models(w, 2);
         let expected = 5 * crate::core::workload::count_primes_sieve(100_000);
         for r in &runs {
@@ -395,20 +573,52 @@ mod tests {
     #[test]
     fn on_waiting_work_overlapping_models_beat_sequential_and_one_loop_never_runs_two_at_once() {
         let _cpu = crate::testing::exclusive_cpu(); // it computes on the loop too
-        let w = Workload { work: Work::Io, tasks: 4, n: 0, wait_ms: 80.0 };
+        let w = Workload {
+            work: Work::Io,
+            tasks: 4,
+            n: 0,
+            wait_ms: 80.0,
+        };
         let runs = all_models(w, 2);
         let by = |m: Variant| runs.iter().find(|r| r.model == m).unwrap();
         let sequential = by(Variant::Sequential).wall_ms;
         assert!(sequential >= 4.0 * 80.0, "one after another: {sequential}");
         for m in [Variant::EventLoop, Variant::Threads, Variant::GilThreads] {
-            assert!(by(m).wall_ms < sequential * 0.6, "{m:?} overlaps the waits: {} vs {sequential}", by(m).wall_ms);
+            assert!(
+                by(m).wall_ms < sequential * 0.6,
+                "{m:?} overlaps the waits: {} vs {sequential}",
+                by(m).wall_ms
+            );
         }
-        assert!(by(Variant::EventLoop).trace.spans.iter().all(|s| s.lane == Lane::EventLoop));
-        let w = Workload { work: Work::Cpu, tasks: 3, n: 300_000, wait_ms: 0.0 };
+        assert!(
+            by(Variant::EventLoop)
+                .trace
+                .spans
+                .iter()
+                .all(|s| s.lane == Lane::EventLoop)
+        );
+        let w = Workload {
+            work: Work::Cpu,
+            tasks: 3,
+            n: 300_000,
+            wait_ms: 0.0,
+        };
         let mut pool = block_on(Pool::start(1)).unwrap();
         let on_loop = block_on(run(Variant::EventLoop, w, 1, &mut pool)).unwrap();
-        let computing = Trace::new(on_loop.trace.spans.iter().filter(|s| s.kind == SpanKind::Run).cloned().collect());
-        assert_eq!(computing.max_concurrency(), 1, "on one loop, one slice at a time");
+        let computing = Trace::new(
+            on_loop
+                .trace
+                .spans
+                .iter()
+                .filter(|s| s.kind == SpanKind::Run)
+                .cloned()
+                .collect(),
+        );
+        assert_eq!(
+            computing.max_concurrency(),
+            1,
+            "on one loop, one slice at a time"
+        );
         pool.terminate();
         assert!(by(Variant::Sequential).trace.max_concurrency() == 1);
     }
@@ -416,19 +626,43 @@ mod tests {
     #[test]
     fn under_the_gil_only_one_thread_computes_at_a_time() {
         let _cpu = crate::testing::exclusive_cpu();
-        let w = Workload { work: Work::Cpu, tasks: 3, n: 300_000, wait_ms: 0.0 };
+        let w = Workload {
+            work: Work::Cpu,
+            tasks: 3,
+            n: 300_000,
+            wait_ms: 0.0,
+        };
         let mut pool = block_on(Pool::start(1)).unwrap();
         let gil = block_on(run(Variant::GilThreads, w, 2, &mut pool)).unwrap();
-        let computing = Trace::new(gil.trace.spans.iter().filter(|s| s.kind == SpanKind::Run).cloned().collect());
-        assert_eq!(computing.max_concurrency(), 1, "one holder of the GIL at a time");
-        assert!(gil.trace.spans.iter().any(|s| s.kind == SpanKind::Blocked), "the others waited for it");
+        let computing = Trace::new(
+            gil.trace
+                .spans
+                .iter()
+                .filter(|s| s.kind == SpanKind::Run)
+                .cloned()
+                .collect(),
+        );
+        assert_eq!(
+            computing.max_concurrency(),
+            1,
+            "one holder of the GIL at a time"
+        );
+        assert!(
+            gil.trace.spans.iter().any(|s| s.kind == SpanKind::Blocked),
+            "the others waited for it"
+        );
         pool.terminate();
     }
 
     #[test]
     fn speedups_are_over_the_sequential_run() {
         let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
-        let run = |model, wall_ms| Run { model, wall_ms, total: 0, trace: Trace::new(vec![]) };
+        let run = |model, wall_ms| Run {
+            model,
+            wall_ms,
+            total: 0,
+            trace: Trace::new(vec![]),
+        };
         let s = speedups(&[run(Variant::Sequential, 100.0), run(Variant::Threads, 50.0)]);
         assert_eq!(s, vec![(Variant::Sequential, 1.0), (Variant::Threads, 2.0)]);
         assert!(speedups(&[run(Variant::Threads, 50.0)]).is_empty());

@@ -6,8 +6,8 @@ pub mod advice;
 pub mod matrix;
 pub mod view;
 
-use crate::core::params::Knob;
 use crate::core::catalog::{DemoInfo, Group, PROCESS_STAND_IN};
+use crate::core::params::Knob;
 
 pub const INFO: DemoInfo = DemoInfo {
     id: "compare",
@@ -19,14 +19,63 @@ pub const INFO: DemoInfo = DemoInfo {
     freezes_on_purpose: false,
 };
 
-pub const TASKS: Knob = Knob { key: "tasks", label: "tasks", min: 1, max: 64, default: 8, step: 1 };
-pub const THOUSANDS: Knob = Knob { key: "n", label: "CPU task: count_primes(n), n in thousands", min: 10, max: 5_000, default: 600, step: 10 };
-pub const WAIT: Knob = Knob { key: "wait", label: "I/O task: wait (ms)", min: 1, max: 2_000, default: 100, step: 10 };
-pub const WAITING: Knob = Knob { key: "waiting", label: "your job: % waiting", min: 0, max: 100, default: 20, step: 5 };
-pub const DATA: Knob = Knob { key: "data", label: "your job: KB per task", min: 0, max: 1_000_000, default: 10, step: 10 };
-pub const SHARED: Knob = Knob { key: "shared", label: "your job: shares state (0/1)", min: 0, max: 1, default: 0, step: 1 };
+pub const TASKS: Knob = Knob {
+    key: "tasks",
+    label: "tasks",
+    min: 1,
+    max: 64,
+    default: 8,
+    step: 1,
+};
+pub const THOUSANDS: Knob = Knob {
+    key: "n",
+    label: "CPU task: count_primes(n), n in thousands",
+    min: 10,
+    max: 5_000,
+    default: 600,
+    step: 10,
+};
+pub const WAIT: Knob = Knob {
+    key: "wait",
+    label: "I/O task: wait (ms)",
+    min: 1,
+    max: 2_000,
+    default: 100,
+    step: 10,
+};
+pub const WAITING: Knob = Knob {
+    key: "waiting",
+    label: "your job: % waiting",
+    min: 0,
+    max: 100,
+    default: 20,
+    step: 5,
+};
+pub const DATA: Knob = Knob {
+    key: "data",
+    label: "your job: KB per task",
+    min: 0,
+    max: 1_000_000,
+    default: 10,
+    step: 10,
+};
+pub const SHARED: Knob = Knob {
+    key: "shared",
+    label: "your job: shares state (0/1)",
+    min: 0,
+    max: 1,
+    default: 0,
+    step: 1,
+};
 /// 1: the job computes in code that releases the GIL (hashlib, zlib, NumPy) or on a free-threaded build.
-pub const RELEASES_GIL: Knob = Knob { key: "nogil", label: "your job: its computing releases the GIL (0/1)", min: 0, max: 1, default: 0, step: 1 };
+pub const RELEASES_GIL: Knob = Knob {
+    key: "nogil",
+    label: "your job: its computing releases the GIL (0/1)",
+    min: 0,
+    max: 1,
+    default: 0,
+    step: 1,
+};
 
 pub fn rust_source() -> &'static str {
     crate::region!("matrix.rs", "matrix")
@@ -34,4 +83,5 @@ pub fn rust_source() -> &'static str {
 
 /// The same idea in Python: a real program of the repository (python/demo_compare.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_compare.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown =
+    crate::shown_file!("../../../python/demo_compare.py");

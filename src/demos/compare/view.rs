@@ -1,13 +1,15 @@
 //! The page of the compare-and-choose demo: the matrix, then the guide.
 
-use super::advice::{recommend, Evidence, Figure, JobShape};
-use super::matrix::{reading, run_all, speedups, Variant, Run, Work, Workload};
-use super::{DATA, INFO, THOUSANDS, PYTHON_SOURCE, RELEASES_GIL, SHARED, TASKS, WAIT, WAITING};
-use crate::engine;
+use super::advice::{Evidence, Figure, JobShape, recommend};
+use super::matrix::{Run, Variant, Work, Workload, reading, run_all, speedups};
+use super::{DATA, INFO, PYTHON_SOURCE, RELEASES_GIL, SHARED, TASKS, THOUSANDS, WAIT, WAITING};
 use crate::core::report::ReportRow;
 use crate::core::stats::{Reading, SPEEDUP_FLOOR};
+use crate::engine;
 use crate::widgets::share::{self, ShareResult};
-use crate::widgets::{use_pool, DemoPage, Disclosure, Knobs, PoolState, Prediction, RunState, Timeline};
+use crate::widgets::{
+    DemoPage, Disclosure, Knobs, PoolState, Prediction, RunState, Timeline, use_pool,
+};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -42,11 +44,22 @@ struct Matrix {
 
 impl Matrix {
     fn rows(&self, work: Work) -> &Rows {
-        if work == Work::Cpu { &self.cpu } else { &self.io }
+        if work == Work::Cpu {
+            &self.cpu
+        } else {
+            &self.io
+        }
     }
 
     fn reading(&self, work: Work, model: Variant) -> Option<Reading> {
-        Some(reading(work, model, self.speedup(work, model)?, self.tasks, self.lanes, self.cores))
+        Some(reading(
+            work,
+            model,
+            self.speedup(work, model)?,
+            self.tasks,
+            self.lanes,
+            self.cores,
+        ))
     }
 
     /// A speedup more than the model's lanes can give: noise (see `impossible_speedup`).
@@ -61,30 +74,58 @@ impl Matrix {
     /// A speedup for the guide, marked as noise when it is.
     fn figure(&self, work: Work, model: Variant) -> Option<Figure> {
         let s = self.speedup(work, model)?;
-        Some(if self.noisy(work, model) { Figure::Noise(s) } else { Figure::Speedup(s) })
+        Some(if self.noisy(work, model) {
+            Figure::Noise(s)
+        } else {
+            Figure::Speedup(s)
+        })
     }
 
     fn any(&self, reading: Reading) -> bool {
-        [Work::Cpu, Work::Io].into_iter().any(|w| self.rows(w).iter().any(|(m, _)| self.reading(w, *m) == Some(reading)))
+        [Work::Cpu, Work::Io].into_iter().any(|w| {
+            self.rows(w)
+                .iter()
+                .any(|(m, _)| self.reading(w, *m) == Some(reading))
+        })
     }
 
     fn speedup(&self, work: Work, model: Variant) -> Option<f64> {
-        let runs: Vec<Run> = self.rows(work).iter().filter_map(|r| r.1.clone().ok()).collect();
-        speedups(&runs).into_iter().find(|s| s.0 == model).map(|s| s.1)
+        let runs: Vec<Run> = self
+            .rows(work)
+            .iter()
+            .filter_map(|r| r.1.clone().ok())
+            .collect();
+        speedups(&runs)
+            .into_iter()
+            .find(|s| s.0 == model)
+            .map(|s| s.1)
     }
 
     /// Every measured run, for sharing.
     fn report_rows(&self) -> Vec<ReportRow> {
         [Work::Cpu, Work::Io]
             .into_iter()
-            .flat_map(|work| self.rows(work).iter().filter_map(move |(model, r)| r.as_ref().ok().map(|r| (work, *model, r.wall_ms))))
+            .flat_map(|work| {
+                self.rows(work).iter().filter_map(move |(model, r)| {
+                    r.as_ref().ok().map(|r| (work, *model, r.wall_ms))
+                })
+            })
             .map(|(work, model, wall_ms)| ReportRow {
                 label: format!("{}, {}", work.title(), model.title()),
                 values: vec![
                     ("wall_ms".into(), wall_ms),
-                    ("speedup".into(), self.speedup(work, model).unwrap_or(f64::NAN)),
-                    ("noise".into(), if self.noisy(work, model) { 1.0 } else { 0.0 }),
-                    ("suspect".into(), if self.suspect(work, model) { 1.0 } else { 0.0 }),
+                    (
+                        "speedup".into(),
+                        self.speedup(work, model).unwrap_or(f64::NAN),
+                    ),
+                    (
+                        "noise".into(),
+                        if self.noisy(work, model) { 1.0 } else { 0.0 },
+                    ),
+                    (
+                        "suspect".into(),
+                        if self.suspect(work, model) { 1.0 } else { 0.0 },
+                    ),
                 ],
             })
             .collect()
@@ -105,7 +146,11 @@ impl Matrix {
 
 #[component]
 pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
-    let knobs = Knobs::new(INFO.id, &[TASKS, THOUSANDS, WAIT, WAITING, DATA, SHARED, RELEASES_GIL], &query);
+    let knobs = Knobs::new(
+        INFO.id,
+        &[TASKS, THOUSANDS, WAIT, WAITING, DATA, SHARED, RELEASES_GIL],
+        &query,
+    );
     let pool_state = use_pool();
     // The matrix fills in cell by cell while it runs, so it is a signal of its own; the run's
     // result is only whether it ran to the end.
@@ -115,23 +160,60 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let cores = engine::hardware_concurrency();
     let on_run = move || {
         let tasks = knobs.get(TASKS).get_untracked() as usize;
-        let cpu = Workload { work: Work::Cpu, tasks, n: knobs.get(THOUSANDS).get_untracked() * 1_000, wait_ms: 0.0 };
-        let io = Workload { work: Work::Io, tasks, n: 0, wait_ms: knobs.get(WAIT).get_untracked() as f64 };
+        let cpu = Workload {
+            work: Work::Cpu,
+            tasks,
+            n: knobs.get(THOUSANDS).get_untracked() * 1_000,
+            wait_ms: 0.0,
+        };
+        let io = Workload {
+            work: Work::Io,
+            tasks,
+            n: 0,
+            wait_ms: knobs.get(WAIT).get_untracked() as f64,
+        };
         let threads_ready = matches!(pool_state.get_untracked(), PoolState::Ready(_));
-        let lanes = if threads_ready { cores.min(engine::max_threads()).max(1) } else { cores.max(1) };
+        let lanes = if threads_ready {
+            cores.min(engine::max_threads()).max(1)
+        } else {
+            cores.max(1)
+        };
         let signal = state.cancel_signal();
         let run = matrix.with_untracked(|m| m.as_ref().map_or(0, |m| m.run + 1));
-        matrix.set(Some(Matrix { lanes, tasks, cores, run, ..Matrix::default() }));
+        matrix.set(Some(Matrix {
+            lanes,
+            tasks,
+            cores,
+            run,
+            ..Matrix::default()
+        }));
         state.start(async move {
             let on_cell = |(work, model, outcome)| {
                 matrix.update(|m| {
                     if let Some(m) = m {
-                        if work == Work::Cpu { m.cpu.push((model, outcome)) } else { m.io.push((model, outcome)) }
+                        if work == Work::Cpu {
+                            m.cpu.push((model, outcome))
+                        } else {
+                            m.io.push((model, outcome))
+                        }
                     }
                 })
             };
-            let finished = run_all(cpu, io, lanes, threads_ready, |s| state.say(s), on_cell, signal).await?;
-            matrix.update(|m| if let Some(m) = m { m.cancelled = !finished });
+            let finished = run_all(
+                cpu,
+                io,
+                lanes,
+                threads_ready,
+                |s| state.say(s),
+                on_cell,
+                signal,
+            )
+            .await?;
+            matrix.update(|m| {
+                if let Some(m) = m {
+                    m.cancelled = !finished
+                }
+            });
             Ok(finished)
         });
     };
@@ -143,7 +225,10 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
             shares_state: knobs.get(SHARED).get() == 1,
             releases_gil: knobs.get(RELEASES_GIL).get() == 1,
         };
-        let evidence = matrix.get().map(|m| m.evidence(cores)).unwrap_or(Evidence { cores, ..Default::default() });
+        let evidence = matrix.get().map(|m| m.evidence(cores)).unwrap_or(Evidence {
+            cores,
+            ..Default::default()
+        });
         recommend(job, evidence)
     };
     view! {
@@ -198,18 +283,47 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
 /// follow the longest run so far.
 #[component]
 fn WorkloadBars(matrix: RwSignal<Option<Matrix>>, work: Work) -> impl IntoView {
-    let keys = move || matrix.with(|m| m.as_ref().map(|m| m.rows(work).iter().map(|(model, _)| (m.run, *model)).collect::<Vec<_>>()).unwrap_or_default());
+    let keys = move || {
+        matrix.with(|m| {
+            m.as_ref()
+                .map(|m| {
+                    m.rows(work)
+                        .iter()
+                        .map(|(model, _)| (m.run, *model))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
     let longest = Memo::new(move |_| {
-        matrix.with(|m| m.as_ref().map_or(0.0, |m| m.rows(work).iter().filter_map(|r| r.1.as_ref().ok()).map(|r| r.wall_ms).fold(0.0, f64::max)))
+        matrix
+            .with(|m| {
+                m.as_ref().map_or(0.0, |m| {
+                    m.rows(work)
+                        .iter()
+                        .filter_map(|r| r.1.as_ref().ok())
+                        .map(|r| r.wall_ms)
+                        .fold(0.0, f64::max)
+                })
+            })
             .max(1e-3)
     });
     let differ = move || {
-        matrix.with(|m| m.as_ref().is_some_and(|m| {
-            let totals: std::collections::BTreeSet<u64> = m.rows(work).iter().filter_map(|r| r.1.as_ref().ok()).map(|r| r.total).collect();
-            totals.len() > 1
-        }))
+        matrix.with(|m| {
+            m.as_ref().is_some_and(|m| {
+                let totals: std::collections::BTreeSet<u64> = m
+                    .rows(work)
+                    .iter()
+                    .filter_map(|r| r.1.as_ref().ok())
+                    .map(|r| r.total)
+                    .collect();
+                totals.len() > 1
+            })
+        })
     };
-    let bar = move |(_, model): (u32, Variant)| matrix.with_untracked(|m| m.as_ref().map(|m| bar_row(m, work, model, longest)));
+    let bar = move |(_, model): (u32, Variant)| {
+        matrix.with_untracked(|m| m.as_ref().map(|m| bar_row(m, work, model, longest)))
+    };
     view! {
         <h2>{format!("{} job", work.title())}</h2>
         <ul class="bars" data-work=format!("{work:?}")>
@@ -222,7 +336,11 @@ fn WorkloadBars(matrix: RwSignal<Option<Matrix>>, work: Work) -> impl IntoView {
 /// One model's bar: its wall time, speedup and whether that is noise; its timeline one click away
 /// (built when opened).
 fn bar_row(m: &Matrix, work: Work, model: Variant, longest: Memo<f64>) -> impl IntoView + use<> {
-    let outcome = m.rows(work).iter().find(|r| r.0 == model).map(|r| r.1.clone());
+    let outcome = m
+        .rows(work)
+        .iter()
+        .find(|r| r.0 == model)
+        .map(|r| r.1.clone());
     match outcome {
         Some(Ok(r)) => {
             let speedup = m.speedup(work, model);
@@ -259,10 +377,19 @@ fn bar_row(m: &Matrix, work: Work, model: Variant, longest: Memo<f64>) -> impl I
 /// Both workloads side by side: wall time and speedup per model.
 fn summary_table(m: &Matrix) -> impl IntoView + use<> {
     let cell = |work: Work, model: Variant| {
-        let wall = m.rows(work).iter().find(|r| r.0 == model).and_then(|r| r.1.as_ref().ok()).map(|r| r.wall_ms);
+        let wall = m
+            .rows(work)
+            .iter()
+            .find(|r| r.0 == model)
+            .and_then(|r| r.1.as_ref().ok())
+            .map(|r| r.wall_ms);
         match (wall, m.speedup(work, model)) {
-            (Some(w), Some(s)) if m.noisy(work, model) => (format!("{w:.0} ms"), format!("{s:.2}× (noise)")),
-            (Some(w), Some(s)) if m.suspect(work, model) => (format!("{w:.0} ms"), format!("{s:.2}× (suspect)")),
+            (Some(w), Some(s)) if m.noisy(work, model) => {
+                (format!("{w:.0} ms"), format!("{s:.2}× (noise)"))
+            }
+            (Some(w), Some(s)) if m.suspect(work, model) => {
+                (format!("{w:.0} ms"), format!("{s:.2}× (suspect)"))
+            }
             (Some(w), Some(s)) => (format!("{w:.0} ms"), format!("{s:.2}×")),
             (Some(w), None) => (format!("{w:.0} ms"), "—".into()),
             _ => ("—".into(), "—".into()),
@@ -288,22 +415,68 @@ fn summary_table(m: &Matrix) -> impl IntoView + use<> {
 /// The plain-language comparison: what differs between the models, whatever the numbers.
 fn plain_table() -> impl IntoView {
     const ROWS: &[(&str, &str, &str, &str)] = &[
-        ("what runs at once", "one task at a time, switching at awaits", "several, in parallel on several cores (in CPython only one runs Python bytecode at a time: the GIL; code that releases it, and a free-threaded build, run in parallel)", "several, in parallel"),
-        ("memory", "one, shared: a task switches only at an await, so a read, an await, then a write still races with the other tasks (asyncio.Lock exists for that)", "one, shared: needs locks", "one each: nothing shared unless asked for (multiprocessing.Value, Array, shared_memory)"),
-        ("communication", "plain variables", "shared variables, queues", "messages: every byte copied (or transferred)"),
-        ("good for", "many waits (network, timers)", "waits, and computing that releases the GIL", "computing in pure Python"),
-        ("a crash (Python)", "an exception ends that task; the others run on (gather raises it, a TaskGroup cancels the rest)", "an exception ends that thread (threading.excepthook reports it); `with lock:` releases its lock; the rest run on. A crash (a segfault, os._exit) ends the whole process", "an exception in a task is sent back (result() raises it). A worker that dies (os._exit, a segfault) breaks a ProcessPoolExecutor: its other workers are terminated, every pending future raises BrokenProcessPool and so does the next submit (a new pool is needed); multiprocessing.Pool replaces the worker, but the lost task's result never arrives (map waits forever without a timeout)"),
-        ("a crash (Rust in this browser)", "a panic aborts the page's wasm instance: the page must reload", "a panic aborts that worker: its held locks stay held forever (see Crash isolation)", "only that process's instance ends; this playground's pool replaces it and runs the lost task again (CPython's pools do not: see the row above)"),
+        (
+            "what runs at once",
+            "one task at a time, switching at awaits",
+            "several, in parallel on several cores (in CPython only one runs Python bytecode at a time: the GIL; code that releases it, and a free-threaded build, run in parallel)",
+            "several, in parallel",
+        ),
+        (
+            "memory",
+            "one, shared: a task switches only at an await, so a read, an await, then a write still races with the other tasks (asyncio.Lock exists for that)",
+            "one, shared: needs locks",
+            "one each: nothing shared unless asked for (multiprocessing.Value, Array, shared_memory)",
+        ),
+        (
+            "communication",
+            "plain variables",
+            "shared variables, queues",
+            "messages: every byte copied (or transferred)",
+        ),
+        (
+            "good for",
+            "many waits (network, timers)",
+            "waits, and computing that releases the GIL",
+            "computing in pure Python",
+        ),
+        (
+            "a crash (Python)",
+            "an exception ends that task; the others run on (gather raises it, a TaskGroup cancels the rest)",
+            "an exception ends that thread (threading.excepthook reports it); `with lock:` releases its lock; the rest run on. A crash (a segfault, os._exit) ends the whole process",
+            "an exception in a task is sent back (result() raises it). A worker that dies (os._exit, a segfault) breaks a ProcessPoolExecutor: its other workers are terminated, every pending future raises BrokenProcessPool and so does the next submit (a new pool is needed); multiprocessing.Pool replaces the worker, but the lost task's result never arrives (map waits forever without a timeout)",
+        ),
+        (
+            "a crash (Rust in this browser)",
+            "a panic aborts the page's wasm instance: the page must reload",
+            "a panic aborts that worker: its held locks stay held forever (see Crash isolation)",
+            "only that process's instance ends; this playground's pool replaces it and runs the lost task again (CPython's pools do not: see the row above)",
+        ),
     ];
     use crate::core::reference::{figure, get, process_start_join, source};
     // CPython's own costs, from the reference data (its source is named under the table).
     let cpython_rows = [
-        ("start-up in CPython".to_string(), "a task: an object on the loop's queue".to_string(),
-            format!("a thread: {:.2} ms to start and join", figure("thread_start_join_ms")),
-            format!("a process, to start and join, by start method: {}", process_start_join())),
-        ("memory each in CPython".to_string(), format!("a coroutine: {:.1} KB", figure("kb_per_coroutine")),
+        (
+            "start-up in CPython".to_string(),
+            "a task: an object on the loop's queue".to_string(),
+            format!(
+                "a thread: {:.2} ms to start and join",
+                figure("thread_start_join_ms")
+            ),
+            format!(
+                "a process, to start and join, by start method: {}",
+                process_start_join()
+            ),
+        ),
+        (
+            "memory each in CPython".to_string(),
+            format!("a coroutine: {:.1} KB", figure("kb_per_coroutine")),
             format!("a thread: {:.0} KB", figure("kb_per_thread")),
-            format!("a process: {:.0} MB resident (started by {}: pages shared with the parent included)", figure("kb_per_process") / 1024.0, get("kb_per_process_start_method").unwrap_or("?"))),
+            format!(
+                "a process: {:.0} MB resident (started by {}: pages shared with the parent included)",
+                figure("kb_per_process") / 1024.0,
+                get("kb_per_process_start_method").unwrap_or("?")
+            ),
+        ),
     ];
     view! {
         <div class="scroll" tabindex="0" role="region" aria-label="a wide table: scroll sideways">
@@ -325,7 +498,13 @@ fn plain_table() -> impl IntoView {
 /// matrix fills in as it runs, so the answer is read from it once the run has ended.
 fn prediction(matrix: RwSignal<Option<Matrix>>) -> Prediction<bool> {
     Prediction::new(
-        |k| format!("{} CPU tasks of count_primes({}): how many times faster will the process pool be than one after another?", k.get(TASKS).get(), k.get(THOUSANDS).get() * 1_000),
+        |k| {
+            format!(
+                "{} CPU tasks of count_primes({}): how many times faster will the process pool be than one after another?",
+                k.get(TASKS).get(),
+                k.get(THOUSANDS).get() * 1_000
+            )
+        },
         "×",
         move |_: &bool| matrix.with(|m| m.as_ref()?.speedup(Work::Cpu, Variant::ProcessPool)),
     )

@@ -2,15 +2,15 @@
 //! in progress together, one computing at a time) and spread over P worker lanes (several
 //! computing at the same instant). Drawn one above the other on one time axis.
 
+use crate::core::catalog::{DemoInfo, Group};
 use crate::core::params::Knob;
 use crate::core::stats::{impossible_speedup, speedup};
 use crate::core::trace::{Lane, Span, SpanKind, Trace};
-use crate::core::catalog::{DemoInfo, Group};
-use crate::core::workload::{count_primes_in, PrimeJob};
+use crate::core::workload::{PrimeJob, count_primes_in};
 use crate::engine;
 use crate::models::cooperative;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub mod view;
 
@@ -24,9 +24,30 @@ pub const INFO: DemoInfo = DemoInfo {
     freezes_on_purpose: false,
 };
 
-pub const TASKS: Knob = Knob { key: "tasks", label: "tasks", min: 1, max: 12, default: 4, step: 1 };
-pub const STEPS: Knob = Knob { key: "steps", label: "steps per task", min: 1, max: 20, default: 5, step: 1 };
-pub const STEP_MS: Knob = Knob { key: "step", label: "step (ms of CPU)", min: 1, max: 200, default: 20, step: 1 };
+pub const TASKS: Knob = Knob {
+    key: "tasks",
+    label: "tasks",
+    min: 1,
+    max: 12,
+    default: 4,
+    step: 1,
+};
+pub const STEPS: Knob = Knob {
+    key: "steps",
+    label: "steps per task",
+    min: 1,
+    max: 20,
+    default: 5,
+    step: 1,
+};
+pub const STEP_MS: Knob = Knob {
+    key: "step",
+    label: "step (ms of CPU)",
+    min: 1,
+    max: 200,
+    default: 20,
+    step: 1,
+};
 
 /// Numbers a step tests so that it takes about `step_ms` on this machine (sized off the loop).
 pub async fn step_size(step_ms: f64) -> u64 {
@@ -67,7 +88,14 @@ impl Measured {
     fn new(mode: Variant, wall_ms: f64, spans: Vec<Span>) -> Measured {
         let trace = Trace::new(spans);
         let cpu_ms = trace.spans.iter().map(Span::duration).sum();
-        Measured { mode, wall_ms, cpu_ms, most_at_once: trace.max_concurrency(), in_progress: tasks_in_progress(&trace), trace }
+        Measured {
+            mode,
+            wall_ms,
+            cpu_ms,
+            most_at_once: trace.max_concurrency(),
+            in_progress: tasks_in_progress(&trace),
+            trace,
+        }
     }
 }
 
@@ -107,7 +135,14 @@ pub fn tasks_in_progress(trace: &Trace) -> usize {
             let mine = trace.spans.iter().filter(|s| s.task == t);
             let start = mine.clone().map(|s| s.start).fold(f64::MAX, f64::min);
             let end = mine.map(|s| s.end).fold(f64::MIN, f64::max);
-            Span { task: t, lane: Lane::EventLoop, label: String::new(), kind: SpanKind::Run, start, end }
+            Span {
+                task: t,
+                lane: Lane::EventLoop,
+                label: String::new(),
+                kind: SpanKind::Run,
+                start,
+                end,
+            }
         })
         .collect();
     Trace::new(lifetimes).max_concurrency()
@@ -129,7 +164,13 @@ fn step(task: usize, i: usize, steps: usize, size: u64, lane: Lane) -> Span {
     let start = engine::now_ms();
     let n = numbers(task, i, steps, size);
     count_primes_in(n.start, n.end);
-    Span::since(task, lane, format!("task {task} step {i}"), SpanKind::Run, start)
+    Span::since(
+        task,
+        lane,
+        format!("task {task} step {i}"),
+        SpanKind::Run,
+        start,
+    )
 }
 
 /// Pieces a step is cut into on the loop, so it can yield inside a long step.
@@ -152,18 +193,34 @@ pub async fn interleaved(tasks: usize, steps: usize, size: u64) -> Measured {
             })
             .await;
             let label = format!("task {task} step {i}");
-            spans.extend(slices.into_iter().map(|(start, end)| Span { task, lane: Lane::EventLoop, label: label.clone(), kind: SpanKind::Run, start, end }));
+            spans.extend(slices.into_iter().map(|(start, end)| Span {
+                task,
+                lane: Lane::EventLoop,
+                label: label.clone(),
+                kind: SpanKind::Run,
+                start,
+                end,
+            }));
             // Let the other tasks have a go (within the loop's turn: `in_slices` waits for the next).
             engine::pass().await;
         }
         spans
     }))
     .await;
-    Measured::new(Variant::Interleaved, engine::now_ms() - t0, all.into_iter().flatten().collect())
+    Measured::new(
+        Variant::Interleaved,
+        engine::now_ms() - t0,
+        all.into_iter().flatten().collect(),
+    )
 }
 
 /// The same tasks on `lanes` worker threads (one per core), each taking the next task when free.
-pub async fn parallel(tasks: usize, steps: usize, size: u64, lanes: usize) -> Result<Measured, engine::OffloadError> {
+pub async fn parallel(
+    tasks: usize,
+    steps: usize,
+    size: u64,
+    lanes: usize,
+) -> Result<Measured, engine::OffloadError> {
     let t0 = engine::now_ms();
     let next = Arc::new(AtomicUsize::new(0));
     let all = engine::on_threads(lanes, move |w| {
@@ -178,13 +235,18 @@ pub async fn parallel(tasks: usize, steps: usize, size: u64, lanes: usize) -> Re
         }
     })
     .await?;
-    Ok(Measured::new(Variant::Parallel, engine::now_ms() - t0, all.into_iter().flatten().collect()))
+    Ok(Measured::new(
+        Variant::Parallel,
+        engine::now_ms() - t0,
+        all.into_iter().flatten().collect(),
+    ))
 }
 // endregion:run
 
 /// The same idea in Python: a real program of the repository (python/demo_concurrency_vs_parallelism.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_concurrency_vs_parallelism.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown =
+    crate::shown_file!("../../../python/demo_concurrency_vs_parallelism.py");
 
 #[cfg(test)]
 mod tests {
@@ -192,7 +254,14 @@ mod tests {
     use futures::executor::block_on;
 
     fn measured(mode: Variant, wall_ms: f64, cpu_ms: f64) -> Measured {
-        Measured { mode, wall_ms, cpu_ms, most_at_once: 1, in_progress: 1, trace: Trace::new(vec![]) }
+        Measured {
+            mode,
+            wall_ms,
+            cpu_ms,
+            most_at_once: 1,
+            in_progress: 1,
+            trace: Trace::new(vec![]),
+        }
     }
 
     #[test]
@@ -204,7 +273,10 @@ mod tests {
         assert!((c.computing_speedup - 225.0 / 112.0).abs() < 1e-9);
         assert!(!c.noise, "2.01x on 2 lanes is within the timer's slack");
         let disturbed = compare(&seq, &measured(Variant::Parallel, 90.0, 215.0), 2);
-        assert!(disturbed.noise, "2.5x of computing on 2 lanes is impossible");
+        assert!(
+            disturbed.noise,
+            "2.5x of computing on 2 lanes is impossible"
+        );
     }
 
     #[test]

@@ -1,8 +1,11 @@
 //! The page of the concurrency-vs-parallelism demo.
 
-use super::{compare, interleaved, parallel, step_size, Measured, Variant, INFO, PYTHON_SOURCE, STEPS, STEP_MS, TASKS};
+use super::{
+    INFO, Measured, PYTHON_SOURCE, STEP_MS, STEPS, TASKS, Variant, compare, interleaved, parallel,
+    step_size,
+};
 use crate::engine;
-use crate::widgets::{DemoPage, Knobs, RunState, Timeline, Prediction};
+use crate::widgets::{DemoPage, Knobs, Prediction, RunState, Timeline};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -33,8 +36,12 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
             let seq = interleaved(tasks, steps, size).await;
             state.say(format!("2 of 2: {}", Variant::Parallel.title()));
             // One lane per core: more threads than cores would only take turns on them.
-            let lanes = engine::hardware_concurrency().min(engine::max_threads()).max(1);
-            let par = parallel(tasks, steps, size, lanes).await.map_err(|e| e.to_string());
+            let lanes = engine::hardware_concurrency()
+                .min(engine::max_threads())
+                .max(1);
+            let par = parallel(tasks, steps, size, lanes)
+                .await
+                .map_err(|e| e.to_string());
             Ok((seq, par, lanes))
         });
     };
@@ -52,7 +59,10 @@ fn ms(v: f64) -> String {
 fn verdict(seq: &Measured, par: &Result<Measured, String>, lanes: usize) -> String {
     let mut text = format!(
         "Both did {} of computing. Interleaved, {} tasks were in progress together but {} computed at any instant: {}. ",
-        ms(seq.cpu_ms), seq.in_progress, seq.most_at_once, ms(seq.wall_ms)
+        ms(seq.cpu_ms),
+        seq.in_progress,
+        seq.most_at_once,
+        ms(seq.wall_ms)
     );
     text += &match par {
         Ok(p) => parallel_verdict(seq, p, lanes),
@@ -63,23 +73,42 @@ fn verdict(seq: &Measured, par: &Result<Measured, String>, lanes: usize) -> Stri
 
 fn parallel_verdict(seq: &Measured, par: &Measured, lanes: usize) -> String {
     let c = compare(seq, par, lanes);
-    let mut text = format!("In parallel, up to {} computed at the same instant: {}, {:.2}x faster", par.most_at_once, ms(par.wall_ms), c.speedup);
+    let mut text = format!(
+        "In parallel, up to {} computed at the same instant: {}, {:.2}x faster",
+        par.most_at_once,
+        ms(par.wall_ms),
+        c.speedup
+    );
     if c.speedup > lanes as f64 {
         // More than the lanes can give: say where the rest comes from instead of showing it bare.
         text += &format!(
             ". That is more than {lanes} cores can give: the loop's wall time also holds {} it handed back \
              to the page between slices, so the page never froze. On computing alone: {:.2}x",
-            ms(c.yielded_ms), c.computing_speedup
+            ms(c.yielded_ms),
+            c.computing_speedup
         );
     }
-    text += if c.noise { " (noise: the machine was busy, run again)." } else { "." };
+    text += if c.noise {
+        " (noise: the machine was busy, run again)."
+    } else {
+        "."
+    };
     text
 }
 
 fn results(seq: Measured, par: Result<Measured, String>, lanes: usize) -> impl IntoView {
-    let axis = seq.wall_ms.max(par.as_ref().map(|p| p.trace.end() - p.trace.start()).unwrap_or(0.0)).max(seq.trace.end() - seq.trace.start());
+    let axis = seq
+        .wall_ms
+        .max(
+            par.as_ref()
+                .map(|p| p.trace.end() - p.trace.start())
+                .unwrap_or(0.0),
+        )
+        .max(seq.trace.end() - seq.trace.start());
     let verdict = verdict(&seq, &par, lanes);
-    let rows: Vec<Measured> = std::iter::once(seq.clone()).chain(par.clone().ok()).collect();
+    let rows: Vec<Measured> = std::iter::once(seq.clone())
+        .chain(par.clone().ok())
+        .collect();
     view! {
         <section class="results" data-testid="results">
             <table class="numbers">
@@ -101,5 +130,18 @@ fn results(seq: Measured, par: Result<Measured, String>, lanes: usize) -> impl I
 
 /// The guess this page asks for before its run.
 fn prediction() -> Prediction<(Measured, Result<Measured, String>, usize)> {
-    Prediction::new(|k| format!("{} tasks of {} steps of {} ms: how long on the worker threads, one per core?", k.get(TASKS).get(), k.get(STEPS).get(), k.get(STEP_MS).get()), "ms", |(_, par, _): &(Measured, Result<Measured, String>, usize)| par.as_ref().ok().map(|p| p.wall_ms))
+    Prediction::new(
+        |k| {
+            format!(
+                "{} tasks of {} steps of {} ms: how long on the worker threads, one per core?",
+                k.get(TASKS).get(),
+                k.get(STEPS).get(),
+                k.get(STEP_MS).get()
+            )
+        },
+        "ms",
+        |(_, par, _): &(Measured, Result<Measured, String>, usize)| {
+            par.as_ref().ok().map(|p| p.wall_ms)
+        },
+    )
 }

@@ -1,9 +1,9 @@
 //! Concurrent waits (asyncio.gather): N tasks that each wait d ms, awaited one after another
 //! versus joined. On one thread, joined waits overlap, so the total is about d instead of N·d.
 
+use crate::core::catalog::{DemoInfo, Group};
 use crate::core::params::Knob;
 use crate::core::trace::{Lane, Span, SpanKind, Trace};
-use crate::core::catalog::{DemoInfo, Group};
 use crate::engine;
 
 pub mod view;
@@ -18,8 +18,22 @@ pub const INFO: DemoInfo = DemoInfo {
     freezes_on_purpose: false,
 };
 
-pub const TASKS: Knob = Knob { key: "tasks", label: "tasks", min: 1, max: 20, default: 5, step: 1 };
-pub const WAIT_MS: Knob = Knob { key: "wait", label: "wait (ms)", min: 10, max: 1000, default: 200, step: 10 };
+pub const TASKS: Knob = Knob {
+    key: "tasks",
+    label: "tasks",
+    min: 1,
+    max: 20,
+    default: 5,
+    step: 1,
+};
+pub const WAIT_MS: Knob = Knob {
+    key: "wait",
+    label: "wait (ms)",
+    min: 10,
+    max: 1000,
+    default: 200,
+    step: 10,
+};
 
 /// How the tasks were awaited.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,7 +61,14 @@ async fn wait_task(task: usize, wait_ms: f64) -> Span {
     let start = engine::now_ms();
     engine::sleep_ms(wait_ms).await; // yields to the loop until the timer fires
     let end = engine::now_ms();
-    Span { task, lane: Lane::EventLoop, label: format!("task {task}: wait"), kind: SpanKind::Wait, start, end }
+    Span {
+        task,
+        lane: Lane::EventLoop,
+        label: format!("task {task}: wait"),
+        kind: SpanKind::Wait,
+        start,
+        end,
+    }
 }
 
 pub async fn run(mode: Variant, tasks: usize, wait_ms: f64) -> Measured {
@@ -62,16 +83,23 @@ pub async fn run(mode: Variant, tasks: usize, wait_ms: f64) -> Measured {
             spans
         }
         // await asyncio.gather(*(wait(i) for i in range(n)))
-        Variant::Concurrent => futures::future::join_all((0..tasks).map(|t| wait_task(t, wait_ms))).await,
+        Variant::Concurrent => {
+            futures::future::join_all((0..tasks).map(|t| wait_task(t, wait_ms))).await
+        }
     };
     let total_ms = engine::now_ms() - t0;
-    Measured { mode, total_ms, trace: Trace::new(spans) }
+    Measured {
+        mode,
+        total_ms,
+        trace: Trace::new(spans),
+    }
 }
 // endregion:run
 
 /// The same idea in Python: a real program of the repository (python/demo_concurrent_waits.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_concurrent_waits.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown =
+    crate::shown_file!("../../../python/demo_concurrent_waits.py");
 
 #[cfg(test)]
 mod tests {

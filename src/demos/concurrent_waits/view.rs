@@ -1,7 +1,7 @@
 //! The page of the concurrent-waits demo.
 
-use super::{run, Measured, Variant, INFO, PYTHON_SOURCE, TASKS, WAIT_MS};
-use crate::widgets::{DemoPage, Knobs, RunState, Timeline, Prediction};
+use super::{INFO, Measured, PYTHON_SOURCE, TASKS, Variant, WAIT_MS, run};
+use crate::widgets::{DemoPage, Knobs, Prediction, RunState, Timeline};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -17,9 +17,14 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let knobs = Knobs::new(INFO.id, &[TASKS, WAIT_MS], &query);
     let state = RunState::new(&knobs);
     let on_run = move || {
-        let (n, d) = (knobs.get(TASKS).get_untracked() as usize, knobs.get(WAIT_MS).get_untracked() as f64);
+        let (n, d) = (
+            knobs.get(TASKS).get_untracked() as usize,
+            knobs.get(WAIT_MS).get_untracked() as f64,
+        );
         state.start(async move {
-            state.say(format!("1 of 2: awaiting {n} waits of {d} ms one after another"));
+            state.say(format!(
+                "1 of 2: awaiting {n} waits of {d} ms one after another"
+            ));
             let sequential = run(Variant::Sequential, n, d).await;
             state.say(format!("2 of 2: joining {n} waits of {d} ms"));
             let concurrent = run(Variant::Concurrent, n, d).await;
@@ -62,5 +67,15 @@ fn results(seq: Measured, con: Measured) -> impl IntoView {
 
 /// The guess this page asks for before its run.
 fn prediction() -> Prediction<(Measured, Measured)> {
-    Prediction::new(|k| format!("{} waits of {} ms each, awaited together (gather): how long will the concurrent run take?", k.get(TASKS).get(), k.get(WAIT_MS).get()), "ms", |(_, concurrent): &(Measured, Measured)| Some(concurrent.total_ms))
+    Prediction::new(
+        |k| {
+            format!(
+                "{} waits of {} ms each, awaited together (gather): how long will the concurrent run take?",
+                k.get(TASKS).get(),
+                k.get(WAIT_MS).get()
+            )
+        },
+        "ms",
+        |(_, concurrent): &(Measured, Measured)| Some(concurrent.total_ms),
+    )
 }

@@ -2,9 +2,9 @@
 //! (asyncio.create_task), versus gather. Each task computes a moment, waits, then computes again
 //! when it resumes; the timeline shows all three steps of every task.
 
+use crate::core::catalog::{DemoInfo, Group};
 use crate::core::params::Knob;
 use crate::core::trace::{Lane, Span, SpanKind, Trace};
-use crate::core::catalog::{DemoInfo, Group};
 use crate::engine;
 use futures::FutureExt;
 
@@ -21,8 +21,22 @@ pub const INFO: DemoInfo = DemoInfo {
     freezes_on_purpose: false,
 };
 
-pub const TASKS: Knob = Knob { key: "tasks", label: "tasks", min: 2, max: 8, default: 3, step: 1 };
-pub const WAIT_MS: Knob = Knob { key: "wait", label: "longest wait (ms)", min: 50, max: 2000, default: 300, step: 50 };
+pub const TASKS: Knob = Knob {
+    key: "tasks",
+    label: "tasks",
+    min: 2,
+    max: 8,
+    default: 3,
+    step: 1,
+};
+pub const WAIT_MS: Knob = Knob {
+    key: "wait",
+    label: "longest wait (ms)",
+    min: 50,
+    max: 2000,
+    default: 300,
+    step: 50,
+};
 
 /// How long a task computes when it starts and when it resumes: short, but visible.
 pub const STEP_MS: f64 = 3.0;
@@ -59,7 +73,9 @@ pub struct Measured {
 
 /// Task i waits `longest × (n − i) / n`: later tasks wait less, so run together they finish first.
 pub fn waits(tasks: usize, longest_ms: f64) -> Vec<f64> {
-    (0..tasks).map(|i| longest_ms * (tasks - i) as f64 / tasks as f64).collect()
+    (0..tasks)
+        .map(|i| longest_ms * (tasks - i) as f64 / tasks as f64)
+        .collect()
 }
 
 /// The rust that ran, shown on the page.
@@ -76,7 +92,15 @@ struct Finished {
 // region:run
 /// One coroutine: compute a step, wait (yielding the loop), compute again on resume.
 async fn task(task: usize, wait_ms: f64) -> Finished {
-    let span = |label: &str, kind, start| Span::since(task, Lane::EventLoop, format!("task {task}: {label}"), kind, start);
+    let span = |label: &str, kind, start| {
+        Span::since(
+            task,
+            Lane::EventLoop,
+            format!("task {task}: {label}"),
+            kind,
+            start,
+        )
+    };
     let t0 = engine::now_ms();
     engine::busy_for(STEP_MS);
     let started = span("start", SpanKind::Run, t0);
@@ -86,7 +110,11 @@ async fn task(task: usize, wait_ms: f64) -> Finished {
     let t2 = engine::now_ms();
     engine::busy_for(STEP_MS);
     let resumed = span("resume", SpanKind::Run, t2);
-    Finished { task, spans: vec![started, waited, resumed], at: engine::now_ms() }
+    Finished {
+        task,
+        spans: vec![started, waited, resumed],
+        at: engine::now_ms(),
+    }
 }
 
 pub async fn run(mode: Variant, waits: &[f64]) -> Measured {
@@ -119,7 +147,9 @@ pub async fn run(mode: Variant, waits: &[f64]) -> Measured {
             done
         }
         // await gather(*(task(w) for w))           -- all polled together by one join
-        Variant::Gather => futures::future::join_all(waits.iter().enumerate().map(|(i, &w)| task(i, w))).await,
+        Variant::Gather => {
+            futures::future::join_all(waits.iter().enumerate().map(|(i, &w)| task(i, w))).await
+        }
     };
     let total_ms = engine::now_ms() - t0;
     let mut by_time: Vec<(f64, usize)> = finished.iter().map(|f| (f.at, f.task)).collect();
@@ -136,7 +166,8 @@ pub async fn run(mode: Variant, waits: &[f64]) -> Measured {
 
 /// The same idea in Python: a real program of the repository (python/demo_coroutines.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_coroutines.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown =
+    crate::shown_file!("../../../python/demo_coroutines.py");
 
 #[cfg(test)]
 mod tests {
@@ -144,7 +175,14 @@ mod tests {
     use futures::executor::block_on;
 
     fn of_kind(m: &Measured, kind: SpanKind) -> Trace {
-        Trace::new(m.trace.spans.iter().filter(|s| s.kind == kind).cloned().collect())
+        Trace::new(
+            m.trace
+                .spans
+                .iter()
+                .filter(|s| s.kind == kind)
+                .cloned()
+                .collect(),
+        )
     }
 
     #[test]
@@ -164,10 +202,19 @@ mod tests {
         let m = block_on(run(Variant::Gather, &waits(4, 400.0)));
         assert_eq!(of_kind(&m, SpanKind::Wait).max_concurrency(), 4);
         // One thread: the compute steps never overlap, even though the waits all do.
-        assert_eq!(of_kind(&m, SpanKind::Run).max_concurrency(), 1, "{:?}", m.trace);
+        assert_eq!(
+            of_kind(&m, SpanKind::Run).max_concurrency(),
+            1,
+            "{:?}",
+            m.trace
+        );
         assert!(m.total_ms < 400.0 * 2.0, "{}", m.total_ms);
         assert_eq!(m.results, vec![0, 1, 2, 3], "gather keeps input order");
-        assert_eq!(m.completion_order, vec![3, 2, 1, 0], "shortest wait finishes first");
+        assert_eq!(
+            m.completion_order,
+            vec![3, 2, 1, 0],
+            "shortest wait finishes first"
+        );
     }
 
     #[test]
@@ -176,7 +223,11 @@ mod tests {
         let w = waits(3, 300.0);
         let m = block_on(run(Variant::CreateTask, &w));
         assert_eq!(m.results, vec![0, 1, 2], "awaited in creation order");
-        assert_eq!(m.completion_order, vec![2, 1, 0], "but they ran on their own");
+        assert_eq!(
+            m.completion_order,
+            vec![2, 1, 0],
+            "but they ran on their own"
+        );
         assert!(m.total_ms < w.iter().sum::<f64>() * 0.8, "{}", m.total_ms);
     }
 
@@ -185,7 +236,13 @@ mod tests {
         let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
         let m = block_on(run(Variant::Gather, &waits(2, 20.0)));
         for task in 0..2 {
-            let kinds: Vec<SpanKind> = m.trace.spans.iter().filter(|s| s.task == task).map(|s| s.kind).collect();
+            let kinds: Vec<SpanKind> = m
+                .trace
+                .spans
+                .iter()
+                .filter(|s| s.task == task)
+                .map(|s| s.kind)
+                .collect();
             assert_eq!(kinds, vec![SpanKind::Run, SpanKind::Wait, SpanKind::Run]);
         }
     }

@@ -42,7 +42,10 @@ impl Way {
 
     fn code(self) -> Vec<String> {
         let lines: &[&str] = match self {
-            Way::OneByOne => &["results = [await task(i, w) for i, w in enumerate(waits)]", "print(results, finished)"],
+            Way::OneByOne => &[
+                "results = [await task(i, w) for i, w in enumerate(waits)]",
+                "print(results, finished)",
+            ],
             Way::CreateTask => &[
                 "tasks = [asyncio.create_task(task(i, w)) for i, w in enumerate(waits)]",
                 "results = [await t for t in tasks]",
@@ -70,7 +73,12 @@ enum Stage {
     Done,
 }
 
-const TASK_CODE: [&str; 4] = ["work(0.003)", "await asyncio.sleep(wait)", "work(0.003)", "return i"];
+const TASK_CODE: [&str; 4] = [
+    "work(0.003)",
+    "await asyncio.sleep(wait)",
+    "work(0.003)",
+    "return i",
+];
 
 /// The loop, its queue and timers, `main` and the three coroutines.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -111,7 +119,11 @@ impl EventLoop {
         let due = self.clock + WAITS[i];
         self.stages[i] = Stage::Sleeping(due);
         self.timers.push((due, who));
-        format!("task({i}) computes 3 ms, then awaits asyncio.sleep({}): it suspends; a timer is set for {}", WAITS[i] as f64 / 1000.0, secs(due))
+        format!(
+            "task({i}) computes 3 ms, then awaits asyncio.sleep({}): it suspends; a timer is set for {}",
+            WAITS[i] as f64 / 1000.0,
+            secs(due)
+        )
     }
 
     /// A woken coroutine's second part: compute, finish.
@@ -125,15 +137,22 @@ impl EventLoop {
     /// `main` runs until it must wait: one callback's worth.
     fn run_main(&mut self) -> String {
         let mut said = vec![];
-        if self.way == Way::CreateTask && self.stages.iter().all(|s| *s == Stage::NotStarted) && self.ready.is_empty() {
+        if self.way == Way::CreateTask
+            && self.stages.iter().all(|s| *s == Stage::NotStarted)
+            && self.ready.is_empty()
+        {
             self.ready.extend((0..TASKS).map(Who::Task));
-            said.push("main creates 3 tasks: each is queued to start, none has run yet".to_string());
+            said.push(
+                "main creates 3 tasks: each is queued to start, none has run yet".to_string(),
+            );
         }
         while self.awaiting < TASKS {
             let i = self.awaiting;
             match (self.way, self.stages[i]) {
                 (Way::OneByOne, Stage::NotStarted) => {
-                    said.push(format!("main awaits task({i}) directly: it runs inside main, no task is created"));
+                    said.push(format!(
+                        "main awaits task({i}) directly: it runs inside main, no task is created"
+                    ));
                     said.push(self.start(i, Who::Main));
                     return said.join("; ");
                 }
@@ -147,13 +166,19 @@ impl EventLoop {
             self.awaiting += 1;
         }
         self.main_done = true;
-        said.push(format!("main prints results [0, 1, 2], finished {:?}: done at {}", self.finished, secs(self.clock)));
+        said.push(format!(
+            "main prints results [0, 1, 2], finished {:?}: done at {}",
+            self.finished,
+            secs(self.clock)
+        ));
         said.join("; ")
     }
 
     fn status(&self, i: usize) -> (Option<usize>, String) {
         match self.stages[i] {
-            Stage::NotStarted if self.ready.contains(&Who::Task(i)) => (Some(0), "a task, queued to start".into()),
+            Stage::NotStarted if self.ready.contains(&Who::Task(i)) => {
+                (Some(0), "a task, queued to start".into())
+            }
             Stage::NotStarted => (Some(0), "not started".into()),
             Stage::Sleeping(due) => (Some(1), format!("sleeping until {}", secs(due))),
             Stage::Woken => (Some(2), "woken: its callback is queued".into()),
@@ -164,7 +189,12 @@ impl EventLoop {
     fn main_picture(&self) -> ActorPicture {
         let line = match (self.way, self.main_done) {
             (_, true) => None,
-            (Way::CreateTask, _) if self.stages.iter().all(|s| *s == Stage::NotStarted) && !self.ready.contains(&Who::Task(0)) => Some(0),
+            (Way::CreateTask, _)
+                if self.stages.iter().all(|s| *s == Stage::NotStarted)
+                    && !self.ready.contains(&Who::Task(0)) =>
+            {
+                Some(0)
+            }
             (Way::CreateTask, _) => Some(1),
             (Way::OneByOne, _) => Some(0),
         };
@@ -175,7 +205,13 @@ impl EventLoop {
         } else {
             format!("suspended, awaiting task({})", self.awaiting)
         };
-        ActorPicture { name: "main()".into(), code: self.way.code(), at: line, status, stack: vec![] }
+        ActorPicture {
+            name: "main()".into(),
+            code: self.way.code(),
+            at: line,
+            status,
+            stack: vec![],
+        }
     }
 }
 
@@ -207,7 +243,9 @@ impl Machine for EventLoop {
         if let Some(who) = self.ready.pop_front() {
             return match who {
                 Who::Main => format!("runs main: {}", self.run_main()),
-                Who::Task(i) if self.stages[i] == Stage::NotStarted => format!("runs task {i}: {}", self.start(i, who)),
+                Who::Task(i) if self.stages[i] == Stage::NotStarted => {
+                    format!("runs task {i}: {}", self.start(i, who))
+                }
                 Who::Task(i) => {
                     let mut said = self.finish(i);
                     if self.awaiting == i && !self.main_done {
@@ -219,7 +257,9 @@ impl Machine for EventLoop {
             };
         }
         // Nothing ready: sleep until the earliest timer (the first set wins a tie, as in asyncio).
-        let Some(next) = (0..self.timers.len()).min_by_key(|&k| self.timers[k].0) else { return "nothing to do".into() };
+        let Some(next) = (0..self.timers.len()).min_by_key(|&k| self.timers[k].0) else {
+            return "nothing to do".into();
+        };
         let (due, who) = self.timers.remove(next);
         self.clock = self.clock.max(due);
         let i = match who {
@@ -228,29 +268,66 @@ impl Machine for EventLoop {
         };
         self.stages[i] = Stage::Woken;
         self.ready.push_back(who);
-        format!("nothing is ready: the loop sleeps until {}, when task({i})'s sleep ends; {} is queued", secs(due), name(who))
+        format!(
+            "nothing is ready: the loop sleeps until {}, when task({i})'s sleep ends; {} is queued",
+            secs(due),
+            name(who)
+        )
     }
 
     fn picture(&self) -> Picture {
         let mut actors = vec![self.main_picture()];
         actors.extend((0..TASKS).map(|i| {
             let (at, status) = self.status(i);
-            ActorPicture { name: format!("task({i}, {})", WAITS[i] as f64 / 1000.0), code: TASK_CODE.iter().map(|s| s.to_string()).collect(), at, status, stack: vec![] }
+            ActorPicture {
+                name: format!("task({i}, {})", WAITS[i] as f64 / 1000.0),
+                code: TASK_CODE.iter().map(|s| s.to_string()).collect(),
+                at,
+                status,
+                stack: vec![],
+            }
         }));
-        let list = |v: Vec<String>| if v.is_empty() { "empty".to_string() } else { v.join(", ") };
+        let list = |v: Vec<String>| {
+            if v.is_empty() {
+                "empty".to_string()
+            } else {
+                v.join(", ")
+            }
+        };
         let mut timers = self.timers.clone();
         timers.sort_by_key(|t| t.0);
         let shared = vec![
             ("clock".into(), secs(self.clock)),
-            ("ready queue".into(), list(self.ready.iter().map(|w| name(*w)).collect())),
-            ("timers".into(), list(timers.iter().map(|(due, w)| format!("{} at {}", name(*w), secs(*due))).collect())),
+            (
+                "ready queue".into(),
+                list(self.ready.iter().map(|w| name(*w)).collect()),
+            ),
+            (
+                "timers".into(),
+                list(
+                    timers
+                        .iter()
+                        .map(|(due, w)| format!("{} at {}", name(*w), secs(*due)))
+                        .collect(),
+                ),
+            ),
             ("finished".into(), format!("{:?}", self.finished)),
         ];
         let verdict = self.main_done.then(|| Verdict {
-            text: format!("Done at {} ({}): results [0, 1, 2] in input order, finished {:?}.", secs(self.clock), self.way.title(), self.finished),
+            text: format!(
+                "Done at {} ({}): results [0, 1, 2] in input order, finished {:?}.",
+                secs(self.clock),
+                self.way.title(),
+                self.finished
+            ),
             bad: false,
         });
-        Picture { actors, shared, waits: vec![], verdict }
+        Picture {
+            actors,
+            shared,
+            waits: vec![],
+            verdict,
+        }
     }
 
     fn found(&self) -> bool {
@@ -273,8 +350,14 @@ mod tests {
         let (m, events) = to_the_end(Way::CreateTask);
         assert!(m.done(), "{events:#?}");
         assert_eq!(m.finished, vec![2, 1, 0]);
-        assert_eq!(m.clock, 306, "the longest wait plus the computing before and after it: {events:#?}");
-        assert!(events[0].contains("creates 3 tasks") && events[0].ends_with("main suspends"), "{events:#?}");
+        assert_eq!(
+            m.clock, 306,
+            "the longest wait plus the computing before and after it: {events:#?}"
+        );
+        assert!(
+            events[0].contains("creates 3 tasks") && events[0].ends_with("main suspends"),
+            "{events:#?}"
+        );
         assert!(events[1].contains("asyncio.sleep(0.3)"), "{events:#?}");
     }
 
@@ -283,7 +366,11 @@ mod tests {
         let (m, events) = to_the_end(Way::OneByOne);
         assert!(m.done());
         assert_eq!(m.finished, vec![0, 1, 2]);
-        assert_eq!(m.clock, 600 + 6 * WORK_MS, "the sum of the waits: {events:#?}");
+        assert_eq!(
+            m.clock,
+            600 + 6 * WORK_MS,
+            "the sum of the waits: {events:#?}"
+        );
     }
 
     #[test]
@@ -293,7 +380,10 @@ mod tests {
         assert_eq!(m.clock, 9);
         assert!(events.iter().all(|e| e.starts_with("runs")));
         let (m, events) = replay(&m, &[0]);
-        assert!(events[0].contains("sleeps until 0.109 s") && events[0].contains("task(2)"), "{events:?}");
+        assert!(
+            events[0].contains("sleeps until 0.109 s") && events[0].contains("task(2)"),
+            "{events:?}"
+        );
         assert_eq!(m.clock, 109);
     }
 }

@@ -1,7 +1,7 @@
 //! The page of the coroutines-and-tasks demo.
 
-use super::{run, waits, Measured, Variant, INFO, PYTHON_SOURCE, TASKS, WAIT_MS};
 use super::steps::{EventLoop, Way};
+use super::{INFO, Measured, PYTHON_SOURCE, TASKS, Variant, WAIT_MS, run, waits};
 use crate::widgets::{DemoPage, Knobs, Prediction, RunState, StepRules, Stepper, Timelines};
 use leptos::prelude::*;
 
@@ -21,7 +21,14 @@ const STEP_INTRO: &str = "the event loop running the Python program's task(i, wa
     timer); the run above is measured on this page's own loop.";
 
 fn step_rules() -> Vec<StepRules<EventLoop>> {
-    Way::ALL.iter().map(|&w| StepRules { key: w.key(), title: w.title(), start: EventLoop::new(w) }).collect()
+    Way::ALL
+        .iter()
+        .map(|&w| StepRules {
+            key: w.key(),
+            title: w.title(),
+            start: EventLoop::new(w),
+        })
+        .collect()
 }
 
 #[component]
@@ -29,10 +36,19 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let knobs = Knobs::new(INFO.id, &[TASKS, WAIT_MS], &query);
     let state = RunState::new(&knobs);
     let on_run = move || {
-        let w = waits(knobs.get(TASKS).get_untracked() as usize, knobs.get(WAIT_MS).get_untracked() as f64);
+        let w = waits(
+            knobs.get(TASKS).get_untracked() as usize,
+            knobs.get(WAIT_MS).get_untracked() as f64,
+        );
         state.start(async move {
             let w = &w;
-            state.steps(Variant::ALL.to_vec(), |m| m.title().to_string(), move |m| async move { Ok(run(m, w).await) }).await
+            state
+                .steps(
+                    Variant::ALL.to_vec(),
+                    |m| m.title().to_string(),
+                    move |m| async move { Ok(run(m, w).await) },
+                )
+                .await
         });
     };
     view! {
@@ -44,7 +60,11 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
 }
 
 fn order(tasks: &[usize]) -> String {
-    tasks.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ")
+    tasks
+        .iter()
+        .map(|t| t.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn results(runs: Vec<Measured>) -> impl IntoView {
@@ -66,5 +86,19 @@ fn results(runs: Vec<Measured>) -> impl IntoView {
 
 /// The guess this page asks for before its run.
 fn prediction() -> Prediction<Vec<Measured>> {
-    Prediction::new(|k| format!("{} tasks, the longest waiting {} ms, awaited one by one: how long in total?", k.get(TASKS).get(), k.get(WAIT_MS).get()), "ms", |runs: &Vec<Measured>| runs.iter().find(|r| r.mode == Variant::Sequential).map(|r| r.total_ms))
+    Prediction::new(
+        |k| {
+            format!(
+                "{} tasks, the longest waiting {} ms, awaited one by one: how long in total?",
+                k.get(TASKS).get(),
+                k.get(WAIT_MS).get()
+            )
+        },
+        "ms",
+        |runs: &Vec<Measured>| {
+            runs.iter()
+                .find(|r| r.mode == Variant::Sequential)
+                .map(|r| r.total_ms)
+        },
+    )
 }

@@ -96,13 +96,17 @@ pub async fn panic_a_thread() -> Result<Aftermath, String> {
         return Err("there is no worker pool on this page".into());
     }
     if lock_state() == LockState::HeldForever {
-        return Err("the lock is still held by the thread that panicked before: a thread that took it now \
+        return Err(
+            "the lock is still held by the thread that panicked before: a thread that took it now \
                     would wait forever. Reload the page to try again"
-            .into());
+                .into(),
+        );
     }
     WRITTEN.store(0, Ordering::SeqCst);
     let outcome = engine::on_threads(1, |_| {
-        let mut table = TABLE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut table = TABLE
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         table.clear();
         for i in 0..ENTRIES {
             table.push(1);
@@ -122,7 +126,13 @@ pub async fn panic_a_thread() -> Result<Aftermath, String> {
     // The lanes still counted (a lane that panicked is counted out): a probe each, yet only the
     // distinct threads that take one count, so a dead lane counted in would still not answer.
     let threads_answering = threads_answering(compute, engine::lane_threads(), 1_000.0).await;
-    Ok(Aftermath { reported, lock, written: WRITTEN.load(Ordering::SeqCst), threads_before, threads_answering })
+    Ok(Aftermath {
+        reported,
+        lock,
+        written: WRITTEN.load(Ordering::SeqCst),
+        threads_before,
+        threads_answering,
+    })
 }
 // endregion:thread_panic
 
@@ -139,10 +149,20 @@ mod tests {
     fn natively_the_panic_unwinds_poisons_the_lock_and_leaves_half_an_update() {
         let _cpu = crate::testing::exclusive_cpu();
         let after = block_on(panic_a_thread()).unwrap();
-        assert!(after.reported.contains("halfway through its update"), "{after:?}");
-        assert_eq!(after.lock, LockState::Poisoned, "unwinding released the lock and poisoned it");
+        assert!(
+            after.reported.contains("halfway through its update"),
+            "{after:?}"
+        );
+        assert_eq!(
+            after.lock,
+            LockState::Poisoned,
+            "unwinding released the lock and poisoned it"
+        );
         assert_eq!(after.written, PANICS_AFTER, "the update stopped halfway");
         // Natively the thread that panicked was a std thread of its own: the pool lost none.
-        assert_eq!(after.threads_answering, after.threads_before, "every pool thread still answers: {after:?}");
+        assert_eq!(
+            after.threads_answering, after.threads_before,
+            "every pool thread still answers: {after:?}"
+        );
     }
 }

@@ -1,10 +1,15 @@
 //! The page of the crash-isolation demo.
 
 use super::thread_panic::{self, Aftermath, LockState};
-use super::{run, Faults, Measured, HANG_AT, HANG_MS, INFO, N, OOM_AT, OOM_LIMIT_MB, PANIC_AT, PROCESSES, PYTHON_SOURCE, TASKS, TIMEOUT};
-use crate::models::process_pool::{Fate, Job, Rules, BROKEN_SUBMIT, BROKEN_TASK};
+use super::{
+    Faults, HANG_AT, HANG_MS, INFO, Measured, N, OOM_AT, OOM_LIMIT_MB, PANIC_AT, PROCESSES,
+    PYTHON_SOURCE, TASKS, TIMEOUT, run,
+};
 use crate::engine;
-use crate::widgets::{use_pool, DemoPage, Knobs, PoolState, RunState, ThreadGate, Timeline, Prediction};
+use crate::models::process_pool::{BROKEN_SUBMIT, BROKEN_TASK, Fate, Job, Rules};
+use crate::widgets::{
+    DemoPage, Knobs, PoolState, Prediction, RunState, ThreadGate, Timeline, use_pool,
+};
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
 
@@ -32,18 +37,33 @@ fn rules_in(query: &[(String, String)]) -> (Rules, Option<String>) {
         None => (Rules::default(), None),
         Some((_, v)) => match Rules::from_key(v) {
             Some(rules) => (rules, None),
-            None => (Rules::default(), Some(format!("rules: \"{v}\" is not one of playground, executor, pool; using this playground's"))),
+            None => (
+                Rules::default(),
+                Some(format!(
+                    "rules: \"{v}\" is not one of playground, executor, pool; using this playground's"
+                )),
+            ),
         },
     }
 }
 
 fn rules_of(knobs: &Knobs) -> Rules {
-    knobs.extra.get().iter().find(|(k, _)| *k == "rules").and_then(|(_, v)| Rules::from_key(v)).unwrap_or_default()
+    knobs
+        .extra
+        .get()
+        .iter()
+        .find(|(k, _)| *k == "rules")
+        .and_then(|(_, v)| Rules::from_key(v))
+        .unwrap_or_default()
 }
 
 #[component]
 pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
-    let knobs = Knobs::new(INFO.id, &[PROCESSES, TASKS, PANIC_AT, OOM_AT, HANG_AT, TIMEOUT], &query);
+    let knobs = Knobs::new(
+        INFO.id,
+        &[PROCESSES, TASKS, PANIC_AT, OOM_AT, HANG_AT, TIMEOUT],
+        &query,
+    );
     let (rules, notice) = rules_in(&query);
     knobs.extra.set(vec![("rules", rules.key().to_string())]);
     if let Some(n) = notice {
@@ -53,10 +73,24 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let on_run = move || {
         let value = |k| knobs.get(k).get_untracked() as usize;
         let (processes, tasks, timeout) = (value(PROCESSES), value(TASKS), value(TIMEOUT) as f64);
-        let faults = Faults { panic_at: value(PANIC_AT), oom_at: value(OOM_AT), hang_at: value(HANG_AT) };
+        let faults = Faults {
+            panic_at: value(PANIC_AT),
+            oom_at: value(OOM_AT),
+            hang_at: value(HANG_AT),
+        };
         let jobs = faults.jobs(tasks, N, OOM_LIMIT_MB, HANG_MS);
-        let faulty = jobs.iter().filter(|j| matches!(j, Job::FailOnce(..))).count();
-        let rules = knobs.extra.with_untracked(|e| e.iter().find(|(k, _)| *k == "rules").and_then(|(_, v)| Rules::from_key(v))).unwrap_or_default();
+        let faulty = jobs
+            .iter()
+            .filter(|j| matches!(j, Job::FailOnce(..)))
+            .count();
+        let rules = knobs
+            .extra
+            .with_untracked(|e| {
+                e.iter()
+                    .find(|(k, _)| *k == "rules")
+                    .and_then(|(_, v)| Rules::from_key(v))
+            })
+            .unwrap_or_default();
         state.start(async move {
             let waits = match rules {
                 Rules::Playground => String::new(),
@@ -133,7 +167,11 @@ fn ranges(tasks: &[usize]) -> String {
         while j + 1 < tasks.len() && tasks[j + 1] == tasks[j] + 1 {
             j += 1;
         }
-        out.push(if i == j { tasks[i].to_string() } else { format!("{}–{}", tasks[i], tasks[j]) });
+        out.push(if i == j {
+            tasks[i].to_string()
+        } else {
+            format!("{}–{}", tasks[i], tasks[j])
+        });
         i = j + 1;
     }
     out.join(", ")
@@ -145,9 +183,18 @@ fn fate_text(fate: &Fate, timeout_ms: f64) -> (&'static str, String) {
         Fate::Answered { tries: 1 } => ("answered", "answered".into()),
         Fate::Answered { .. } => ("rerun", "answered after a rerun on a replacement".into()),
         Fate::Broken => ("broken", "BrokenProcessPool".into()),
-        Fate::Lost => ("lost", format!("no answer: would wait for ever; stopped after {timeout_ms:.0} ms")),
-        Fate::Unanswered { running: true } => ("running", format!("no answer: still running when the wait stopped after {timeout_ms:.0} ms")),
-        Fate::Unanswered { running: false } => ("queued", format!("no answer: still queued when the wait stopped after {timeout_ms:.0} ms")),
+        Fate::Lost => (
+            "lost",
+            format!("no answer: would wait for ever; stopped after {timeout_ms:.0} ms"),
+        ),
+        Fate::Unanswered { running: true } => (
+            "running",
+            format!("no answer: still running when the wait stopped after {timeout_ms:.0} ms"),
+        ),
+        Fate::Unanswered { running: false } => (
+            "queued",
+            format!("no answer: still queued when the wait stopped after {timeout_ms:.0} ms"),
+        ),
     }
 }
 
@@ -160,11 +207,22 @@ fn verdict(m: &Measured) -> String {
     let answered = m.count(|f| matches!(f, Fate::Answered { .. }));
     let mut says = vec![match (m.rules, c) {
         (_, 0) => "No process died.".to_string(),
-        (Rules::Playground, 1) => "1 process died, alone; it was replaced and its task ran again.".to_string(),
-        (Rules::Playground, _) => format!("{c} processes died, each alone; each was replaced and its task ran again."),
-        (Rules::Executor, _) => format!("A process died and broke the pool: {} terminated.", plural(m.terminated, "other process was", "other processes were")),
-        (Rules::MpPool, 1) => "1 process died; it was replaced, and the task it held was lost.".to_string(),
-        (Rules::MpPool, _) => format!("{c} processes died; each was replaced, and the task it held was lost."),
+        (Rules::Playground, 1) => {
+            "1 process died, alone; it was replaced and its task ran again.".to_string()
+        }
+        (Rules::Playground, _) => {
+            format!("{c} processes died, each alone; each was replaced and its task ran again.")
+        }
+        (Rules::Executor, _) => format!(
+            "A process died and broke the pool: {} terminated.",
+            plural(m.terminated, "other process was", "other processes were")
+        ),
+        (Rules::MpPool, 1) => {
+            "1 process died; it was replaced, and the task it held was lost.".to_string()
+        }
+        (Rules::MpPool, _) => {
+            format!("{c} processes died; each was replaced, and the task it held was lost.")
+        }
     }];
     says.push(if m.correct {
         format!("All {} answers are right (total {}).", m.tasks, m.total)
@@ -175,7 +233,10 @@ fn verdict(m: &Measured) -> String {
     });
     let broken = m.count(|f| *f == Fate::Broken);
     if broken > 0 {
-        says.push(format!("{} raised BrokenProcessPool.", plural(broken, "task", "tasks")));
+        says.push(format!(
+            "{} raised BrokenProcessPool.",
+            plural(broken, "task", "tasks")
+        ));
     }
     let lost = m.count(|f| *f == Fate::Lost);
     if lost > 0 {
@@ -188,7 +249,11 @@ fn verdict(m: &Measured) -> String {
     }
     let waiting = m.count(|f| matches!(f, Fate::Unanswered { .. }));
     if waiting > 0 {
-        says.push(format!("{} had no answer when the run stopped waiting after {:.0} ms.", plural(waiting, "task", "tasks"), m.timeout_ms));
+        says.push(format!(
+            "{} had no answer when the run stopped waiting after {:.0} ms.",
+            plural(waiting, "task", "tasks"),
+            m.timeout_ms
+        ));
     }
     if let Some(r) = &m.refused {
         says.push(format!("One more task was refused: {r}."));
@@ -208,21 +273,36 @@ fn results(m: Measured) -> impl IntoView {
         }
     }
     let caption = match m.rules {
-        Rules::Playground => "One lane per process: start-up, tasks, each failure (red) and its replacement",
-        Rules::Executor => "One lane per process: start-up, tasks, the crash that broke the pool and the processes it terminated (red)",
-        Rules::MpPool => "One lane per process: start-up, tasks, each failure (red), its replacement, and any task still running when the wait stopped",
+        Rules::Playground => {
+            "One lane per process: start-up, tasks, each failure (red) and its replacement"
+        }
+        Rules::Executor => {
+            "One lane per process: start-up, tasks, the crash that broke the pool and the processes it terminated (red)"
+        }
+        Rules::MpPool => {
+            "One lane per process: start-up, tasks, each failure (red), its replacement, and any task still running when the wait stopped"
+        }
     };
     let answered = m.count(|f| matches!(f, Fate::Answered { .. }));
     let broken = m.count(|f| *f == Fate::Broken);
     let lost = m.count(|f| *f == Fate::Lost);
     let unanswered = m.count(|f| matches!(f, Fate::Unanswered { .. }));
-    let (rules, correct, right, terminated) = (m.rules.key(), m.correct.to_string(), m.right, m.terminated);
+    let (rules, correct, right, terminated) =
+        (m.rules.key(), m.correct.to_string(), m.right, m.terminated);
     let refused = m.refused.clone().unwrap_or_default();
     let title = format!("Each task's fate under {}", m.rules.title());
     let rows = rows
         .into_iter()
         .map(|(key, text, tasks)| {
-            let (count, list, which) = (tasks.len(), tasks.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(","), ranges(&tasks));
+            let (count, list, which) = (
+                tasks.len(),
+                tasks
+                    .iter()
+                    .map(|t| t.to_string())
+                    .collect::<Vec<_>>()
+                    .join(","),
+                ranges(&tasks),
+            );
             view! {
                 <tr data-fate=key data-count=count data-tasks=list>
                     <td>{text}</td><td>{count}</td><td class="text">{which}</td>
@@ -288,8 +368,12 @@ fn ThreadPanic() -> impl IntoView {
 
 fn aftermath(a: Aftermath) -> impl IntoView {
     let lock = match a.lock {
-        LockState::HeldForever => "still held, by a thread that no longer exists: no one can ever take it again (a panic aborts a browser thread on the spot; nothing unwinds)",
-        LockState::Poisoned => "released by unwinding, and poisoned: the next user is told the data behind it may be half-changed",
+        LockState::HeldForever => {
+            "still held, by a thread that no longer exists: no one can ever take it again (a panic aborts a browser thread on the spot; nothing unwinds)"
+        }
+        LockState::Poisoned => {
+            "released by unwinding, and poisoned: the next user is told the data behind it may be half-changed"
+        }
         LockState::Free => "free",
     };
     let lost = a.threads_before.saturating_sub(a.threads_answering);
@@ -312,12 +396,20 @@ fn prediction() -> Prediction<Measured> {
     Prediction::new(
         |k| {
             let tasks = k.get(TASKS).get();
-            let faults: Vec<&str> = [(PANIC_AT, "one panics"), (OOM_AT, "one runs out of memory"), (HANG_AT, "one hangs")]
-                .into_iter()
-                .filter(|(at, _)| k.get(*at).get() < tasks)
-                .map(|(_, says)| says)
-                .collect();
-            let faults = if faults.is_empty() { "none fails".to_string() } else { faults.join(", ") };
+            let faults: Vec<&str> = [
+                (PANIC_AT, "one panics"),
+                (OOM_AT, "one runs out of memory"),
+                (HANG_AT, "one hangs"),
+            ]
+            .into_iter()
+            .filter(|(at, _)| k.get(*at).get() < tasks)
+            .map(|(_, says)| says)
+            .collect();
+            let faults = if faults.is_empty() {
+                "none fails".to_string()
+            } else {
+                faults.join(", ")
+            };
             format!(
                 "Under {}: {tasks} tasks on {} processes; {faults}. How many answers will arrive?",
                 rules_of(k).title(),

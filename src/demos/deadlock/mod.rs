@@ -4,13 +4,13 @@
 //! backs off (releases what it holds, waits, starts over), so the other finishes first and then
 //! it does: the page never hangs. Taking the locks in one global order makes a cycle impossible.
 
+use crate::core::catalog::{DemoInfo, Group};
 use crate::core::params::Knob;
 use crate::core::trace::{Span, SpanKind, Trace};
-use crate::core::catalog::{DemoInfo, Group};
-use crate::models::lock_table::{Link, LockTable};
 use crate::engine;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use crate::models::lock_table::{Link, LockTable};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub mod steps;
 pub mod view;
@@ -25,7 +25,14 @@ pub const INFO: DemoInfo = DemoInfo {
     freezes_on_purpose: false,
 };
 
-pub const HOLD_MS: Knob = Knob { key: "hold", label: "hold the first lock (ms)", min: 20, max: 2000, default: 200, step: 10 };
+pub const HOLD_MS: Knob = Knob {
+    key: "hold",
+    label: "hold the first lock (ms)",
+    min: 20,
+    max: 2000,
+    default: 200,
+    step: 10,
+};
 
 pub const LOCK_NAMES: [&str; 2] = ["lock A", "lock B"];
 
@@ -79,26 +86,57 @@ pub fn rust_source() -> &'static str {
 // region:run
 /// One worker: take the first lock, hold it a while, take the second, work, release both.
 /// If the watchdog reports a cycle, recover: release the first lock, back off, start over.
-fn worker(thread: usize, order: Variant, locks: &LockTable, hold_ms: f64) -> (bool, Option<Vec<Link>>, Vec<Span>) {
+fn worker(
+    thread: usize,
+    order: Variant,
+    locks: &LockTable,
+    hold_ms: f64,
+) -> (bool, Option<Vec<Link>>, Vec<Span>) {
     let [first, second] = order.locks_for(thread);
     let (a, b) = (LOCK_NAMES[first], LOCK_NAMES[second]);
     let (mut spans, mut found) = (Vec::new(), None);
     for _attempt in 0..3 {
         let t = engine::now_ms();
-        locks.acquire(thread, first).expect("a first lock never closes a cycle");
+        locks
+            .acquire(thread, first)
+            .expect("a first lock never closes a cycle");
         if engine::now_ms() - t > 0.5 {
-            spans.push(Span::since(thread, engine::lane(thread), format!("waits for {a}"), SpanKind::Blocked, t));
+            spans.push(Span::since(
+                thread,
+                engine::lane(thread),
+                format!("waits for {a}"),
+                SpanKind::Blocked,
+                t,
+            ));
         }
         let t = engine::now_ms();
         engine::block_for(hold_ms);
-        spans.push(Span::since(thread, engine::lane(thread), format!("holds {a}"), SpanKind::Wait, t));
+        spans.push(Span::since(
+            thread,
+            engine::lane(thread),
+            format!("holds {a}"),
+            SpanKind::Wait,
+            t,
+        ));
         let t = engine::now_ms();
         match locks.acquire(thread, second) {
             Ok(()) => {
-                spans.push(Span::since(thread, engine::lane(thread), format!("holds {a}, waits for {b}"), SpanKind::Blocked, t));
+                spans.push(Span::since(
+                    thread,
+                    engine::lane(thread),
+                    format!("holds {a}, waits for {b}"),
+                    SpanKind::Blocked,
+                    t,
+                ));
                 let t = engine::now_ms();
                 engine::busy_for(hold_ms / 4.0);
-                spans.push(Span::since(thread, engine::lane(thread), format!("holds {a} and {b}: works"), SpanKind::Run, t));
+                spans.push(Span::since(
+                    thread,
+                    engine::lane(thread),
+                    format!("holds {a} and {b}: works"),
+                    SpanKind::Run,
+                    t,
+                ));
                 locks.release(thread, second);
                 locks.release(thread, first);
                 return (true, found, spans);
@@ -108,7 +146,13 @@ fn worker(thread: usize, order: Variant, locks: &LockTable, hold_ms: f64) -> (bo
                 found = Some(cycle);
                 let t = engine::now_ms();
                 engine::block_for(hold_ms / 2.0);
-                spans.push(Span::since(thread, engine::lane(thread), format!("deadlock found: released {a}, backs off"), SpanKind::Failed, t));
+                spans.push(Span::since(
+                    thread,
+                    engine::lane(thread),
+                    format!("deadlock found: released {a}, backs off"),
+                    SpanKind::Failed,
+                    t,
+                ));
             }
         }
     }
@@ -131,13 +175,20 @@ pub async fn run(order: Variant, hold_ms: f64) -> Result<Measured, engine::Offlo
     let completed = results.iter().map(|r| r.0).collect();
     let cycle = results.iter().find_map(|r| r.1.clone());
     let trace = Trace::new(results.into_iter().flat_map(|r| r.2).collect());
-    Ok(Measured { order, cycle, completed, wall_ms, trace })
+    Ok(Measured {
+        order,
+        cycle,
+        completed,
+        wall_ms,
+        trace,
+    })
 }
 // endregion:run
 
 /// The same idea in Python: a real program of the repository (python/demo_deadlock.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_deadlock.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown =
+    crate::shown_file!("../../../python/demo_deadlock.py");
 
 #[cfg(test)]
 mod tests {
@@ -150,14 +201,28 @@ mod tests {
         // Both start at a barrier; the other thread must take its first lock while this one
         // holds its own: a 200 ms window, wide enough for a thread descheduled on a busy machine.
         for _ in 0..3 {
-            let m = crate::testing::within(60, "run(Variant::Opposite, 200.0)", move || block_on(run(Variant::Opposite, 200.0))).unwrap();
+            let m = crate::testing::within(60, "run(Variant::Opposite, 200.0)", move || {
+                block_on(run(Variant::Opposite, 200.0))
+            })
+            .unwrap();
             let cycle = m.cycle.expect("the watchdog fired");
             assert_eq!(cycle.len(), 2, "{cycle:?}");
             // Each holds what the other waits for.
             assert_eq!(cycle[0].holds, cycle[1].waits_for);
             assert_eq!(cycle[1].holds, cycle[0].waits_for);
-            assert_eq!(m.completed, vec![true, true], "one backed off and retried; both finished");
-            assert_eq!(m.trace.spans.iter().filter(|s| s.kind == SpanKind::Failed).count(), 1);
+            assert_eq!(
+                m.completed,
+                vec![true, true],
+                "one backed off and retried; both finished"
+            );
+            assert_eq!(
+                m.trace
+                    .spans
+                    .iter()
+                    .filter(|s| s.kind == SpanKind::Failed)
+                    .count(),
+                1
+            );
         }
     }
 
@@ -165,7 +230,10 @@ mod tests {
     fn one_global_order_never_deadlocks() {
         let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
         for _ in 0..5 {
-            let m = crate::testing::within(60, "run(Variant::Global, 20.0)", move || block_on(run(Variant::Global, 20.0))).unwrap();
+            let m = crate::testing::within(60, "run(Variant::Global, 20.0)", move || {
+                block_on(run(Variant::Global, 20.0))
+            })
+            .unwrap();
             assert_eq!(m.cycle, None);
             assert_eq!(m.completed, vec![true, true]);
         }

@@ -3,7 +3,7 @@
 //! neither can, that is the deadlock, and the wait-for cycle is drawn. With one global order
 //! the search shows no schedule reaches it.
 
-use super::{Variant, LOCK_NAMES};
+use super::{LOCK_NAMES, Variant};
 use crate::core::stepping::{ActorPicture, Machine, Picture, Verdict};
 
 pub const THREADS: usize = 2;
@@ -25,12 +25,22 @@ pub struct Locks {
 
 impl Locks {
     pub fn new(order: Variant) -> Locks {
-        Locks { order, holder: [None; 2], pc: [0; THREADS] }
+        Locks {
+            order,
+            holder: [None; 2],
+            pc: [0; THREADS],
+        }
     }
 
     fn program(&self, t: usize) -> [Op; 5] {
         let [first, second] = self.order.locks_for(t);
-        [Op::Acquire(first), Op::Acquire(second), Op::Work, Op::Release(second), Op::Release(first)]
+        [
+            Op::Acquire(first),
+            Op::Acquire(second),
+            Op::Work,
+            Op::Release(second),
+            Op::Release(first),
+        ]
     }
 
     fn next_op(&self, t: usize) -> Option<Op> {
@@ -73,11 +83,15 @@ impl Machine for Locks {
     }
 
     fn runnable(&self) -> Vec<usize> {
-        (0..THREADS).filter(|&t| self.next_op(t).is_some() && self.blocked_on(t).is_none()).collect()
+        (0..THREADS)
+            .filter(|&t| self.next_op(t).is_some() && self.blocked_on(t).is_none())
+            .collect()
     }
 
     fn step(&mut self, t: usize) -> String {
-        let Some(op) = self.next_op(t) else { return format!("thread {t} has finished") };
+        let Some(op) = self.next_op(t) else {
+            return format!("thread {t} has finished");
+        };
         self.pc[t] += 1;
         match op {
             Op::Acquire(l) => self.holder[l] = Some(t),
@@ -98,23 +112,53 @@ impl Machine for Locks {
                 code: self.program(t).into_iter().map(Locks::line).collect(),
                 at: self.next_op(t).map(|_| self.pc[t]),
                 status: self.status(t),
-                stack: LOCK_NAMES.iter().enumerate().filter(|(l, _)| self.holder[*l] == Some(t)).map(|(_, n)| format!("holds {n}")).collect(),
+                stack: LOCK_NAMES
+                    .iter()
+                    .enumerate()
+                    .filter(|(l, _)| self.holder[*l] == Some(t))
+                    .map(|(_, n)| format!("holds {n}"))
+                    .collect(),
             })
             .collect();
         let shared = (0..2)
-            .map(|l| (LOCK_NAMES[l].to_string(), self.holder[l].map_or("free".into(), |h| format!("held by thread {h}"))))
+            .map(|l| {
+                (
+                    LOCK_NAMES[l].to_string(),
+                    self.holder[l].map_or("free".into(), |h| format!("held by thread {h}")),
+                )
+            })
             .collect();
         let waits = (0..THREADS)
-            .filter_map(|t| self.blocked_on(t).map(|(l, h)| (format!("thread {t}"), LOCK_NAMES[l].to_string(), format!("thread {h}"))))
+            .filter_map(|t| {
+                self.blocked_on(t).map(|(l, h)| {
+                    (
+                        format!("thread {t}"),
+                        LOCK_NAMES[l].to_string(),
+                        format!("thread {h}"),
+                    )
+                })
+            })
             .collect();
         let verdict = if self.deadlocked() {
-            Some(Verdict { text: "Deadlock: the wait-for graph has a cycle, so no thread can ever go on.".into(), bad: true })
+            Some(Verdict {
+                text: "Deadlock: the wait-for graph has a cycle, so no thread can ever go on."
+                    .into(),
+                bad: true,
+            })
         } else if self.runnable().is_empty() {
-            Some(Verdict { text: "Both threads finished.".into(), bad: false })
+            Some(Verdict {
+                text: "Both threads finished.".into(),
+                bad: false,
+            })
         } else {
             None
         };
-        Picture { actors, shared, waits, verdict }
+        Picture {
+            actors,
+            shared,
+            waits,
+            verdict,
+        }
     }
 
     fn found(&self) -> bool {
@@ -125,7 +169,7 @@ impl Machine for Locks {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::stepping::{random_schedule, replay, search, Search};
+    use crate::core::stepping::{Search, random_schedule, replay, search};
 
     #[test]
     fn each_taking_its_first_lock_is_the_deadlock_and_the_cycle_is_drawn() {
@@ -147,17 +191,29 @@ mod tests {
     fn a_blocked_thread_cannot_step() {
         let (m, _) = replay(&Locks::new(Variant::Global), &[0]);
         assert_eq!(m.runnable(), vec![0], "thread 1 waits for lock A");
-        assert_eq!(m.picture().actors[1].status, "waits for lock A, held by thread 0");
+        assert_eq!(
+            m.picture().actors[1].status,
+            "waits for lock A, held by thread 0"
+        );
     }
 
     #[test]
     fn the_search_reaches_the_deadlock_only_in_opposite_orders() {
-        assert_eq!(search(&Locks::new(Variant::Opposite), 10_000), Search::Found(vec![0, 1]));
-        assert!(matches!(search(&Locks::new(Variant::Global), 10_000), Search::Unreachable { .. }));
+        assert_eq!(
+            search(&Locks::new(Variant::Opposite), 10_000),
+            Search::Found(vec![0, 1])
+        );
+        assert!(matches!(
+            search(&Locks::new(Variant::Global), 10_000),
+            Search::Unreachable { .. }
+        ));
         for seed in 0..100 {
             let start = Locks::new(Variant::Global);
             let (m, _) = replay(&start, &random_schedule(&start, seed));
-            assert!(!m.deadlocked() && m.runnable().is_empty(), "one global order always finishes");
+            assert!(
+                !m.deadlocked() && m.runnable().is_empty(),
+                "one global order always finishes"
+            );
         }
     }
 }

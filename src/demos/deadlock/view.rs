@@ -1,7 +1,7 @@
 //! The page of the deadlock demo, with the wait-for cycle drawn as a graph.
 
-use super::{run, Link, Measured, Variant, HOLD_MS, INFO, LOCK_NAMES, PYTHON_SOURCE};
 use super::steps::Locks;
+use super::{HOLD_MS, INFO, LOCK_NAMES, Link, Measured, PYTHON_SOURCE, Variant, run};
 use crate::widgets::{DemoPage, Knobs, Prediction, RunState, StepRules, Stepper, Timelines};
 use leptos::prelude::*;
 
@@ -25,7 +25,13 @@ const STEP_INTRO: &str = "the two threads' lock operations, one step at a time, 
     real threads, with a watchdog that recovers.";
 
 fn step_rules() -> Vec<StepRules<Locks>> {
-    [Variant::Opposite, Variant::Global].map(|o| StepRules { key: o.key(), title: o.title(), start: Locks::new(o) }).into()
+    [Variant::Opposite, Variant::Global]
+        .map(|o| StepRules {
+            key: o.key(),
+            title: o.title(),
+            start: Locks::new(o),
+        })
+        .into()
 }
 
 #[component]
@@ -36,7 +42,9 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         let hold = knobs.get(HOLD_MS).get_untracked() as f64;
         state.start(async move {
             let orders = vec![Variant::Opposite, Variant::Global];
-            Ok(state.steps(orders, |o| o.title().into(), |o| run(o, hold)).await?)
+            Ok(state
+                .steps(orders, |o| o.title().into(), |o| run(o, hold))
+                .await?)
         });
     };
     view! {
@@ -50,7 +58,12 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
 fn describe(cycle: &[Link]) -> String {
     cycle
         .iter()
-        .map(|l| format!("thread {} holds {} and waits for {}", l.thread, LOCK_NAMES[l.holds], LOCK_NAMES[l.waits_for]))
+        .map(|l| {
+            format!(
+                "thread {} holds {} and waits for {}",
+                l.thread, LOCK_NAMES[l.holds], LOCK_NAMES[l.waits_for]
+            )
+        })
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -83,7 +96,12 @@ fn CycleGraph(cycle: Vec<Link>) -> impl IntoView {
     // Nodes around a circle in cycle order: thread, the lock it waits for, that lock's holder, …
     let nodes: Vec<(String, bool)> = cycle
         .iter()
-        .flat_map(|l| [(format!("thread {}", l.thread), true), (LOCK_NAMES[l.waits_for].to_string(), false)])
+        .flat_map(|l| {
+            [
+                (format!("thread {}", l.thread), true),
+                (LOCK_NAMES[l.waits_for].to_string(), false),
+            ]
+        })
         .collect();
     let n = nodes.len() as f64;
     let (cx, cy, r) = (200.0, 120.0, 80.0);
@@ -132,5 +150,9 @@ fn CycleGraph(cycle: Vec<Link>) -> impl IntoView {
 
 /// The guess this page asks for before its run.
 fn prediction() -> Prediction<Vec<Measured>> {
-    Prediction::new(|_| "Both lock orders run once: in how many will the watchdog find a deadlock?".to_string(), "runs", |all: &Vec<Measured>| Some(all.iter().filter(|m| m.cycle.is_some()).count() as f64))
+    Prediction::new(
+        |_| "Both lock orders run once: in how many will the watchdog find a deadlock?".to_string(),
+        "runs",
+        |all: &Vec<Measured>| Some(all.iter().filter(|m| m.cycle.is_some()).count() as f64),
+    )
 }

@@ -1,6 +1,6 @@
 //! The page of the real-requests demo.
 
-use super::{plan, run, Measured, Variant, DELAY_MS, FAILING, INFO, PYTHON_SOURCE, REQUESTS};
+use super::{DELAY_MS, FAILING, INFO, Measured, PYTHON_SOURCE, REQUESTS, Variant, plan, run};
 use crate::widgets::{DemoPage, Knobs, Prediction, RunState, Timelines};
 use leptos::prelude::*;
 
@@ -26,12 +26,20 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let knobs = Knobs::new(INFO.id, &[REQUESTS, DELAY_MS, FAILING], &query);
     let state = RunState::new(&knobs);
     let on_run = move || {
-        let p = plan(knobs.get(REQUESTS).get_untracked() as usize, knobs.get(FAILING).get_untracked() as usize, "");
+        let p = plan(
+            knobs.get(REQUESTS).get_untracked() as usize,
+            knobs.get(FAILING).get_untracked() as usize,
+            "",
+        );
         let delay = knobs.get(DELAY_MS).get_untracked() as f64;
         state.start(async move {
             let (p, n) = (&p, p.len());
             let label = move |m: &Variant| format!("{n} requests {}", m.title());
-            state.steps(Variant::ALL.to_vec(), label, move |m| async move { Ok(run(m, p, delay).await) }).await
+            state
+                .steps(Variant::ALL.to_vec(), label, move |m| async move {
+                    Ok(run(m, p, delay).await)
+                })
+                .await
         });
     };
     view! {
@@ -79,5 +87,19 @@ fn results(runs: Vec<Measured>) -> impl IntoView {
 
 /// The guess this page asks for before its run.
 fn prediction() -> Prediction<Vec<Measured>> {
-    Prediction::new(|k| format!("{} requests of {} ms each, all started at once: how long until the last one answers?", k.get(REQUESTS).get(), k.get(DELAY_MS).get()), "ms", |runs: &Vec<Measured>| runs.iter().find(|r| r.mode == Variant::Concurrent).map(|r| r.total_ms))
+    Prediction::new(
+        |k| {
+            format!(
+                "{} requests of {} ms each, all started at once: how long until the last one answers?",
+                k.get(REQUESTS).get(),
+                k.get(DELAY_MS).get()
+            )
+        },
+        "ms",
+        |runs: &Vec<Measured>| {
+            runs.iter()
+                .find(|r| r.mode == Variant::Concurrent)
+                .map(|r| r.total_ms)
+        },
+    )
 }

@@ -4,12 +4,12 @@
 //! default) if another thread is waiting, and releases it while it waits on I/O. The threads and
 //! the work are real; only the lock's rules are CPython's.
 
+use crate::core::catalog::{DemoInfo, Group};
 use crate::core::params::Knob;
 use crate::core::trace::{Lane, Span, SpanKind, Trace};
-use crate::core::workload::{count_primes_in, PrimeJob};
-use crate::core::catalog::{DemoInfo, Group};
-use crate::models::gil::{hold_in_slices, Gil};
+use crate::core::workload::{PrimeJob, count_primes_in};
 use crate::engine;
+use crate::models::gil::{Gil, hold_in_slices};
 use std::sync::Arc;
 
 pub mod view;
@@ -20,13 +20,36 @@ pub const INFO: DemoInfo = DemoInfo {
     group: Group::Threads,
     teaser: "A simulation of CPython's GIL on real threads: CPU work gets no speedup, I/O still overlaps.",
     needs_threads: true,
-    stand_in: Some("the GIL is simulated: a lock with CPython's rules (5 ms switch interval, released on I/O) on real threads doing real work. Waiting threads get it first come, first served, which CPython does not promise."),
+    stand_in: Some(
+        "the GIL is simulated: a lock with CPython's rules (5 ms switch interval, released on I/O) on real threads doing real work. Waiting threads get it first come, first served, which CPython does not promise.",
+    ),
     freezes_on_purpose: false,
 };
 
-pub const THREADS: Knob = Knob { key: "threads", label: "threads", min: 2, max: 8, default: 2, step: 1 };
-pub const WORK_MS: Knob = Knob { key: "work", label: "CPU work (ms, all threads)", min: 50, max: 5000, default: 400, step: 50 };
-pub const IO_MS: Knob = Knob { key: "io", label: "I/O wait (ms)", min: 5, max: 1000, default: 50, step: 5 };
+pub const THREADS: Knob = Knob {
+    key: "threads",
+    label: "threads",
+    min: 2,
+    max: 8,
+    default: 2,
+    step: 1,
+};
+pub const WORK_MS: Knob = Knob {
+    key: "work",
+    label: "CPU work (ms, all threads)",
+    min: 50,
+    max: 5000,
+    default: 400,
+    step: 50,
+};
+pub const IO_MS: Knob = Knob {
+    key: "io",
+    label: "I/O wait (ms)",
+    min: 5,
+    max: 1000,
+    default: 50,
+    step: 5,
+};
 
 /// I/O-bound threads: rounds of (a little bytecode, one I/O wait).
 pub const IO_ROUNDS: usize = 4;
@@ -40,7 +63,12 @@ pub enum Variant {
 }
 
 impl Variant {
-    pub const ALL: [Variant; 4] = [Variant::CpuOneThread, Variant::CpuThreadsGil, Variant::CpuThreadsNoGil, Variant::IoThreadsGil];
+    pub const ALL: [Variant; 4] = [
+        Variant::CpuOneThread,
+        Variant::CpuThreadsGil,
+        Variant::CpuThreadsNoGil,
+        Variant::IoThreadsGil,
+    ];
 
     pub fn title(self, threads: usize) -> String {
         match self {
@@ -91,14 +119,25 @@ struct Recorder {
 
 impl Recorder {
     fn new(thread: usize) -> Recorder {
-        Recorder { thread, lane: engine::lane(thread), spans: Vec::new() }
+        Recorder {
+            thread,
+            lane: engine::lane(thread),
+            spans: Vec::new(),
+        }
     }
 
     fn push(&mut self, label: &str, kind: SpanKind, start: f64) {
         let end = engine::now_ms();
         // Hand-overs to a thread already waiting take microseconds: not worth a rectangle.
         if end - start > 0.05 || kind == SpanKind::Run {
-            self.spans.push(Span { task: self.thread, lane: self.lane, label: format!("thread {}: {label}", self.thread), kind, start, end });
+            self.spans.push(Span {
+                task: self.thread,
+                lane: self.lane,
+                label: format!("thread {}: {label}", self.thread),
+                kind,
+                start,
+                end,
+            });
         }
     }
 }
@@ -112,7 +151,15 @@ fn cpu_thread(thread: usize, my_blocks: Vec<(u64, u64)>, gil: Option<&Gil>) -> V
     // Each step is one block, a slice of "bytecode"; the model hands the GIL over between them.
     let step = || blocks.next().map(|(a, b)| count_primes_in(a, b)).is_some();
     hold_in_slices(gil, thread, step, |kind, start| {
-        rec.push(if kind == SpanKind::Run { "runs bytecode" } else { "waits for the GIL" }, kind, start)
+        rec.push(
+            if kind == SpanKind::Run {
+                "runs bytecode"
+            } else {
+                "waits for the GIL"
+            },
+            kind,
+            start,
+        )
     });
     rec.spans
 }
@@ -135,8 +182,17 @@ fn io_thread(thread: usize, bytecode: (u64, u64), io_ms: f64, gil: &Gil) -> Vec<
     rec.spans
 }
 
-pub async fn run(scenario: Variant, threads: usize, job: PrimeJob, io_ms: f64) -> Result<Measured, engine::OffloadError> {
-    let n = if scenario == Variant::CpuOneThread { 1 } else { threads };
+pub async fn run(
+    scenario: Variant,
+    threads: usize,
+    job: PrimeJob,
+    io_ms: f64,
+) -> Result<Measured, engine::OffloadError> {
+    let n = if scenario == Variant::CpuOneThread {
+        1
+    } else {
+        threads
+    };
     let all_blocks = blocks(&job);
     let gil = Arc::new(Gil::default());
     let t0 = engine::now_ms();
@@ -152,15 +208,30 @@ pub async fn run(scenario: Variant, threads: usize, job: PrimeJob, io_ms: f64) -
     .await?;
     let wall_ms = engine::now_ms() - t0;
     let trace = Trace::new(spans.into_iter().flatten().collect());
-    let running = Trace::new(trace.spans.iter().filter(|s| s.kind == SpanKind::Run).cloned().collect());
+    let running = Trace::new(
+        trace
+            .spans
+            .iter()
+            .filter(|s| s.kind == SpanKind::Run)
+            .cloned()
+            .collect(),
+    );
     let cpu_ms = running.spans.iter().map(Span::duration).sum();
-    Ok(Measured { scenario, threads: n, wall_ms, cpu_ms, most_running: running.max_concurrency_within(engine::CLOCK_AGREEMENT_MS), trace })
+    Ok(Measured {
+        scenario,
+        threads: n,
+        wall_ms,
+        cpu_ms,
+        most_running: running.max_concurrency_within(engine::CLOCK_AGREEMENT_MS),
+        trace,
+    })
 }
 // endregion:run
 
 /// The same idea in Python: a real program of the repository (python/demo_gil.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_gil.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown =
+    crate::shown_file!("../../../python/demo_gil.py");
 
 #[cfg(test)]
 mod tests {
@@ -171,8 +242,16 @@ mod tests {
     fn under_the_gil_one_thread_computes_at_a_time_and_without_it_no_more_than_the_cores() {
         assert_eq!(Variant::CpuThreadsGil.parallel_lanes(8, 2), 1);
         assert_eq!(Variant::CpuOneThread.parallel_lanes(8, 2), 1);
-        assert_eq!(Variant::CpuThreadsNoGil.parallel_lanes(8, 2), 2, "two cores");
-        assert_eq!(Variant::CpuThreadsNoGil.parallel_lanes(3, 16), 3, "three threads");
+        assert_eq!(
+            Variant::CpuThreadsNoGil.parallel_lanes(8, 2),
+            2,
+            "two cores"
+        );
+        assert_eq!(
+            Variant::CpuThreadsNoGil.parallel_lanes(3, 16),
+            3,
+            "three threads"
+        );
         assert_eq!(Variant::CpuThreadsNoGil.parallel_lanes(1, 2), 1);
     }
 
@@ -183,11 +262,21 @@ mod tests {
     #[test]
     fn with_the_gil_no_two_threads_run_bytecode_at_once() {
         let _cpu = crate::testing::exclusive_cpu();
-        let m = crate::testing::within(60, "run(Variant::CpuThreadsGil, 3, job(), 10.0)", move || block_on(run(Variant::CpuThreadsGil, 3, job(), 10.0))).unwrap();
+        let m = crate::testing::within(
+            60,
+            "run(Variant::CpuThreadsGil, 3, job(), 10.0)",
+            move || block_on(run(Variant::CpuThreadsGil, 3, job(), 10.0)),
+        )
+        .unwrap();
         assert_eq!(m.most_running, 1, "{:?}", m.trace);
         assert_eq!(m.trace.lanes().len(), 3);
         // The slices alternate: many hand-overs, not one thread after another.
-        let slices = m.trace.spans.iter().filter(|s| s.kind == SpanKind::Run).count();
+        let slices = m
+            .trace
+            .spans
+            .iter()
+            .filter(|s| s.kind == SpanKind::Run)
+            .count();
         assert!(slices >= 6, "{slices} slices");
     }
 
@@ -197,22 +286,51 @@ mod tests {
         // measure speed): with the GIL one thread computes at any instant, without it both do.
         let _cpu = crate::testing::exclusive_cpu();
         let job = job();
-        let gil = crate::testing::within(60, "run(Variant::CpuThreadsGil, 2, job, 10.0)", move || block_on(run(Variant::CpuThreadsGil, 2, job, 10.0))).unwrap();
-        let free = crate::testing::within(60, "run(Variant::CpuThreadsNoGil, 2, job, 10.0)", move || block_on(run(Variant::CpuThreadsNoGil, 2, job, 10.0))).unwrap();
+        let gil =
+            crate::testing::within(60, "run(Variant::CpuThreadsGil, 2, job, 10.0)", move || {
+                block_on(run(Variant::CpuThreadsGil, 2, job, 10.0))
+            })
+            .unwrap();
+        let free = crate::testing::within(
+            60,
+            "run(Variant::CpuThreadsNoGil, 2, job, 10.0)",
+            move || block_on(run(Variant::CpuThreadsNoGil, 2, job, 10.0)),
+        )
+        .unwrap();
         assert_eq!(gil.most_running, 1, "{:?}", gil.trace);
         assert_eq!(free.most_running, 2, "{:?}", free.trace);
         assert!(free.trace.parallel_on_distinct_lanes());
         // Without the GIL nobody waits for it: no Blocked spans at all.
-        assert!(free.trace.spans.iter().all(|s| s.kind == SpanKind::Run), "{:?}", free.trace);
+        assert!(
+            free.trace.spans.iter().all(|s| s.kind == SpanKind::Run),
+            "{:?}",
+            free.trace
+        );
     }
 
     #[test]
     fn io_waits_overlap_under_the_gil() {
         let _cpu = crate::testing::exclusive_cpu();
-        let m = crate::testing::within(60, "run(Variant::IoThreadsGil, 3, job(), 30.0)", move || block_on(run(Variant::IoThreadsGil, 3, job(), 30.0))).unwrap();
+        let m = crate::testing::within(
+            60,
+            "run(Variant::IoThreadsGil, 3, job(), 30.0)",
+            move || block_on(run(Variant::IoThreadsGil, 3, job(), 30.0)),
+        )
+        .unwrap();
         assert_eq!(m.most_running, 1);
-        let waits = Trace::new(m.trace.spans.iter().filter(|s| s.kind == SpanKind::Wait).cloned().collect());
+        let waits = Trace::new(
+            m.trace
+                .spans
+                .iter()
+                .filter(|s| s.kind == SpanKind::Wait)
+                .cloned()
+                .collect(),
+        );
         assert!(waits.max_concurrency() >= 2, "{:?}", waits);
-        assert!(m.wall_ms < 3.0 * IO_ROUNDS as f64 * 30.0 * 0.7, "waits overlapped: {}", m.wall_ms);
+        assert!(
+            m.wall_ms < 3.0 * IO_ROUNDS as f64 * 30.0 * 0.7,
+            "waits overlapped: {}",
+            m.wall_ms
+        );
     }
 }

@@ -1,11 +1,13 @@
 //! The page of the simulated-GIL demo.
 
-use super::{run, Measured, Variant, INFO, IO_MS, PYTHON_SOURCE, THREADS, WORK_MS};
-use crate::models::gil::SWITCH_MS;
+use super::{INFO, IO_MS, Measured, PYTHON_SOURCE, THREADS, Variant, WORK_MS, run};
 use crate::core::stats::speedup;
 use crate::engine;
 use crate::models::cooperative;
-use crate::widgets::{DemoPage, Knobs, NoiseNote, Prediction, RunState, Speedup, SpeedupCell, Timelines};
+use crate::models::gil::SWITCH_MS;
+use crate::widgets::{
+    DemoPage, Knobs, NoiseNote, Prediction, RunState, Speedup, SpeedupCell, Timelines,
+};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -29,8 +31,13 @@ fn cpython_figures() -> String {
         "Real CPython, not in your browser ({}): counting primes took {:.2} s on one thread, {:.2} s on two \
          threads (the GIL: no faster) and {:.2} s on two processes (started by {}). 1000 gathered asyncio.sleep(0.2) took {:.2} s. \
          Free-threaded CPython: {}.",
-        source(), figure("cpu_one_thread_s"), figure("cpu_two_threads_s"), figure("cpu_two_processes_s"),
-        get("cpu_two_processes_start_method").unwrap_or("?"), figure("gathered_1000_sleeps_of_0.2_s"), get("free_threaded").unwrap_or("not measured")
+        source(),
+        figure("cpu_one_thread_s"),
+        figure("cpu_two_threads_s"),
+        figure("cpu_two_processes_s"),
+        get("cpu_two_processes_start_method").unwrap_or("?"),
+        figure("gathered_1000_sleeps_of_0.2_s"),
+        get("free_threaded").unwrap_or("not measured")
     )
 }
 
@@ -44,7 +51,13 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         let io = knobs.get(IO_MS).get_untracked() as f64;
         state.start(async move {
             let job = cooperative::sized_job(work).await;
-            Ok(state.steps(Variant::ALL.to_vec(), |s| s.title(threads), |s| run(s, threads, job, io)).await?)
+            Ok(state
+                .steps(
+                    Variant::ALL.to_vec(),
+                    |s| s.title(threads),
+                    |s| run(s, threads, job, io),
+                )
+                .await?)
         });
     };
     view! {
@@ -66,7 +79,14 @@ fn results(all: Vec<Measured>) -> impl IntoView {
     // CPU-bound runs only: an I/O-bound run's speedup says nothing about the lanes.
     let speedups: Vec<Option<Speedup>> = all
         .iter()
-        .map(|m| (m.scenario != Variant::IoThreadsGil).then(|| Speedup::new(speedup(one, m.wall_ms), m.scenario.parallel_lanes(threads, cores))))
+        .map(|m| {
+            (m.scenario != Variant::IoThreadsGil).then(|| {
+                Speedup::new(
+                    speedup(one, m.wall_ms),
+                    m.scenario.parallel_lanes(threads, cores),
+                )
+            })
+        })
         .collect();
     view! {
         <section class="results" data-testid="results">
@@ -94,5 +114,19 @@ fn results(all: Vec<Measured>) -> impl IntoView {
 
 /// The guess this page asks for before its run.
 fn prediction() -> Prediction<Vec<Measured>> {
-    Prediction::new(|k| format!("{} threads share {} ms of CPU work under the simulated GIL: how long will it take?", k.get(THREADS).get(), k.get(WORK_MS).get()), "ms", |all: &Vec<Measured>| all.iter().find(|m| m.scenario == Variant::CpuThreadsGil).map(|m| m.wall_ms))
+    Prediction::new(
+        |k| {
+            format!(
+                "{} threads share {} ms of CPU work under the simulated GIL: how long will it take?",
+                k.get(THREADS).get(),
+                k.get(WORK_MS).get()
+            )
+        },
+        "ms",
+        |all: &Vec<Measured>| {
+            all.iter()
+                .find(|m| m.scenario == Variant::CpuThreadsGil)
+                .map(|m| m.wall_ms)
+        },
+    )
 }

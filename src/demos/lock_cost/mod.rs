@@ -3,9 +3,9 @@
 //! waiting), and an atomic add (shared, but no lock). Each wait for the lock is timed: the trace
 //! shows when threads stood in line.
 
+use crate::core::catalog::{DemoInfo, Group};
 use crate::core::params::Knob;
 use crate::core::trace::{Lane, Span, SpanKind, Trace};
-use crate::core::catalog::{DemoInfo, Group};
 use crate::engine;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, TryLockError};
@@ -22,8 +22,22 @@ pub const INFO: DemoInfo = DemoInfo {
     freezes_on_purpose: false,
 };
 
-pub const THREADS: Knob = Knob { key: "threads", label: "threads", min: 1, max: 8, default: 2, step: 1 };
-pub const THOUSANDS: Knob = Knob { key: "k", label: "adds per thread (thousands)", min: 1, max: 5000, default: 500, step: 1 };
+pub const THREADS: Knob = Knob {
+    key: "threads",
+    label: "threads",
+    min: 1,
+    max: 8,
+    default: 2,
+    step: 1,
+};
+pub const THOUSANDS: Knob = Knob {
+    key: "k",
+    label: "adds per thread (thousands)",
+    min: 1,
+    max: 5000,
+    default: 500,
+    step: 1,
+};
 
 /// Waits closer together than this are drawn as one.
 const MERGE_MS: f64 = 0.05;
@@ -71,7 +85,11 @@ struct Waits {
 
 impl Waits {
     fn new() -> Waits {
-        Waits { count: 0, total_ms: 0.0, spans: Vec::new() }
+        Waits {
+            count: 0,
+            total_ms: 0.0,
+            spans: Vec::new(),
+        }
     }
 
     fn record(&mut self, start: f64, end: f64) {
@@ -89,7 +107,14 @@ impl Waits {
     fn into_spans(self, thread: usize, lane: Lane, start: f64, end: f64) -> Vec<Span> {
         let mut out = Vec::new();
         let mut at = start;
-        let span = |kind, label: &str, s, e| Span { task: thread, lane, label: format!("thread {thread}: {label}"), kind, start: s, end: e };
+        let span = |kind, label: &str, s, e| Span {
+            task: thread,
+            lane,
+            label: format!("thread {thread}: {label}"),
+            kind,
+            start: s,
+            end: e,
+        };
         for (s, e) in self.spans.into_iter().filter(|(s, e)| e - s >= 0.01) {
             if s > at {
                 out.push(span(SpanKind::Run, "counting", at, s));
@@ -123,7 +148,11 @@ fn lock_timed<'a>(m: &'a Mutex<u64>, waits: &mut Waits) -> std::sync::MutexGuard
     }
 }
 
-pub async fn count(strategy: Variant, threads: usize, adds: u64) -> Result<Measured, engine::OffloadError> {
+pub async fn count(
+    strategy: Variant,
+    threads: usize,
+    adds: u64,
+) -> Result<Measured, engine::OffloadError> {
     let shared = Arc::new(Mutex::new(0u64));
     let atomic = Arc::new(AtomicU64::new(0));
     let (s, a) = (Arc::clone(&shared), Arc::clone(&atomic));
@@ -156,7 +185,11 @@ pub async fn count(strategy: Variant, threads: usize, adds: u64) -> Result<Measu
             }
         }
         let lane = engine::lane(t);
-        (waits.count, waits.total_ms, waits.into_spans(t, lane, start, engine::now_ms()))
+        (
+            waits.count,
+            waits.total_ms,
+            waits.into_spans(t, lane, start, engine::now_ms()),
+        )
     })
     .await?;
     let wall_ms = engine::now_ms() - t0;
@@ -176,7 +209,8 @@ pub async fn count(strategy: Variant, threads: usize, adds: u64) -> Result<Measu
 
 /// The same idea in Python: a real program of the repository (python/demo_lock_cost.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_lock_cost.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown =
+    crate::shown_file!("../../../python/demo_lock_cost.py");
 
 #[cfg(test)]
 mod tests {
@@ -187,7 +221,10 @@ mod tests {
     fn every_strategy_counts_exactly() {
         let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
         for s in Variant::ALL {
-            let m = crate::testing::within(60, "count(s, 3, 20_000)", move || block_on(count(s, 3, 20_000))).unwrap();
+            let m = crate::testing::within(60, "count(s, 3, 20_000)", move || {
+                block_on(count(s, 3, 20_000))
+            })
+            .unwrap();
             assert_eq!(m.total, m.expected, "{s:?}");
         }
     }
@@ -196,19 +233,58 @@ mod tests {
     fn only_the_shared_lock_makes_threads_wait_while_counting() {
         let _cpu = crate::testing::exclusive_cpu();
         // Contention needs two threads counting at once: retry a few times, never skip.
-        let shared = (0..5).map(|_| crate::testing::within(60, "count(Variant::SharedLock, 2, 300_000)", move || block_on(count(Variant::SharedLock, 2, 300_000))).unwrap()).find(|m| m.contended > 0);
+        let shared = (0..5)
+            .map(|_| {
+                crate::testing::within(60, "count(Variant::SharedLock, 2, 300_000)", move || {
+                    block_on(count(Variant::SharedLock, 2, 300_000))
+                })
+                .unwrap()
+            })
+            .find(|m| m.contended > 0);
         let shared = shared.expect("two threads locking 300000 times each never collided");
         assert!(shared.waited_ms > 0.0);
-        assert!(shared.trace.spans.iter().any(|s| s.kind == SpanKind::Blocked));
-        let private = crate::testing::within(60, "count(Variant::PerThread, 2, 300_000)", move || block_on(count(Variant::PerThread, 2, 300_000))).unwrap();
-        assert!(private.contended <= 1, "only the final merge can collide: {}", private.contended);
-        let atomic = crate::testing::within(60, "count(Variant::Atomic, 2, 300_000)", move || block_on(count(Variant::Atomic, 2, 300_000))).unwrap();
+        assert!(
+            shared
+                .trace
+                .spans
+                .iter()
+                .any(|s| s.kind == SpanKind::Blocked)
+        );
+        let private =
+            crate::testing::within(60, "count(Variant::PerThread, 2, 300_000)", move || {
+                block_on(count(Variant::PerThread, 2, 300_000))
+            })
+            .unwrap();
+        assert!(
+            private.contended <= 1,
+            "only the final merge can collide: {}",
+            private.contended
+        );
+        let atomic = crate::testing::within(60, "count(Variant::Atomic, 2, 300_000)", move || {
+            block_on(count(Variant::Atomic, 2, 300_000))
+        })
+        .unwrap();
         assert_eq!(atomic.contended, 0);
         // Structure, not a one-shot ratio of two timings: the private counters' threads never
         // wait while counting (a wait is a Blocked span; only the merge may add one).
-        let blocked = |m: &Measured| m.trace.spans.iter().filter(|s| s.kind == SpanKind::Blocked).count();
-        assert!(blocked(&private) <= 1, "private counting waited (only the merge may): {:?}", private.trace);
-        assert_eq!(blocked(&atomic), 0, "atomic adds never wait: {:?}", atomic.trace);
+        let blocked = |m: &Measured| {
+            m.trace
+                .spans
+                .iter()
+                .filter(|s| s.kind == SpanKind::Blocked)
+                .count()
+        };
+        assert!(
+            blocked(&private) <= 1,
+            "private counting waited (only the merge may): {:?}",
+            private.trace
+        );
+        assert_eq!(
+            blocked(&atomic),
+            0,
+            "atomic adds never wait: {:?}",
+            atomic.trace
+        );
     }
 
     #[test]
@@ -222,6 +298,9 @@ mod tests {
         let kinds: Vec<SpanKind> = spans.iter().map(|s| s.kind).collect();
         use SpanKind::*;
         assert_eq!(kinds, vec![Run, Blocked, Run, Blocked, Run]);
-        assert!(spans.windows(2).all(|p| p[0].end == p[1].start), "contiguous");
+        assert!(
+            spans.windows(2).all(|p| p[0].end == p[1].start),
+            "contiguous"
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! The page of the lock-cost demo.
 
-use super::{count, Measured, Variant, INFO, PYTHON_SOURCE, THOUSANDS, THREADS};
+use super::{INFO, Measured, PYTHON_SOURCE, THOUSANDS, THREADS, Variant, count};
 use crate::core::stats::grouped;
 use crate::widgets::{DemoPage, Knobs, Prediction, RunState, Timelines};
 use leptos::prelude::*;
@@ -25,7 +25,13 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         let threads = knobs.get(THREADS).get_untracked() as usize;
         let adds = knobs.get(THOUSANDS).get_untracked() * 1000;
         state.start(async move {
-            Ok(state.steps(Variant::ALL.to_vec(), |s| s.title().into(), |s| count(s, threads, adds)).await?)
+            Ok(state
+                .steps(
+                    Variant::ALL.to_vec(),
+                    |s| s.title().into(),
+                    |s| count(s, threads, adds),
+                )
+                .await?)
         });
     };
     view! {
@@ -59,5 +65,19 @@ fn results(all: Vec<Measured>) -> impl IntoView {
 
 /// The guess this page asks for before its run.
 fn prediction() -> Prediction<Vec<Measured>> {
-    Prediction::new(|k| format!("{} threads each add {} thousand times through one shared lock: how long will it take?", k.get(THREADS).get(), k.get(THOUSANDS).get()), "ms", |all: &Vec<Measured>| all.iter().find(|m| m.strategy == Variant::SharedLock).map(|m| m.wall_ms))
+    Prediction::new(
+        |k| {
+            format!(
+                "{} threads each add {} thousand times through one shared lock: how long will it take?",
+                k.get(THREADS).get(),
+                k.get(THOUSANDS).get()
+            )
+        },
+        "ms",
+        |all: &Vec<Measured>| {
+            all.iter()
+                .find(|m| m.strategy == Variant::SharedLock)
+                .map(|m| m.wall_ms)
+        },
+    )
 }

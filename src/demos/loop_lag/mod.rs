@@ -3,12 +3,12 @@
 //! delay over the threshold is reported with what the page was doing. The status line shows it
 //! on every page; this demo's page lets a user hold the loop on purpose and watch it caught.
 
+use crate::core::catalog::{DemoInfo, Group};
 use crate::core::lag::SlowCallback;
 use crate::core::params::Knob;
 use crate::core::trace::{Lane, Span, SpanKind, Trace};
-use crate::core::catalog::{DemoInfo, Group};
-use crate::models::heartbeat::{SharedMeter, Threshold, HEARTBEAT_TASK, PERIOD_MS};
 use crate::engine;
+use crate::models::heartbeat::{HEARTBEAT_TASK, PERIOD_MS, SharedMeter, Threshold};
 
 pub mod view;
 
@@ -22,8 +22,22 @@ pub const INFO: DemoInfo = DemoInfo {
     freezes_on_purpose: true,
 };
 
-pub const HOLD_MS: Knob = Knob { key: "hold", label: "hold the loop (ms)", min: 10, max: 2000, default: 300, step: 10 };
-pub const THRESHOLD_MS: Knob = Knob { key: "threshold", label: "threshold (ms)", min: 10, max: 1000, default: 100, step: 10 };
+pub const HOLD_MS: Knob = Knob {
+    key: "hold",
+    label: "hold the loop (ms)",
+    min: 10,
+    max: 2000,
+    default: 300,
+    step: 10,
+};
+pub const THRESHOLD_MS: Knob = Knob {
+    key: "threshold",
+    label: "threshold (ms)",
+    min: 10,
+    max: 1000,
+    default: 100,
+    step: 10,
+};
 
 /// The row this page draws the callback in (the heartbeat's is `HEARTBEAT_TASK`).
 pub const CALLBACK_TASK: usize = 1;
@@ -61,30 +75,41 @@ pub async fn run(hold_ms: f64, threshold_ms: f64, meter: &SharedMeter) -> Measur
     engine::sleep_ms(3.0 * PERIOD_MS).await; // the heartbeat catches up
     let m = meter.lock().unwrap();
     let (from, to) = (held.start - 2.0 * PERIOD_MS, engine::now_ms());
-    let report = (m.total_reports() > before).then(|| m.reports().last().cloned()).flatten();
+    let report = (m.total_reports() > before)
+        .then(|| m.reports().last().cloned())
+        .flatten();
     let mut spans = m.stalls(from, to, HEARTBEAT_TASK);
     spans.push(held.clone());
-    Measured { hold_ms: held.duration(), threshold_ms, report, worst_gap_ms: m.worst_gap(from, to), trace: Trace::new(spans) }
+    Measured {
+        hold_ms: held.duration(),
+        threshold_ms,
+        report,
+        worst_gap_ms: m.worst_gap(from, to),
+        trace: Trace::new(spans),
+    }
 }
 // endregion:run
 
 /// The same idea in Python: a real program of the repository (python/demo_loop_lag.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_loop_lag.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown =
+    crate::shown_file!("../../../python/demo_loop_lag.py");
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::models::heartbeat::{new_meter, watch};
     use futures::executor::LocalPool;
-    use std::sync::Arc;
     use futures::task::LocalSpawnExt;
+    use std::sync::Arc;
 
     /// One thread, one loop: the heartbeat and the demo share it exactly as in the browser.
     fn on_one_loop<T>(f: impl std::future::Future<Output = T>, meter: &SharedMeter) -> T {
         let mut pool = LocalPool::new();
         let m = Arc::clone(meter);
-        pool.spawner().spawn_local(watch(m, || Some("test".into()), |_, _| {})).unwrap();
+        pool.spawner()
+            .spawn_local(watch(m, || Some("test".into()), |_, _| {}))
+            .unwrap();
         pool.run_until(f)
     }
 
@@ -99,9 +124,22 @@ mod tests {
         assert_eq!(report.context, "test");
         assert!(m.worst_gap_ms >= 250.0, "{}", m.worst_gap_ms);
         // The heartbeat's stall covers the hold: nothing ticked while the callback ran.
-        let held = m.trace.spans.iter().find(|s| s.task == CALLBACK_TASK).unwrap();
-        let stall = m.trace.spans.iter().find(|s| s.task == HEARTBEAT_TASK).expect("a stall span");
-        assert!(stall.start <= held.start + 1.0 && stall.end >= held.end, "{stall:?} vs {held:?}");
+        let held = m
+            .trace
+            .spans
+            .iter()
+            .find(|s| s.task == CALLBACK_TASK)
+            .unwrap();
+        let stall = m
+            .trace
+            .spans
+            .iter()
+            .find(|s| s.task == HEARTBEAT_TASK)
+            .expect("a stall span");
+        assert!(
+            stall.start <= held.start + 1.0 && stall.end >= held.end,
+            "{stall:?} vs {held:?}"
+        );
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! The page of the loop-lag demo: hold the loop on purpose and watch the monitor catch it.
 
-use super::{run, Measured, HOLD_MS, INFO, PYTHON_SOURCE, THRESHOLD_MS};
-use crate::widgets::{describe_slow_callback, use_lag, DemoPage, Heartbeat, Knobs, RunState, Timeline, Prediction};
+use super::{HOLD_MS, INFO, Measured, PYTHON_SOURCE, THRESHOLD_MS, run};
+use crate::widgets::{
+    DemoPage, Heartbeat, Knobs, Prediction, RunState, Timeline, describe_slow_callback, use_lag,
+};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -25,7 +27,9 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         let hold = knobs.get(HOLD_MS).get_untracked() as f64;
         let threshold = knobs.get(THRESHOLD_MS).get_untracked() as f64;
         state.start(async move {
-            state.say(format!("holding the loop for {hold:.0} ms: the page freezes on purpose"));
+            state.say(format!(
+                "holding the loop for {hold:.0} ms: the page freezes on purpose"
+            ));
             Ok(run(hold, threshold, &lag.meter()).await)
         });
     };
@@ -52,8 +56,14 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
 
 fn results(m: Measured) -> impl IntoView {
     let verdict = match &m.report {
-        Some(r) => format!("Reported: the loop was held for {:.0} ms, over the {:.0} ms threshold.", r.held_ms, m.threshold_ms),
-        None => format!("Not reported: the hold stayed under the {:.0} ms threshold.", m.threshold_ms),
+        Some(r) => format!(
+            "Reported: the loop was held for {:.0} ms, over the {:.0} ms threshold.",
+            r.held_ms, m.threshold_ms
+        ),
+        None => format!(
+            "Not reported: the hold stayed under the {:.0} ms threshold.",
+            m.threshold_ms
+        ),
     };
     view! {
         <section class="results" data-testid="results">
@@ -72,5 +82,14 @@ fn results(m: Measured) -> impl IntoView {
 
 /// The guess this page asks for before its run.
 fn prediction() -> Prediction<Measured> {
-    Prediction::new(|k| format!("A callback holds the loop for {} ms: what will the longest gap between heartbeats be?", k.get(HOLD_MS).get()), "ms", |m: &Measured| Some(m.worst_gap_ms))
+    Prediction::new(
+        |k| {
+            format!(
+                "A callback holds the loop for {} ms: what will the longest gap between heartbeats be?",
+                k.get(HOLD_MS).get()
+            )
+        },
+        "ms",
+        |m: &Measured| Some(m.worst_gap_ms),
+    )
 }

@@ -21,8 +21,22 @@ pub const INFO: DemoInfo = DemoInfo {
     freezes_on_purpose: false,
 };
 
-pub const COROUTINES: Knob = Knob { key: "coroutines", label: "coroutines", min: 1_000, max: 50_000, default: 10_000, step: 1_000 };
-pub const PROCESSES: Knob = Knob { key: "processes", label: "processes", min: 1, max: 8, default: 4, step: 1 };
+pub const COROUTINES: Knob = Knob {
+    key: "coroutines",
+    label: "coroutines",
+    min: 1_000,
+    max: 50_000,
+    default: 10_000,
+    step: 1_000,
+};
+pub const PROCESSES: Knob = Knob {
+    key: "processes",
+    label: "processes",
+    min: 1,
+    max: 8,
+    default: 4,
+    step: 1,
+};
 
 /// The coroutines, all suspended at once.
 #[derive(Clone, Debug, PartialEq)]
@@ -79,12 +93,19 @@ pub async fn coroutines(n: usize) -> Coroutines {
     let all = futures::future::join_all((0..n).map(|_| waiter(event.clone())));
     let watch = async {
         engine::yield_now().await; // by now every coroutine ran up to its await
-        let held = (engine::heap_in_use().saturating_sub(before), engine::now_ms() - t0);
+        let held = (
+            engine::heap_in_use().saturating_sub(before),
+            engine::now_ms() - t0,
+        );
         let _ = set.send(()); // event.set(): they all finish
         held
     };
     let (_, (heap_bytes, ms)) = futures::future::join(all, watch).await;
-    Coroutines { count: n, heap_bytes, ms }
+    Coroutines {
+        count: n,
+        heap_bytes,
+        ms,
+    }
 }
 
 /// Starts a process and asks it what memory it has.
@@ -95,8 +116,14 @@ async fn process_memory() -> Result<ProcessMemory, ProcessError> {
     let reply = p.call(&Request::Memory.encode(), false).await?;
     p.terminate();
     match Reply::decode(&reply) {
-        Ok(Reply::Values(v)) if v.len() == 2 => Ok(ProcessMemory { start_ms, memory_bytes: v[0] as usize, heap_bytes: v[1] as usize }),
-        other => Err(ProcessError::Died(format!("an unexpected reply: {other:?}"))),
+        Ok(Reply::Values(v)) if v.len() == 2 => Ok(ProcessMemory {
+            start_ms,
+            memory_bytes: v[0] as usize,
+            heap_bytes: v[1] as usize,
+        }),
+        other => Err(ProcessError::Died(format!(
+            "an unexpected reply: {other:?}"
+        ))),
     }
 }
 
@@ -106,13 +133,19 @@ pub async fn run(coroutine_count: usize, process_count: usize) -> Result<Measure
     let threads = engine::pool_memory(); // recorded when the threads started with the page
     let started = futures::future::join_all((0..process_count).map(|_| process_memory())).await;
     let processes = started.into_iter().collect::<Result<Vec<_>, _>>()?;
-    Ok(Measured { coroutines, threads, page_memory_bytes: engine::instance_memory_bytes(), processes })
+    Ok(Measured {
+        coroutines,
+        threads,
+        page_memory_bytes: engine::instance_memory_bytes(),
+        processes,
+    })
 }
 // endregion:run
 
 /// The same idea in Python: a real program of the repository (python/demo_memory_cost.py),
 /// shown byte for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_memory_cost.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown =
+    crate::shown_file!("../../../python/demo_memory_cost.py");
 
 #[cfg(test)]
 mod tests {
@@ -127,9 +160,16 @@ mod tests {
         let before = engine::heap_in_use();
         let c = block_on(coroutines(50_000));
         let each = c.bytes_each();
-        assert!((16.0..4096.0).contains(&each), "{each} bytes a coroutine: {c:?}");
+        assert!(
+            (16.0..4096.0).contains(&each),
+            "{each} bytes a coroutine: {c:?}"
+        );
         let after = engine::heap_in_use();
-        assert!(after < before + c.heap_bytes / 2, "they were freed: {before} -> {after}, held {}", c.heap_bytes);
+        assert!(
+            after < before + c.heap_bytes / 2,
+            "they were freed: {before} -> {after}, held {}",
+            c.heap_bytes
+        );
     }
 
     #[test]
@@ -145,8 +185,15 @@ mod tests {
             assert_eq!(p.memory_bytes, 0, "natively no instance memory: {p:?}");
             assert!(p.heap_bytes > 0, "the process read the heap: {p:?}");
         }
-        assert_eq!(m.threads, None, "natively the pool's stacks are not on the heap");
+        assert_eq!(
+            m.threads, None,
+            "natively the pool's stacks are not on the heap"
+        );
         let each = m.coroutines.bytes_each();
-        assert!((16.0..4096.0).contains(&each), "20,000 suspended coroutines held {each} bytes each: {:?}", m.coroutines);
+        assert!(
+            (16.0..4096.0).contains(&each),
+            "20,000 suspended coroutines held {each} bytes each: {:?}",
+            m.coroutines
+        );
     }
 }

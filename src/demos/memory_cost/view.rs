@@ -1,8 +1,8 @@
 //! The page of the memory-cost demo.
 
-use super::{run, Measured, COROUTINES, INFO, PROCESSES, PYTHON_SOURCE};
+use super::{COROUTINES, INFO, Measured, PROCESSES, PYTHON_SOURCE, run};
 use crate::core::reference::{figure, get, source};
-use crate::widgets::{use_pool, DemoPage, Knobs, PoolState, Prediction, RunState};
+use crate::widgets::{DemoPage, Knobs, PoolState, Prediction, RunState, use_pool};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -31,7 +31,9 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         let coroutines = knobs.get(COROUTINES).get_untracked() as usize;
         let processes = knobs.get(PROCESSES).get_untracked() as usize;
         state.start(async move {
-            state.say(format!("{coroutines} coroutines waiting, then {processes} processes"));
+            state.say(format!(
+                "{coroutines} coroutines waiting, then {processes} processes"
+            ));
             run(coroutines, processes).await
         });
     };
@@ -64,7 +66,13 @@ fn cpython_note() -> String {
 }
 
 /// One row: what, how many, the bytes they hold together, each, and CPython's figure each.
-fn row(key: &'static str, what: String, count: usize, total: f64, cpython_kb: f64) -> impl IntoView {
+fn row(
+    key: &'static str,
+    what: String,
+    count: usize,
+    total: f64,
+    cpython_kb: f64,
+) -> impl IntoView {
     let each = total / count.max(1) as f64;
     view! {
         <tr data-what=key data-count=count data-bytes=total data-each=each>
@@ -84,7 +92,12 @@ fn results(m: Measured, pool: PoolState) -> impl IntoView {
     let verdict = format!(
         "A suspended coroutine held {} here; {}a process {} of its own (the page's own memory is {}). Thousands of waits fit in one process; each thread or process is a real cost.",
         size(m.coroutines.bytes_each()),
-        m.threads.map(|t| format!("a worker thread reserved {} of the shared memory for its stack; ", size(t.heap_bytes as f64 / t.threads.max(1) as f64))).unwrap_or_default(),
+        m.threads
+            .map(|t| format!(
+                "a worker thread reserved {} of the shared memory for its stack; ",
+                size(t.heap_bytes as f64 / t.threads.max(1) as f64)
+            ))
+            .unwrap_or_default(),
         size(process_each),
         size(m.page_memory_bytes as f64),
     );
@@ -108,7 +121,12 @@ fn results(m: Measured, pool: PoolState) -> impl IntoView {
 /// The guess this page asks for before its run.
 fn prediction() -> Prediction<Measured> {
     Prediction::new(
-        |k| format!("{} coroutines all wait on one event: how many bytes does each hold?", k.get(COROUTINES).get()),
+        |k| {
+            format!(
+                "{} coroutines all wait on one event: how many bytes does each hold?",
+                k.get(COROUTINES).get()
+            )
+        },
         "bytes",
         |m: &Measured| Some(m.coroutines.bytes_each()),
     )

@@ -1,11 +1,11 @@
 //! Parallel CPU work: one CPU-bound job (counting primes by trial division) split across
 //! 1..P worker threads that share memory. Wall time, speedup and efficiency per thread count.
 
+use crate::core::catalog::{DemoInfo, Group};
 use crate::core::params::Knob;
 use crate::core::stats;
 use crate::core::trace::{Span, SpanKind, Trace};
 use crate::core::workload::{count_primes_sieve, count_primes_striped};
-use crate::core::catalog::{DemoInfo, Group};
 use crate::engine;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -23,8 +23,22 @@ pub const INFO: DemoInfo = DemoInfo {
 };
 
 /// The size knob: count primes below this many thousand.
-pub const SIZE_K: Knob = Knob { key: "size", label: "count primes below (thousands)", min: 10, max: 20_000, default: 1_500, step: 100 };
-pub const REPEATS: Knob = Knob { key: "repeats", label: "runs per thread count (median)", min: 1, max: 9, default: 3, step: 1 };
+pub const SIZE_K: Knob = Knob {
+    key: "size",
+    label: "count primes below (thousands)",
+    min: 10,
+    max: 20_000,
+    default: 1_500,
+    step: 100,
+};
+pub const REPEATS: Knob = Knob {
+    key: "repeats",
+    label: "runs per thread count (median)",
+    min: 1,
+    max: 9,
+    default: 3,
+    step: 1,
+};
 
 /// One run of the job on `threads` threads.
 #[derive(Clone, Debug, PartialEq)]
@@ -65,14 +79,28 @@ pub fn run_split(limit: u64, threads: usize) -> SplitRun {
                 (k < stripes).then(|| {
                     let start = engine::now_ms();
                     let primes = count_primes_striped(limit, k as u64, stripes as u64);
-                    (primes, Span::since(k, lane, format!("stripe {k}: {primes} primes"), SpanKind::Run, start))
+                    (
+                        primes,
+                        Span::since(
+                            k,
+                            lane,
+                            format!("stripe {k}: {primes} primes"),
+                            SpanKind::Run,
+                            start,
+                        ),
+                    )
                 })
             })
         })
         .collect();
     let wall_ms = engine::now_ms() - t0;
     let primes = parts.iter().map(|(p, _)| p).sum();
-    SplitRun { threads, primes, wall_ms, trace: Trace::new(parts.into_iter().map(|(_, s)| s).collect()) }
+    SplitRun {
+        threads,
+        primes,
+        wall_ms,
+        trace: Trace::new(parts.into_iter().map(|(_, s)| s).collect()),
+    }
 }
 // endregion:run
 
@@ -95,7 +123,9 @@ pub struct Row {
 /// The row with the highest speedup that is a result: one over what its threads can give is
 /// noise (`core::stats::impossible_speedup`), never the best.
 pub fn best(rows: &[Row]) -> Option<&Row> {
-    rows.iter().filter(|r| !stats::impossible_speedup(r.speedup, r.threads)).max_by(|a, b| a.speedup.total_cmp(&b.speedup))
+    rows.iter()
+        .filter(|r| !stats::impossible_speedup(r.speedup, r.threads))
+        .max_by(|a, b| a.speedup.total_cmp(&b.speedup))
 }
 
 /// Summarises repeats per thread count (`runs[t][k]`: round k's run on t + 1 threads) into rows.
@@ -103,13 +133,19 @@ pub fn best(rows: &[Row]) -> Option<&Row> {
 /// row's threads, measured back to back (`stats::paired_speedup`).
 pub fn summarise(runs: &[Vec<SplitRun>], expected_primes: u64) -> Vec<Row> {
     let times = |r: &[SplitRun]| r.iter().map(|s| s.wall_ms).collect::<Vec<_>>();
-    let baseline = runs.iter().find(|r| r.first().is_some_and(|s| s.threads == 1)).map(|r| times(r));
+    let baseline = runs
+        .iter()
+        .find(|r| r.first().is_some_and(|s| s.threads == 1))
+        .map(|r| times(r));
     runs.iter()
         .filter(|r| !r.is_empty())
         .map(|r| {
             let threads = r[0].threads;
             let runs_ms = times(r);
-            let speedup = baseline.as_deref().and_then(|b| stats::paired_speedup(b, &runs_ms)).unwrap_or(f64::NAN);
+            let speedup = baseline
+                .as_deref()
+                .and_then(|b| stats::paired_speedup(b, &runs_ms))
+                .unwrap_or(f64::NAN);
             Row {
                 threads,
                 wall_ms: stats::median(&runs_ms).unwrap_or(f64::NAN),
@@ -130,14 +166,18 @@ pub fn expected_primes(limit: u64) -> u64 {
 
 /// The same idea in Python: a real program of the repository (python/demo_parallel_cpu.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_parallel_cpu.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown =
+    crate::shown_file!("../../../python/demo_parallel_cpu.py");
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn pool(threads: usize) -> rayon::ThreadPool {
-        rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap()
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
     }
 
     #[test]
@@ -148,7 +188,11 @@ mod tests {
         for threads in 1..=5 {
             let run = pool.install(|| run_split(200_000, threads));
             assert_eq!(run.primes, expected, "{threads} threads");
-            assert_eq!(run.trace.spans.len(), threads * STRIPES_PER_THREAD, "every stripe once");
+            assert_eq!(
+                run.trace.spans.len(),
+                threads * STRIPES_PER_THREAD,
+                "every stripe once"
+            );
         }
     }
 
@@ -166,14 +210,23 @@ mod tests {
     fn one_thread_never_overlaps() {
         let pool = pool(2);
         let run = pool.install(|| run_split(300_000, 1));
-        assert_eq!(run.trace.lanes().len(), 1, "one job, one thread, though the pool has two");
+        assert_eq!(
+            run.trace.lanes().len(),
+            1,
+            "one job, one thread, though the pool has two"
+        );
         assert!(!run.trace.any_overlap());
     }
 
     #[test]
     fn summary_speedups_are_against_one_thread() {
         let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
-        let fake = |threads, wall_ms, primes| SplitRun { threads, primes, wall_ms, trace: Trace::default() };
+        let fake = |threads, wall_ms, primes| SplitRun {
+            threads,
+            primes,
+            wall_ms,
+            trace: Trace::default(),
+        };
         let runs = vec![
             vec![fake(1, 100.0, 7), fake(1, 120.0, 7), fake(1, 110.0, 7)],
             vec![fake(2, 55.0, 7), fake(2, 60.0, 8)],
@@ -182,7 +235,11 @@ mod tests {
         assert_eq!(rows[0].speedup, 1.0);
         // Round by round: 100/55 and 120/60 (the third round has no 2-thread run), median 1.909;
         // the medians' ratio would be 110/57.5 = 1.913.
-        assert!((rows[1].speedup - (100.0 / 55.0 + 2.0) / 2.0).abs() < 1e-9, "{}", rows[1].speedup);
+        assert!(
+            (rows[1].speedup - (100.0 / 55.0 + 2.0) / 2.0).abs() < 1e-9,
+            "{}",
+            rows[1].speedup
+        );
         assert_eq!(rows[1].wall_ms, 57.5);
         assert_eq!(rows[1].runs_ms, [55.0, 60.0], "each repeat, in round order");
         assert!(rows[0].checked);
@@ -191,10 +248,25 @@ mod tests {
 
     #[test]
     fn the_best_row_is_never_a_speedup_over_its_threads() {
-        let fake = |threads, wall_ms| vec![SplitRun { threads, primes: 7, wall_ms, trace: Trace::default() }];
+        let fake = |threads, wall_ms| {
+            vec![SplitRun {
+                threads,
+                primes: 7,
+                wall_ms,
+                trace: Trace::default(),
+            }]
+        };
         let rows = summarise(&[fake(1, 100.0), fake(2, 53.0), fake(3, 40.0)], 7);
-        assert_eq!(best(&rows).map(|r| r.threads), Some(3), "2.50x on 3 threads is a result");
+        assert_eq!(
+            best(&rows).map(|r| r.threads),
+            Some(3),
+            "2.50x on 3 threads is a result"
+        );
         let rows = summarise(&[fake(1, 100.0), fake(2, 53.0), fake(3, 30.0)], 7);
-        assert_eq!(best(&rows).map(|r| r.threads), Some(2), "3.33x on 3 threads is noise, not the best");
+        assert_eq!(
+            best(&rows).map(|r| r.threads),
+            Some(2),
+            "3.33x on 3 threads is noise, not the best"
+        );
     }
 }

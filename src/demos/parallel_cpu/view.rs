@@ -1,9 +1,14 @@
 //! The page of the parallel-CPU demo.
 
-use super::{expected_primes, run_split, summarise, Row, SplitRun, INFO, PYTHON_SOURCE, REPEATS, SIZE_K};
+use super::{
+    INFO, PYTHON_SOURCE, REPEATS, Row, SIZE_K, SplitRun, expected_primes, run_split, summarise,
+};
 use crate::core::stats::grouped;
 use crate::engine;
-use crate::widgets::{use_pool, DemoPage, Knobs, NoiseNote, PoolState, RunState, Speedup, SpeedupCell, Timeline, Prediction};
+use crate::widgets::{
+    DemoPage, Knobs, NoiseNote, PoolState, Prediction, RunState, Speedup, SpeedupCell, Timeline,
+    use_pool,
+};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -28,7 +33,9 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let pool = use_pool();
     let state = RunState::new(&knobs);
     let on_run = move || {
-        let PoolState::Ready(pool_threads) = pool.get_untracked() else { return };
+        let PoolState::Ready(pool_threads) = pool.get_untracked() else {
+            return;
+        };
         // One thread per core at most: beyond that threads only take turns on the cores.
         let max_threads = pool_threads.min(engine::hardware_concurrency());
         let limit = knobs.get(SIZE_K).get_untracked() * 1000;
@@ -48,15 +55,27 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
 /// machine that slows down midway then slows every thread count alike and the speedups stay fair;
 /// run one thread count after another, a 2-vCPU VM whose own pace drifts by up to 1.8x within
 /// seconds would put the drift into the speedup.
-async fn measure(limit: u64, repeats: usize, max_threads: usize, state: RunState<(u64, Vec<Row>)>) -> Result<Vec<Row>, engine::OffloadError> {
+async fn measure(
+    limit: u64,
+    repeats: usize,
+    max_threads: usize,
+    state: RunState<(u64, Vec<Row>)>,
+) -> Result<Vec<Row>, engine::OffloadError> {
     state.say("checking the answer with a sieve");
     let expected = engine::offload(move || expected_primes(limit)).await?;
     state.say("warming up (not measured)");
     engine::offload(move || run_split(limit, max_threads)).await?;
-    let mut runs: Vec<Vec<SplitRun>> = (0..max_threads).map(|_| Vec::with_capacity(repeats)).collect();
+    let mut runs: Vec<Vec<SplitRun>> = (0..max_threads)
+        .map(|_| Vec::with_capacity(repeats))
+        .collect();
     for r in 1..=repeats {
         for threads in 1..=max_threads {
-            state.say_before_timing(format!("run {r} of {repeats}: {threads} thread{}", if threads == 1 { "" } else { "s" })).await;
+            state
+                .say_before_timing(format!(
+                    "run {r} of {repeats}: {threads} thread{}",
+                    if threads == 1 { "" } else { "s" }
+                ))
+                .await;
             runs[threads - 1].push(engine::offload(move || run_split(limit, threads)).await?);
         }
     }
@@ -68,7 +87,10 @@ fn results(limit: u64, rows: Vec<Row>) -> impl IntoView {
     let all_checked = rows.iter().all(|r| r.checked);
     let primes = rows.first().map(|r| r.last.primes).unwrap_or(0);
     // Each row's threads run on a core of their own (the page asks for no more threads than cores).
-    let speedups: Vec<Speedup> = rows.iter().map(|r| Speedup::new(r.speedup, r.threads)).collect();
+    let speedups: Vec<Speedup> = rows
+        .iter()
+        .map(|r| Speedup::new(r.speedup, r.threads))
+        .collect();
     let best = super::best(&rows).cloned();
     view! {
         <section class="results" data-testid="results">
@@ -103,5 +125,14 @@ fn results(limit: u64, rows: Vec<Row>) -> impl IntoView {
 
 /// The guess this page asks for before its run.
 fn prediction() -> Prediction<(u64, Vec<Row>)> {
-    Prediction::new(|k| format!("Counting primes below {} thousand: how many times faster on all worker threads than on one?", k.get(SIZE_K).get()), "×", |(_, rows): &(u64, Vec<Row>)| rows.last().map(|r| r.speedup))
+    Prediction::new(
+        |k| {
+            format!(
+                "Counting primes below {} thousand: how many times faster on all worker threads than on one?",
+                k.get(SIZE_K).get()
+            )
+        },
+        "×",
+        |(_, rows): &(u64, Vec<Row>)| rows.last().map(|r| r.speedup),
+    )
 }

@@ -5,13 +5,13 @@
 //! process, copied (structured clone); to a process, transferred (the buffer is moved, not
 //! copied); between two threads of one shared memory, where a message is a pointer.
 
+use crate::core::catalog::{DemoInfo, Group, PROCESS_STAND_IN};
 use crate::core::params::Knob;
 use crate::core::process::{Reply, Request};
 use crate::core::stats::median;
-use crate::core::catalog::{DemoInfo, Group, PROCESS_STAND_IN};
 use crate::engine::{self, Process};
 use futures::{StreamExt, TryStreamExt};
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::{Arc, Mutex, mpsc};
 
 pub mod view;
 
@@ -25,9 +25,30 @@ pub const INFO: DemoInfo = DemoInfo {
     freezes_on_purpose: false,
 };
 
-pub const ROUNDS: Knob = Knob { key: "rounds", label: "round trips per size", min: 3, max: 200, default: 15, step: 1 };
-pub const STREAM: Knob = Knob { key: "stream", label: "messages per stream", min: 2, max: 200, default: 20, step: 1 };
-pub const LARGEST: Knob = Knob { key: "largest", label: "largest message (KB)", min: 1, max: 16_384, default: 4_096, step: 1 };
+pub const ROUNDS: Knob = Knob {
+    key: "rounds",
+    label: "round trips per size",
+    min: 3,
+    max: 200,
+    default: 15,
+    step: 1,
+};
+pub const STREAM: Knob = Knob {
+    key: "stream",
+    label: "messages per stream",
+    min: 2,
+    max: 200,
+    default: 20,
+    step: 1,
+};
+pub const LARGEST: Knob = Knob {
+    key: "largest",
+    label: "largest message (KB)",
+    min: 1,
+    max: 16_384,
+    default: 4_096,
+    step: 1,
+};
 
 /// The message sizes measured: bytes to megabytes.
 pub const SIZES: [usize; 6] = [16, 1 << 10, 64 << 10, 1 << 20, 4 << 20, 16 << 20];
@@ -38,7 +59,11 @@ pub const WINDOW: usize = 4;
 
 /// The sizes up to `largest_kb` (the smallest always).
 pub fn sizes_up_to(largest_kb: u64) -> Vec<usize> {
-    SIZES.iter().copied().filter(|s| *s == SIZES[0] || *s as u64 <= largest_kb * 1024).collect()
+    SIZES
+        .iter()
+        .copied()
+        .filter(|s| *s == SIZES[0] || *s as u64 <= largest_kb * 1024)
+        .collect()
 }
 
 /// How many messages of `size` a stream sends: as asked, within `STREAM_BYTES`, at least two.
@@ -54,7 +79,11 @@ pub enum Transport {
 }
 
 impl Transport {
-    pub const ALL: [Transport; 3] = [Transport::Copied, Transport::Transferred, Transport::Threads];
+    pub const ALL: [Transport; 3] = [
+        Transport::Copied,
+        Transport::Transferred,
+        Transport::Threads,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -80,7 +109,9 @@ pub struct Exchange {
 
 impl Exchange {
     pub fn mb_per_s(&self) -> f64 {
-        (self.size * self.stream_messages) as f64 / (1 << 20) as f64 / (self.stream_ms.max(1e-3) / 1000.0)
+        (self.size * self.stream_messages) as f64
+            / (1 << 20) as f64
+            / (self.stream_ms.max(1e-3) / 1000.0)
     }
 
     pub fn messages_per_s(&self) -> f64 {
@@ -110,13 +141,22 @@ pub fn rust_source() -> &'static str {
 
 // region:exchange
 /// Round trips then a stream of `size`-byte messages with a process, copied or transferred.
-pub async fn over_process(process: &Process, transfer: bool, size: usize, rounds: usize, stream: usize) -> Result<Exchange, String> {
+pub async fn over_process(
+    process: &Process,
+    transfer: bool,
+    size: usize,
+    rounds: usize,
+    stream: usize,
+) -> Result<Exchange, String> {
     let sent = payload(size);
     let echo = Request::Echo(sent.clone()).encode();
     let mut round_trips = Vec::with_capacity(rounds);
     for _ in 0..rounds {
         let t = engine::now_ms();
-        let reply = process.call(&echo, transfer).await.map_err(|e| e.to_string())?;
+        let reply = process
+            .call(&echo, transfer)
+            .await
+            .map_err(|e| e.to_string())?;
         round_trips.push(engine::now_ms() - t);
         if Reply::decode(&reply) != Ok(Reply::Echo(sent.clone())) {
             return Err(format!("a {size}-byte message came back changed"));
@@ -133,11 +173,20 @@ pub async fn over_process(process: &Process, transfer: bool, size: usize, rounds
         .await
         .map_err(|e| e.to_string())?;
     let stream_ms = engine::now_ms() - t;
-    if replies.iter().any(|r| Reply::decode(r) != Ok(Reply::Value(size as u64))) {
+    if replies
+        .iter()
+        .any(|r| Reply::decode(r) != Ok(Reply::Value(size as u64)))
+    {
         return Err("a streamed message arrived short".into());
     }
     // A process's answer is always decoded into a buffer of its own: the bytes crossed.
-    Ok(Exchange { size, round_trip_ms: median(&round_trips).unwrap_or(0.0), stream_messages: n, stream_ms, same_buffer: false })
+    Ok(Exchange {
+        size,
+        round_trip_ms: median(&round_trips).unwrap_or(0.0),
+        stream_messages: n,
+        stream_ms,
+        same_buffer: false,
+    })
 }
 
 enum Message {
@@ -181,7 +230,9 @@ pub async fn over_threads(size: usize, rounds: usize, stream: usize) -> Result<E
         for _ in 0..rounds {
             let t = engine::now_ms();
             to_consumer.send(Message::Ping(buffer)).ok()?;
-            let Ok(Message::Ping(back)) = inbox.recv() else { return None };
+            let Ok(Message::Ping(back)) = inbox.recv() else {
+                return None;
+            };
             round_trips.push(engine::now_ms() - t);
             buffer = back;
         }
@@ -189,15 +240,29 @@ pub async fn over_threads(size: usize, rounds: usize, stream: usize) -> Result<E
         let shared = Arc::new(buffer);
         let t = engine::now_ms();
         for _ in 0..n {
-            to_consumer.send(Message::Stream(Arc::clone(&shared))).ok()?;
+            to_consumer
+                .send(Message::Stream(Arc::clone(&shared)))
+                .ok()?;
         }
-        let Ok(Message::Received(bytes)) = inbox.recv() else { return None };
+        let Ok(Message::Received(bytes)) = inbox.recv() else {
+            return None;
+        };
         let stream_ms = engine::now_ms() - t;
-        (bytes == n * size && shared[..] == payload(size)[..]).then(|| Exchange { size, round_trip_ms: median(&round_trips).unwrap_or(0.0), stream_messages: n, stream_ms, same_buffer })
+        (bytes == n * size && shared[..] == payload(size)[..]).then(|| Exchange {
+            size,
+            round_trip_ms: median(&round_trips).unwrap_or(0.0),
+            stream_messages: n,
+            stream_ms,
+            same_buffer,
+        })
     })
     .await
     .map_err(|e| e.to_string())?;
-    results.into_iter().flatten().next().ok_or_else(|| "the threads' exchange went wrong".to_string())
+    results
+        .into_iter()
+        .flatten()
+        .next()
+        .ok_or_else(|| "the threads' exchange went wrong".to_string())
 }
 // endregion:exchange
 
@@ -206,10 +271,26 @@ pub async fn over_threads(size: usize, rounds: usize, stream: usize) -> Result<E
 const WARM_UP_ROUNDS: usize = 5;
 
 /// Every size over one transport; the first failure stops that transport.
-pub async fn measure(transport: Transport, process: Option<&Process>, sizes: &[usize], rounds: usize, stream: usize, mut on_size: impl FnMut(usize)) -> Result<Vec<Exchange>, String> {
+pub async fn measure(
+    transport: Transport,
+    process: Option<&Process>,
+    sizes: &[usize],
+    rounds: usize,
+    stream: usize,
+    mut on_size: impl FnMut(usize),
+) -> Result<Vec<Exchange>, String> {
     match (transport, process) {
         (Transport::Threads, _) => over_threads(SIZES[0], WARM_UP_ROUNDS, 2).await?,
-        (_, Some(p)) => over_process(p, transport == Transport::Transferred, SIZES[0], WARM_UP_ROUNDS, 2).await?,
+        (_, Some(p)) => {
+            over_process(
+                p,
+                transport == Transport::Transferred,
+                SIZES[0],
+                WARM_UP_ROUNDS,
+                2,
+            )
+            .await?
+        }
         (_, None) => return Err("no process".into()),
     };
     let mut out = Vec::new();
@@ -217,7 +298,9 @@ pub async fn measure(transport: Transport, process: Option<&Process>, sizes: &[u
         on_size(size);
         out.push(match (transport, process) {
             (Transport::Threads, _) => over_threads(size, rounds, stream).await?,
-            (_, Some(p)) => over_process(p, transport == Transport::Transferred, size, rounds, stream).await?,
+            (_, Some(p)) => {
+                over_process(p, transport == Transport::Transferred, size, rounds, stream).await?
+            }
             (_, None) => return Err("no process".into()),
         });
     }
@@ -244,7 +327,8 @@ pub fn size_label(bytes: f64) -> String {
 
 /// The same idea in Python: a real program of the repository (python/demo_queue_pipe.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_queue_pipe.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown =
+    crate::shown_file!("../../../python/demo_queue_pipe.py");
 
 #[cfg(test)]
 mod tests {
@@ -268,7 +352,10 @@ mod tests {
         assert_eq!(stream_len(16 << 20, 20), 4, "64 MB at most in a stream");
         assert_eq!(stream_len(1 << 30, 20), 2);
         assert_eq!(size_label(65536.0), "64 KB");
-        assert_eq!([0.01, 0.1, 1.0, 100.0, 10_000.0].map(decade_label), ["10 µs", "100 µs", "1 ms", "100 ms", "10 s"]);
+        assert_eq!(
+            [0.01, 0.1, 1.0, 100.0, 10_000.0].map(decade_label),
+            ["10 µs", "100 µs", "1 ms", "100 ms", "10 s"]
+        );
     }
 
     #[test]

@@ -1,9 +1,12 @@
 //! The page of the queues-and-pipes demo.
 
-use super::{decade_label, measure, size_label, sizes_up_to, Exchange, Transport, INFO, LARGEST, PYTHON_SOURCE, ROUNDS, STREAM};
+use super::{
+    Exchange, INFO, LARGEST, PYTHON_SOURCE, ROUNDS, STREAM, Transport, decade_label, measure,
+    size_label, sizes_up_to,
+};
 use crate::engine::{self, Process};
 use crate::widgets::chart::{LogLogChart, Series};
-use crate::widgets::{use_pool, DemoPage, Knobs, PoolState, RunState, Prediction};
+use crate::widgets::{DemoPage, Knobs, PoolState, Prediction, RunState, use_pool};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -34,16 +37,30 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         state.start(async move {
             state.say("starting the consumer process");
             let t = engine::now_ms();
-            let process = Process::spawn().await.map_err(|e| format!("the process could not start: {e}"))?;
+            let process = Process::spawn()
+                .await
+                .map_err(|e| format!("the process could not start: {e}"))?;
             let startup_ms = engine::now_ms() - t;
             let mut rows = Vec::new();
             for transport in Transport::ALL {
                 if transport == Transport::Threads && !threads_ready {
-                    rows.push((transport, Err("no worker threads on this page (see the status line)".to_string())));
+                    rows.push((
+                        transport,
+                        Err("no worker threads on this page (see the status line)".to_string()),
+                    ));
                     continue;
                 }
-                let on_size = |size: usize| state.say(format!("{}: {} messages", transport.title(), size_label(size as f64)));
-                rows.push((transport, measure(transport, Some(&process), &sizes, rounds, stream, on_size).await));
+                let on_size = |size: usize| {
+                    state.say(format!(
+                        "{}: {} messages",
+                        transport.title(),
+                        size_label(size as f64)
+                    ))
+                };
+                rows.push((
+                    transport,
+                    measure(transport, Some(&process), &sizes, rounds, stream, on_size).await,
+                ));
             }
             process.terminate();
             Ok((startup_ms, rows))
@@ -57,16 +74,36 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
 }
 
 fn ms(v: f64) -> String {
-    if v < 0.1 { format!("{:.0} µs", v * 1000.0) } else if v < 10.0 { format!("{v:.2} ms") } else { format!("{v:.0} ms") }
+    if v < 0.1 {
+        format!("{:.0} µs", v * 1000.0)
+    } else if v < 10.0 {
+        format!("{v:.2} ms")
+    } else {
+        format!("{v:.0} ms")
+    }
 }
 
 fn rate(mb_s: f64) -> String {
-    if mb_s < 1.0 { format!("{:.0} KB/s", mb_s * 1024.0) } else { format!("{mb_s:.0} MB/s") }
+    if mb_s < 1.0 {
+        format!("{:.0} KB/s", mb_s * 1024.0)
+    } else {
+        format!("{mb_s:.0} MB/s")
+    }
 }
 
 fn results(startup_ms: f64, rows: Vec<Row>) -> impl IntoView {
-    let sizes: Vec<usize> = rows.iter().find_map(|r| r.1.as_ref().ok()).map(|xs| xs.iter().map(|x| x.size).collect()).unwrap_or_default();
-    let cell = |t: Transport, size: usize| rows.iter().find(|r| r.0 == t).and_then(|r| r.1.as_ref().ok()).and_then(|xs| xs.iter().find(|x| x.size == size)).cloned();
+    let sizes: Vec<usize> = rows
+        .iter()
+        .find_map(|r| r.1.as_ref().ok())
+        .map(|xs| xs.iter().map(|x| x.size).collect())
+        .unwrap_or_default();
+    let cell = |t: Transport, size: usize| {
+        rows.iter()
+            .find(|r| r.0 == t)
+            .and_then(|r| r.1.as_ref().ok())
+            .and_then(|xs| xs.iter().find(|x| x.size == size))
+            .cloned()
+    };
     let body = sizes
         .iter()
         .map(|&size| {
@@ -85,16 +122,28 @@ fn results(startup_ms: f64, rows: Vec<Row>) -> impl IntoView {
         .collect_view();
     let failures = rows
         .iter()
-        .filter_map(|(t, r)| r.as_ref().err().map(|e| view! { <p class="notice warn">{format!("{}: {e}", t.title())}</p> }))
+        .filter_map(|(t, r)| {
+            r.as_ref()
+                .err()
+                .map(|e| view! { <p class="notice warn">{format!("{}: {e}", t.title())}</p> })
+        })
         .collect_view();
     let series = |pick: fn(&Exchange) -> f64| -> Vec<Series> {
         rows.iter()
             .zip(["s0", "s1", "s2"])
-            .filter_map(|((t, r), class)| r.as_ref().ok().map(|xs| Series { name: t.title().into(), class, points: xs.iter().map(|x| (x.size as f64, pick(x))).collect() }))
+            .filter_map(|((t, r), class)| {
+                r.as_ref().ok().map(|xs| Series {
+                    name: t.title().into(),
+                    class,
+                    points: xs.iter().map(|x| (x.size as f64, pick(x))).collect(),
+                })
+            })
             .collect()
     };
     let largest = sizes.last().copied().unwrap_or(0);
-    let ratio = cell(Transport::Copied, largest).zip(cell(Transport::Threads, largest)).map(|(p, t)| p.round_trip_ms / t.round_trip_ms.max(1e-6));
+    let ratio = cell(Transport::Copied, largest)
+        .zip(cell(Transport::Threads, largest))
+        .map(|(p, t)| p.round_trip_ms / t.round_trip_ms.max(1e-6));
     let verdict = format!(
         "Starting the process took {}. {}",
         ms(startup_ms),
@@ -124,5 +173,12 @@ fn results(startup_ms: f64, rows: Vec<Row>) -> impl IntoView {
 
 /// The guess this page asks for before its run.
 fn prediction() -> Prediction<(f64, Vec<Row>)> {
-    Prediction::new(|_| "How long does a new process (a worker with its own wasm instance) take to start?".to_string(), "ms", |(startup_ms, _): &(f64, Vec<Row>)| Some(*startup_ms))
+    Prediction::new(
+        |_| {
+            "How long does a new process (a worker with its own wasm instance) take to start?"
+                .to_string()
+        },
+        "ms",
+        |(startup_ms, _): &(f64, Vec<Row>)| Some(*startup_ms),
+    )
 }

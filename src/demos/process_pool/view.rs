@@ -1,10 +1,14 @@
 //! The page of the process-pool demo.
 
-use crate::models::process_pool::{good_chunk, Pool};
-use super::{run, Measured, Variant, INFO, MILLIONS, PROCESSES, PYTHON_SOURCE, TASKS, TINY, TINY_N};
+use super::{
+    INFO, MILLIONS, Measured, PROCESSES, PYTHON_SOURCE, TASKS, TINY, TINY_N, Variant, run,
+};
 use crate::core::stats::speedup;
 use crate::engine;
-use crate::widgets::{DemoPage, Knobs, NoiseNote, RunState, Speedup, SpeedupCell, Timeline, Prediction};
+use crate::models::process_pool::{Pool, good_chunk};
+use crate::widgets::{
+    DemoPage, Knobs, NoiseNote, Prediction, RunState, Speedup, SpeedupCell, Timeline,
+};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -29,18 +33,27 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let state = RunState::new(&knobs);
     let on_run = move || {
         let p = knobs.get(PROCESSES).get_untracked() as usize;
-        let big = vec![knobs.get(MILLIONS).get_untracked() * 1_000_000; knobs.get(TASKS).get_untracked() as usize];
+        let big = vec![
+            knobs.get(MILLIONS).get_untracked() * 1_000_000;
+            knobs.get(TASKS).get_untracked() as usize
+        ];
         let tiny = vec![TINY_N; knobs.get(TINY).get_untracked() as usize];
         state.start(async move {
             state.say(format!("starting {p} processes"));
             let t = engine::now_ms();
-            let mut processes = Pool::start(p).await.map_err(|e| format!("the processes could not start: {e}"))?;
+            let mut processes = Pool::start(p)
+                .await
+                .map_err(|e| format!("the processes could not start: {e}"))?;
             let startup_ms = engine::now_ms() - t;
             // New code runs on the browser's baseline compiler, several times slower, until it is
             // found hot: unmeasured, each runner once on small tasks, or the first measured run
             // (one thread) would be the slow one and the others' speedups over it impossible.
             state.say("warming up (not measured)");
-            for runner in [Variant::OneThread, Variant::ThreadPool, Variant::ProcessPool { chunk: 1 }] {
+            for runner in [
+                Variant::OneThread,
+                Variant::ThreadPool,
+                Variant::ProcessPool { chunk: 1 },
+            ] {
                 run(runner, vec![WARM_UP_N; 2 * p], p, &mut processes).await?;
             }
             let plan = [
@@ -49,12 +62,28 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
                 ("big", Variant::ProcessPool { chunk: 1 }),
                 ("tiny", Variant::OneThread),
                 ("tiny", Variant::ProcessPool { chunk: 1 }),
-                ("tiny", Variant::ProcessPool { chunk: good_chunk(tiny.len(), p) }),
+                (
+                    "tiny",
+                    Variant::ProcessPool {
+                        chunk: good_chunk(tiny.len(), p),
+                    },
+                ),
             ];
             let mut rows = Vec::new();
             for (i, (work, runner)) in plan.into_iter().enumerate() {
-                state.say_before_timing(format!("{} of {}: {work} tasks, {}", i + 1, plan.len(), runner.title(p))).await;
-                let ns = if work == "big" { big.clone() } else { tiny.clone() };
+                state
+                    .say_before_timing(format!(
+                        "{} of {}: {work} tasks, {}",
+                        i + 1,
+                        plan.len(),
+                        runner.title(p)
+                    ))
+                    .await;
+                let ns = if work == "big" {
+                    big.clone()
+                } else {
+                    tiny.clone()
+                };
                 rows.push((work, runner, run(runner, ns, p, &mut processes).await));
             }
             processes.terminate();
@@ -69,14 +98,33 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
 }
 
 fn results(startup_ms: f64, p: usize, rows: Vec<Row>) -> impl IntoView {
-    let baseline = |work: &str| rows.iter().find(|r| r.0 == work && r.1 == Variant::OneThread).and_then(|r| r.2.as_ref().ok()).map(|m| m.wall_ms);
-    let totals: Vec<(&str, u64)> = rows.iter().filter_map(|r| r.2.as_ref().ok().map(|m| (r.0, m.total))).collect();
-    let agree = ["big", "tiny"].iter().all(|w| totals.iter().filter(|t| t.0 == *w).map(|t| t.1).collect::<std::collections::BTreeSet<_>>().len() <= 1);
+    let baseline = |work: &str| {
+        rows.iter()
+            .find(|r| r.0 == work && r.1 == Variant::OneThread)
+            .and_then(|r| r.2.as_ref().ok())
+            .map(|m| m.wall_ms)
+    };
+    let totals: Vec<(&str, u64)> = rows
+        .iter()
+        .filter_map(|r| r.2.as_ref().ok().map(|m| (r.0, m.total)))
+        .collect();
+    let agree = ["big", "tiny"].iter().all(|w| {
+        totals
+            .iter()
+            .filter(|t| t.0 == *w)
+            .map(|t| t.1)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+            <= 1
+    });
     let cores = engine::hardware_concurrency();
     let speedups: Vec<Option<Speedup>> = rows
         .iter()
         .map(|(work, runner, m)| match (baseline(work), m) {
-            (Some(b), Ok(m)) => Some(Speedup::new(speedup(b, m.wall_ms), runner.parallel_lanes(p, m.tasks, cores))),
+            (Some(b), Ok(m)) => Some(Speedup::new(
+                speedup(b, m.wall_ms),
+                runner.parallel_lanes(p, m.tasks, cores),
+            )),
             _ => None,
         })
         .collect();
@@ -128,5 +176,22 @@ fn results(startup_ms: f64, p: usize, rows: Vec<Row>) -> impl IntoView {
 
 /// The guess this page asks for before its run.
 fn prediction() -> Prediction<(f64, usize, Vec<Row>)> {
-    Prediction::new(|k| format!("{} tiny tasks sent to {} processes one message each: how long in total?", k.get(TINY).get(), k.get(PROCESSES).get()), "ms", |(_, _, rows): &(f64, usize, Vec<Row>)| rows.iter().find(|r| r.0 == "tiny" && r.1 == Variant::ProcessPool { chunk: 1 })?.2.as_ref().ok().map(|m| m.wall_ms))
+    Prediction::new(
+        |k| {
+            format!(
+                "{} tiny tasks sent to {} processes one message each: how long in total?",
+                k.get(TINY).get(),
+                k.get(PROCESSES).get()
+            )
+        },
+        "ms",
+        |(_, _, rows): &(f64, usize, Vec<Row>)| {
+            rows.iter()
+                .find(|r| r.0 == "tiny" && r.1 == Variant::ProcessPool { chunk: 1 })?
+                .2
+                .as_ref()
+                .ok()
+                .map(|m| m.wall_ms)
+        },
+    )
 }

@@ -3,9 +3,9 @@
 //! change made from worker threads is seen by everyone: they share one memory. Starting a process
 //! (a Worker instantiating its own wasm module) costs far more than starting a thread.
 
-use crate::core::params::Knob;
-use crate::core::process::{Reply, Request, GLOBAL};
 use crate::core::catalog::{DemoInfo, Group, PROCESS_STAND_IN};
+use crate::core::params::Knob;
+use crate::core::process::{GLOBAL, Reply, Request};
 use crate::engine::{self, Process, ProcessError};
 use std::sync::atomic::Ordering;
 
@@ -21,7 +21,14 @@ pub const INFO: DemoInfo = DemoInfo {
     freezes_on_purpose: false,
 };
 
-pub const PROCESSES: Knob = Knob { key: "processes", label: "processes", min: 1, max: 8, default: 3, step: 1 };
+pub const PROCESSES: Knob = Knob {
+    key: "processes",
+    label: "processes",
+    min: 1,
+    max: 8,
+    default: 3,
+    step: 1,
+};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProcessRow {
@@ -47,7 +54,9 @@ pub struct Measured {
 fn value_of(reply: Vec<u8>) -> Result<u64, ProcessError> {
     match Reply::decode(&reply) {
         Ok(Reply::Value(v)) => Ok(v),
-        other => Err(ProcessError::Died(format!("an unexpected reply: {other:?}"))),
+        other => Err(ProcessError::Died(format!(
+            "an unexpected reply: {other:?}"
+        ))),
     }
 }
 
@@ -61,17 +70,31 @@ async fn start_and_set(i: usize, value: u64) -> Result<(Process, ProcessRow), Pr
     let p = Process::spawn().await?;
     let start_ms = engine::now_ms() - t;
     value_of(p.call(&Request::SetGlobal(value).encode(), false).await?)?;
-    Ok((p, ProcessRow { process: i, start_ms, set_to: value, reads_back: 0 }))
+    Ok((
+        p,
+        ProcessRow {
+            process: i,
+            start_ms,
+            set_to: value,
+            reads_back: 0,
+        },
+    ))
 }
 
 pub async fn run(processes: usize) -> Result<Measured, String> {
     let page_before = GLOBAL.load(Ordering::SeqCst);
     // Processes: each sets GLOBAL = 100 + i in its own memory, then we ask each for its value.
-    let started = futures::future::join_all((0..processes).map(|i| start_and_set(i, 100 + i as u64))).await;
+    let started =
+        futures::future::join_all((0..processes).map(|i| start_and_set(i, 100 + i as u64))).await;
     let mut rows = Vec::new();
     for s in started {
         let (p, mut row) = s.map_err(|e| e.to_string())?;
-        row.reads_back = value_of(p.call(&Request::GetGlobal.encode(), false).await.map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+        row.reads_back = value_of(
+            p.call(&Request::GetGlobal.encode(), false)
+                .await
+                .map_err(|e| e.to_string())?,
+        )
+        .map_err(|e| e.to_string())?;
         p.terminate();
         rows.push(row);
     }
@@ -94,13 +117,21 @@ pub async fn run(processes: usize) -> Result<Measured, String> {
         }
         Err(_) => (Vec::new(), Vec::new(), page_before),
     };
-    Ok(Measured { page_before, processes: rows, page_after_processes, thread_values, page_after_threads, thread_start_ms })
+    Ok(Measured {
+        page_before,
+        processes: rows,
+        page_after_processes,
+        thread_values,
+        page_after_threads,
+        thread_start_ms,
+    })
 }
 // endregion:run
 
 /// The same idea in Python: a real program of the repository (python/demo_processes.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_processes.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown =
+    crate::shown_file!("../../../python/demo_processes.py");
 
 #[cfg(test)]
 mod tests {
@@ -114,8 +145,14 @@ mod tests {
         for row in &m.processes {
             assert_eq!(row.reads_back, row.set_to, "{row:?}");
         }
-        assert_eq!(m.page_after_processes, m.page_before, "no process touched the page's value");
-        assert!(m.thread_values.contains(&m.page_after_threads), "a thread's write is the page's value: {m:?}");
+        assert_eq!(
+            m.page_after_processes, m.page_before,
+            "no process touched the page's value"
+        );
+        assert!(
+            m.thread_values.contains(&m.page_after_threads),
+            "a thread's write is the page's value: {m:?}"
+        );
         assert_eq!(GLOBAL.load(Ordering::SeqCst), m.page_before, "restored");
     }
 }

@@ -1,8 +1,8 @@
 //! The page of the separate-memory demo.
 
-use super::{run, Measured, INFO, PROCESSES, PYTHON_SOURCE};
+use super::{INFO, Measured, PROCESSES, PYTHON_SOURCE, run};
 use crate::core::stats::median;
-use crate::widgets::{DemoPage, Knobs, RunState, Prediction};
+use crate::widgets::{DemoPage, Knobs, Prediction, RunState};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -35,7 +35,8 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
 }
 
 fn results(m: Measured) -> impl IntoView {
-    let process_start = median(&m.processes.iter().map(|r| r.start_ms).collect::<Vec<_>>()).unwrap_or(0.0);
+    let process_start =
+        median(&m.processes.iter().map(|r| r.start_ms).collect::<Vec<_>>()).unwrap_or(0.0);
     let thread_start = median(&m.thread_start_ms);
     let verdict = format!(
         "The page's GLOBAL was {} before, {} after the processes set theirs{}. Starting a process took {:.0} ms (median){}.",
@@ -44,10 +45,15 @@ fn results(m: Measured) -> impl IntoView {
         if m.thread_values.is_empty() {
             String::new()
         } else {
-            format!(", and {} after the threads set theirs", m.page_after_threads)
+            format!(
+                ", and {} after the threads set theirs",
+                m.page_after_threads
+            )
         },
         process_start,
-        thread_start.map(|t| format!("; starting a thread {t:.1} ms")).unwrap_or_else(|| "; threads are not available on this page".into()),
+        thread_start
+            .map(|t| format!("; starting a thread {t:.1} ms"))
+            .unwrap_or_else(|| "; threads are not available on this page".into()),
     );
     view! {
         <section class="results" data-testid="results">
@@ -76,5 +82,14 @@ fn results(m: Measured) -> impl IntoView {
 
 /// The guess this page asks for before its run.
 fn prediction() -> Prediction<Measured> {
-    Prediction::new(|k| format!("{} processes each set the page's global to their own number: what will the page read after them?", k.get(PROCESSES).get()), "", |m: &Measured| Some(m.page_after_processes as f64))
+    Prediction::new(
+        |k| {
+            format!(
+                "{} processes each set the page's global to their own number: what will the page read after them?",
+                k.get(PROCESSES).get()
+            )
+        },
+        "",
+        |m: &Measured| Some(m.page_after_processes as f64),
+    )
 }

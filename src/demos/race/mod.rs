@@ -16,9 +16,9 @@
 //! So the racy counter here is written in safe Rust with a relaxed atomic load followed by a
 //! separate store: each step is atomic, the pair is not, which is exactly `counter += 1`'s race.
 
+use crate::core::catalog::{DemoInfo, Group};
 use crate::core::params::Knob;
 use crate::core::trace::{Span, SpanKind, Trace};
-use crate::core::catalog::{DemoInfo, Group};
 use crate::engine;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -36,9 +36,30 @@ pub const INFO: DemoInfo = DemoInfo {
     freezes_on_purpose: false,
 };
 
-pub const THREADS: Knob = Knob { key: "threads", label: "threads", min: 2, max: 8, default: 2, step: 1 };
-pub const THOUSANDS: Knob = Knob { key: "k", label: "adds per thread (thousands)", min: 1, max: 10000, default: 2000, step: 1 };
-pub const REPEATS: Knob = Knob { key: "repeats", label: "repeats", min: 1, max: 10, default: 5, step: 1 };
+pub const THREADS: Knob = Knob {
+    key: "threads",
+    label: "threads",
+    min: 2,
+    max: 8,
+    default: 2,
+    step: 1,
+};
+pub const THOUSANDS: Knob = Knob {
+    key: "k",
+    label: "adds per thread (thousands)",
+    min: 1,
+    max: 10000,
+    default: 2000,
+    step: 1,
+};
+pub const REPEATS: Knob = Knob {
+    key: "repeats",
+    label: "repeats",
+    min: 1,
+    max: 10,
+    default: 5,
+    step: 1,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Variant {
@@ -106,8 +127,15 @@ impl Counter {
     }
 }
 
-pub async fn count(method: Variant, threads: usize, adds: u64) -> Result<Counted, engine::OffloadError> {
-    let counter = Arc::new(Counter { atomic: AtomicU64::new(0), locked: Mutex::new(0) });
+pub async fn count(
+    method: Variant,
+    threads: usize,
+    adds: u64,
+) -> Result<Counted, engine::OffloadError> {
+    let counter = Arc::new(Counter {
+        atomic: AtomicU64::new(0),
+        locked: Mutex::new(0),
+    });
     let shared = Arc::clone(&counter);
     // All threads start counting together: a worker that woke late would otherwise find the
     // others already done, and there would be nothing to race with. (A spinning start line: a
@@ -124,17 +152,30 @@ pub async fn count(method: Variant, threads: usize, adds: u64) -> Result<Counted
             shared.add_one(method);
         }
         let lane = engine::lane(i);
-        Span::since(i, lane, format!("thread {i}: {adds} adds"), SpanKind::Run, start)
+        Span::since(
+            i,
+            lane,
+            format!("thread {i}: {adds} adds"),
+            SpanKind::Run,
+            start,
+        )
     })
     .await?;
     let wall_ms = engine::now_ms() - t0;
-    Ok(Counted { method, expected: threads as u64 * adds, actual: counter.total(), wall_ms, trace: Trace::new(spans) })
+    Ok(Counted {
+        method,
+        expected: threads as u64 * adds,
+        actual: counter.total(),
+        wall_ms,
+        trace: Trace::new(spans),
+    })
 }
 // endregion:run
 
 /// The same idea in Python: a real program of the repository (python/demo_race_condition.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_race_condition.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown =
+    crate::shown_file!("../../../python/demo_race_condition.py");
 
 #[cfg(test)]
 mod tests {
@@ -150,8 +191,17 @@ mod tests {
         // The race is real but not guaranteed on any one run, least of all when other processes
         // hold the cores (two racing threads must run at the same instant): four threads, longer
         // runs, up to ten tries. Never skipped.
-        let lost = (0..10).map(|_| block_on(count(Variant::ReadThenWrite, 4, 500_000)).unwrap().lost()).find(|l| *l > 0);
-        assert!(lost.is_some(), "ten runs of 4 x 500000 racy adds lost nothing");
+        let lost = (0..10)
+            .map(|_| {
+                block_on(count(Variant::ReadThenWrite, 4, 500_000))
+                    .unwrap()
+                    .lost()
+            })
+            .find(|l| *l > 0);
+        assert!(
+            lost.is_some(),
+            "ten runs of 4 x 500000 racy adds lost nothing"
+        );
     }
 
     #[test]

@@ -79,8 +79,21 @@ pub struct Counter {
 
 impl Counter {
     pub fn new(rules: Rules) -> Counter {
-        let thread = Thread { pc: FOR_ITER, rounds_left: ROUNDS, stack: vec![], read: None, done: false, at_check: true };
-        Counter { rules, counter: 0, adds: 0, threads: [thread.clone(), thread], holder: None }
+        let thread = Thread {
+            pc: FOR_ITER,
+            rounds_left: ROUNDS,
+            stack: vec![],
+            read: None,
+            done: false,
+            at_check: true,
+        };
+        Counter {
+            rules,
+            counter: 0,
+            adds: 0,
+            threads: [thread.clone(), thread],
+            holder: None,
+        }
     }
 
     /// Updates lost so far: adds that were done but are not in the counter.
@@ -99,7 +112,9 @@ impl Counter {
         }
         match self.rules {
             Rules::FreeThreaded => "runnable (no GIL)".into(),
-            Rules::Cpython311 if self.holder == Some(t) && th.at_check => "holds the GIL, at a switch point".into(),
+            Rules::Cpython311 if self.holder == Some(t) && th.at_check => {
+                "holds the GIL, at a switch point".into()
+            }
             Rules::Cpython311 if self.holder == Some(t) => "holds the GIL".into(),
             Rules::Cpython311 if self.runnable().contains(&t) => "may take the GIL".into(),
             Rules::Cpython311 => "waits for the GIL".into(),
@@ -126,13 +141,22 @@ impl Counter {
         let finished = self.threads.iter().all(|t| t.done);
         let expected = ROUNDS as i64 * THREADS as i64;
         match (finished, self.lost()) {
-            (true, 0) => Some(Verdict { text: format!("Finished: counter = {expected}, nothing lost."), bad: false }),
+            (true, 0) => Some(Verdict {
+                text: format!("Finished: counter = {expected}, nothing lost."),
+                bad: false,
+            }),
             (true, lost) => Some(Verdict {
-                text: format!("Finished: counter = {} after {expected} adds: {lost} update(s) lost.", self.counter),
+                text: format!(
+                    "Finished: counter = {} after {expected} adds: {lost} update(s) lost.",
+                    self.counter
+                ),
                 bad: true,
             }),
             (false, lost) if lost > 0 => Some(Verdict {
-                text: format!("An update is lost: {} adds done, counter = {}.", self.adds, self.counter),
+                text: format!(
+                    "An update is lost: {} adds done, counter = {}.",
+                    self.adds, self.counter
+                ),
                 bad: true,
             }),
             _ => None,
@@ -148,7 +172,9 @@ impl Machine for Counter {
     fn runnable(&self) -> Vec<usize> {
         let alive = (0..THREADS).filter(|&t| !self.threads[t].done);
         match (self.rules, self.holder) {
-            (Rules::Cpython311, Some(h)) if !self.threads[h].done && !self.threads[h].at_check => vec![h],
+            (Rules::Cpython311, Some(h)) if !self.threads[h].done && !self.threads[h].at_check => {
+                vec![h]
+            }
             _ => alive.collect(),
         }
     }
@@ -192,7 +218,9 @@ impl Machine for Counter {
                 let value = th.stack.pop().unwrap_or(0);
                 self.store(t, value)
             }
-            _ => format!("{name}: JUMP_BACKWARD to the loop's top; the interpreter checks for a switch request here"),
+            _ => format!(
+                "{name}: JUMP_BACKWARD to the loop's top; the interpreter checks for a switch request here"
+            ),
         }
     }
 
@@ -214,7 +242,12 @@ impl Machine for Counter {
             ("adds done".into(), self.adds.to_string()),
             ("lost".into(), self.lost().to_string()),
         ];
-        Picture { actors, shared, waits: vec![], verdict: self.verdict() }
+        Picture {
+            actors,
+            shared,
+            waits: vec![],
+            verdict: self.verdict(),
+        }
     }
 
     fn found(&self) -> bool {
@@ -225,13 +258,17 @@ impl Machine for Counter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::stepping::{random_schedule, replay, search, Search};
+    use crate::core::stepping::{Search, random_schedule, replay, search};
 
     #[test]
     fn one_thread_after_the_other_loses_nothing() {
         let steps: Vec<usize> = [0; 15].into_iter().chain([1; 15]).collect();
         let (m, events) = replay(&Counter::new(Rules::FreeThreaded), &steps);
-        assert_eq!(events.len(), 30, "15 instructions a thread: 2 rounds of 7, then FOR_ITER ends it");
+        assert_eq!(
+            events.len(),
+            30,
+            "15 instructions a thread: 2 rounds of 7, then FOR_ITER ends it"
+        );
         assert_eq!((m.counter, m.lost()), (4, 0));
         assert!(m.runnable().is_empty());
         assert_eq!(m.picture().verdict.map(|v| v.bad), Some(false));
@@ -244,7 +281,10 @@ mod tests {
         let (m, events) = replay(&Counter::new(Rules::FreeThreaded), &steps);
         assert_eq!(events.len(), steps.len());
         assert_eq!((m.adds, m.counter, m.lost()), (2, 1, 1));
-        assert!(events.last().unwrap().contains("an update is lost"), "{events:?}");
+        assert!(
+            events.last().unwrap().contains("an update is lost"),
+            "{events:?}"
+        );
         assert!(m.found());
     }
 
@@ -255,20 +295,36 @@ mod tests {
         let (m, _) = replay(&m, &[0, 0, 0]);
         assert_eq!(m.runnable(), vec![0], "mid-round only the GIL holder runs");
         let (m, _) = replay(&m, &[0, 0, 0, 0]);
-        assert_eq!(m.runnable(), vec![0, 1], "after JUMP_BACKWARD the other may take over");
+        assert_eq!(
+            m.runnable(),
+            vec![0, 1],
+            "after JUMP_BACKWARD the other may take over"
+        );
         let (same, _) = replay(&Counter::new(Rules::Cpython311), &[0, 0, 0, 1]);
-        assert_eq!(same.adds, 0, "a step of a thread that cannot run ends the replay");
+        assert_eq!(
+            same.adds, 0,
+            "a step of a thread that cannot run ends the replay"
+        );
     }
 
     #[test]
     fn the_search_finds_a_loss_free_threaded_and_proves_none_under_311() {
-        let Search::Found(steps) = search(&Counter::new(Rules::FreeThreaded), 100_000) else { panic!("a loss is reachable") };
+        let Search::Found(steps) = search(&Counter::new(Rules::FreeThreaded), 100_000) else {
+            panic!("a loss is reachable")
+        };
         assert!(replay(&Counter::new(Rules::FreeThreaded), &steps).0.found());
-        assert!(steps.len() <= 12, "the shortest losing interleaving is short: {steps:?}");
+        assert!(
+            steps.len() <= 12,
+            "the shortest losing interleaving is short: {steps:?}"
+        );
         let proof = search(&Counter::new(Rules::Cpython311), 100_000);
         // Exactly the states the 3.11 rules can reach: a change to the rules or the search that
         // reaches more (or fewer) changes this count.
-        assert_eq!(proof, Search::Unreachable { states: 121 }, "the whole 3.11 state space, searched");
+        assert_eq!(
+            proof,
+            Search::Unreachable { states: 121 },
+            "the whole 3.11 state space, searched"
+        );
     }
 
     /// What the narration says each store overwrote: `before - read` for "writes counter = v
@@ -276,7 +332,10 @@ mod tests {
     fn overwritten_by(event: &str) -> i64 {
         let number_after = |word: &str| -> Option<i64> {
             let rest = &event[event.find(word)? + word.len()..];
-            rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
+            rest.split(|c: char| !c.is_ascii_digit())
+                .next()?
+                .parse()
+                .ok()
         };
         match (number_after(" over "), number_after("It read ")) {
             (Some(before), Some(read)) => before - read,
@@ -299,9 +358,16 @@ mod tests {
             assert_eq!(stores, 4, "seed {seed}: one store per add: {events:?}");
             let overwritten: i64 = events.iter().map(|e| overwritten_by(e)).sum();
             assert_eq!(m.lost(), overwritten, "seed {seed}: {events:?}");
-            assert!((2..=4).contains(&m.counter), "seed {seed}: two threads of two adds keep at least 2");
+            assert!(
+                (2..=4).contains(&m.counter),
+                "seed {seed}: two threads of two adds keep at least 2"
+            );
             kinds.insert(m.lost() > 0);
         }
-        assert_eq!(kinds.len(), 2, "200 random schedules both lose and keep every update");
+        assert_eq!(
+            kinds.len(),
+            2,
+            "200 random schedules both lose and keep every update"
+        );
     }
 }

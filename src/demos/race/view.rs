@@ -1,9 +1,9 @@
 //! The page of the race-condition demo.
 
-use super::{count, Counted, Variant, INFO, PYTHON_SOURCE, REPEATS, THOUSANDS, THREADS};
-use crate::core::stats::{grouped, median};
 use super::steps::{Counter, Rules};
-use crate::widgets::{DemoPage, Knobs, RunState, StepRules, Stepper, Timeline, Prediction};
+use super::{Counted, INFO, PYTHON_SOURCE, REPEATS, THOUSANDS, THREADS, Variant, count};
+use crate::core::stats::{grouped, median};
+use crate::widgets::{DemoPage, Knobs, Prediction, RunState, StepRules, Stepper, Timeline};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -29,7 +29,10 @@ fn cpython_note() -> String {
          forces that switch and loses updates every run), and a free-threaded build loses them freely. \
          Rust refuses the unsynchronised version outright: two threads cannot both hold &mut to one counter \
          (a compile_fail doc test checks it).",
-        figure("race_tries"), grouped(figure("race_adds_per_thread") as u64), figure("race_tries_that_lost"), source()
+        figure("race_tries"),
+        grouped(figure("race_adds_per_thread") as u64),
+        figure("race_tries_that_lost"),
+        source()
     )
 }
 
@@ -40,7 +43,14 @@ const STEP_INTRO: &str = "two threads each run plain() from the Python program: 
     instruction boundary is a switch. The measured run above is Rust on real threads.";
 
 fn step_rules() -> Vec<StepRules<Counter>> {
-    Rules::ALL.iter().map(|&r| StepRules { key: r.key(), title: r.title(), start: Counter::new(r) }).collect()
+    Rules::ALL
+        .iter()
+        .map(|&r| StepRules {
+            key: r.key(),
+            title: r.title(),
+            start: Counter::new(r),
+        })
+        .collect()
 }
 
 #[component]
@@ -100,5 +110,15 @@ fn results(all: Vec<Vec<Counted>>) -> impl IntoView {
 
 /// The guess this page asks for before its run.
 fn prediction() -> Prediction<Vec<Vec<Counted>>> {
-    Prediction::new(|k| format!("{} threads each add 1 to one counter {} thousand times, read then write, on these real threads (no GIL): how many updates will the first run lose?", k.get(THREADS).get(), k.get(THOUSANDS).get()), "updates", |all: &Vec<Vec<Counted>>| all.first()?.first().map(|c| c.lost() as f64))
+    Prediction::new(
+        |k| {
+            format!(
+                "{} threads each add 1 to one counter {} thousand times, read then write, on these real threads (no GIL): how many updates will the first run lose?",
+                k.get(THREADS).get(),
+                k.get(THOUSANDS).get()
+            )
+        },
+        "updates",
+        |all: &Vec<Vec<Counted>>| all.first()?.first().map(|c| c.lost() as f64),
+    )
 }

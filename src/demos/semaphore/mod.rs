@@ -1,10 +1,10 @@
 //! Semaphore (asyncio.Semaphore): N tasks, at most k in their critical part at once. Also the
 //! other way to limit concurrency: k worker coroutines taking jobs from a shared queue.
 
+use crate::core::catalog::{DemoInfo, Group};
 use crate::core::params::Knob;
 use crate::core::sync::Semaphore;
 use crate::core::trace::{Lane, Span, SpanKind, Trace};
-use crate::core::catalog::{DemoInfo, Group};
 use crate::engine;
 use std::collections::VecDeque;
 use std::sync::Mutex;
@@ -21,9 +21,30 @@ pub const INFO: DemoInfo = DemoInfo {
     freezes_on_purpose: false,
 };
 
-pub const TASKS: Knob = Knob { key: "tasks", label: "tasks", min: 1, max: 30, default: 10, step: 1 };
-pub const LIMIT: Knob = Knob { key: "limit", label: "at most at once (k)", min: 1, max: 10, default: 3, step: 1 };
-pub const WAIT_MS: Knob = Knob { key: "wait", label: "each request (ms)", min: 20, max: 1000, default: 200, step: 10 };
+pub const TASKS: Knob = Knob {
+    key: "tasks",
+    label: "tasks",
+    min: 1,
+    max: 30,
+    default: 10,
+    step: 1,
+};
+pub const LIMIT: Knob = Knob {
+    key: "limit",
+    label: "at most at once (k)",
+    min: 1,
+    max: 10,
+    default: 3,
+    step: 1,
+};
+pub const WAIT_MS: Knob = Knob {
+    key: "wait",
+    label: "each request (ms)",
+    min: 20,
+    max: 1000,
+    default: 200,
+    step: 10,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Variant {
@@ -50,7 +71,14 @@ pub struct Measured {
 impl Measured {
     /// Only the critical parts (the limited work), not the waiting for a turn.
     pub fn critical(&self) -> Trace {
-        Trace::new(self.trace.spans.iter().filter(|s| s.kind == SpanKind::Wait).cloned().collect())
+        Trace::new(
+            self.trace
+                .spans
+                .iter()
+                .filter(|s| s.kind == SpanKind::Wait)
+                .cloned()
+                .collect(),
+        )
     }
 }
 
@@ -67,14 +95,33 @@ async fn with_semaphore(tasks: usize, limit: usize, wait_ms: f64) -> Vec<Span> {
         async move {
             let asked = engine::now_ms();
             let permit = semaphore.acquire().await; // async with sem:
-            let queued = Span::since(task, Lane::EventLoop, format!("task {task}: waits for a permit"), SpanKind::Blocked, asked);
+            let queued = Span::since(
+                task,
+                Lane::EventLoop,
+                format!("task {task}: waits for a permit"),
+                SpanKind::Blocked,
+                asked,
+            );
             let start = engine::now_ms();
             engine::sleep_ms(wait_ms).await; // the limited part, e.g. a request
             drop(permit);
-            vec![queued, Span::since(task, Lane::EventLoop, format!("task {task}: request"), SpanKind::Wait, start)]
+            vec![
+                queued,
+                Span::since(
+                    task,
+                    Lane::EventLoop,
+                    format!("task {task}: request"),
+                    SpanKind::Wait,
+                    start,
+                ),
+            ]
         }
     };
-    futures::future::join_all((0..tasks).map(one)).await.into_iter().flatten().collect()
+    futures::future::join_all((0..tasks).map(one))
+        .await
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 /// Only k workers exist; each takes the next job from the queue until it is empty.
@@ -91,12 +138,22 @@ async fn with_worker_queue(tasks: usize, limit: usize, wait_ms: f64) -> Vec<Span
                 let Some(task) = next else { break };
                 let start = engine::now_ms();
                 engine::sleep_ms(wait_ms).await;
-                spans.push(Span::since(task, Lane::EventLoop, format!("job {task}: request"), SpanKind::Wait, start));
+                spans.push(Span::since(
+                    task,
+                    Lane::EventLoop,
+                    format!("job {task}: request"),
+                    SpanKind::Wait,
+                    start,
+                ));
             }
             spans
         }
     };
-    futures::future::join_all((0..limit).map(worker)).await.into_iter().flatten().collect()
+    futures::future::join_all((0..limit).map(worker))
+        .await
+        .into_iter()
+        .flatten()
+        .collect()
 }
 // endregion:run
 
@@ -106,12 +163,17 @@ pub async fn run(mode: Variant, tasks: usize, limit: usize, wait_ms: f64) -> Mea
         Variant::Semaphore => with_semaphore(tasks, limit, wait_ms).await,
         Variant::WorkerQueue => with_worker_queue(tasks, limit, wait_ms).await,
     };
-    Measured { mode, total_ms: engine::now_ms() - t0, trace: Trace::new(spans) }
+    Measured {
+        mode,
+        total_ms: engine::now_ms() - t0,
+        trace: Trace::new(spans),
+    }
 }
 
 /// The same idea in Python: a real program of the repository (python/demo_semaphore.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_semaphore.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown =
+    crate::shown_file!("../../../python/demo_semaphore.py");
 
 #[cfg(test)]
 mod tests {
@@ -126,7 +188,12 @@ mod tests {
                 let m = block_on(run(mode, n, k, 20.0));
                 let critical = m.critical();
                 assert_eq!(critical.spans.len(), n, "{mode:?}");
-                assert_eq!(critical.max_concurrency(), k.min(n), "{mode:?} n={n} k={k}: {:?}", m.trace);
+                assert_eq!(
+                    critical.max_concurrency(),
+                    k.min(n),
+                    "{mode:?} n={n} k={k}: {:?}",
+                    m.trace
+                );
             }
         }
     }
@@ -143,7 +210,12 @@ mod tests {
     fn tasks_beyond_k_wait_for_a_permit() {
         let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
         let m = block_on(run(Variant::Semaphore, 6, 2, 30.0));
-        let waited = m.trace.spans.iter().filter(|s| s.kind == SpanKind::Blocked && s.duration() > 20.0).count();
+        let waited = m
+            .trace
+            .spans
+            .iter()
+            .filter(|s| s.kind == SpanKind::Blocked && s.duration() > 20.0)
+            .count();
         assert!(waited >= 4, "{:?}", m.trace);
     }
 }

@@ -1,6 +1,6 @@
 //! The page of the semaphore demo.
 
-use super::{run, Measured, Variant, INFO, LIMIT, PYTHON_SOURCE, TASKS, WAIT_MS};
+use super::{INFO, LIMIT, Measured, PYTHON_SOURCE, TASKS, Variant, WAIT_MS, run};
 use crate::widgets::{DemoPage, Knobs, Prediction, RunState, Timelines};
 use leptos::prelude::*;
 
@@ -23,7 +23,11 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         let d = knobs.get(WAIT_MS).get_untracked() as f64;
         state.start(async move {
             let modes = vec![Variant::Semaphore, Variant::WorkerQueue];
-            let all = state.steps(modes, |m| m.title().to_string(), |m| async move { Ok(run(m, n, k, d).await) });
+            let all = state.steps(
+                modes,
+                |m| m.title().to_string(),
+                |m| async move { Ok(run(m, n, k, d).await) },
+            );
             all.await.map(|all| (k, all))
         });
     };
@@ -56,5 +60,20 @@ fn results(k: usize, runs: Vec<Measured>) -> impl IntoView {
 
 /// The guess this page asks for before its run.
 fn prediction() -> Prediction<(usize, Vec<Measured>)> {
-    Prediction::new(|k| format!("{} requests of {} ms each, at most {} at once (asyncio.Semaphore): how long in total?", k.get(TASKS).get(), k.get(WAIT_MS).get(), k.get(LIMIT).get()), "ms", |(_, runs): &(usize, Vec<Measured>)| runs.iter().find(|r| r.mode == Variant::Semaphore).map(|r| r.total_ms))
+    Prediction::new(
+        |k| {
+            format!(
+                "{} requests of {} ms each, at most {} at once (asyncio.Semaphore): how long in total?",
+                k.get(TASKS).get(),
+                k.get(WAIT_MS).get(),
+                k.get(LIMIT).get()
+            )
+        },
+        "ms",
+        |(_, runs): &(usize, Vec<Measured>)| {
+            runs.iter()
+                .find(|r| r.mode == Variant::Semaphore)
+                .map(|r| r.total_ms)
+        },
+    )
 }

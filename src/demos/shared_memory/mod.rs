@@ -23,8 +23,22 @@ pub const INFO: DemoInfo = DemoInfo {
     freezes_on_purpose: false,
 };
 
-pub const PROCESSES: Knob = Knob { key: "processes", label: "processes", min: 2, max: 4, default: 2, step: 1 };
-pub const ADDS: Knob = Knob { key: "adds", label: "adds per process", min: 1_000, max: 50_000, default: 10_000, step: 1_000 };
+pub const PROCESSES: Knob = Knob {
+    key: "processes",
+    label: "processes",
+    min: 2,
+    max: 4,
+    default: 2,
+    step: 1,
+};
+pub const ADDS: Knob = Knob {
+    key: "adds",
+    label: "adds per process",
+    min: 1_000,
+    max: 50_000,
+    default: 10_000,
+    step: 1_000,
+};
 
 /// How the processes put their adds together.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,7 +50,12 @@ pub enum Way {
 }
 
 impl Way {
-    pub const ALL: [Way; 4] = [Way::Shared(Sharing::Unlocked), Way::Shared(Sharing::Locked), Way::Shared(Sharing::Local), Way::Messages];
+    pub const ALL: [Way; 4] = [
+        Way::Shared(Sharing::Unlocked),
+        Way::Shared(Sharing::Locked),
+        Way::Shared(Sharing::Local),
+        Way::Messages,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -90,19 +109,36 @@ fn unexpected(reply: Result<Reply, String>) -> ProcessError {
 // region:run
 /// Every process maps one new block (a `multiprocessing.Value`), all start at once (they wait
 /// for each other at a start line in the block) and add; then the page reads the counter.
-async fn shared(processes: &[Process], adds: u64, sharing: Sharing) -> Result<Measured, ProcessError> {
+async fn shared(
+    processes: &[Process],
+    adds: u64,
+    sharing: Sharing,
+) -> Result<Measured, ProcessError> {
     let block = SharedBlock::new().map_err(ProcessError::Unavailable)?;
     for p in processes {
         p.attach(&block)?;
     }
-    let request = Request::SharedAdd { adds, way: sharing, parties: processes.len() as u64 }.encode();
-    let replies = futures::future::join_all(processes.iter().map(|p| p.call(&request, false))).await;
+    let request = Request::SharedAdd {
+        adds,
+        way: sharing,
+        parties: processes.len() as u64,
+    }
+    .encode();
+    let replies =
+        futures::future::join_all(processes.iter().map(|p| p.call(&request, false))).await;
     let mut spans = Vec::new();
     for (i, reply) in replies.into_iter().enumerate() {
         match Reply::decode(&reply?) {
             Ok(Reply::Values(times)) if times.len() == 2 => {
                 let (start, end) = (f64::from_bits(times[0]), f64::from_bits(times[1]));
-                spans.push(Span { task: i, lane: Lane::Process(i), label: format!("process {i}: {adds} adds"), kind: SpanKind::Run, start, end });
+                spans.push(Span {
+                    task: i,
+                    lane: Lane::Process(i),
+                    label: format!("process {i}: {adds} adds"),
+                    kind: SpanKind::Run,
+                    start,
+                    end,
+                });
             }
             other => return Err(unexpected(other)),
         }
@@ -110,7 +146,13 @@ async fn shared(processes: &[Process], adds: u64, sharing: Sharing) -> Result<Me
     let counter = block.load(COUNTER) as u32 as u64;
     let trace = Trace::new(spans);
     let total_ms = trace.end() - trace.start(); // the adding itself: from the start line to the last add
-    Ok(Measured { way: Way::Shared(sharing), expected: adds * processes.len() as u64, counter, total_ms, trace })
+    Ok(Measured {
+        way: Way::Shared(sharing),
+        expected: adds * processes.len() as u64,
+        counter,
+        total_ms,
+        trace,
+    })
 }
 
 /// No shared memory: each add is a message from a process, and the page adds it to a count of
@@ -129,9 +171,18 @@ async fn by_messages(processes: &[Process], adds: u64) -> Result<Measured, Proce
             .map(|_| processes[i].call(plus_one, false))
             .buffer_unordered(IN_FLIGHT)
             // the message says "+1"
-            .try_fold(0u64, |count, reply| async move { Ok(count + reply.get(1).copied().unwrap_or(0) as u64) })
+            .try_fold(0u64, |count, reply| async move {
+                Ok(count + reply.get(1).copied().unwrap_or(0) as u64)
+            })
             .await?;
-        let span = Span { task: i, lane: Lane::Process(i), label: format!("process {i}: {adds} messages"), kind: SpanKind::Wait, start, end: engine::now_ms() };
+        let span = Span {
+            task: i,
+            lane: Lane::Process(i),
+            label: format!("process {i}: {adds} messages"),
+            kind: SpanKind::Wait,
+            start,
+            end: engine::now_ms(),
+        };
         Ok::<_, ProcessError>((count, span))
     };
     let mut counter = 0;
@@ -142,11 +193,21 @@ async fn by_messages(processes: &[Process], adds: u64) -> Result<Measured, Proce
         spans.push(span);
     }
     let total_ms = engine::now_ms() - t0;
-    Ok(Measured { way: Way::Messages, expected: adds * processes.len() as u64, counter, total_ms, trace: Trace::new(spans) })
+    Ok(Measured {
+        way: Way::Messages,
+        expected: adds * processes.len() as u64,
+        counter,
+        total_ms,
+        trace: Trace::new(spans),
+    })
 }
 
 /// Starts the processes once, then tries every way with them; `tell` hears which way runs.
-pub async fn run(processes: usize, adds: u64, tell: impl Fn(String)) -> Result<Vec<Measured>, String> {
+pub async fn run(
+    processes: usize,
+    adds: u64,
+    tell: impl Fn(String),
+) -> Result<Vec<Measured>, String> {
     let started = futures::future::join_all((0..processes).map(|_| Process::spawn())).await;
     let processes = started.into_iter().collect::<Result<Vec<_>, _>>()?;
     let mut all = Vec::new();
@@ -163,7 +224,8 @@ pub async fn run(processes: usize, adds: u64, tell: impl Fn(String)) -> Result<V
 
 /// The same idea in Python: a real program of the repository (python/demo_shared_memory.py),
 /// shown byte for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_shared_memory.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown =
+    crate::shown_file!("../../../python/demo_shared_memory.py");
 
 #[cfg(test)]
 mod tests {
@@ -185,7 +247,11 @@ mod tests {
             assert_eq!(m.trace.spans.len(), 3, "a span per process");
             assert_eq!(m.trace.lanes().len(), 3, "a lane per process");
         }
-        for w in [Way::Shared(Sharing::Locked), Way::Shared(Sharing::Local), Way::Messages] {
+        for w in [
+            Way::Shared(Sharing::Locked),
+            Way::Shared(Sharing::Local),
+            Way::Messages,
+        ] {
             assert_eq!(way(&all, w).lost(), 0, "{w:?}");
         }
     }
@@ -193,8 +259,16 @@ mod tests {
     #[test]
     fn a_process_without_a_block_cannot_add_to_it() {
         let p = block_on(Process::spawn()).unwrap();
-        let request = Request::SharedAdd { adds: 1, way: Sharing::Unlocked, parties: 1 }.encode();
+        let request = Request::SharedAdd {
+            adds: 1,
+            way: Sharing::Unlocked,
+            parties: 1,
+        }
+        .encode();
         let died = block_on(p.call(&request, false)).unwrap_err();
-        assert!(matches!(&died, ProcessError::Died(why) if why.contains("no shared block")), "{died:?}");
+        assert!(
+            matches!(&died, ProcessError::Died(why) if why.contains("no shared block")),
+            "{died:?}"
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! The page of the shared-memory demo.
 
-use super::{run, Measured, Way, ADDS, INFO, PROCESSES, PYTHON_SOURCE};
+use super::{ADDS, INFO, Measured, PROCESSES, PYTHON_SOURCE, Way, run};
 use crate::core::process::Sharing;
 use crate::widgets::{DemoPage, Knobs, Prediction, RunState, Timelines};
 use leptos::prelude::*;
@@ -62,15 +62,22 @@ fn results(all: Vec<Measured>) -> impl IntoView {
 /// What the run showed, in words: the loss, the lock's price, and the messages' price.
 fn verdict(all: &[Measured]) -> String {
     let find = |w: Way| all.iter().find(|m| m.way == w);
-    let (Some(unlocked), Some(locked), Some(local), Some(messages)) =
-        (find(Way::Shared(Sharing::Unlocked)), find(Way::Shared(Sharing::Locked)), find(Way::Shared(Sharing::Local)), find(Way::Messages))
-    else {
+    let (Some(unlocked), Some(locked), Some(local), Some(messages)) = (
+        find(Way::Shared(Sharing::Unlocked)),
+        find(Way::Shared(Sharing::Locked)),
+        find(Way::Shared(Sharing::Local)),
+        find(Way::Messages),
+    ) else {
         return String::new();
     };
     let loss = if unlocked.lost() == 0 {
         "Without the lock no update was lost this time: the processes did not collide (try more adds, or run again); the read and the write are still two steps.".to_string()
     } else {
-        format!("Without the lock {} of {} updates were lost.", unlocked.lost(), unlocked.expected)
+        format!(
+            "Without the lock {} of {} updates were lost.",
+            unlocked.lost(),
+            unlocked.expected
+        )
     };
     format!(
         "{loss} The lock kept all {} at {:.2} µs an add; counting alone and adding once took {:.2} µs an add; a message per add {:.2} µs, {:.0} times the lock's price.",
@@ -85,8 +92,18 @@ fn verdict(all: &[Measured]) -> String {
 /// The guess this page asks for before its run.
 fn prediction() -> Prediction<Vec<Measured>> {
     Prediction::new(
-        |k| format!("{} processes each add 1 to one shared counter {} times with no lock: how many updates will be lost?", k.get(PROCESSES).get(), k.get(ADDS).get()),
+        |k| {
+            format!(
+                "{} processes each add 1 to one shared counter {} times with no lock: how many updates will be lost?",
+                k.get(PROCESSES).get(),
+                k.get(ADDS).get()
+            )
+        },
         "updates",
-        |all: &Vec<Measured>| all.iter().find(|m| m.way == Way::Shared(Sharing::Unlocked)).map(|m| m.lost() as f64),
+        |all: &Vec<Measured>| {
+            all.iter()
+                .find(|m| m.way == Way::Shared(Sharing::Unlocked))
+                .map(|m| m.lost() as f64)
+        },
     )
 }

@@ -1,7 +1,7 @@
 //! The page of the start-and-join demo.
 
-use super::{run, waits, Measured, INFO, PYTHON_SOURCE, THREADS, WAIT_MS};
-use crate::widgets::{DemoPage, Knobs, RunState, Timeline, Prediction};
+use super::{INFO, Measured, PYTHON_SOURCE, THREADS, WAIT_MS, run, waits};
+use crate::widgets::{DemoPage, Knobs, Prediction, RunState, Timeline};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -19,7 +19,10 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let knobs = Knobs::new(INFO.id, &[THREADS, WAIT_MS], &query);
     let state = RunState::new(&knobs);
     let on_run = move || {
-        let w = waits(knobs.get(THREADS).get_untracked() as usize, knobs.get(WAIT_MS).get_untracked() as f64);
+        let w = waits(
+            knobs.get(THREADS).get_untracked() as usize,
+            knobs.get(WAIT_MS).get_untracked() as f64,
+        );
         state.start(async move {
             state.say(format!("{} threads started, waiting for the join", w.len()));
             Ok(run(w).await?)
@@ -53,5 +56,15 @@ fn results(m: Measured) -> impl IntoView {
 
 /// The guess this page asks for before its run.
 fn prediction() -> Prediction<Measured> {
-    Prediction::new(|k| format!("{} threads, the longest waiting {} ms: when does the last join() return?", k.get(THREADS).get(), k.get(WAIT_MS).get()), "ms", |m: &Measured| Some(m.joined_ms))
+    Prediction::new(
+        |k| {
+            format!(
+                "{} threads, the longest waiting {} ms: when does the last join() return?",
+                k.get(THREADS).get(),
+                k.get(WAIT_MS).get()
+            )
+        },
+        "ms",
+        |m: &Measured| Some(m.joined_ms),
+    )
 }

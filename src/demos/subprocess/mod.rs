@@ -3,9 +3,9 @@
 //! terminated at the timeout. The program is not the playground's code: in the browser it is
 //! `www/subprocess.js` in a Worker of its own, natively a real child process.
 
+use crate::core::catalog::{DemoInfo, Group};
 use crate::core::params::Knob;
 use crate::core::trace::{Lane, Span, SpanKind};
-use crate::core::catalog::{DemoInfo, Group};
 use crate::engine::{self, Child, ChildEvent, ExitStatus};
 
 pub mod view;
@@ -16,13 +16,36 @@ pub const INFO: DemoInfo = DemoInfo {
     group: Group::Processes,
     teaser: "Run separate programs with input, output and an exit status; a crash or an endless loop is contained and reported.",
     needs_threads: false,
-    stand_in: Some("the six \"programs\" are JavaScript in a Worker (www/subprocess.js) speaking an emulated stdin/stdout/stderr/exit-status protocol: a browser page cannot run programs of your system. The native tests run the same six as real sh children."),
+    stand_in: Some(
+        "the six \"programs\" are JavaScript in a Worker (www/subprocess.js) speaking an emulated stdin/stdout/stderr/exit-status protocol: a browser page cannot run programs of your system. The native tests run the same six as real sh children.",
+    ),
     freezes_on_purpose: false,
 };
 
-pub const TIMEOUT: Knob = Knob { key: "timeout", label: "timeout (ms)", min: 100, max: 10_000, default: 1_000, step: 100 };
-pub const LINES: Knob = Knob { key: "lines", label: "lines count prints", min: 0, max: 50, default: 5, step: 1 };
-pub const EXIT_CODE: Knob = Knob { key: "code", label: "exit status of fail", min: 1, max: 255, default: 3, step: 1 };
+pub const TIMEOUT: Knob = Knob {
+    key: "timeout",
+    label: "timeout (ms)",
+    min: 100,
+    max: 10_000,
+    default: 1_000,
+    step: 100,
+};
+pub const LINES: Knob = Knob {
+    key: "lines",
+    label: "lines count prints",
+    min: 0,
+    max: 50,
+    default: 5,
+    step: 1,
+};
+pub const EXIT_CODE: Knob = Knob {
+    key: "code",
+    label: "exit status of fail",
+    min: 1,
+    max: 255,
+    default: 3,
+    step: 1,
+};
 
 /// The input given to every program; the page lets the user change it, up to this size.
 pub const DEFAULT_INPUT: &str = "the quick brown fox\njumps over\nthe lazy dog\n";
@@ -32,7 +55,14 @@ pub const MAX_INPUT: usize = 64 * 1024;
 /// status, a crash and an endless loop.
 pub fn commands(lines: u64, code: u64) -> Vec<Vec<String>> {
     let words = |s: &str| s.split_whitespace().map(String::from).collect::<Vec<_>>();
-    vec![words("upper"), words("sort"), words(&format!("count {lines}")), words(&format!("fail {code}")), words("crash"), words("spin")]
+    vec![
+        words("upper"),
+        words("sort"),
+        words(&format!("count {lines}")),
+        words(&format!("fail {code}")),
+        words("crash"),
+        words("spin"),
+    ]
 }
 
 /// One chunk of output, and when it arrived after the program started.
@@ -55,11 +85,19 @@ pub struct Completed {
 
 impl Completed {
     pub fn stdout(&self) -> String {
-        self.output.iter().filter(|o| !o.stderr).map(|o| o.text.as_str()).collect()
+        self.output
+            .iter()
+            .filter(|o| !o.stderr)
+            .map(|o| o.text.as_str())
+            .collect()
     }
 
     pub fn stderr(&self) -> String {
-        self.output.iter().filter(|o| o.stderr).map(|o| o.text.as_str()).collect()
+        self.output
+            .iter()
+            .filter(|o| o.stderr)
+            .map(|o| o.text.as_str())
+            .collect()
     }
 
     pub fn timed_out(&self) -> bool {
@@ -72,15 +110,28 @@ impl Completed {
             ExitStatus::Code(0) => "exit status 0 (success)".into(),
             ExitStatus::Code(code) => format!("exit status {code}"),
             ExitStatus::Crashed(why) => format!("crashed: {why}"),
-            ExitStatus::Killed => format!("terminated: still running at the {timeout_ms:.0} ms timeout"),
+            ExitStatus::Killed => {
+                format!("terminated: still running at the {timeout_ms:.0} ms timeout")
+            }
         }
     }
 
     /// Its life as a span on lane `lane`: red unless it succeeded.
     pub fn span(&self, lane: usize, timeout_ms: f64) -> Span {
-        let kind = if self.status == ExitStatus::Code(0) { SpanKind::Run } else { SpanKind::Failed };
+        let kind = if self.status == ExitStatus::Code(0) {
+            SpanKind::Run
+        } else {
+            SpanKind::Failed
+        };
         let label = format!("{}: {}", self.argv.join(" "), self.ending(timeout_ms));
-        Span { task: lane, lane: Lane::Process(lane), label, kind, start: self.start, end: self.start + self.wall_ms }
+        Span {
+            task: lane,
+            lane: Lane::Process(lane),
+            label,
+            kind,
+            start: self.start,
+            end: self.start + self.wall_ms,
+        }
     }
 }
 
@@ -92,7 +143,7 @@ pub fn rust_source() -> &'static str {
 /// subprocess.run(argv, input=input, timeout=timeout_ms): runs the program to its end, or
 /// terminates it when the time is up.
 pub async fn run(argv: Vec<String>, input: &str, timeout_ms: f64) -> Result<Completed, String> {
-    use futures::future::{select, Either};
+    use futures::future::{Either, select};
     let start = engine::now_ms();
     let mut child = Child::spawn(&argv)?;
     // A program may end without reading its input (as `fail` does): not an error.
@@ -120,9 +171,25 @@ pub async fn run(argv: Vec<String>, input: &str, timeout_ms: f64) -> Result<Comp
         };
         let at_ms = engine::now_ms() - start;
         match event {
-            Some(ChildEvent::Stdout(text)) => output.push(Output { at_ms, stderr: false, text }),
-            Some(ChildEvent::Stderr(text)) => output.push(Output { at_ms, stderr: true, text }),
-            Some(ChildEvent::Exited(status)) => return Ok(Completed { argv, output, status, start, wall_ms: at_ms }),
+            Some(ChildEvent::Stdout(text)) => output.push(Output {
+                at_ms,
+                stderr: false,
+                text,
+            }),
+            Some(ChildEvent::Stderr(text)) => output.push(Output {
+                at_ms,
+                stderr: true,
+                text,
+            }),
+            Some(ChildEvent::Exited(status)) => {
+                return Ok(Completed {
+                    argv,
+                    output,
+                    status,
+                    start,
+                    wall_ms: at_ms,
+                });
+            }
             None => return Err("the program went away without an exit status".into()),
         }
     }
@@ -131,7 +198,8 @@ pub async fn run(argv: Vec<String>, input: &str, timeout_ms: f64) -> Result<Comp
 
 /// The same idea in Python: a real program of the repository (python/demo_subprocess.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_subprocess.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown =
+    crate::shown_file!("../../../python/demo_subprocess.py");
 
 #[cfg(test)]
 mod tests {
@@ -139,15 +207,29 @@ mod tests {
     use futures::executor::block_on;
 
     fn run_one(argv: &str, timeout_ms: f64) -> Completed {
-        block_on(run(argv.split_whitespace().map(String::from).collect(), DEFAULT_INPUT, timeout_ms)).unwrap()
+        block_on(run(
+            argv.split_whitespace().map(String::from).collect(),
+            DEFAULT_INPUT,
+            timeout_ms,
+        ))
+        .unwrap()
     }
 
     #[test]
     fn filters_read_their_input_and_exit_zero() {
         let upper = run_one("upper", 5_000.0);
-        assert_eq!((upper.stdout(), upper.status), ("THE QUICK BROWN FOX\nJUMPS OVER\nTHE LAZY DOG\n".to_string(), ExitStatus::Code(0)));
+        assert_eq!(
+            (upper.stdout(), upper.status),
+            (
+                "THE QUICK BROWN FOX\nJUMPS OVER\nTHE LAZY DOG\n".to_string(),
+                ExitStatus::Code(0)
+            )
+        );
         let sort = run_one("sort", 5_000.0);
-        assert_eq!(sort.stdout(), "jumps over\nthe lazy dog\nthe quick brown fox\n");
+        assert_eq!(
+            sort.stdout(),
+            "jumps over\nthe lazy dog\nthe quick brown fox\n"
+        );
     }
 
     #[test]
@@ -157,14 +239,23 @@ mod tests {
         assert_eq!(count.stdout(), "line 1\nline 2\nline 3\nline 4\n");
         assert_eq!(count.status, ExitStatus::Code(0));
         let first = count.output.first().unwrap().at_ms;
-        assert!(count.wall_ms - first >= 250.0, "the first line came long before the end: {count:?}");
+        assert!(
+            count.wall_ms - first >= 250.0,
+            "the first line came long before the end: {count:?}"
+        );
     }
 
     #[test]
     fn exit_status_stderr_and_crashes_are_reported() {
         let fail = run_one("fail 7", 5_000.0);
-        assert_eq!((fail.status.clone(), fail.stderr()), (ExitStatus::Code(7), "error: asked to fail\n".to_string()));
-        assert!(matches!(run_one("crash", 5_000.0).status, ExitStatus::Crashed(_)));
+        assert_eq!(
+            (fail.status.clone(), fail.stderr()),
+            (ExitStatus::Code(7), "error: asked to fail\n".to_string())
+        );
+        assert!(matches!(
+            run_one("crash", 5_000.0).status,
+            ExitStatus::Crashed(_)
+        ));
         assert_eq!(run_one("nonesuch", 5_000.0).status, ExitStatus::Code(127));
     }
 
@@ -173,7 +264,10 @@ mod tests {
         let _cpu = crate::testing::exclusive_cpu();
         let spin = run_one("spin", 300.0);
         assert!(spin.timed_out(), "{spin:?}");
-        assert!(spin.wall_ms >= 300.0 && spin.wall_ms < 3_000.0, "ended at the timeout: {spin:?}");
+        assert!(
+            spin.wall_ms >= 300.0 && spin.wall_ms < 3_000.0,
+            "ended at the timeout: {spin:?}"
+        );
     }
 
     #[test]

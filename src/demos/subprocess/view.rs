@@ -1,9 +1,12 @@
 //! The page of the subprocess demo.
 
-use super::{commands, run, Completed, DEFAULT_INPUT, EXIT_CODE, INFO, LINES, MAX_INPUT, PYTHON_SOURCE, TIMEOUT};
+use super::{
+    Completed, DEFAULT_INPUT, EXIT_CODE, INFO, LINES, MAX_INPUT, PYTHON_SOURCE, TIMEOUT, commands,
+    run,
+};
 use crate::core::trace::Trace;
 use crate::engine;
-use crate::widgets::{DemoPage, Knobs, RunState, Timeline, Prediction};
+use crate::widgets::{DemoPage, Knobs, Prediction, RunState, Timeline};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -19,7 +22,6 @@ const EXPLANATION: &[&str] = &[
      can touch the page or the others.",
 ];
 
-
 #[component]
 pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let knobs = Knobs::new(INFO.id, &[TIMEOUT, LINES, EXIT_CODE], &query);
@@ -27,15 +29,28 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let state = RunState::new(&knobs);
     let on_run = move || {
         let timeout = knobs.get(TIMEOUT).get_untracked() as f64;
-        let argvs = commands(knobs.get(LINES).get_untracked(), knobs.get(EXIT_CODE).get_untracked());
+        let argvs = commands(
+            knobs.get(LINES).get_untracked(),
+            knobs.get(EXIT_CODE).get_untracked(),
+        );
         let mut text = input.get_untracked();
         if text.len() > MAX_INPUT {
-            let cut = (0..=MAX_INPUT).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+            let cut = (0..=MAX_INPUT)
+                .rev()
+                .find(|i| text.is_char_boundary(*i))
+                .unwrap_or(0);
             text.truncate(cut);
-            state.notice(format!("The input was longer than {} KB; only its first {} KB was sent", MAX_INPUT / 1024, MAX_INPUT / 1024));
+            state.notice(format!(
+                "The input was longer than {} KB; only its first {} KB was sent",
+                MAX_INPUT / 1024,
+                MAX_INPUT / 1024
+            ));
         }
         state.start(async move {
-            state.say(format!("{} programs running; the timeout is {timeout:.0} ms", argvs.len()));
+            state.say(format!(
+                "{} programs running; the timeout is {timeout:.0} ms",
+                argvs.len()
+            ));
             let runs = futures::future::join_all(argvs.into_iter().enumerate().map(|(i, argv)| {
                 let text = &text;
                 async move {
@@ -66,7 +81,12 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
 }
 
 fn shown(c: &Completed, stderr: bool) -> String {
-    c.output.iter().filter(|o| o.stderr == stderr).map(|o| format!("[{:.0} ms] {}", o.at_ms, o.text.trim_end())).collect::<Vec<_>>().join("\n")
+    c.output
+        .iter()
+        .filter(|o| o.stderr == stderr)
+        .map(|o| format!("[{:.0} ms] {}", o.at_ms, o.text.trim_end()))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn results(timeout: f64, runs: Vec<Result<Completed, String>>) -> impl IntoView {
@@ -87,7 +107,11 @@ fn results(timeout: f64, runs: Vec<Result<Completed, String>>) -> impl IntoView 
             Err(e) => view! { <tr><td class="text">{format!("process {i}")}</td><td class="text" colspan="4">{e.clone()}</td></tr> }.into_any(),
         })
         .collect_view();
-    let spans = runs.iter().enumerate().filter_map(|(i, r)| r.as_ref().ok().map(|c| c.span(i, timeout))).collect();
+    let spans = runs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| r.as_ref().ok().map(|c| c.span(i, timeout)))
+        .collect();
     view! {
         <section class="results" data-testid="results">
             <div class="scroll" tabindex="0" role="region" aria-label="a wide table: scroll sideways">
@@ -103,5 +127,19 @@ fn results(timeout: f64, runs: Vec<Result<Completed, String>>) -> impl IntoView 
 
 /// The guess this page asks for before its run.
 fn prediction() -> Prediction<(f64, Vec<Result<Completed, String>>)> {
-    Prediction::new(|k| format!("One of the programs never ends; the timeout is {} ms: after how long is it killed?", k.get(TIMEOUT).get()), "ms", |(_, runs): &(f64, Vec<Result<Completed, String>>)| runs.iter().flatten().find(|c| c.timed_out()).map(|c| c.wall_ms))
+    Prediction::new(
+        |k| {
+            format!(
+                "One of the programs never ends; the timeout is {} ms: after how long is it killed?",
+                k.get(TIMEOUT).get()
+            )
+        },
+        "ms",
+        |(_, runs): &(f64, Vec<Result<Completed, String>>)| {
+            runs.iter()
+                .flatten()
+                .find(|c| c.timed_out())
+                .map(|c| c.wall_ms)
+        },
+    )
 }

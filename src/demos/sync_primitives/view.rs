@@ -1,6 +1,6 @@
 //! The page of the Event / Condition / Barrier / RLock demo.
 
-use super::{run, Outcome, Variant, INFO, PYTHON_SOURCE, THREADS, WAIT_MS};
+use super::{INFO, Outcome, PYTHON_SOURCE, THREADS, Variant, WAIT_MS, run};
 use crate::widgets::{DemoPage, Knobs, Prediction, RunState, Timeline};
 use leptos::prelude::*;
 
@@ -22,7 +22,15 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let on_run = move || {
         let threads = knobs.get(THREADS).get_untracked() as usize;
         let wait = knobs.get(WAIT_MS).get_untracked() as f64;
-        state.start(async move { Ok(state.steps(Variant::ALL.to_vec(), |v| v.title().into(), |v| run(v, threads, wait)).await?) });
+        state.start(async move {
+            Ok(state
+                .steps(
+                    Variant::ALL.to_vec(),
+                    |v| v.title().into(),
+                    |v| run(v, threads, wait),
+                )
+                .await?)
+        });
     };
     view! {
         <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE.text() knobs state on_run gated=true predict=prediction()>
@@ -51,8 +59,17 @@ fn results(all: Vec<Outcome>) -> impl IntoView {
 /// The guess this page asks for before its run.
 fn prediction() -> Prediction<Vec<Outcome>> {
     Prediction::new(
-        |k| format!("A thread waits on a Condition until {} producers have each added an item and called notify_all(): how many times will it be woken?", k.get(THREADS).get()),
+        |k| {
+            format!(
+                "A thread waits on a Condition until {} producers have each added an item and called notify_all(): how many times will it be woken?",
+                k.get(THREADS).get()
+            )
+        },
         "times",
-        |all: &Vec<Outcome>| all.iter().find(|o| o.variant == Variant::Condition).map(|o| o.wakeups as f64),
+        |all: &Vec<Outcome>| {
+            all.iter()
+                .find(|o| o.variant == Variant::Condition)
+                .map(|o| o.wakeups as f64)
+        },
     )
 }

@@ -3,13 +3,13 @@
 //! finish; `map` hands them over in input order, so a quick late task waits behind a slow early
 //! one. Both run the same pool; only the order of handing over differs.
 
+use crate::core::catalog::{DemoInfo, Group};
 use crate::core::params::Knob;
 use crate::core::trace::{Lane, Span, SpanKind, Trace};
-use crate::core::workload::{count_primes_in, PrimeJob};
-use crate::core::catalog::{DemoInfo, Group};
+use crate::core::workload::{PrimeJob, count_primes_in};
 use crate::engine;
-use futures::channel::mpsc;
 use futures::StreamExt;
+use futures::channel::mpsc;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
@@ -25,10 +25,38 @@ pub const INFO: DemoInfo = DemoInfo {
     freezes_on_purpose: false,
 };
 
-pub const WORKERS: Knob = Knob { key: "workers", label: "max_workers", min: 1, max: 16, default: 4, step: 1 };
-pub const TASKS: Knob = Knob { key: "tasks", label: "tasks", min: 1, max: 32, default: 8, step: 1 };
-pub const TASK_MS: Knob = Knob { key: "ms", label: "longest task (ms)", min: 10, max: 2000, default: 300, step: 10 };
-pub const CPU_PERCENT: Knob = Knob { key: "cpu", label: "of which CPU (%)", min: 0, max: 100, default: 0, step: 10 };
+pub const WORKERS: Knob = Knob {
+    key: "workers",
+    label: "max_workers",
+    min: 1,
+    max: 16,
+    default: 4,
+    step: 1,
+};
+pub const TASKS: Knob = Knob {
+    key: "tasks",
+    label: "tasks",
+    min: 1,
+    max: 32,
+    default: 8,
+    step: 1,
+};
+pub const TASK_MS: Knob = Knob {
+    key: "ms",
+    label: "longest task (ms)",
+    min: 10,
+    max: 2000,
+    default: 300,
+    step: 10,
+};
+pub const CPU_PERCENT: Knob = Knob {
+    key: "cpu",
+    label: "of which CPU (%)",
+    min: 0,
+    max: 100,
+    default: 0,
+    step: 10,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Variant {
@@ -63,7 +91,10 @@ pub fn tasks(n: usize, longest_ms: f64, cpu_percent: f64, per_ms: f64) -> Vec<Ta
         .map(|i| {
             let ms = longest_ms * (n - i) as f64 / n as f64;
             let cpu = ms * cpu_percent / 100.0;
-            Task { wait_ms: ms - cpu, numbers: (cpu * per_ms) as u64 }
+            Task {
+                wait_ms: ms - cpu,
+                numbers: (cpu * per_ms) as u64,
+            }
         })
         .collect()
 }
@@ -87,20 +118,38 @@ fn run_task(i: usize, task: Task, lane: Lane) -> Vec<Span> {
     let start = engine::now_ms();
     if task.wait_ms > 0.0 {
         engine::block_for(task.wait_ms);
-        spans.push(Span::since(i, lane, format!("task {i}: I/O wait"), SpanKind::Wait, start));
+        spans.push(Span::since(
+            i,
+            lane,
+            format!("task {i}: I/O wait"),
+            SpanKind::Wait,
+            start,
+        ));
     }
     if task.numbers > 0 {
         let start = engine::now_ms();
         count_primes_in(PrimeJob::FIRST, PrimeJob::FIRST + task.numbers);
-        spans.push(Span::since(i, lane, format!("task {i}: compute"), SpanKind::Run, start));
+        spans.push(Span::since(
+            i,
+            lane,
+            format!("task {i}: compute"),
+            SpanKind::Run,
+            start,
+        ));
     }
     spans
 }
 
 // region:run
-pub async fn run(mode: Variant, workers: usize, tasks: Vec<Task>) -> Result<Measured, engine::OffloadError> {
+pub async fn run(
+    mode: Variant,
+    workers: usize,
+    tasks: Vec<Task>,
+) -> Result<Measured, engine::OffloadError> {
     let n = tasks.len();
-    let queue = Arc::new(Mutex::new(tasks.into_iter().enumerate().collect::<VecDeque<_>>()));
+    let queue = Arc::new(Mutex::new(
+        tasks.into_iter().enumerate().collect::<VecDeque<_>>(),
+    ));
     let (done_tx, mut done_rx) = mpsc::unbounded::<(usize, Vec<Span>)>();
     let t0 = engine::now_ms();
     // The pool: `workers` threads, each taking the next task off the queue until it is empty.
@@ -137,13 +186,20 @@ pub async fn run(mode: Variant, workers: usize, tasks: Vec<Task>) -> Result<Meas
     };
     let (pool, (received, spans)) = futures::join!(pool, receive);
     pool?;
-    Ok(Measured { mode, workers, received, total_ms: engine::now_ms() - t0, trace: Trace::new(spans) })
+    Ok(Measured {
+        mode,
+        workers,
+        received,
+        total_ms: engine::now_ms() - t0,
+        trace: Trace::new(spans),
+    })
 }
 // endregion:run
 
 /// The same idea in Python: a real program of the repository (python/demo_thread_pool.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_thread_pool.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown =
+    crate::shown_file!("../../../python/demo_thread_pool.py");
 
 #[cfg(test)]
 mod tests {
@@ -158,7 +214,10 @@ mod tests {
     fn map_hands_results_over_in_input_order() {
         let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
         let m = block_on(run(Variant::Map, 4, io_tasks(8, 120.0))).unwrap();
-        assert_eq!(m.received.iter().map(|r| r.0).collect::<Vec<_>>(), (0..8).collect::<Vec<_>>());
+        assert_eq!(
+            m.received.iter().map(|r| r.0).collect::<Vec<_>>(),
+            (0..8).collect::<Vec<_>>()
+        );
         // Nothing before task 0, the slowest of the first batch, is done.
         assert!(m.received[0].1 >= 120.0, "{:?}", m.received);
     }
@@ -169,7 +228,10 @@ mod tests {
         // Waits 100 ms apart, so a thread started late on a busy machine does not reorder them.
         let m = block_on(run(Variant::Submit, 4, io_tasks(4, 400.0))).unwrap();
         // All four start at once; the shortest (the last) finishes first.
-        assert_eq!(m.received.iter().map(|r| r.0).collect::<Vec<_>>(), vec![3, 2, 1, 0]);
+        assert_eq!(
+            m.received.iter().map(|r| r.0).collect::<Vec<_>>(),
+            vec![3, 2, 1, 0]
+        );
         assert!(m.received.windows(2).all(|w| w[0].1 <= w[1].1));
     }
 
@@ -178,7 +240,12 @@ mod tests {
         let _cpu = crate::testing::shared_cpu(); // measures time: not beside a CPU hog
         let one = block_on(run(Variant::Submit, 1, io_tasks(4, 60.0))).unwrap();
         let four = block_on(run(Variant::Submit, 4, io_tasks(4, 60.0))).unwrap();
-        assert!(four.total_ms < 0.6 * one.total_ms, "{} vs {}", four.total_ms, one.total_ms);
+        assert!(
+            four.total_ms < 0.6 * one.total_ms,
+            "{} vs {}",
+            four.total_ms,
+            one.total_ms
+        );
         assert_eq!(four.trace.lanes().len(), 4);
         assert_eq!(one.trace.lanes().len(), 1);
     }

@@ -1,8 +1,10 @@
 //! The page of the thread-pool demo.
 
-use super::{run, tasks, Measured, Variant, CPU_PERCENT, INFO, PYTHON_SOURCE, TASKS, TASK_MS, WORKERS};
+use super::{
+    CPU_PERCENT, INFO, Measured, PYTHON_SOURCE, TASK_MS, TASKS, Variant, WORKERS, run, tasks,
+};
 use crate::models::cooperative;
-use crate::widgets::{DemoPage, Knobs, RunState, Timeline, Prediction};
+use crate::widgets::{DemoPage, Knobs, Prediction, RunState, Timeline};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -30,9 +32,17 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         let longest = knobs.get(TASK_MS).get_untracked() as f64;
         let cpu = knobs.get(CPU_PERCENT).get_untracked() as f64;
         state.start(async move {
-            let per_ms = if cpu > 0.0 { cooperative::sized_job(10.0).await.per_ms } else { 0.0 };
+            let per_ms = if cpu > 0.0 {
+                cooperative::sized_job(10.0).await.per_ms
+            } else {
+                0.0
+            };
             let label = |m: &Variant| format!("{n} tasks on {workers} workers, {}", m.title());
-            Ok(state.steps(Variant::ALL.to_vec(), label, |m| run(m, workers, tasks(n, longest, cpu, per_ms))).await?)
+            Ok(state
+                .steps(Variant::ALL.to_vec(), label, |m| {
+                    run(m, workers, tasks(n, longest, cpu, per_ms))
+                })
+                .await?)
         });
     };
     view! {
@@ -43,7 +53,10 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
 }
 
 fn results(all: Vec<Measured>) -> impl IntoView {
-    let axis = all.iter().map(|m| m.trace.end() - m.trace.start()).fold(0.0, f64::max);
+    let axis = all
+        .iter()
+        .map(|m| m.trace.end() - m.trace.start())
+        .fold(0.0, f64::max);
     view! {
         <section class="results" data-testid="results">
             <table class="numbers">
@@ -67,7 +80,11 @@ fn results(all: Vec<Measured>) -> impl IntoView {
 }
 
 fn order(m: &Measured) -> String {
-    m.received.iter().map(|r| r.0.to_string()).collect::<Vec<_>>().join(",")
+    m.received
+        .iter()
+        .map(|r| r.0.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 fn first_ms(m: &Measured) -> f64 {
@@ -76,5 +93,22 @@ fn first_ms(m: &Measured) -> f64 {
 
 /// The guess this page asks for before its run.
 fn prediction() -> Prediction<Vec<Measured>> {
-    Prediction::new(|k| format!("{} tasks on {} workers, the first the longest ({} ms): when does map hand over its first result?", k.get(TASKS).get(), k.get(WORKERS).get(), k.get(TASK_MS).get()), "ms", |all: &Vec<Measured>| all.iter().find(|m| m.mode == Variant::Map)?.received.first().map(|r| r.1))
+    Prediction::new(
+        |k| {
+            format!(
+                "{} tasks on {} workers, the first the longest ({} ms): when does map hand over its first result?",
+                k.get(TASKS).get(),
+                k.get(WORKERS).get(),
+                k.get(TASK_MS).get()
+            )
+        },
+        "ms",
+        |all: &Vec<Measured>| {
+            all.iter()
+                .find(|m| m.mode == Variant::Map)?
+                .received
+                .first()
+                .map(|r| r.1)
+        },
+    )
 }

@@ -2,11 +2,11 @@
 //! that overruns it is cancelled at that instant and the others go on. The user can also cancel
 //! the whole run. Cancelling a Rust future means dropping it: it never runs another step.
 
+use crate::core::catalog::{DemoInfo, Group};
 use crate::core::params::Knob;
 use crate::core::trace::{Lane, Span, SpanKind, Trace};
-use crate::core::catalog::{DemoInfo, Group};
 use crate::engine;
-use futures::future::{select, Either};
+use futures::future::{Either, select};
 use std::pin::pin;
 use std::sync::Mutex;
 
@@ -22,8 +22,22 @@ pub const INFO: DemoInfo = DemoInfo {
     freezes_on_purpose: false,
 };
 
-pub const TASKS: Knob = Knob { key: "tasks", label: "tasks", min: 1, max: 12, default: 6, step: 1 };
-pub const TIMEOUT_MS: Knob = Knob { key: "timeout", label: "timeout (ms)", min: 50, max: 3000, default: 600, step: 50 };
+pub const TASKS: Knob = Knob {
+    key: "tasks",
+    label: "tasks",
+    min: 1,
+    max: 12,
+    default: 6,
+    step: 1,
+};
+pub const TIMEOUT_MS: Knob = Knob {
+    key: "timeout",
+    label: "timeout (ms)",
+    min: 50,
+    max: 3000,
+    default: 600,
+    step: 50,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -50,10 +64,12 @@ pub struct Measured {
 
 /// Task i needs `timeout × 1.6 × (i + 1) / n`: about the first 60% finish in time.
 pub fn needs(tasks: usize, timeout_ms: f64) -> Vec<f64> {
-    (0..tasks).map(|i| timeout_ms * 1.6 * (i + 1) as f64 / tasks as f64).collect()
+    (0..tasks)
+        .map(|i| timeout_ms * 1.6 * (i + 1) as f64 / tasks as f64)
+        .collect()
 }
 
-pub use crate::core::sync::{cancel_signal, CancelSignal};
+pub use crate::core::sync::{CancelSignal, cancel_signal};
 
 pub fn rust_source() -> &'static str {
     crate::region!("mod.rs", "run")
@@ -68,12 +84,19 @@ struct Recorder {
 
 impl Recorder {
     fn begin(&self, label: &str) {
-        *self.open.lock().unwrap() = Some((format!("task {}: {label}", self.task), engine::now_ms()));
+        *self.open.lock().unwrap() =
+            Some((format!("task {}: {label}", self.task), engine::now_ms()));
     }
 
     fn end(&self, kind: SpanKind, suffix: &str) {
         if let Some((label, start)) = self.open.lock().unwrap().take() {
-            let span = Span::since(self.task, Lane::EventLoop, format!("{label}{suffix}"), kind, start);
+            let span = Span::since(
+                self.task,
+                Lane::EventLoop,
+                format!("{label}{suffix}"),
+                kind,
+                start,
+            );
             self.spans.lock().unwrap().push(span);
         }
     }
@@ -94,9 +117,23 @@ async fn job(rec: &Recorder, needs_ms: f64) {
 }
 
 /// asyncio.wait_for(job(), timeout), also cut short by the user's cancel.
-async fn wait_for(task: usize, needs_ms: f64, timeout_ms: f64, cancel: CancelSignal) -> (TaskResult, Vec<Span>) {
-    let rec = Recorder { task, spans: Mutex::new(Vec::new()), open: Mutex::new(None) };
-    let outcome = match select(pin!(job(&rec, needs_ms)), select(pin!(engine::sleep_ms(timeout_ms)), cancel)).await {
+async fn wait_for(
+    task: usize,
+    needs_ms: f64,
+    timeout_ms: f64,
+    cancel: CancelSignal,
+) -> (TaskResult, Vec<Span>) {
+    let rec = Recorder {
+        task,
+        spans: Mutex::new(Vec::new()),
+        open: Mutex::new(None),
+    };
+    let outcome = match select(
+        pin!(job(&rec, needs_ms)),
+        select(pin!(engine::sleep_ms(timeout_ms)), cancel),
+    )
+    .await
+    {
         Either::Left(_) => Outcome::Done,
         Either::Right((Either::Left(_), _)) => Outcome::TimedOut,
         Either::Right((Either::Right(_), _)) => Outcome::Cancelled,
@@ -106,22 +143,38 @@ async fn wait_for(task: usize, needs_ms: f64, timeout_ms: f64, cancel: CancelSig
         Outcome::Cancelled => rec.end(SpanKind::Failed, " (cancelled)"),
         Outcome::Done => {}
     }
-    let result = TaskResult { task, needs_ms, outcome, ended: engine::now_ms() };
+    let result = TaskResult {
+        task,
+        needs_ms,
+        outcome,
+        ended: engine::now_ms(),
+    };
     (result, rec.spans.into_inner().unwrap())
 }
 
 pub async fn run(needs: &[f64], timeout_ms: f64, cancel: CancelSignal) -> Measured {
     let t0 = engine::now_ms();
-    let all = futures::future::join_all(needs.iter().enumerate().map(|(i, &n)| wait_for(i, n, timeout_ms, cancel.clone()))).await;
+    let all = futures::future::join_all(
+        needs
+            .iter()
+            .enumerate()
+            .map(|(i, &n)| wait_for(i, n, timeout_ms, cancel.clone())),
+    )
+    .await;
     let total_ms = engine::now_ms() - t0;
     let (results, spans): (Vec<_>, Vec<_>) = all.into_iter().unzip();
-    Measured { total_ms, trace: Trace::new(spans.into_iter().flatten().collect()), results }
+    Measured {
+        total_ms,
+        trace: Trace::new(spans.into_iter().flatten().collect()),
+        results,
+    }
 }
 // endregion:run
 
 /// The same idea in Python: a real program of the repository (python/demo_timeouts.py), shown byte
 /// for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_timeouts.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown =
+    crate::shown_file!("../../../python/demo_timeouts.py");
 
 #[cfg(test)]
 mod tests {
@@ -139,7 +192,11 @@ mod tests {
         // to spare (288 is too close to call, so it is not asserted).
         assert_eq!(outcomes[..2], [Outcome::Done, Outcome::Done]);
         assert_eq!(outcomes[3..], [Outcome::TimedOut, Outcome::TimedOut]);
-        assert!(m.total_ms < 480.0, "the run ends at the timeout, not at the slowest task: {}", m.total_ms);
+        assert!(
+            m.total_ms < 480.0,
+            "the run ends at the timeout, not at the slowest task: {}",
+            m.total_ms
+        );
     }
 
     #[test]
@@ -149,7 +206,11 @@ mod tests {
         let m = block_on(run(&needs(4, 60.0), 60.0, never));
         for r in m.results.iter().filter(|r| r.outcome != Outcome::Done) {
             let spans: Vec<&Span> = m.trace.spans.iter().filter(|s| s.task == r.task).collect();
-            assert!(spans.iter().all(|s| s.end <= r.ended), "{spans:?} after {}", r.ended);
+            assert!(
+                spans.iter().all(|s| s.end <= r.ended),
+                "{spans:?} after {}",
+                r.ended
+            );
             assert_eq!(spans.last().unwrap().kind, SpanKind::Failed);
         }
     }
@@ -165,7 +226,11 @@ mod tests {
         });
         let m = block_on(run(&needs(4, 1000.0), 1000.0, signal));
         assert!(m.total_ms < 400.0, "{}", m.total_ms);
-        let cancelled: Vec<&TaskResult> = m.results.iter().filter(|r| r.outcome == Outcome::Cancelled).collect();
+        let cancelled: Vec<&TaskResult> = m
+            .results
+            .iter()
+            .filter(|r| r.outcome == Outcome::Cancelled)
+            .collect();
         assert_eq!(cancelled.len(), 4, "{:?}", m.results);
         // Nothing recorded after the cancel (allowing the time it takes to be delivered).
         assert!(m.trace.end() < cancel_at + 100.0, "{:?}", m.trace);

@@ -1,7 +1,7 @@
 //! The page of the timeouts-and-cancellation demo.
 
-use super::{needs, run, Measured, Outcome, INFO, PYTHON_SOURCE, TASKS, TIMEOUT_MS};
-use crate::widgets::{DemoPage, Knobs, RunState, Timeline, Prediction};
+use super::{INFO, Measured, Outcome, PYTHON_SOURCE, TASKS, TIMEOUT_MS, needs, run};
+use crate::widgets::{DemoPage, Knobs, Prediction, RunState, Timeline};
 use leptos::prelude::*;
 
 const EXPLANATION: &[&str] = &[
@@ -21,7 +21,10 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
         let needs = needs(knobs.get(TASKS).get_untracked() as usize, timeout);
         let signal = state.cancel_signal();
         state.start(async move {
-            state.say(format!("{} tasks with a {timeout:.0} ms timeout each", needs.len()));
+            state.say(format!(
+                "{} tasks with a {timeout:.0} ms timeout each",
+                needs.len()
+            ));
             Ok(run(&needs, timeout, signal).await)
         });
     };
@@ -37,7 +40,10 @@ fn results(m: Measured) -> impl IntoView {
     let count = |o: Outcome| m.results.iter().filter(|r| r.outcome == o).count();
     let summary = format!(
         "{} finished, {} timed out, {} cancelled; the run took {:.0} ms.",
-        count(Outcome::Done), count(Outcome::TimedOut), count(Outcome::Cancelled), m.total_ms
+        count(Outcome::Done),
+        count(Outcome::TimedOut),
+        count(Outcome::Cancelled),
+        m.total_ms
     );
     view! {
         <section class="results" data-testid="results">
@@ -59,5 +65,22 @@ fn results(m: Measured) -> impl IntoView {
 
 /// The guess this page asks for before its run.
 fn prediction() -> Prediction<Measured> {
-    Prediction::new(|k| format!("{} tasks, each needing longer than the last, under a {} ms timeout: how many finish in time?", k.get(TASKS).get(), k.get(TIMEOUT_MS).get()), "tasks", |m: &Measured| Some(m.results.iter().filter(|r| r.outcome == Outcome::Done).count() as f64))
+    Prediction::new(
+        |k| {
+            format!(
+                "{} tasks, each needing longer than the last, under a {} ms timeout: how many finish in time?",
+                k.get(TASKS).get(),
+                k.get(TIMEOUT_MS).get()
+            )
+        },
+        "tasks",
+        |m: &Measured| {
+            Some(
+                m.results
+                    .iter()
+                    .filter(|r| r.outcome == Outcome::Done)
+                    .count() as f64,
+            )
+        },
+    )
 }

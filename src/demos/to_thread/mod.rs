@@ -26,9 +26,23 @@ pub const INFO: DemoInfo = DemoInfo {
     freezes_on_purpose: true,
 };
 
-pub const CALLS: Knob = Knob { key: "calls", label: "blocking calls", min: 1, max: 8, default: 4, step: 1 };
+pub const CALLS: Knob = Knob {
+    key: "calls",
+    label: "blocking calls",
+    min: 1,
+    max: 8,
+    default: 4,
+    step: 1,
+};
 /// At most 250 ms a call: the inline run freezes the page for calls × this, at most 2 s.
-pub const CALL_MS: Knob = Knob { key: "ms", label: "each call blocks (ms)", min: 10, max: 250, default: 100, step: 10 };
+pub const CALL_MS: Knob = Knob {
+    key: "ms",
+    label: "each call blocks (ms)",
+    min: 10,
+    max: 250,
+    default: 100,
+    step: 10,
+};
 /// The ticker's period: a coroutine that should run this often.
 pub const TICK_MS: f64 = 10.0;
 
@@ -83,23 +97,41 @@ async fn ticker(done: &Cell<bool>) -> (usize, f64) {
 async fn inline_call(call: usize, ms: f64) -> Span {
     let start = engine::now_ms();
     while engine::now_ms() - start < ms {} // blocks like time.sleep(ms) would
-    Span::since(call, Lane::EventLoop, format!("call {call} blocks the loop"), SpanKind::Run, start)
+    Span::since(
+        call,
+        Lane::EventLoop,
+        format!("call {call} blocks the loop"),
+        SpanKind::Run,
+        start,
+    )
 }
 
 /// `calls` blocking calls, run inline or each on a worker thread, while the ticker runs.
-pub async fn run(variant: Variant, calls: usize, ms: f64) -> Result<Measured, engine::OffloadError> {
+pub async fn run(
+    variant: Variant,
+    calls: usize,
+    ms: f64,
+) -> Result<Measured, engine::OffloadError> {
     let done = Cell::new(false);
     let t0 = engine::now_ms();
     let work = async {
         let spans = match variant {
             // await asyncio.gather(*(call() for _ in range(n))): each call() blocks inside
-            Variant::Inline => Ok(futures::future::join_all((0..calls).map(|c| inline_call(c, ms))).await),
+            Variant::Inline => {
+                Ok(futures::future::join_all((0..calls).map(|c| inline_call(c, ms))).await)
+            }
             // await asyncio.gather(*(asyncio.to_thread(blocking_call, s) for _ in range(n)))
             Variant::ToThread => {
                 engine::on_threads(calls, move |c| {
                     let start = engine::now_ms();
                     engine::block_for(ms); // a real blocking sleep, on a worker
-                    Span::since(c, engine::lane(c), format!("call {c} blocks its worker"), SpanKind::Wait, start)
+                    Span::since(
+                        c,
+                        engine::lane(c),
+                        format!("call {c} blocks its worker"),
+                        SpanKind::Wait,
+                        start,
+                    )
                 })
                 .await
             }
@@ -110,7 +142,13 @@ pub async fn run(variant: Variant, calls: usize, ms: f64) -> Result<Measured, en
     };
     // The ticker is polled first, so it is waiting on its timer before any call blocks.
     let ((ticks, worst_gap_ms), (spans, total_ms)) = futures::join!(ticker(&done), work);
-    Ok(Measured { variant, total_ms, ticks, worst_gap_ms, trace: Trace::new(spans?) })
+    Ok(Measured {
+        variant,
+        total_ms,
+        ticks,
+        worst_gap_ms,
+        trace: Trace::new(spans?),
+    })
 }
 // endregion:run
 
@@ -128,7 +166,8 @@ pub fn cpython_rounds(calls: usize, cores: usize) -> usize {
 
 /// The same idea in Python: a real program of the repository (python/demo_to_thread.py), shown
 /// byte for byte and run by CPython in the tests.
-pub const PYTHON_SOURCE: crate::core::region::Shown = crate::shown_file!("../../../python/demo_to_thread.py");
+pub const PYTHON_SOURCE: crate::core::region::Shown =
+    crate::shown_file!("../../../python/demo_to_thread.py");
 
 #[cfg(test)]
 mod tests {
@@ -155,7 +194,11 @@ mod tests {
         let _cpu = crate::testing::exclusive_cpu(); // busy waits: the cores alone
         let m = block_on(run(Variant::Inline, 3, 40.0)).unwrap();
         assert!(m.total_ms >= 120.0, "one after another: {}", m.total_ms);
-        assert!(m.worst_gap_ms >= 110.0, "the ticker waited for all three: {}", m.worst_gap_ms);
+        assert!(
+            m.worst_gap_ms >= 110.0,
+            "the ticker waited for all three: {}",
+            m.worst_gap_ms
+        );
         assert!(m.ticks <= 2, "{} ticks", m.ticks);
         assert_eq!(m.trace.max_concurrency(), 1);
     }
@@ -166,7 +209,11 @@ mod tests {
         let m = block_on(run(Variant::ToThread, 4, 100.0)).unwrap();
         assert_eq!(m.trace.max_concurrency(), 4, "{:?}", m.trace);
         assert_eq!(m.trace.lanes().len(), 4, "a worker each");
-        assert!(m.total_ms < 300.0, "overlapping, far below 4 x 100: {}", m.total_ms);
+        assert!(
+            m.total_ms < 300.0,
+            "overlapping, far below 4 x 100: {}",
+            m.total_ms
+        );
         assert!(m.ticks >= 3, "the loop kept ticking: {} ticks", m.ticks);
     }
 }

@@ -1,6 +1,9 @@
 //! The page of the asyncio.to_thread demo.
 
-use super::{cpython_default_workers, cpython_rounds, run, Measured, Variant, CALLS, CALL_MS, INFO, PYTHON_SOURCE, TICK_MS};
+use super::{
+    CALL_MS, CALLS, INFO, Measured, PYTHON_SOURCE, TICK_MS, Variant, cpython_default_workers,
+    cpython_rounds, run,
+};
 use crate::engine;
 use crate::widgets::{DemoPage, Knobs, Prediction, RunState, Timelines};
 use leptos::prelude::*;
@@ -26,7 +29,15 @@ pub fn Page(query: Vec<(String, String)>) -> impl IntoView {
     let on_run = move || {
         let calls = knobs.get(CALLS).get_untracked() as usize;
         let ms = knobs.get(CALL_MS).get_untracked() as f64;
-        state.start(async move { Ok(state.steps(Variant::ALL.to_vec(), |v| v.title().into(), |v| run(v, calls, ms)).await?) });
+        state.start(async move {
+            Ok(state
+                .steps(
+                    Variant::ALL.to_vec(),
+                    |v| v.title().into(),
+                    |v| run(v, calls, ms),
+                )
+                .await?)
+        });
     };
     view! {
         <DemoPage info=&INFO explanation=EXPLANATION rust=super::rust_source() python=PYTHON_SOURCE.text() knobs state on_run gated=true predict=prediction()>
@@ -79,8 +90,18 @@ fn results(all: Vec<Measured>) -> impl IntoView {
 /// The guess this page asks for before its run.
 fn prediction() -> Prediction<Vec<Measured>> {
     Prediction::new(
-        |k| format!("{} blocking calls of {} ms each through asyncio.to_thread: how long in total?", k.get(CALLS).get(), k.get(CALL_MS).get()),
+        |k| {
+            format!(
+                "{} blocking calls of {} ms each through asyncio.to_thread: how long in total?",
+                k.get(CALLS).get(),
+                k.get(CALL_MS).get()
+            )
+        },
         "ms",
-        |all: &Vec<Measured>| all.iter().find(|m| m.variant == Variant::ToThread).map(|m| m.total_ms),
+        |all: &Vec<Measured>| {
+            all.iter()
+                .find(|m| m.variant == Variant::ToThread)
+                .map(|m| m.total_ms)
+        },
     )
 }

@@ -26,6 +26,27 @@ pub mod engine;
 pub mod models;
 pub mod widgets;
 
+/// Records that the check `test` did not run, and why: on stderr, and, since libtest hides a
+/// passing test's output, as a line `<test>: <why>` in the file `PLAYGROUND_SKIPS` names
+/// (`xtask/run test` creates it and prints its lines, counted, at the end). One function for the
+/// unit tests, the e2e suites and the Python suite, so a skip is never silent. (In the wasm
+/// there is no environment, so only the stderr line.)
+pub fn skipped(test: &str, why: &str) {
+    let line = format!("{test}: {why}");
+    eprintln!("SKIPPED {line}");
+    if let Some(path) = std::env::var_os("PLAYGROUND_SKIPS") {
+        use std::io::Write;
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .unwrap_or_else(|e| {
+                panic!("PLAYGROUND_SKIPS names {path:?}, which cannot be appended to: {e}")
+            });
+        writeln!(file, "{line}").expect("a line appended to PLAYGROUND_SKIPS");
+    }
+}
+
 /// Helpers for the crate's own tests.
 #[cfg(test)]
 pub(crate) mod testing {
@@ -56,24 +77,7 @@ pub(crate) mod testing {
         cores >= 2
     }
 
-    /// Records that `test` skipped what it checks, and why. libtest hides a passing test's
-    /// stderr, so the line also goes to the file `PLAYGROUND_SKIPS` names (`xtask/run test`
-    /// creates it and prints its lines at the end); the same convention as tests/support.
-    pub fn skip(test: &str, why: &str) {
-        let line = format!("{test}: {why}");
-        eprintln!("SKIPPED {line}");
-        if let Some(path) = std::env::var_os("PLAYGROUND_SKIPS") {
-            use std::io::Write;
-            let mut file = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&path)
-                .unwrap_or_else(|e| {
-                    panic!("PLAYGROUND_SKIPS names {path:?}, which cannot be appended to: {e}")
-                });
-            writeln!(file, "{line}").expect("a line appended to PLAYGROUND_SKIPS");
-        }
-    }
+    pub use crate::skipped as skip;
 
     /// Runs `body` on a thread of its own and fails, naming `what`, if it has not finished
     /// within `secs`: a broken lock, GIL or deadlock detector hangs its test, and a hang would

@@ -11,7 +11,6 @@
 //! needs no Python.
 
 use concurrency_playground::demos;
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -31,19 +30,8 @@ fn program(id: &str) -> PathBuf {
         .join(format!("demo_{}.py", id.replace('-', "_")))
 }
 
-/// A skip is said, never silent: on stderr, and as a line `<test>: <why>` in the file
-/// `PLAYGROUND_SKIPS` names (the suite's summary counts them).
-fn skip(test: &str, why: &str) {
-    eprintln!("SKIPPED {test}: {why}");
-    if let Ok(path) = std::env::var("PLAYGROUND_SKIPS") {
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)
-            .unwrap_or_else(|e| panic!("PLAYGROUND_SKIPS={path}: {e}"));
-        writeln!(file, "{test}: {why}").unwrap();
-    }
-}
+/// A skip is said, never silent: on stderr and in the suite's summary.
+use concurrency_playground::skipped as skip;
 
 /// Runs one program with `--check` and `extra` arguments; what went wrong, if anything (it must
 /// exit 0 within the limit: a program that hangs is killed, never left running).

@@ -208,21 +208,6 @@ pub async fn run_recording_holds(browser: &browser::Browser, secs: u64) -> Holds
     }
 }
 
-/// Records that `test` skipped a check, and why. libtest hides a passing test's output, so the
-/// line also goes to the file `PLAYGROUND_SKIPS` names: `xtask/run test` creates it and prints
-/// its lines, counted, at the end (src/lib.rs `testing::skip` is the same for unit tests).
-pub fn skip(test: &str, why: &str) {
-    let line = format!("{test}: {why}");
-    eprintln!("SKIPPED {line}");
-    if let Some(path) = std::env::var_os("PLAYGROUND_SKIPS") {
-        use std::io::Write;
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)
-            .unwrap_or_else(|e| {
-                panic!("PLAYGROUND_SKIPS names {path:?}, which cannot be appended to: {e}")
-            });
-        writeln!(file, "{line}").expect("a line appended to PLAYGROUND_SKIPS");
-    }
-}
+/// Records that `test` skipped a check, and why (counted in the suite's summary).
+#[allow(unused_imports)] // each suite takes a different subset, as with the functions here
+pub use concurrency_playground::skipped as skip;

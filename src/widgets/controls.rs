@@ -4,13 +4,17 @@ use crate::core::params::Knob;
 use leptos::prelude::*;
 use std::time::Duration;
 
+/// The most knobs a page has (the compare page: the matrix's three and the guide's four), a
+/// fixed array so that `Knobs` stays `Copy`.
+pub const MAX_KNOBS: usize = 8;
+
 /// A page's knobs: their values (read from the URL, clamped) and the page's notices. The URL
 /// follows every change, so a link always reproduces what is on screen.
 #[derive(Clone, Copy)]
 pub struct Knobs {
     pub page: &'static str,
     pub values: &'static [Knob],
-    signals: [Option<RwSignal<u64>>; 6],
+    signals: [Option<RwSignal<u64>>; MAX_KNOBS],
     pub notices: RwSignal<Vec<String>>,
     /// More of the page's state for its URL, after the knobs (a stepped schedule): plain
     /// URL-safe text only.
@@ -19,9 +23,13 @@ pub struct Knobs {
 
 impl Knobs {
     pub fn new(page: &'static str, knobs: &'static [Knob], query: &[(String, String)]) -> Knobs {
-        assert!(knobs.len() <= 6, "at most 6 knobs a page");
+        assert!(
+            knobs.len() <= MAX_KNOBS,
+            "{page}: {} knobs, at most {MAX_KNOBS} a page",
+            knobs.len()
+        );
         let notices = RwSignal::new(Vec::new());
-        let mut signals = [None; 6];
+        let mut signals = [None; MAX_KNOBS];
         for (slot, knob) in signals.iter_mut().zip(knobs) {
             let (value, notice) = knob.read(query);
             if let Some(n) = notice {

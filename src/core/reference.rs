@@ -25,8 +25,8 @@ pub fn figure(key: &str) -> f64 {
     num(key).unwrap_or(f64::NAN)
 }
 
-/// Where the figures come from, for a page to cite: "measured by python/reference.py on CPython
-/// 3.11.2, Linux 6.1 x86_64, 2 cores, 2026-11-23".
+/// Where the figures come from, for a page to cite: "measured by <script> on <interpreter>, <OS>,
+/// <cores> cores, <date>", each field as the data file has it.
 pub fn source() -> String {
     let field = |k| get(k).unwrap_or("?");
     format!(
